@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Gage",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gage", targets: ["gage"]),
+        .library(name: "GageCore", targets: ["GageCore"]),
+        .library(name: "GageCatalog", targets: ["GageCatalog"]),
+        .library(name: "GageSite", targets: ["GageSite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libcmark-dev).
+        .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+
+        // The price manifest and the one implementation of an order's price. Foundation-light so that
+        // the verify function can link it without pulling in full Foundation.
+        .target(name: "GageCore"),
+
+        // Shop settings and product files: YAML front matter decoded into typed values, validated.
+        .target(name: "GageCatalog", dependencies: [
+            "GageCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
+        // The build pipeline: load → validate → render → write.
+        .target(name: "GageSite", dependencies: [
+            "GageCore", "GageCatalog", "CCmark",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], plugins: ["EmbedTheme"]),
+
+        // Turns the repository's templates/ folder into Swift source, so the default theme ships inside the binary.
+        .executableTarget(name: "gage-embed-theme", path: "Sources/gage-embed-theme"),
+        .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["gage-embed-theme"]),
+
+        .executableTarget(name: "gage", dependencies: [
+            "GageCore", "GageCatalog", "GageSite",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "GageCoreTests", dependencies: ["GageCore"]),
+        .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog"]),
+        .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore"]),
+    ]
+)

@@ -1,0 +1,221 @@
+import GageCore
+import Yams
+
+/// A product as its author wrote it in `content/products/…`, decoded and validated.
+public struct ProductSource: Sendable {
+    public var slug: String
+    /// Path relative to the shop folder, for messages.
+    public var file: String
+    /// For a bundle (`content/products/<slug>/index.md`): the bundle's folder, relative to the shop folder.
+    public var bundleFolder: String?
+    public var title: String
+    public var sku: String
+    public var price: Int
+    public var compareAt: Int?
+    public var summary: String?
+    public var images: [String]
+    public var category: String?
+    public var tags: [String]
+    public var stock: Int?
+    public var maxQuantity: Int?
+    public var options: [Catalog.Option]
+    public var draft: Bool
+    public var weight: Int?
+    public var params: [String: FrontMatterValue]
+    /// The Markdown description.
+    public var body: String
+
+    public var isSoldOut: Bool { stock == 0 }
+
+    static let keys = ["title", "sku", "price", "compare_at", "summary", "images", "category", "tags", "stock",
+                       "max_quantity", "options", "draft", "weight", "params"]
+}
+
+extension ProductSource {
+    /// Decodes one product file. Returns nil only when nothing usable could be read; every problem is logged.
+    static func decode(_ text: String, slug: String, file: String, bundleFolder: String?,
+                       log: DiagnosticLog) -> ProductSource? {
+        let document: FrontMatterDocument
+        let mapping: Node.Mapping
+        do {
+            document = try FrontMatterDocument.split(text, file: file)
+            mapping = try document.mapping(file: file)
+        } catch {
+            log.error(line: error.line, error.message, hint: error.hint)
+            return nil
+        }
+        let fields = YAMLFields(mapping, log: log, lineOffset: document.yamlLineOffset, line: 1)
+        fields.rejectUnknownKeys(allowed: keys, what: "product")
+
+        let title = fields.string("title")
+        if !fields.has("title") {
+            fields.missing("title", hint: "add title: 상품 이름")
+        } else if let title, title.trimmingCharacters().isEmpty {
+            log.error(line: fields.value("title").flatMap(fields.line(of:)), "title is empty", hint: "write the product's name")
+        }
+        let price = fields.int("price")
+        if !fields.has("price") {
+            fields.missing("price", hint: "add price: 18000 (a whole number of won)")
+        } else if let price, price <= 0 {
+            log.error(line: fields.value("price").flatMap(fields.line(of:)), "price must be more than 0, not \(price)",
+                      hint: "write the price in won, e.g. price: 18000")
+        }
+        let sku = fields.string("sku") ?? slug
+        if !SKU.isValid(sku) {
+            let written = fields.value("sku").flatMap(fields.line(of:))
+            log.error(line: written ?? 1,
+                      written == nil ? "the SKU defaults to the file name '\(slug)', which is not a valid SKU"
+                                     : "sku '\(sku)' is not a valid SKU",
+                      hint: "add sku: with 1 to 64 of A-Z a-z 0-9 . _ - (e.g. sku: ETH-YIRG-200)")
+        }
+        let compareAt = fields.int("compare_at")
+        if let compareAt, let price, compareAt <= price {
+            log.error(line: fields.value("compare_at").flatMap(fields.line(of:)),
+                      "compare_at (\(compareAt)) is not more than price (\(price))",
+                      hint: "compare_at is the list price shown struck through; raise it or remove it")
+        }
+        let stock = fields.int("stock")
+        if let stock, stock < 0 {
+            log.error(line: fields.value("stock").flatMap(fields.line(of:)), "stock cannot be negative",
+                      hint: "write stock: 0 for sold out")
+        }
+        let maxQuantity = fields.int("max_quantity")
+        if let maxQuantity, maxQuantity < 1 {
+            log.error(line: fields.value("max_quantity").flatMap(fields.line(of:)), "max_quantity must be at least 1",
+                      hint: "leave it out for no per-order limit")
+        }
+        let options = decodeOptions(fields)
+        if let price, price > 0, !options.isEmpty {
+            let cheapest = price + options.reduce(0) { $0 + ($1.values.map(\.price).min() ?? 0) }
+            if cheapest <= 0 {
+                log.error(line: fields.value("options").flatMap(fields.line(of:)),
+                          "with the cheapest options the price would be \(cheapest)원",
+                          hint: "option prices are added to price; the total must stay above 0")
+            }
+        }
+        var params: [String: FrontMatterValue] = [:]
+        if let node = fields.value("params") {
+            if case let .map(map) = FrontMatterValue(node) {
+                params = map
+            } else {
+                log.error(line: fields.line(of: node), "'params' must be a set of keys",
+                          hint: "e.g. params: { origin: Ethiopia }")
+            }
+        }
+        return ProductSource(
+            slug: slug, file: file, bundleFolder: bundleFolder, title: title ?? "", sku: sku, price: price ?? 0,
+            compareAt: compareAt, summary: fields.string("summary"), images: fields.stringList("images") ?? [],
+            category: fields.string("category"), tags: fields.stringList("tags") ?? [], stock: stock,
+            maxQuantity: maxQuantity, options: options, draft: fields.bool("draft") ?? false,
+            weight: fields.int("weight"), params: params, body: document.body)
+    }
+
+    private static func decodeOptions(_ fields: YAMLFields) -> [Catalog.Option] {
+        guard let list = fields.sequence("options") else { return [] }
+        var options: [Catalog.Option] = []
+        for (index, node) in list.enumerated() {
+            guard case let .mapping(mapping) = node else {
+                fields.log.error(line: fields.line(of: node), "options[\(index)] must have a name and values",
+                                 hint: "write - name: 사이즈\n    values: [S, M, L]")
+                continue
+            }
+            let option = YAMLFields(mapping, log: fields.log, lineOffset: fields.lineOffset,
+                                    prefix: "options[\(index)].")
+            option.rejectUnknownKeys(allowed: ["name", "values"], what: "option")
+            guard let name = option.string("name"), !name.isEmpty else {
+                option.missing("name", hint: "add name: 사이즈")
+                continue
+            }
+            if options.contains(where: { $0.name == name }) {
+                fields.log.error(line: option.line, "option '\(name)' is listed twice", hint: "merge their values")
+            }
+            let values = decodeValues(option, optionName: name)
+            if values.isEmpty {
+                if option.has("values") {
+                    fields.log.error(line: option.line, "option '\(name)' has no values",
+                                     hint: "list the choices under values:, e.g. values: [S, M, L]")
+                } else {
+                    option.missing("values", hint: "list the choices of '\(name)', e.g. values: [S, M, L]")
+                }
+                continue
+            }
+            options.append(Catalog.Option(name: name, values: values))
+        }
+        return options
+    }
+
+    private static func decodeValues(_ option: YAMLFields, optionName: String) -> [Catalog.Option.Value] {
+        guard let list = option.sequence("values") else { return [] }
+        var values: [Catalog.Option.Value] = []
+        for (index, node) in list.enumerated() {
+            var value: Catalog.Option.Value?
+            switch node {
+            case .scalar:
+                // Shorthand: a plain label with no price change.
+                if let label = node.string, node.tagName != .null { value = .init(label: label) }
+            case let .mapping(mapping):
+                let fields = YAMLFields(mapping, log: option.log, lineOffset: option.lineOffset,
+                                        prefix: "\(option.prefix)values[\(index)].")
+                fields.rejectUnknownKeys(allowed: ["label", "price"], what: "option value")
+                if let label = fields.string("label") {
+                    value = .init(label: label, price: fields.int("price") ?? 0)
+                } else {
+                    fields.missing("label", hint: "add label: 홀빈")
+                    continue
+                }
+            default:
+                break
+            }
+            guard let value else {
+                option.log.error(line: option.line(of: node), "values[\(index)] of option '\(optionName)' is empty",
+                                 hint: "write - label: 홀빈, optionally with price: 500")
+                continue
+            }
+            if values.contains(where: { $0.label == value.label }) {
+                option.log.error(line: option.line(of: node),
+                                 "option '\(optionName)' lists '\(value.label)' twice", hint: "keep one")
+            }
+            values.append(value)
+        }
+        return values
+    }
+}
+
+/// Stock-keeping units: 1 to 64 of `A-Z a-z 0-9 . _ -`, safe in JSON, URLs and spreadsheets.
+public enum SKU {
+    public static func isValid(_ sku: String) -> Bool {
+        (1...64).contains(sku.count)
+            && sku.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+    }
+}
+
+/// A plain page (`content/*.md`): about, shipping and refund policy, terms, privacy.
+public struct PageSource: Sendable {
+    public var slug: String
+    public var file: String
+    public var title: String
+    public var description: String?
+    public var draft: Bool
+    public var weight: Int?
+    public var body: String
+
+    static let keys = ["title", "description", "draft", "weight"]
+
+    static func decode(_ text: String, slug: String, file: String, log: DiagnosticLog) -> PageSource? {
+        let document: FrontMatterDocument
+        let mapping: Node.Mapping
+        do {
+            document = try FrontMatterDocument.split(text, file: file)
+            mapping = try document.mapping(file: file)
+        } catch {
+            log.error(line: error.line, error.message, hint: error.hint)
+            return nil
+        }
+        let fields = YAMLFields(mapping, log: log, lineOffset: document.yamlLineOffset, line: 1)
+        fields.rejectUnknownKeys(allowed: keys, what: "page")
+        let title = fields.string("title")
+        if title == nil { fields.missing("title", hint: "add title: 배송 안내") }
+        return PageSource(slug: slug, file: file, title: title ?? slug, description: fields.string("description"),
+                          draft: fields.bool("draft") ?? false, weight: fields.int("weight"), body: document.body)
+    }
+}

@@ -1,0 +1,311 @@
+import GageCore
+import Yams
+
+/// `shop.yml`: the shop's settings (SPEC §1). Everything but `title` and `iamport.merchant_code` has a default.
+public struct ShopSettings: Sendable, Equatable {
+    public var title: String
+    public var description: String?
+    /// Absolute URL of the shop's root, always ending in `/`.
+    public var baseURL: String
+    public var language: Language
+    public var currency: String
+    public var iamport: Iamport
+    public var checkout: Checkout
+    public var business: Business
+    public var categories: [Category]
+    /// Products per list page (home, categories, tags).
+    public var paginate: Int
+    /// Pass raw HTML in Markdown through (off: it is dropped, as are `javascript:` links).
+    public var markdownRawHTML: Bool
+
+    public enum Language: String, Sendable, CaseIterable { case ko, en }
+
+    public struct Iamport: Sendable, Equatable {
+        public var merchantCode: String
+        public var pg: String
+        public var payMethods: [String]
+        public var sdkURL: String
+        public static let defaultSDKURL = "https://cdn.iamport.kr/v1/iamport.js"
+    }
+
+    public struct Checkout: Sendable, Equatable {
+        public var verifyURL: String
+        public var shipping: ShippingRule
+        public var maxQuantity: Int?
+        public var orderPrefix: String
+        /// Ask the verify function to pre-register the amount with Iamport before opening the payment window.
+        public var prepare: Bool
+    }
+
+    /// 사업자 정보: what Korean e-commerce law requires in every page's footer.
+    public struct Business: Sendable, Equatable {
+        public var name: String?
+        public var representative: String?
+        public var registrationNumber: String?
+        public var mailOrderNumber: String?
+        public var address: String?
+        public var phone: String?
+        public var email: String?
+
+        public var isEmpty: Bool {
+            [name, representative, registrationNumber, mailOrderNumber, address, phone, email].allSatisfy { $0 == nil }
+        }
+    }
+
+    public struct Category: Sendable, Equatable {
+        public var slug: String
+        public var title: String
+        public var description: String?
+    }
+
+    public static let knownPayMethods = ["card", "trans", "vbank", "phone", "samsung", "kakaopay", "naverpay",
+                                         "payco", "tosspay", "applepay", "paypal", "point", "ssgpay", "lpay",
+                                         "cultureland", "smartculture", "booknlife"]
+
+    /// The path part of `baseURL` (`/` or `/shop/`): where the shop's pages live on the server.
+    public var basePath: String {
+        guard let scheme = baseURL.firstRange(of: "://") else { return "/" }
+        let afterHost = baseURL[scheme.upperBound...]
+        guard let slash = afterHost.firstIndex(of: "/") else { return "/" }
+        return String(afterHost[slash...])
+    }
+
+    /// The scheme, host and port of `baseURL` (the origin the verify function allows for CORS).
+    public var origin: String {
+        String(baseURL.dropLast(basePath.count))
+    }
+
+    func category(slug: String) -> Category? { categories.first { $0.slug == slug } }
+}
+
+extension ShopSettings {
+    static let topLevelKeys = ["title", "description", "base_url", "language", "currency", "iamport", "checkout",
+                               "business", "categories", "paginate", "markdown"]
+
+    /// Reads `shop.yml`. Returns nil (with diagnostics logged) when it cannot be used at all.
+    public static func parse(_ text: String, file: String = "shop.yml") -> (ShopSettings?, [Diagnostic]) {
+        let log = DiagnosticLog(file: file)
+        let mapping: Node.Mapping
+        do {
+            let node = try Yams.compose(yaml: text)
+            guard case let .mapping(found)? = node else {
+                return (nil, [Diagnostic(file: file, line: 1, message: "shop.yml must be a set of 'key: value' lines",
+                                         hint: "start with title: 내 가게")])
+            }
+            mapping = found
+        } catch let error as YamlError {
+            return (nil, [FrontMatterDocument.diagnostic(for: error, file: file, lineOffset: 0)])
+        } catch {
+            return (nil, [Diagnostic(file: file, line: nil, message: "malformed YAML: \(error)")])
+        }
+        let fields = YAMLFields(mapping, log: log, lineOffset: 0, line: 1)
+        fields.rejectUnknownKeys(allowed: topLevelKeys, what: "shop.yml")
+
+        let title = fields.string("title") ?? ""
+        if !fields.has("title") { fields.missing("title", hint: "add title: 내 가게 이름") }
+        let baseURL = normalizedBaseURL(fields)
+        let language = language(fields)
+        let currency = fields.string("currency") ?? "KRW"
+        if currency != "KRW", let node = fields.value("currency") {
+            log.error(line: fields.line(of: node), "currency '\(currency)' is not supported",
+                      hint: "Gage prices in won: write currency: KRW or leave it out")
+        }
+        let settings = ShopSettings(
+            title: title, description: fields.string("description"), baseURL: baseURL, language: language,
+            currency: "KRW", iamport: iamport(fields), checkout: checkout(fields), business: business(fields),
+            categories: categories(fields), paginate: paginate(fields),
+            markdownRawHTML: markdownRawHTML(fields))
+        return (settings, log.diagnostics)
+    }
+
+    private static func normalizedBaseURL(_ fields: YAMLFields) -> String {
+        guard var url = fields.string("base_url") else { return "http://localhost:1313/" }
+        let line = fields.value("base_url").flatMap(fields.line(of:))
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"),
+              url.split(separator: "/", omittingEmptySubsequences: false).count >= 3,
+              !url.contains(where: { $0.isWhitespace || $0 == "?" || $0 == "#" }) else {
+            fields.log.error(line: line, "base_url '\(url)' is not an absolute URL",
+                             hint: "write the address the shop is served from, e.g. base_url: https://shop.example.kr/")
+            return "http://localhost:1313/"
+        }
+        if !url.hasSuffix("/") { url += "/" }
+        if url.dropFirst(url.hasPrefix("https://") ? 8 : 7).first == "/" {
+            fields.log.error(line: line, "base_url '\(url)' has no host", hint: "e.g. base_url: https://shop.example.kr/")
+        }
+        return url
+    }
+
+    private static func language(_ fields: YAMLFields) -> Language {
+        guard let code = fields.string("language") else { return .ko }
+        guard let language = Language(rawValue: code) else {
+            fields.log.error(line: fields.value("language").flatMap(fields.line(of:)),
+                             "language '\(code)' is not supported", hint: "write language: ko or language: en")
+            return .ko
+        }
+        return language
+    }
+
+    private static func iamport(_ fields: YAMLFields) -> Iamport {
+        var result = Iamport(merchantCode: "", pg: "html5_inicis", payMethods: ["card", "trans", "vbank", "phone"],
+                             sdkURL: Iamport.defaultSDKURL)
+        guard let iamport = fields.fields("iamport") else {
+            fields.missing("iamport.merchant_code",
+                           hint: "add iamport:\n    merchant_code: imp12345678   # 가맹점 식별코드 from the PortOne console")
+            return result
+        }
+        iamport.rejectUnknownKeys(allowed: ["merchant_code", "pg", "pay_methods", "sdk_url"], what: "iamport")
+        if let code = iamport.string("merchant_code") {
+            if code.hasPrefix("imp"), code.count > 3, code.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) {
+                result.merchantCode = code
+            } else {
+                fields.log.error(line: iamport.value("merchant_code").flatMap(iamport.line(of:)),
+                                 "iamport.merchant_code '\(code)' is not a merchant code",
+                                 hint: "it is 'imp' followed by digits (가맹점 식별코드), e.g. imp12345678")
+            }
+        } else {
+            iamport.missing("merchant_code", hint: "add merchant_code: imp12345678 (가맹점 식별코드 from the PortOne console)")
+        }
+        if let pg = iamport.string("pg") { result.pg = pg }
+        if let methods = iamport.stringList("pay_methods") {
+            for method in methods where !knownPayMethods.contains(method) {
+                let guess = Suggestion.closest(to: method, among: knownPayMethods)
+                fields.log.error(line: iamport.value("pay_methods").flatMap(iamport.line(of:)),
+                                 "unknown pay method '\(method)'",
+                                 hint: guess.map { "did you mean '\($0)'?" } ?? "use card, trans, vbank, phone, …")
+            }
+            if methods.isEmpty {
+                fields.log.error(line: iamport.value("pay_methods").flatMap(iamport.line(of:)),
+                                 "iamport.pay_methods is empty", hint: "list at least one, e.g. [card]")
+            } else {
+                result.payMethods = methods
+            }
+        }
+        if let url = iamport.string("sdk_url") { result.sdkURL = url }
+        return result
+    }
+
+    private static func checkout(_ fields: YAMLFields) -> Checkout {
+        var result = Checkout(verifyURL: "/verify", shipping: ShippingRule(), maxQuantity: nil,
+                              orderPrefix: "gage-", prepare: false)
+        guard let checkout = fields.fields("checkout") else { return result }
+        checkout.rejectUnknownKeys(allowed: ["verify_url", "shipping", "max_quantity", "order_prefix", "prepare"],
+                                   what: "checkout")
+        if let url = checkout.string("verify_url") { result.verifyURL = url }
+        if let shipping = checkout.fields("shipping") {
+            shipping.rejectUnknownKeys(allowed: ["fee", "free_over"], what: "checkout.shipping")
+            if let fee = shipping.int("fee") {
+                if fee < 0 {
+                    fields.log.error(line: shipping.value("fee").flatMap(shipping.line(of:)),
+                                     "checkout.shipping.fee is negative", hint: "write 0 for free shipping")
+                } else {
+                    result.shipping.fee = fee
+                }
+            }
+            result.shipping.freeOver = shipping.int("free_over")
+        }
+        if let limit = checkout.int("max_quantity") {
+            if limit < 1 {
+                fields.log.error(line: checkout.value("max_quantity").flatMap(checkout.line(of:)),
+                                 "checkout.max_quantity must be at least 1", hint: "leave it out for no limit")
+            } else {
+                result.maxQuantity = limit
+            }
+        }
+        if let prefix = checkout.string("order_prefix") {
+            if prefix.isEmpty || prefix.count > 20 || !prefix.allSatisfy(isMerchantUIDCharacter) {
+                fields.log.error(line: checkout.value("order_prefix").flatMap(checkout.line(of:)),
+                                 "checkout.order_prefix '\(prefix)' cannot start an order number",
+                                 hint: "use 1 to 20 of A-Z a-z 0-9 _ -, e.g. order_prefix: myshop-")
+            } else {
+                result.orderPrefix = prefix
+            }
+        }
+        if let prepare = checkout.bool("prepare") { result.prepare = prepare }
+        return result
+    }
+
+    private static func business(_ fields: YAMLFields) -> Business {
+        var result = Business()
+        guard let business = fields.fields("business") else { return result }
+        business.rejectUnknownKeys(allowed: ["name", "representative", "registration_number", "mail_order_number",
+                                             "address", "phone", "email"], what: "business")
+        result.name = business.string("name")
+        result.representative = business.string("representative")
+        result.registrationNumber = business.string("registration_number")
+        result.mailOrderNumber = business.string("mail_order_number")
+        result.address = business.string("address")
+        result.phone = business.string("phone")
+        result.email = business.string("email")
+        return result
+    }
+
+    private static func categories(_ fields: YAMLFields) -> [Category] {
+        guard let list = fields.sequence("categories") else { return [] }
+        var result: [Category] = []
+        for (index, node) in list.enumerated() {
+            guard case let .mapping(mapping) = node else {
+                fields.log.error(line: fields.line(of: node), "categories[\(index)] must be a set of keys",
+                                 hint: "write - slug: coffee\n    title: 커피")
+                continue
+            }
+            let category = YAMLFields(mapping, log: fields.log, lineOffset: 0, prefix: "categories[\(index)].")
+            category.rejectUnknownKeys(allowed: ["slug", "title", "description"], what: "category")
+            guard let slug = category.string("slug") else {
+                category.missing("slug", hint: "add slug: coffee (used in the page address /categories/coffee/)")
+                continue
+            }
+            if !Slug.isValid(slug) {
+                fields.log.error(line: category.line, "category slug '\(slug)' cannot be part of a page address",
+                                 hint: "use lower-case letters, digits and '-', e.g. \(Slug.make(from: slug))")
+            }
+            if result.contains(where: { $0.slug == slug }) {
+                fields.log.error(line: category.line, "category '\(slug)' is declared twice", hint: "keep one")
+            }
+            result.append(Category(slug: slug, title: category.string("title") ?? slug,
+                                   description: category.string("description")))
+        }
+        return result
+    }
+
+    private static func paginate(_ fields: YAMLFields) -> Int {
+        guard let size = fields.int("paginate") else { return 24 }
+        guard size >= 1 else {
+            fields.log.error(line: fields.value("paginate").flatMap(fields.line(of:)),
+                             "paginate must be at least 1", hint: "e.g. paginate: 24")
+            return 24
+        }
+        return size
+    }
+
+    private static func markdownRawHTML(_ fields: YAMLFields) -> Bool {
+        guard let markdown = fields.fields("markdown") else { return false }
+        markdown.rejectUnknownKeys(allowed: ["raw_html"], what: "markdown")
+        return markdown.bool("raw_html") ?? false
+    }
+}
+
+/// Characters allowed in an Iamport `merchant_uid` (and so in the shop's order prefix).
+public func isMerchantUIDCharacter(_ character: Character) -> Bool {
+    character.isASCII && (character.isLetter || character.isNumber || character == "_" || character == "-")
+}
+
+/// Page-address slugs: lower-case letters (any script), digits, `-` and `_`.
+public enum Slug {
+    public static func isValid(_ slug: String) -> Bool {
+        !slug.isEmpty && slug.allSatisfy { ($0.isLetter && !$0.isUppercase) || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+
+    /// A slug for free text such as a tag: lower-cased, spaces to `-`, other punctuation dropped.
+    public static func make(from text: String) -> String {
+        var slug = ""
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber || character == "_" {
+                slug.append(character)
+            } else if (character.isWhitespace || character == "-") && !slug.isEmpty && slug.last != "-" {
+                slug.append("-")
+            }
+        }
+        while slug.last == "-" { slug.removeLast() }
+        return slug
+    }
+}

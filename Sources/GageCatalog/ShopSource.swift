@@ -1,0 +1,254 @@
+import Dispatch
+import Foundation
+import GageCore
+
+/// A shop's source folder, read and validated: the input of every build (SPEC §1).
+public struct Shop: Sendable {
+    /// The source folder (absolute path).
+    public var root: String
+    public var settings: ShopSettings
+    /// Published products in list order (weight, then title); drafts only with `includeDrafts`.
+    public var products: [ProductSource]
+    public var pages: [PageSource]
+    /// The price manifest, written as `catalog.json`. Never contains drafts.
+    public var catalog: Catalog
+}
+
+public enum ShopLoader {
+    /// Reads and validates everything under `root`. Throws every problem found at once.
+    /// `baseURL` replaces shop.yml's `base_url` (as `gage serve` does with its local address).
+    public static func load(from root: String, includeDrafts: Bool = false,
+                            baseURL: String? = nil) throws(BuildErrors) -> Shop {
+        let root = URL(fileURLWithPath: root).standardizedFileURL.path
+        var diagnostics: [Diagnostic] = []
+
+        let settingsPath = root + "/shop.yml"
+        var settings: ShopSettings?
+        if let text = try? String(contentsOfFile: settingsPath, encoding: .utf8) {
+            let (parsed, problems) = ShopSettings.parse(text)
+            settings = parsed
+            if let baseURL { settings?.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
+            diagnostics += problems
+        } else {
+            diagnostics.append(Diagnostic(file: "shop.yml", line: nil, message: "missing or unreadable",
+                                          hint: "run 'gage init' to create a shop, or create shop.yml with title and iamport.merchant_code"))
+        }
+
+        let (products, productProblems) = loadProducts(root: root)
+        diagnostics += productProblems
+        let (pages, pageProblems) = loadPages(root: root)
+        diagnostics += pageProblems
+
+        if let settings {
+            diagnostics += crossCheck(products, settings: settings, root: root)
+        }
+        guard diagnostics.isEmpty, let settings else { throw BuildErrors(diagnostics) }
+
+        let published = products.filter { includeDrafts || !$0.draft }.sorted(by: listOrder)
+        let publishedPages = pages.filter { includeDrafts || !$0.draft }
+            .sorted { ($0.weight ?? Int.max, $0.title, $0.slug) < ($1.weight ?? Int.max, $1.title, $1.slug) }
+        let catalog = makeCatalog(products.filter { !$0.draft }.sorted(by: listOrder), settings: settings)
+        return Shop(root: root, settings: settings, products: published, pages: publishedPages, catalog: catalog)
+    }
+
+    /// Weight first (unweighted last), then title, then slug: a stable order independent of the file system.
+    static func listOrder(_ a: ProductSource, _ b: ProductSource) -> Bool {
+        (a.weight ?? Int.max, a.title, a.slug) < (b.weight ?? Int.max, b.title, b.slug)
+    }
+
+    public static func makeCatalog(_ products: [ProductSource], settings: ShopSettings) -> Catalog {
+        var catalog = Catalog(
+            baseURL: settings.baseURL, currency: settings.currency, orderPrefix: settings.checkout.orderPrefix,
+            shipping: settings.checkout.shipping,
+            products: products.map { product in
+                Catalog.Product(sku: product.sku, title: product.title, price: product.price,
+                                url: settings.baseURL + "products/" + URLPath.encode(product.slug) + "/",
+                                stock: product.stock,
+                                maxQuantity: product.maxQuantity ?? settings.checkout.maxQuantity,
+                                options: product.options)
+            })
+        catalog.version = catalog.pricedContentHash()
+        return catalog
+    }
+
+    // MARK: - Reading files
+
+    private struct ContentFile {
+        var slug: String
+        var relativePath: String
+        var bundleFolder: String?
+    }
+
+    private static func loadProducts(root: String) -> ([ProductSource], [Diagnostic]) {
+        let fileManager = FileManager.default
+        let folder = "content/products"
+        guard let names = try? fileManager.contentsOfDirectory(atPath: root + "/" + folder) else { return ([], []) }
+        var files: [ContentFile] = []
+        var problems: [Diagnostic] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: root + "/\(folder)/\(name)", isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                let index = "\(folder)/\(name)/index.md"
+                if fileManager.fileExists(atPath: root + "/" + index) {
+                    files.append(ContentFile(slug: name, relativePath: index, bundleFolder: "\(folder)/\(name)"))
+                } else {
+                    problems.append(Diagnostic(file: "\(folder)/\(name)", line: nil,
+                                               message: "product folder has no index.md",
+                                               hint: "a product bundle is <slug>/index.md with its images beside it"))
+                }
+            } else if name.hasSuffix(".md") {
+                files.append(ContentFile(slug: String(name.dropLast(3)), relativePath: "\(folder)/\(name)"))
+            }
+        }
+        // Decoding is independent per file: spread it over the cores.
+        let found = files
+        let results = ResultSlots<(ProductSource?, [Diagnostic])>(count: found.count)
+        DispatchQueue.concurrentPerform(iterations: found.count) { index in
+            let file = found[index]
+            let log = DiagnosticLog(file: file.relativePath)
+            guard let text = readText(root + "/" + file.relativePath, file: file.relativePath, log: log) else {
+                results[index] = (nil, log.diagnostics)
+                return
+            }
+            let product = ProductSource.decode(text, slug: file.slug, file: file.relativePath,
+                                               bundleFolder: file.bundleFolder, log: log)
+            if !Slug.isValid(file.slug) {
+                log.error(line: nil, "the file name '\(file.slug)' cannot be a page address",
+                          hint: "rename it with lower-case letters, digits and '-', e.g. \(Slug.make(from: file.slug)).md")
+            }
+            results[index] = (product, log.diagnostics)
+        }
+        var products: [ProductSource] = []
+        for (product, diagnostics) in results.values {
+            if let product { products.append(product) }
+            problems += diagnostics
+        }
+        return (products, problems)
+    }
+
+    private static func loadPages(root: String) -> ([PageSource], [Diagnostic]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root + "/content") else {
+            return ([], [Diagnostic(file: "content", line: nil, message: "missing",
+                                    hint: "create content/products/ with one Markdown file per product")])
+        }
+        var pages: [PageSource] = []
+        var problems: [Diagnostic] = []
+        for name in names.sorted() where name.hasSuffix(".md") && !name.hasPrefix(".") {
+            let file = "content/\(name)"
+            let slug = String(name.dropLast(3))
+            let log = DiagnosticLog(file: file)
+            if let text = readText(root + "/" + file, file: file, log: log),
+               let page = PageSource.decode(text, slug: slug, file: file, log: log) {
+                if reservedPageSlugs.contains(slug) {
+                    log.error(line: nil, "the page name '\(slug)' is taken by the shop's own pages",
+                              hint: "rename the file (reserved: \(reservedPageSlugs.sorted().joined(separator: ", ")))")
+                } else if !Slug.isValid(slug) {
+                    log.error(line: nil, "the file name '\(slug)' cannot be a page address",
+                              hint: "rename it with lower-case letters, digits and '-', e.g. \(Slug.make(from: slug)).md")
+                }
+                pages.append(page)
+            }
+            problems += log.diagnostics
+        }
+        return (pages, problems)
+    }
+
+    /// Output folders the shop itself writes; a page may not take their names.
+    static let reservedPageSlugs: Set<String> = ["products", "categories", "tags", "cart", "checkout", "page",
+                                                "assets", "index", "404", "sitemap", "catalog"]
+
+    private static func readText(_ path: String, file: String, log: DiagnosticLog) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            log.error(line: nil, "cannot be read", hint: "check the file's permissions")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            log.error(line: nil, "is not UTF-8 text", hint: "save it as UTF-8")
+            return nil
+        }
+        return text
+    }
+
+    // MARK: - Checks across files
+
+    private static func crossCheck(_ products: [ProductSource], settings: ShopSettings, root: String) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        var firstFileBySKU: [String: String] = [:]
+        for product in products.sorted(by: { $0.file < $1.file }) {
+            if let other = firstFileBySKU[product.sku] {
+                problems.append(Diagnostic(file: product.file, line: nil,
+                                           message: "SKU '\(product.sku)' is also used by \(other)",
+                                           hint: "every product needs its own sku:"))
+            } else {
+                firstFileBySKU[product.sku] = product.file
+            }
+            if let category = product.category, settings.category(slug: category) == nil {
+                let known = settings.categories.map(\.slug)
+                let hint: String
+                if let guess = Suggestion.closest(to: category, among: known) {
+                    hint = "did you mean '\(guess)'?"
+                } else if known.isEmpty {
+                    hint = "declare it in shop.yml under categories: (- slug: \(category)  title: …)"
+                } else {
+                    hint = "declared categories are \(known.joined(separator: ", ")); add it to shop.yml's categories:"
+                }
+                problems.append(Diagnostic(file: product.file, line: lineOf(key: "category", in: product, root: root),
+                                           message: "category '\(category)' does not exist", hint: hint))
+            }
+            for image in product.images where !image.hasPrefix("http://") && !image.hasPrefix("https://") {
+                let (path, place) = imagePath(image, of: product)
+                if !FileManager.default.fileExists(atPath: root + "/" + path) {
+                    problems.append(Diagnostic(file: product.file, line: lineOf(key: "images", in: product, root: root),
+                                               message: "image '\(image)' does not exist (looked for \(path))",
+                                               hint: "put the file \(place), or fix the name"))
+                }
+            }
+        }
+        let slugs = Dictionary(grouping: products, by: \.slug).filter { $0.value.count > 1 }
+        for (slug, twins) in slugs.sorted(by: { $0.key < $1.key }) {
+            problems.append(Diagnostic(file: twins[1].file, line: nil,
+                                       message: "product '\(slug)' is also defined by \(twins[0].file)",
+                                       hint: "keep either \(slug).md or \(slug)/index.md"))
+        }
+        return problems
+    }
+
+    /// Where a product's image lives in the source: beside a bundle's index.md, else under static/.
+    public static func imagePath(_ image: String, of product: ProductSource) -> (path: String, place: String) {
+        if let bundle = product.bundleFolder, !image.hasPrefix("/") {
+            return ("\(bundle)/\(image)", "beside \(bundle)/index.md")
+        }
+        let trimmed = image.hasPrefix("/") ? String(image.dropFirst()) : image
+        return ("static/\(trimmed)", "under static/")
+    }
+
+    /// The line a top-level key is written on (for problems found after decoding).
+    private static func lineOf(key: String, in product: ProductSource, root: String) -> Int? {
+        guard let text = try? String(contentsOfFile: root + "/" + product.file, encoding: .utf8) else { return nil }
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            if line.hasPrefix(key + ":") { return number }
+        }
+        return nil
+    }
+}
+
+/// Percent-encoding for one path segment (slugs may be Korean).
+public enum URLPath {
+    public static func encode(_ segment: String) -> String {
+        var result = ""
+        for byte in segment.utf8 {
+            let scalar = Unicode.Scalar(byte)
+            if byte < 0x80, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar))
+                || "-_.~".unicodeScalars.contains(scalar) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return result
+    }
+}
+

@@ -1,0 +1,229 @@
+import GageCatalog
+import GageCore
+
+/// Builds the values templates see. Everything here is data; escaping happens in the templates (`{{…}}`)
+/// or, for JSON placed in `<script>`, in `ScriptJSON`.
+struct SiteContext {
+    let shop: Shop
+    let settings: ShopSettings
+    let money: MoneyFormat
+    let markdown: MarkdownRenderer
+    let text: [String: String]
+    /// Shared by every page: shop name, navigation, footer, checkout configuration.
+    let site: [String: Any]
+
+    init(shop: Shop) {
+        self.shop = shop
+        settings = shop.settings
+        money = MoneyFormat(language: settings.language)
+        markdown = MarkdownRenderer(allowsRawHTML: settings.markdownRawHTML)
+        text = InterfaceText.table(for: settings.language)
+        site = Self.siteValues(shop: shop, text: text, money: money)
+    }
+
+    // MARK: - Addresses
+
+    var basePath: String { settings.basePath }
+
+    func path(_ relative: String) -> String { basePath + relative }
+    func absolute(_ relative: String) -> String { settings.baseURL + relative }
+
+    static func productPath(_ slug: String) -> String { "products/" + URLPath.encode(slug) + "/" }
+    static func categoryPath(_ slug: String) -> String { "categories/" + URLPath.encode(slug) + "/" }
+    static func tagPath(_ tag: String) -> String { "tags/" + URLPath.encode(Slug.make(from: tag)) + "/" }
+
+    /// Where an image is served from: beside the product page for a bundle, else from the shop's root.
+    func imageURL(_ image: String, of product: ProductSource, absolute: Bool = false) -> String {
+        if image.hasPrefix("http://") || image.hasPrefix("https://") { return image }
+        let relative: String
+        if product.bundleFolder != nil, !image.hasPrefix("/") {
+            relative = Self.productPath(product.slug) + image.split(separator: "/").map { URLPath.encode(String($0)) }
+                .joined(separator: "/")
+        } else {
+            relative = image.drop(while: { $0 == "/" }).split(separator: "/").map { URLPath.encode(String($0)) }
+                .joined(separator: "/")
+        }
+        return absolute ? self.absolute(relative) : path(relative)
+    }
+
+    // MARK: - Shared values
+
+    private static func siteValues(shop: Shop, text: [String: String], money: MoneyFormat) -> [String: Any] {
+        let settings = shop.settings
+        let base = settings.basePath
+        let business = settings.business
+        var businessRows: [[String: String]] = []
+        func row(_ key: String, _ value: String?) {
+            if let value { businessRows.append(["label": text[key] ?? key, "value": value]) }
+        }
+        row("business_name", business.name)
+        row("representative", business.representative)
+        row("registration_number", business.registrationNumber)
+        row("mail_order_number", business.mailOrderNumber)
+        row("address", business.address)
+        row("phone", business.phone)
+        row("email", business.email)
+
+        let checkout: [String: Any] = [
+            "merchant_code": settings.iamport.merchantCode,
+            "pg": settings.iamport.pg,
+            "pay_methods": settings.iamport.payMethods,
+            "verify_url": settings.checkout.verifyURL,
+            "order_prefix": settings.checkout.orderPrefix,
+            "currency": settings.currency,
+            "language": settings.language.rawValue,
+            "base_path": base,
+            "catalog_url": base + "catalog.json",
+            "cart_url": base + "cart/",
+            "complete_url": settings.baseURL + "checkout/complete/",
+            "prepare": settings.checkout.prepare,
+        ]
+        var values: [String: Any] = [
+            "title": settings.title,
+            "description": settings.description ?? "",
+            "lang": settings.language.rawValue,
+            "base_path": base,
+            "base_url": settings.baseURL,
+            "home_url": base,
+            "cart_url": base + "cart/",
+            "css_url": base + "assets/gage.css",
+            "js_url": base + "assets/gage.js",
+            "sdk_url": settings.iamport.sdkURL,
+            "categories": settings.categories.map {
+                ["title": $0.title, "url": base + categoryPath($0.slug)]
+            },
+            "pages": shop.pages.map { ["title": $0.title, "url": base + URLPath.encode($0.slug) + "/"] },
+            "has_pages": !shop.pages.isEmpty,
+            "og_locale": settings.language == .ko ? "ko_KR" : "en_US",
+            "pay_methods": settings.iamport.payMethods.enumerated().map { index, method in
+                ["value": method, "label": text["method_" + method] ?? method, "first": index == 0] as [String: Any]
+            },
+            "business": businessRows,
+            "has_business": !businessRows.isEmpty,
+            "checkout_json": ScriptJSON.encode(checkout),
+            // Only the pages that run checkout code carry the interface text (it is the larger part).
+            "text_json": ScriptJSON.encode(text),
+        ]
+        if settings.checkout.shipping.fee > 0, let freeOver = settings.checkout.shipping.freeOver {
+            values["free_shipping_note"] = money.format(freeOver) + " " + (text["free_shipping_over"] ?? "")
+        }
+        return values
+    }
+
+    // MARK: - Products
+
+    func card(_ product: ProductSource) -> [String: Any] {
+        var card: [String: Any] = [
+            "title": product.title,
+            "url": path(Self.productPath(product.slug)),
+            "price_text": money.format(product.price),
+            "sold_out": product.isSoldOut,
+            "summary": product.summary ?? "",
+        ]
+        if let compareAt = product.compareAt { card["compare_at_text"] = money.format(compareAt) }
+        if let image = product.images.first {
+            card["image_url"] = imageURL(image, of: product)
+        }
+        return card
+    }
+
+    /// A product page's values and its page meta (title, description, canonical, Open Graph image).
+    func productPage(_ product: ProductSource) -> (values: [String: Any], meta: [String: Any]) {
+        let pagePath = Self.productPath(product.slug)
+        var values = card(product)
+        let description = product.summary ?? MarkdownRenderer.plainText(product.body)
+        values["sku"] = product.sku
+        values["price"] = product.price
+        values["content_html"] = markdown.html(product.body)
+        values["images"] = product.images.enumerated().map { index, image in
+            ["url": imageURL(image, of: product),
+             "alt": index == 0 ? product.title : "\(product.title) (\(index + 1))"]
+        }
+        values["has_images"] = !product.images.isEmpty
+        if let slug = product.category, let category = settings.categories.first(where: { $0.slug == slug }) {
+            values["category"] = ["title": category.title, "url": path(Self.categoryPath(slug))]
+        }
+        values["tags"] = product.tags.map { ["name": $0, "url": path(Self.tagPath($0))] }
+        values["has_tags"] = !product.tags.isEmpty
+        let limit = purchaseLimit(product)
+        values["max_quantity"] = limit
+        if let stock = product.stock, stock > 0, stock <= 5 { values["stock_left"] = stock }
+        values["options"] = product.options.enumerated().map { index, option in
+            [
+                "name": option.name,
+                "field_id": "option-\(index)",
+                "values": option.values.map { value in
+                    var entry: [String: Any] = ["label": value.label]
+                    if value.price != 0 { entry["delta_text"] = money.delta(value.price) }
+                    return entry
+                },
+            ] as [String: Any]
+        }
+        values["has_options"] = !product.options.isEmpty
+        values["params"] = product.params.mapValues(\.templateValue)
+        let manifestEntry = shop.catalog.product(sku: product.sku)
+            ?? ShopLoader.makeCatalog([product], settings: settings).products[0]
+        values["data_json"] = ScriptJSON.encode(encodable: manifestEntry)
+        values["jsonld"] = jsonLD(product, description: description, pagePath: pagePath)
+        let meta = pageMeta(title: product.title, description: description, path: pagePath, type: "product",
+                            image: product.images.first.map { imageURL($0, of: product, absolute: true) })
+        return (values, meta)
+    }
+
+    /// How many a buyer may put in one order: the smaller of stock and the per-order limit.
+    func purchaseLimit(_ product: ProductSource) -> Int {
+        let limit = product.maxQuantity ?? settings.checkout.maxQuantity ?? Pricing.absoluteMaxQuantity
+        return min(limit, product.stock ?? Pricing.absoluteMaxQuantity)
+    }
+
+    func jsonLD(_ product: ProductSource, description: String, pagePath: String) -> String {
+        var offer: [String: Any] = [
+            "@type": "Offer",
+            "price": product.price,
+            "priceCurrency": settings.currency,
+            "availability": product.isSoldOut ? "https://schema.org/OutOfStock" : "https://schema.org/InStock",
+            "url": absolute(pagePath),
+        ]
+        offer["seller"] = ["@type": "Organization", "name": settings.business.name ?? settings.title]
+        var value: [String: Any] = [
+            "@context": "https://schema.org",
+            "@type": "Product",
+            "name": product.title,
+            "sku": product.sku,
+            "description": description,
+            "url": absolute(pagePath),
+            "offers": offer,
+        ]
+        if !product.images.isEmpty {
+            value["image"] = product.images.map { imageURL($0, of: product, absolute: true) }
+        }
+        if let category = product.category, let declared = settings.categories.first(where: { $0.slug == category }) {
+            value["category"] = declared.title
+        }
+        return ScriptJSON.encode(value)
+    }
+
+    // MARK: - Pages
+
+    func pageMeta(title: String, description: String, path relative: String, type: String = "website",
+                  image: String? = nil, indexable: Bool = true) -> [String: Any] {
+        var meta: [String: Any] = [
+            "title": title,
+            "full_title": title == settings.title ? title : "\(title) | \(settings.title)",
+            "description": description.isEmpty ? (settings.description ?? settings.title) : description,
+            "canonical": absolute(relative),
+            "og_type": type,
+            "noindex": !indexable,
+        ]
+        if let image { meta["og_image"] = image }
+        return meta
+    }
+
+    func with(_ values: [String: Any], page: [String: Any]? = nil) -> [String: Any] {
+        var context = values
+        context["site"] = site
+        context["i18n"] = text
+        if let page { context["page"] = page }
+        return context
+    }
+}

@@ -1,0 +1,203 @@
+import Dispatch
+import Foundation
+import GageCatalog
+import GageCore
+
+/// One file of the built site.
+public struct OutputFile: Sendable {
+    public enum Content: Sendable {
+        case text(String)
+        /// A source file copied as it is (static files, bundle images).
+        case copy(from: String)
+    }
+
+    /// Path inside the output folder, `/`-separated, e.g. `products/yirgacheffe/index.html`.
+    public var path: String
+    public var content: Content
+}
+
+/// Turns a loaded shop into the files of the site. Pure: reads the source folder for files to copy,
+/// writes nothing.
+public struct SiteRenderer {
+    let shop: Shop
+    let theme: Theme
+    let context: SiteContext
+
+    public init(shop: Shop, theme: Theme) {
+        self.shop = shop
+        self.theme = theme
+        context = SiteContext(shop: shop)
+    }
+
+    /// A page to render: its output path, template and values. The values are built once and only read
+    /// while pages render in parallel, hence `@unchecked Sendable` for the `Any` inside.
+    struct PageJob: @unchecked Sendable {
+        var path: String
+        var template: String
+        var values: [String: Any]
+    }
+
+    public func render() -> [OutputFile] {
+        let jobs = pageJobs()
+        // Pages are independent: render them across the cores, each into its own slot, in a fixed order.
+        let rendered = ResultSlots<String>(count: jobs.count)
+        let theme = self.theme
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+            rendered[index] = theme.render(jobs[index].values, template: jobs[index].template)
+        }
+        var files = jobs.indices.map { OutputFile(path: jobs[$0].path, content: .text(rendered[$0] ?? "")) }
+        files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON())))
+        files.append(OutputFile(path: "sitemap.xml", content: .text(sitemap())))
+        files.append(OutputFile(path: "robots.txt", content: .text(robots())))
+        for (path, text) in theme.assets.sorted(by: { $0.key < $1.key }) {
+            files.append(OutputFile(path: path, content: .text(text)))
+        }
+        files += copiedFiles()
+        return files
+    }
+
+    // MARK: - Pages
+
+    func pageJobs() -> [PageJob] {
+        var jobs: [PageJob] = []
+        let text = context.text
+        jobs += listJobs(products: shop.products, folder: "", title: shop.settings.title,
+                         heading: text["all_products"] ?? "", description: shop.settings.description ?? "",
+                         template: "index")
+        for product in shop.products {
+            let (values, meta) = context.productPage(product)
+            jobs.append(PageJob(path: "products/\(product.slug)/index.html", template: "product",
+                                values: context.with(["product": values], page: meta)))
+        }
+        for category in shop.settings.categories {
+            let products = shop.products.filter { $0.category == category.slug }
+            jobs += listJobs(products: products, folder: "categories/\(category.slug)/", title: category.title,
+                             heading: category.title, description: category.description ?? "", template: "list")
+        }
+        for (tag, products) in tagGroups() {
+            jobs += listJobs(products: products, folder: "tags/\(Slug.make(from: tag))/", title: "#\(tag)",
+                             heading: "#\(tag)", description: "", template: "list")
+        }
+        for page in shop.pages {
+            let values: [String: Any] = ["title": page.title, "content_html": context.markdown.html(page.body)]
+            let meta = context.pageMeta(title: page.title,
+                                        description: page.description ?? MarkdownRenderer.plainText(page.body),
+                                        path: URLPath.encode(page.slug) + "/")
+            jobs.append(PageJob(path: "\(page.slug)/index.html", template: "page",
+                                values: context.with(["content": values], page: meta)))
+        }
+        jobs.append(PageJob(path: "cart/index.html", template: "cart",
+                            values: context.with([:], page: context.pageMeta(
+                                title: text["cart"] ?? "", description: "", path: "cart/", indexable: false))))
+        jobs.append(PageJob(path: "checkout/complete/index.html", template: "complete",
+                            values: context.with([:], page: context.pageMeta(
+                                title: text["result_title"] ?? "", description: "", path: "checkout/complete/",
+                                indexable: false))))
+        jobs.append(PageJob(path: "404.html", template: "404",
+                            values: context.with([:], page: context.pageMeta(
+                                title: text["not_found_title"] ?? "", description: "", path: "404.html",
+                                indexable: false))))
+        return jobs
+    }
+
+    /// Tags in a stable order, each with its products; tags that differ only in case or spacing share a page.
+    func tagGroups() -> [(tag: String, products: [ProductSource])] {
+        var order: [String] = []
+        var bySlug: [String: (tag: String, products: [ProductSource])] = [:]
+        for product in shop.products {
+            for tag in product.tags {
+                let slug = Slug.make(from: tag)
+                guard !slug.isEmpty else { continue }
+                if bySlug[slug] == nil {
+                    order.append(slug)
+                    bySlug[slug] = (tag, [])
+                }
+                if bySlug[slug]?.products.last?.slug != product.slug { bySlug[slug]?.products.append(product) }
+            }
+        }
+        return order.sorted().compactMap { bySlug[$0] }
+    }
+
+    /// A paginated list: `folder/index.html`, `folder/page/2/index.html`, …
+    func listJobs(products: [ProductSource], folder: String, title: String, heading: String, description: String,
+                  template: String) -> [PageJob] {
+        let size = shop.settings.paginate
+        let pageCount = max(1, (products.count + size - 1) / size)
+        let encodedFolder = folder.split(separator: "/").map { URLPath.encode(String($0)) }
+            .map { $0 + "/" }.joined()
+        func relative(_ number: Int) -> String { number == 1 ? encodedFolder : encodedFolder + "page/\(number)/" }
+        var jobs: [PageJob] = []
+        for number in 1...pageCount {
+            let slice = products.dropFirst((number - 1) * size).prefix(size)
+            var pagination: [String: Any] = ["show": pageCount > 1, "current": number, "count": pageCount]
+            if number > 1 { pagination["previous_url"] = context.path(relative(number - 1)) }
+            if number < pageCount { pagination["next_url"] = context.path(relative(number + 1)) }
+            pagination["pages"] = (1...pageCount).map { n in
+                ["number": n, "url": context.path(relative(n)), "current": n == number] as [String: Any]
+            }
+            let values: [String: Any] = [
+                "list": ["title": heading, "description": description, "products": slice.map(context.card),
+                         "is_empty": slice.isEmpty, "pagination": pagination] as [String: Any],
+            ]
+            let pageTitle = number == 1 ? title : "\(title) (\(number)/\(pageCount))"
+            let meta = context.pageMeta(title: pageTitle, description: description, path: relative(number))
+            jobs.append(PageJob(path: (number == 1 ? folder : folder + "page/\(number)/") + "index.html",
+                                template: template, values: context.with(values, page: meta)))
+        }
+        return jobs
+    }
+
+    // MARK: - Data files
+
+    func catalogJSON() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        let data = (try? encoder.encode(shop.catalog)) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    func sitemap() -> String {
+        var urls = [""]
+        urls += shop.products.map { SiteContext.productPath($0.slug) }
+        urls += shop.settings.categories.map { SiteContext.categoryPath($0.slug) }
+        urls += tagGroups().map { SiteContext.tagPath($0.tag) }
+        urls += shop.pages.map { URLPath.encode($0.slug) + "/" }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for url in urls {
+            xml += "  <url><loc>\(XMLText.escape(context.absolute(url)))</loc></url>\n"
+        }
+        return xml + "</urlset>\n"
+    }
+
+    func robots() -> String {
+        let base = shop.settings.basePath
+        return "User-agent: *\nDisallow: \(base)cart/\nDisallow: \(base)checkout/\n\nSitemap: \(context.absolute("sitemap.xml"))\n"
+    }
+
+    /// `static/` as it is, and each bundle's images beside its product page.
+    func copiedFiles() -> [OutputFile] {
+        var files: [OutputFile] = []
+        let staticRoot = shop.root + "/static"
+        if let enumerator = FileManager.default.enumerator(atPath: staticRoot) {
+            var paths: [String] = []
+            while let relative = enumerator.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: staticRoot + "/" + relative, isDirectory: &isDirectory),
+                   !isDirectory.boolValue {
+                    paths.append(relative)
+                }
+            }
+            files += paths.sorted().map { OutputFile(path: $0, content: .copy(from: staticRoot + "/" + $0)) }
+        }
+        for product in shop.products {
+            guard let bundle = product.bundleFolder else { continue }
+            for image in product.images where !image.hasPrefix("/") && !image.contains("://") {
+                files.append(OutputFile(path: "products/\(product.slug)/\(image)",
+                                        content: .copy(from: shop.root + "/" + bundle + "/" + image)))
+            }
+        }
+        return files
+    }
+}
+

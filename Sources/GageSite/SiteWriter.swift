@@ -1,0 +1,127 @@
+import Dispatch
+import Foundation
+import GageCatalog
+import GageCore
+
+/// Writes the rendered files into the output folder: only files whose bytes changed are written, and files
+/// left from an earlier build that the new one no longer makes are removed.
+public struct SiteWriter: Sendable {
+    public let output: String
+
+    public init(output: String) {
+        self.output = URL(fileURLWithPath: output).standardizedFileURL.path
+    }
+
+    public struct Summary: Sendable {
+        public var written = 0
+        public var unchanged = 0
+        public var removed = 0
+
+        public init() {}
+    }
+
+    public func write(_ files: [OutputFile]) throws(BuildErrors) -> Summary {
+        let fileManager = FileManager.default
+        try checkOutputFolder()
+        let existing = Set(listFiles())
+        var folders = Set<String>()
+        for file in files {
+            var folder = (output + "/" + file.path).split(separator: "/", omittingEmptySubsequences: false)
+            folder.removeLast()
+            folders.insert(folder.joined(separator: "/"))
+        }
+        for folder in folders.sorted() {
+            do {
+                try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw BuildErrors([Diagnostic(file: folder, line: nil, message: "cannot create folder: \(error.localizedDescription)")])
+            }
+        }
+        let outcomes = ResultSlots<Result<Bool, Diagnostic>>(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            outcomes[index] = writeIfChanged(files[index])
+        }
+        var summary = Summary()
+        var problems: [Diagnostic] = []
+        for outcome in outcomes.values {
+            switch outcome {
+            case .success(true): summary.written += 1
+            case .success(false): summary.unchanged += 1
+            case let .failure(problem): problems.append(problem)
+            }
+        }
+        guard problems.isEmpty else { throw BuildErrors(problems) }
+        let stale = existing.subtracting(files.map(\.path))
+        for path in stale.sorted() {
+            try? fileManager.removeItem(atPath: output + "/" + path)
+            summary.removed += 1
+        }
+        removeEmptyFolders()
+        return summary
+    }
+
+    /// Returns whether the file was written (false: already had these bytes).
+    private func writeIfChanged(_ file: OutputFile) -> Result<Bool, Diagnostic> {
+        let destination = output + "/" + file.path
+        let bytes: Data
+        switch file.content {
+        case let .text(text):
+            bytes = Data(text.utf8)
+        case let .copy(source):
+            guard let data = FileManager.default.contents(atPath: source) else {
+                return .failure(Diagnostic(file: source, line: nil, message: "cannot be read to copy"))
+            }
+            bytes = data
+        }
+        if let current = FileManager.default.contents(atPath: destination), current == bytes { return .success(false) }
+        do {
+            try bytes.write(to: URL(fileURLWithPath: destination), options: .atomic)
+            return .success(true)
+        } catch {
+            return .failure(Diagnostic(file: file.path, line: nil,
+                                       message: "cannot be written to \(output): \(error.localizedDescription)"))
+        }
+    }
+
+    /// Refuses to write into a folder that holds something other than an earlier build (it would be pruned).
+    private func checkOutputFolder() throws(BuildErrors) {
+        let fileManager = FileManager.default
+        guard let entries = try? fileManager.contentsOfDirectory(atPath: output), !entries.isEmpty else { return }
+        if entries.contains("shop.yml") || entries.contains("content") || !entries.contains("catalog.json") {
+            throw BuildErrors([Diagnostic(
+                file: output, line: nil, message: "the output folder is not empty and is not an earlier Gage build",
+                hint: "choose another --output, or empty the folder (Gage removes files it did not make)")])
+        }
+    }
+
+    private func listFiles() -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: output) else { return [] }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: output + "/" + relative, isDirectory: &isDirectory),
+               !isDirectory.boolValue {
+                files.append(relative)
+            }
+        }
+        return files
+    }
+
+    private func removeEmptyFolders() {
+        guard let enumerator = FileManager.default.enumerator(atPath: output) else { return }
+        var folders: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: output + "/" + relative, isDirectory: &isDirectory),
+               isDirectory.boolValue {
+                folders.append(relative)
+            }
+        }
+        for folder in folders.sorted(by: { $0.count > $1.count }) {
+            let path = output + "/" + folder
+            if (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+}

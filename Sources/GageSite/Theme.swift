@@ -1,0 +1,60 @@
+import Foundation
+import GageCatalog
+import Mustache
+
+/// The templates and assets a shop is rendered with: the built-in default theme, overridden file by file by
+/// the shop's own `templates/` folder.
+public struct Theme: Sendable {
+    public let library: MustacheLibrary
+    /// Non-template theme files (`assets/gage.js`, `assets/gage.css`) by path, copied to the output.
+    public let assets: [String: String]
+
+    /// Templates every shop page needs.
+    static let requiredTemplates = ["index", "product", "list", "page", "cart", "complete", "404"]
+
+    public static func load(shopRoot: String) throws(BuildErrors) -> Theme {
+        var files = DefaultTheme.files.mapValues { (text: $0, origin: "built-in theme") }
+        let overrides = shopRoot + "/templates"
+        if let enumerator = FileManager.default.enumerator(atPath: overrides) {
+            while let relative = enumerator.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                let path = overrides + "/" + relative
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+                      !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw BuildErrors([Diagnostic(file: "templates/" + relative, line: nil,
+                                                  message: "is not UTF-8 text", hint: "save it as UTF-8")])
+                }
+                files[relative] = (text, "templates/" + relative)
+            }
+        }
+        var library = MustacheLibrary()
+        var assets: [String: String] = [:]
+        var problems: [Diagnostic] = []
+        for (path, file) in files.sorted(by: { $0.key < $1.key }) {
+            guard path.hasSuffix(".mustache") else {
+                assets[path] = file.text
+                continue
+            }
+            do {
+                library.register(try MustacheTemplate(string: file.text), named: String(path.dropLast(".mustache".count)))
+            } catch let error as MustacheTemplate.ParserError {
+                problems.append(Diagnostic(file: file.origin, line: error.context.lineNumber,
+                                           message: "template error: \(error.error)",
+                                           hint: "check that every {{#section}} has its {{/section}}"))
+            } catch {
+                problems.append(Diagnostic(file: file.origin, line: nil, message: "template error: \(error)"))
+            }
+        }
+        for name in requiredTemplates where library.getTemplate(named: name) == nil && problems.isEmpty {
+            problems.append(Diagnostic(file: "templates/\(name).mustache", line: nil, message: "missing template",
+                                       hint: "restore it, or delete the override folder to use the built-in theme"))
+        }
+        guard problems.isEmpty else { throw BuildErrors(problems) }
+        return Theme(library: library, assets: assets)
+    }
+
+    func render(_ context: [String: Any], template: String) -> String {
+        library.render(context, withTemplate: template) ?? ""
+    }
+}

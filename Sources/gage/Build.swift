@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import GageCatalog
+import GageSite
+
+/// Options shared by the commands that read a shop folder.
+struct SourceOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The shop's source folder (with shop.yml and content/).")
+    var source: String = "."
+
+    @Flag(name: .long, help: "Include products and pages marked draft: true.")
+    var drafts = false
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the shop into a static site.",
+        discussion: "Reports every problem in the source at once and writes nothing if there is any.")
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(name: .shortAndLong, help: "Where to write the site (default: public/ in the source folder).")
+    var output: String?
+
+    @Option(name: .long, help: "Override base_url from shop.yml (absolute URL).")
+    var baseURL: String?
+
+    func run() throws {
+        let output = output ?? source.source + "/public"
+        do {
+            let report = try SiteBuilder.build(.init(source: source.source, output: output,
+                                                     includeDrafts: source.drafts, baseURL: baseURL))
+            let written = report.written ?? .init()
+            let total = report.timings.reduce(0) { $0 + $1.seconds }
+            print("Built \(report.products) products into \(report.pages) pages (\(report.files) files) in \(Self.milliseconds(total)).")
+            print("  \(written.written) written, \(written.unchanged) unchanged, \(written.removed) removed → \(output)")
+            print("  " + report.timings.map { "\($0.phase) \(Self.milliseconds($0.seconds))" }.joined(separator: ", "))
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    static func milliseconds(_ seconds: Double) -> String {
+        String(format: "%.0f ms", seconds * 1000)
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the shop the way build does, without writing anything.")
+
+    @OptionGroup var source: SourceOptions
+
+    func run() throws {
+        do {
+            let (_, files, report) = try SiteBuilder.render(.init(source: source.source, output: "",
+                                                                  includeDrafts: source.drafts))
+            print("OK: \(report.products) products, \(report.pages) pages, \(files.count) files; no problems found.")
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}

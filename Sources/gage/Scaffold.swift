@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import GageCatalog
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create content from a template.", subcommands: [NewProduct.self])
+}
+
+struct NewProduct: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "product", abstract: "Create content/products/NAME.md with every product key filled in.")
+
+    @Argument(help: "The product's slug: its file name and page address (e.g. yirgacheffe-200g).")
+    var name: String
+
+    @Option(name: .shortAndLong, help: "The shop's source folder.")
+    var source: String = "."
+
+    func validate() throws {
+        guard Slug.isValid(name) else {
+            throw ValidationError("'\(name)' cannot be a page address; try '\(Slug.make(from: name))'")
+        }
+    }
+
+    func run() throws {
+        let folder = source + "/content/products"
+        let path = folder + "/\(name).md"
+        guard !FileManager.default.fileExists(atPath: path),
+              !FileManager.default.fileExists(atPath: folder + "/\(name)/index.md") else {
+            throw ValidationError("content/products/\(name) already exists")
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let sku = name.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        let text = """
+        ---
+        title: \(name)
+        sku: \(sku.isEmpty ? "SKU-1" : sku)
+        price: 10000
+        summary: 한 줄 소개
+        # compare_at: 12000
+        # images: [photo.jpg]
+        # category: coffee
+        # tags: [태그]
+        # stock: 10
+        # max_quantity: 5
+        # options:
+        #   - name: 사이즈
+        #     values:
+        #       - label: S
+        #       - label: L
+        #         price: 1000
+        draft: true
+        ---
+        상품 설명을 Markdown으로 적습니다.
+
+        """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        print("Created \(path) (draft: true; set draft: false to publish).")
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a new shop folder with a starter shop.yml.")
+
+    @Argument(help: "The folder to create.")
+    var directory: String
+
+    func run() throws {
+        let fileManager = FileManager.default
+        if let entries = try? fileManager.contentsOfDirectory(atPath: directory), !entries.isEmpty {
+            throw ValidationError("\(directory) exists and is not empty")
+        }
+        for folder in ["content/products", "templates", "static"] {
+            try fileManager.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true)
+        }
+        let settings = """
+        title: 내 가게
+        base_url: https://shop.example.kr/
+        language: ko
+        iamport:
+          merchant_code: imp00000000      # 가맹점 식별코드 (PortOne console)
+          pg: html5_inicis
+          pay_methods: [card, trans, vbank]
+        checkout:
+          verify_url: /verify             # where gage-verify runs
+          shipping: { fee: 3000, free_over: 50000 }
+          order_prefix: gage-
+        categories:
+          - slug: goods
+            title: 상품
+        business:
+          name: 상호
+          representative: 대표자
+          registration_number: 000-00-00000
+          mail_order_number: 제0000-서울-0000호
+          address: 주소
+          phone: 010-0000-0000
+          email: hello@example.kr
+
+        """
+        try settings.write(toFile: directory + "/shop.yml", atomically: true, encoding: .utf8)
+        let about = "---\ntitle: 소개\n---\n가게를 소개해 주세요.\n"
+        try about.write(toFile: directory + "/content/about.md", atomically: true, encoding: .utf8)
+        print("Created a shop in \(directory). Next: cd \(directory) && gage new product first-product && gage build")
+    }
+}

@@ -1,0 +1,580 @@
+/*
+ * Gage checkout: the cart, the order, the Iamport (PortOne V1) payment and the verified result.
+ * Plain JavaScript, no dependencies. The page never decides that an order is paid: it shows what the
+ * verify function answers after asking Iamport.
+ *
+ * The pricing functions mirror GageCore's Pricing (Swift) rule for rule; a test runs both on the same
+ * carts and compares. Loaded by node (module.exports) for that test, by browsers as a plain script.
+ */
+(function (root) {
+  'use strict';
+
+  // ---------------------------------------------------------------- pricing (mirrors GageCore.Pricing)
+
+  var ABSOLUTE_MAX_QUANTITY = 9999;
+
+  function PricingError(reason, message) {
+    this.name = 'PricingError';
+    this.reason = reason;
+    this.message = message;
+  }
+  PricingError.prototype = Object.create(Error.prototype);
+
+  function findProduct(catalog, sku) {
+    for (var i = 0; i < catalog.products.length; i++) {
+      if (catalog.products[i].sku === sku) return catalog.products[i];
+    }
+    return null;
+  }
+
+  function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  }
+
+  /** The product's price plus each chosen option value's price. Every option needs a choice. */
+  function unitPrice(product, chosen) {
+    chosen = chosen || {};
+    var names = Object.keys(chosen);
+    for (var n = 0; n < names.length; n++) {
+      var known = product.options.some(function (option) { return option.name === names[n]; });
+      if (!known) throw new PricingError('unknown_item', product.sku + ' has no option ' + names[n]);
+    }
+    var price = product.price;
+    for (var i = 0; i < product.options.length; i++) {
+      var option = product.options[i];
+      if (!Object.prototype.hasOwnProperty.call(chosen, option.name)) {
+        throw new PricingError('unknown_item', product.sku + ': no value chosen for ' + option.name);
+      }
+      var label = chosen[option.name];
+      var value = null;
+      for (var v = 0; v < option.values.length; v++) {
+        if (option.values[v].label === label) { value = option.values[v]; break; }
+      }
+      if (!value) throw new PricingError('unknown_item', product.sku + ': ' + option.name + ' has no value ' + label);
+      price += value.price || 0;
+    }
+    return price;
+  }
+
+  /**
+   * Prices `items` ([{sku, quantity, options}]) against `catalog` (catalog.json).
+   * Returns {items: [{sku, title, quantity, options, price}], subtotal, shipping, total}
+   * or throws a PricingError whose `reason` is one of SPEC §3's codes.
+   */
+  function priceOrder(catalog, items, alreadySold) {
+    alreadySold = alreadySold || {};
+    if (!Array.isArray(items) || items.length === 0) throw new PricingError('bad_custom_data', 'the order has no items');
+    var priced = [];
+    var quantityBySKU = {};
+    var subtotal = 0;
+    for (var i = 0; i < items.length; i++) {
+      var item = items[i];
+      if (!isPlainObject(item) || typeof item.sku !== 'string') {
+        throw new PricingError('bad_custom_data', 'item ' + i + ' is not {sku, quantity, options}');
+      }
+      var options = item.options === undefined || item.options === null ? {} : item.options;
+      if (!isPlainObject(options) || Object.keys(options).some(function (k) { return typeof options[k] !== 'string'; })) {
+        throw new PricingError('bad_custom_data', 'item ' + i + ' has malformed options');
+      }
+      var quantity = item.quantity;
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > ABSOLUTE_MAX_QUANTITY) {
+        throw new PricingError('bad_custom_data', item.sku + ': quantity ' + quantity + ' is not a whole number from 1 up');
+      }
+      var product = findProduct(catalog, item.sku);
+      if (!product) throw new PricingError('unknown_item', 'no product with SKU ' + item.sku);
+      var price = unitPrice(product, options);
+      quantityBySKU[item.sku] = (quantityBySKU[item.sku] || 0) + quantity;
+      subtotal += price * quantity;
+      if (!Number.isSafeInteger(subtotal)) throw new PricingError('bad_custom_data', 'the amount is too large');
+      priced.push({ sku: item.sku, title: product.title, quantity: quantity, options: options, price: price });
+    }
+    var checked = {};
+    for (var j = 0; j < items.length; j++) {
+      var sku = items[j].sku;
+      if (checked[sku]) continue;
+      checked[sku] = true;
+      var p = findProduct(catalog, sku);
+      var requested = quantityBySKU[sku];
+      if (p.stock !== null && p.stock !== undefined) {
+        var available = Math.max(0, p.stock - (alreadySold[sku] || 0));
+        if (requested > available) throw new PricingError('sold_out', sku + ': ' + requested + ' requested, ' + available + ' in stock');
+      }
+      if (p.max_quantity !== null && p.max_quantity !== undefined && requested > p.max_quantity) {
+        throw new PricingError('quantity_limit', sku + ': at most ' + p.max_quantity + ' per order');
+      }
+    }
+    var rule = catalog.shipping || { fee: 0, free_over: null };
+    var freeOver = rule.free_over;
+    var shipping = (freeOver !== null && freeOver !== undefined && subtotal >= freeOver) ? 0 : (rule.fee || 0);
+    return { items: priced, subtotal: subtotal, shipping: shipping, total: subtotal + shipping };
+  }
+
+  // ---------------------------------------------------------------- orders
+
+  /** A fresh merchant_uid: the shop's prefix, the time and randomness; at most 40 of [A-Za-z0-9_-]. */
+  function newMerchantUID(prefix) {
+    var alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    var random = '';
+    var bytes = new Uint8Array(10);
+    if (root.crypto && root.crypto.getRandomValues) {
+      root.crypto.getRandomValues(bytes);
+    } else {
+      for (var b = 0; b < bytes.length; b++) bytes[b] = Math.floor(Math.random() * 256);
+    }
+    for (var i = 0; i < bytes.length; i++) random += alphabet[bytes[i] % alphabet.length];
+    return (prefix + Date.now().toString(36) + '-' + random).slice(0, 40);
+  }
+
+  /** "에티오피아 예가체프 원두 200g 외 2건": the first item's title and how many more lines follow. */
+  function orderName(pricedItems, text) {
+    var first = pricedItems[0].title;
+    if (first.length > 30) first = first.slice(0, 29) + '…';
+    var more = pricedItems.length - 1;
+    return more > 0 ? first + ' ' + String(text.order_name_more || '+{n}').replace('{n}', more) : first;
+  }
+
+  function formatMoney(amount, language) {
+    var digits = String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    var sign = amount < 0 ? '-' : '';
+    return language === 'en' ? sign + '₩' + digits : sign + digits + '원';
+  }
+
+  var exported = {
+    PricingError: PricingError,
+    unitPrice: unitPrice,
+    priceOrder: priceOrder,
+    newMerchantUID: newMerchantUID,
+    orderName: orderName,
+    formatMoney: formatMoney
+  };
+  if (typeof module === 'object' && module.exports) module.exports = exported;
+  root.Gage = exported;
+  if (typeof document === 'undefined') return;
+
+  // ---------------------------------------------------------------- the page
+
+  var config = readJSON('gage-checkout') || {};
+  var text = readJSON('gage-text') || {};
+  var language = config.language || 'ko';
+  var cartKey = 'gage-cart:' + (config.base_path || '/');
+
+  function readJSON(id) {
+    var element = document.getElementById(id);
+    if (!element) return null;
+    try { return JSON.parse(element.textContent); } catch (error) { return null; }
+  }
+
+  function money(amount) { return formatMoney(amount, language); }
+
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      if (name === 'text') node.textContent = attributes[name];
+      else node.setAttribute(name, attributes[name]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  // ----- the cart, kept in localStorage: [{sku, quantity, options}]
+
+  function loadCart() {
+    try {
+      var items = JSON.parse(root.localStorage.getItem(cartKey) || '[]');
+      if (!Array.isArray(items)) return [];
+      return items.filter(function (item) {
+        return isPlainObject(item) && typeof item.sku === 'string' && Number.isInteger(item.quantity) &&
+          item.quantity > 0 && isPlainObject(item.options || {});
+      }).map(function (item) { return { sku: item.sku, quantity: item.quantity, options: item.options || {} }; });
+    } catch (error) {
+      return [];
+    }
+  }
+
+  function saveCart(items) {
+    try { root.localStorage.setItem(cartKey, JSON.stringify(items)); } catch (error) { /* private mode: cart lives for this page only */ }
+    showCartCount(items);
+  }
+
+  function sameLine(a, b) {
+    return a.sku === b.sku && JSON.stringify(sortedOptions(a.options)) === JSON.stringify(sortedOptions(b.options));
+  }
+
+  function sortedOptions(options) {
+    var sorted = {};
+    Object.keys(options || {}).sort().forEach(function (key) { sorted[key] = options[key]; });
+    return sorted;
+  }
+
+  function showCartCount(items) {
+    var count = (items || loadCart()).reduce(function (sum, item) { return sum + item.quantity; }, 0);
+    Array.prototype.forEach.call(document.querySelectorAll('[data-cart-count]'), function (badge) {
+      badge.textContent = String(count);
+    });
+  }
+
+  // ----- product page: options, quantity, add to cart / buy now
+
+  function setUpProductPage() {
+    var form = document.querySelector('[data-buy-form]');
+    var product = readJSON('gage-product');
+    if (!form || !product) return;
+    var status = form.querySelector('[data-buy-status]');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      var options = {};
+      var missing = null;
+      Array.prototype.forEach.call(form.querySelectorAll('[data-option]'), function (select) {
+        if (!select.value && !missing) missing = select;
+        options[select.getAttribute('data-option')] = select.value;
+      });
+      if (missing) {
+        status.textContent = text.choose + ': ' + missing.getAttribute('data-option');
+        missing.focus();
+        return;
+      }
+      var quantityField = form.querySelector('#quantity');
+      var quantity = parseInt(quantityField.value, 10);
+      var limit = parseInt(quantityField.getAttribute('max'), 10);
+      if (!Number.isInteger(quantity) || quantity < 1 || quantity > limit) {
+        status.textContent = text.max_per_order + ': ' + limit;
+        quantityField.focus();
+        return;
+      }
+      var items = loadCart();
+      var line = { sku: product.sku, quantity: quantity, options: options };
+      var existing = items.filter(function (item) { return sameLine(item, line); })[0];
+      if (existing) existing.quantity = Math.min(existing.quantity + quantity, limit);
+      else items.push(line);
+      saveCart(items);
+      if (submitter && submitter.value === 'buy') {
+        root.location.href = config.cart_url;
+        return;
+      }
+      status.textContent = '';
+      status.appendChild(document.createTextNode(text.added + ' '));
+      status.appendChild(element('a', { href: config.cart_url, text: text.view_cart }));
+    });
+  }
+
+  // ----- cart page
+
+  var catalogPromise = null;
+  function loadCatalog() {
+    if (!catalogPromise) {
+      catalogPromise = fetch(config.catalog_url, { cache: 'no-cache' }).then(function (response) {
+        if (!response.ok) throw new Error('catalog ' + response.status);
+        return response.json();
+      });
+    }
+    return catalogPromise;
+  }
+
+  /** How many of a product one order may hold: the smaller of its stock and its per-order limit. */
+  function purchaseLimit(product) {
+    return Math.min(product.max_quantity == null ? ABSOLUTE_MAX_QUANTITY : product.max_quantity,
+      product.stock == null ? ABSOLUTE_MAX_QUANTITY : product.stock);
+  }
+
+  /** Drops lines the catalog no longer sells and trims quantities (per SKU, across lines) to what may be bought. */
+  function reconcileCart(catalog, items) {
+    var changed = false;
+    var kept = [];
+    var taken = {};
+    items.forEach(function (item) {
+      var product = findProduct(catalog, item.sku);
+      if (!product || product.stock === 0) { changed = true; return; }
+      try { unitPrice(product, item.options); } catch (error) { changed = true; return; }
+      var room = purchaseLimit(product) - (taken[item.sku] || 0);
+      if (room <= 0) { changed = true; return; }
+      if (item.quantity > room) { item.quantity = room; changed = true; }
+      taken[item.sku] = (taken[item.sku] || 0) + item.quantity;
+      kept.push(item);
+    });
+    return { items: kept, changed: changed };
+  }
+
+  function setUpCartPage() {
+    var cart = document.querySelector('[data-cart]');
+    if (!cart) return;
+    var notice = cart.querySelector('[data-cart-notice]');
+    loadCatalog().then(function (catalog) {
+      var reconciled = reconcileCart(catalog, loadCart());
+      if (reconciled.changed) {
+        saveCart(reconciled.items);
+        notice.textContent = text.cart_unavailable;
+        notice.hidden = false;
+      }
+      renderCart(cart, catalog);
+      setUpCheckoutForm(cart, catalog);
+    }).catch(function () {
+      notice.textContent = text.status_error;
+      notice.hidden = false;
+    });
+  }
+
+  function renderCart(cart, catalog) {
+    var items = loadCart();
+    var empty = cart.querySelector('[data-cart-empty]');
+    var body = cart.querySelector('[data-cart-body]');
+    empty.hidden = items.length > 0;
+    body.hidden = items.length === 0;
+    if (items.length === 0) return;
+    var order = priceOrder(catalog, items);
+    var list = cart.querySelector('[data-cart-lines]');
+    list.textContent = '';
+    order.items.forEach(function (line, index) {
+      var product = findProduct(catalog, line.sku);
+      var optionText = Object.keys(line.options).map(function (name) { return name + ': ' + line.options[name]; }).join(', ');
+      var limit = purchaseLimit(product);
+      var quantityId = 'cart-quantity-' + index;
+      var quantity = element('input', { id: quantityId, type: 'number', min: '1', max: String(limit), value: String(line.quantity), inputmode: 'numeric' });
+      quantity.addEventListener('change', function () {
+        var value = parseInt(quantity.value, 10);
+        var current = loadCart();
+        if (!Number.isInteger(value) || value < 1) value = 1;
+        current[index].quantity = Math.min(value, limit);
+        saveCart(reconcileCart(catalog, current).items);
+        renderCart(cart, catalog);
+      });
+      var remove = element('button', { type: 'button', class: 'link-button', text: text.remove });
+      remove.setAttribute('aria-label', text.remove + ': ' + line.title);
+      remove.addEventListener('click', function () {
+        var current = loadCart();
+        current.splice(index, 1);
+        saveCart(current);
+        renderCart(cart, catalog);
+      });
+      list.appendChild(element('li', { class: 'cart-line' }, [
+        element('div', { class: 'cart-line-title' }, [
+          element('a', { href: product.url.replace(/^https?:\/\/[^/]+/, ''), text: line.title }),
+          optionText ? element('span', { class: 'cart-line-options', text: optionText }) : null
+        ]),
+        element('span', { class: 'cart-line-unit', text: money(line.price) }),
+        element('span', { class: 'cart-line-quantity' }, [
+          element('label', { for: quantityId, class: 'visually-hidden', text: text.quantity }), quantity
+        ]),
+        element('strong', { class: 'cart-line-total', text: money(line.price * line.quantity) }),
+        remove
+      ]));
+    });
+    cart.querySelector('[data-subtotal]').textContent = money(order.subtotal);
+    cart.querySelector('[data-shipping]').textContent = order.shipping === 0 ? text.free : money(order.shipping);
+    cart.querySelector('[data-total]').textContent = money(order.total);
+    var pay = cart.querySelector('[data-pay]');
+    if (pay) pay.textContent = text.pay + ' · ' + money(order.total);
+  }
+
+  var fieldChecks = {
+    buyer_name: function (value) { return value.trim().length > 0 && value.trim().length <= 40; },
+    buyer_tel: function (value) { return /^01[016789]-?\d{3,4}-?\d{4}$/.test(value.trim()); },
+    buyer_email: function (value) { return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()); },
+    buyer_postcode: function (value) { return /^\d{5}$/.test(value.trim()); },
+    buyer_addr: function (value) { return value.trim().length > 0; }
+  };
+  var fieldMessages = {
+    buyer_name: 'error_name', buyer_tel: 'error_tel', buyer_email: 'error_email',
+    buyer_postcode: 'error_postcode', buyer_addr: 'error_addr'
+  };
+
+  function validateBuyer(form) {
+    var firstInvalid = null;
+    Object.keys(fieldChecks).forEach(function (name) {
+      var input = form.elements[name];
+      var ok = fieldChecks[name](input.value);
+      input.setAttribute('aria-invalid', ok ? 'false' : 'true');
+      document.getElementById(name + '-error').textContent = ok ? '' : text[fieldMessages[name]];
+      if (!ok && !firstInvalid) firstInvalid = input;
+    });
+    var agree = form.elements.agree;
+    document.getElementById('agree-error').textContent = agree.checked ? '' : text.error_agree;
+    if (!agree.checked && !firstInvalid) firstInvalid = agree;
+    if (firstInvalid) firstInvalid.focus();
+    return !firstInvalid;
+  }
+
+  function setUpCheckoutForm(cart, catalog) {
+    var form = cart.querySelector('[data-checkout-form]');
+    var status = cart.querySelector('[data-checkout-status]');
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      status.textContent = '';
+      if (!validateBuyer(form)) { status.textContent = text.error_form; return; }
+      var items = loadCart();
+      var order;
+      try { order = priceOrder(catalog, items); } catch (error) {
+        status.textContent = text['reason_' + error.reason] || text.error_form;
+        return;
+      }
+      var payButton = form.querySelector('[data-pay]');
+      payButton.disabled = true;
+      status.textContent = text.paying;
+      var checkoutItems = items.map(function (item) { return { sku: item.sku, quantity: item.quantity, options: item.options }; });
+      prepareOrder(checkoutItems, order).then(function (prepared) {
+        requestPayment(form, cart, checkoutItems, prepared, function () { payButton.disabled = false; });
+      }).catch(function () {
+        payButton.disabled = false;
+        status.textContent = text.status_error;
+      });
+    });
+  }
+
+  /** The order to pay: made here, or pre-registered with Iamport through the verify function. */
+  function prepareOrder(items, order) {
+    var name = orderName(order.items, text);
+    if (!config.prepare) {
+      return Promise.resolve({ merchant_uid: newMerchantUID(config.order_prefix), amount: order.total, name: name });
+    }
+    return fetch(actionURL('prepare'), {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ items: items })
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok || !body.merchant_uid) throw new Error(body.error || 'prepare failed');
+        return { merchant_uid: body.merchant_uid, amount: body.amount, name: body.name || name };
+      });
+    });
+  }
+
+  function requestPayment(form, cart, items, prepared, done) {
+    var IMP = root.IMP;
+    var status = cart.querySelector('[data-checkout-status]');
+    if (!IMP) { status.textContent = text.status_error; done(); return; }
+    IMP.init(config.merchant_code);
+    var method = form.querySelector('input[name="pay_method"]:checked');
+    var params = {
+      pg: config.pg,
+      pay_method: method ? method.value : 'card',
+      merchant_uid: prepared.merchant_uid,
+      name: prepared.name,
+      amount: prepared.amount,
+      currency: config.currency,
+      buyer_name: form.elements.buyer_name.value.trim(),
+      buyer_tel: form.elements.buyer_tel.value.trim(),
+      buyer_email: form.elements.buyer_email.value.trim(),
+      buyer_addr: form.elements.buyer_addr.value.trim(),
+      buyer_postcode: form.elements.buyer_postcode.value.trim(),
+      custom_data: { items: items },
+      m_redirect_url: config.complete_url
+    };
+    if (params.pay_method === 'phone') params.digital = false;
+    IMP.request_pay(params, function (rsp) {
+      done();
+      var result = cart.querySelector('[data-result]');
+      status.textContent = '';
+      if (!rsp || !rsp.imp_uid) {
+        // No payment was created (window closed before paying, or refused up front): nothing to verify.
+        showResult(result, { ok: false, status: 'window_closed' }, rsp && rsp.error_msg);
+        return;
+      }
+      verifyAndShow(result, { imp_uid: rsp.imp_uid, merchant_uid: rsp.merchant_uid || prepared.merchant_uid }, 'POST',
+        rsp.error_msg);
+    });
+  }
+
+  // ----- verification and the result
+
+  function actionURL(action, query) {
+    var url = new URL(config.verify_url, root.location.href);
+    if (action) url.pathname = url.pathname.replace(/\/$/, '') + '/' + action;
+    if (query) Object.keys(query).forEach(function (key) { url.searchParams.set(key, query[key]); });
+    return url.toString();
+  }
+
+  function verify(payment, method) {
+    var request = method === 'GET'
+      ? fetch(actionURL('', payment), { method: 'GET', headers: { Accept: 'application/json' } })
+      : fetch(actionURL(''), {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(payment)
+      });
+    return request.then(function (response) {
+      return response.json().catch(function () { return { ok: false, error: 'HTTP ' + response.status }; });
+    });
+  }
+
+  function verifyAndShow(result, payment, method, pgMessage) {
+    showResult(result, { ok: true, status: 'checking' });
+    verify(payment, method).then(function (answer) {
+      if (answer.status === 'paid' || answer.status === 'awaiting_deposit') saveCart([]);
+      showResult(result, answer, pgMessage, function () { verifyAndShow(result, payment, method, pgMessage); });
+      var form = document.querySelector('[data-cart-body]');
+      if (form && (answer.status === 'paid' || answer.status === 'awaiting_deposit')) form.hidden = true;
+    }).catch(function () {
+      showResult(result, { ok: false, status: 'network_error' }, null,
+        function () { verifyAndShow(result, payment, method, pgMessage); });
+    });
+  }
+
+  function showResult(result, answer, pgMessage, retry) {
+    result.hidden = false;
+    result.textContent = '';
+    var status = answer.status || (answer.ok === false ? 'error' : 'unknown');
+    result.className = 'result result-' + status;
+    var messages = {
+      checking: text.checking, paid: text.status_paid, awaiting_deposit: text.status_awaiting_deposit,
+      unpaid: text.status_unpaid, failed: text.status_failed, cancelled: text.status_cancelled,
+      rejected: text.status_rejected, ignored: text.status_ignored, window_closed: text.window_closed
+    };
+    result.appendChild(element('p', { class: 'result-message', role: 'status', text: messages[status] || text.status_error }));
+    if (status === 'rejected') {
+      if (answer.reason && text['reason_' + answer.reason]) result.appendChild(element('p', { text: text['reason_' + answer.reason] }));
+      if (answer.refunded) result.appendChild(element('p', { class: 'result-refunded', text: text.status_refunded }));
+    }
+    if ((status === 'failed' || status === 'window_closed' || status === 'unpaid') && pgMessage) {
+      result.appendChild(element('p', { class: 'result-pg-message', text: pgMessage }));
+    }
+    var rows = [];
+    if (answer.merchant_uid) rows.push([text.order_number, answer.merchant_uid]);
+    if ((status === 'paid' || status === 'awaiting_deposit') && typeof answer.amount === 'number') {
+      rows.push([text.amount_paid, money(answer.amount)]);
+    }
+    if (status === 'awaiting_deposit' && answer.vbank) {
+      rows.push([text.vbank_bank, answer.vbank.bank]);
+      rows.push([text.vbank_number, answer.vbank.number]);
+      if (answer.vbank.holder) rows.push([text.vbank_holder, answer.vbank.holder]);
+      if (answer.vbank.due) rows.push([text.vbank_due, new Date(answer.vbank.due * 1000).toLocaleString(language === 'en' ? 'en-US' : 'ko-KR')]);
+    }
+    if (rows.length) {
+      result.appendChild(element('dl', { class: 'result-details' }, rows.map(function (row) {
+        return element('div', {}, [element('dt', { text: row[0] }), element('dd', { text: String(row[1]) })]);
+      })));
+    }
+    if ((status === 'paid' || status === 'awaiting_deposit') && Array.isArray(answer.items) && answer.items.length) {
+      result.appendChild(element('h2', { text: text.items }));
+      result.appendChild(element('ul', { class: 'result-items' }, answer.items.map(function (item) {
+        var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
+        return element('li', { text: (item.title || item.sku) + (options ? ' (' + options + ')' : '') + ' × ' + item.quantity });
+      })));
+    }
+    if (retry && (status === 'error' || status === 'network_error' || answer.ok === false)) {
+      var button = element('button', { type: 'button', class: 'button', text: text.retry });
+      button.addEventListener('click', retry);
+      result.appendChild(button);
+    }
+  }
+
+  /** The result page, also Iamport's m_redirect_url: imp_uid, merchant_uid and imp_success/success (or neither). */
+  function setUpCompletePage() {
+    var result = document.querySelector('[data-complete]');
+    if (!result) return;
+    var query = new URLSearchParams(root.location.search);
+    var impUID = query.get('imp_uid');
+    var merchantUID = query.get('merchant_uid');
+    var pgMessage = query.get('error_msg');
+    if (!impUID) {
+      showResult(result, { ok: false, status: 'window_closed', merchant_uid: merchantUID || undefined }, pgMessage);
+      return;
+    }
+    verifyAndShow(result, { imp_uid: impUID, merchant_uid: merchantUID || '' }, 'GET', pgMessage);
+  }
+
+  function start() {
+    showCartCount();
+    setUpProductPage();
+    setUpCartPage();
+    setUpCompletePage();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})(typeof window !== 'undefined' ? window : globalThis);

@@ -44,8 +44,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shop folders written to a temporary directory, for the tests.
+        .target(name: "GageTestSupport", path: "Tests/GageTestSupport"),
         .testTarget(name: "GageCoreTests", dependencies: ["GageCore"]),
-        .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog"]),
-        .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore"]),
+        .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog", "GageTestSupport"]),
+        .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore", "GageTestSupport"]),
     ]
 )

@@ -46,7 +46,14 @@ public struct BuildErrors: Error, Sendable, CustomStringConvertible {
 /// "Did you mean …?" for a misspelt key: the closest candidate within a small edit distance.
 enum Suggestion {
     static func closest(to word: String, among candidates: [String]) -> String? {
-        let target = Array(word.lowercased())
+        // A key cut short or run on (`merchant` for `merchant_code`) is as likely as a typo.
+        let lowered = word.lowercased()
+        if lowered.count >= 4, let extended = candidates.first(where: {
+            $0.lowercased().hasPrefix(lowered) || lowered.hasPrefix($0.lowercased())
+        }) {
+            return extended
+        }
+        let target = Array(lowered)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let distance = editDistance(target, Array(candidate.lowercased()))

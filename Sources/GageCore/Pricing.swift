@@ -135,7 +135,7 @@ public enum Pricing {
     /// The product's price plus the price of each chosen option value. Every option needs a choice.
     public static func unitPrice(of product: Catalog.Product,
                                  options chosen: [String: String]) throws(PricingError) -> Int {
-        for name in chosen.keys where !product.options.contains(where: { $0.name == name }) {
+        for name in chosen.keys.sorted() where !product.options.contains(where: { $0.name == name }) {
             throw .unknownOption(sku: product.sku, option: name)
         }
         var price = product.price

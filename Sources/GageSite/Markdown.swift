@@ -19,19 +19,33 @@ public struct MarkdownRenderer: Sendable {
         return String(cString: output)
     }
 
-    /// Plain text for meta descriptions: the Markdown with its markup stripped, cut to `limit` characters.
+    /// Plain text for meta descriptions: the text nodes of the parsed document (no markup, no raw HTML),
+    /// cut to `limit` characters.
     public static func plainText(_ markdown: String, limit: Int = 160) -> String {
-        var text = ""
-        for character in markdown {
-            if "#*_`>[]()!|".contains(character) { continue }
-            if character.isNewline || character == "\t" {
-                if text.last != " " { text.append(" ") }
-            } else if !(character == " " && text.last == " ") {
-                text.append(character)
-            }
-            if text.count > limit { break }
+        let length = markdown.utf8.count
+        guard let document = markdown.withCString({ cmark_parse_document($0, length, CMARK_OPT_DEFAULT) }) else {
+            return ""
         }
-        let trimmed = text.split(separator: " ").joined(separator: " ")
-        return trimmed.count > limit ? String(trimmed.prefix(limit - 1)) + "…" : trimmed
+        defer { cmark_node_free(document) }
+        guard let iterator = cmark_iter_new(document) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        var text = ""
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if event == CMARK_EVENT_ENTER, type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE,
+               let literal = cmark_node_get_literal(node) {
+                text += String(cString: literal)
+            } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK
+                        || (event == CMARK_EVENT_EXIT && type == CMARK_NODE_PARAGRAPH)
+                        || (event == CMARK_EVENT_EXIT && type == CMARK_NODE_HEADING) {
+                text += " "
+            }
+            if text.count > limit * 2 { break }
+        }
+        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return words.count > limit ? String(words.prefix(limit - 1)) + "…" : words
     }
 }

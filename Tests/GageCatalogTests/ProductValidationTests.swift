@@ -1,0 +1,239 @@
+import Testing
+import GageTestSupport
+@testable import GageCatalog
+
+/// Loads a shop and returns its diagnostics as the author sees them (`path:line: message — hint`).
+func problems(_ shop: TemporaryShop) -> [String] {
+    do {
+        _ = try ShopLoader.load(from: shop.root)
+        return []
+    } catch {
+        return error.diagnostics.map(\.description)
+    }
+}
+
+@Suite struct ProductValidationTests {
+    @Test func test_a_complete_product_decodes_every_field() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/yirga/index.md": TemporaryShop.product("""
+                title: 예가체프 200g
+                sku: ETH-YIRG-200
+                price: 18000
+                compare_at: 21000
+                summary: 꽃향
+                images: [beans.jpg]
+                category: coffee
+                tags: [원두, 싱글오리진]
+                stock: 12
+                max_quantity: 5
+                options:
+                  - name: 분쇄도
+                    values:
+                      - label: 홀빈
+                      - label: 에스프레소용
+                        price: 500
+                  - name: 용량
+                    values: [200g, 500g]
+                weight: 3
+                params: { origin: Ethiopia, altitude: 1900 }
+                """, body: "## 맛\n\n재스민"),
+            "content/products/yirga/beans.jpg": "not really a jpeg",
+        ])
+        let loaded = try ShopLoader.load(from: shop.root)
+        let product = try #require(loaded.products.first)
+        #expect(product.slug == "yirga")
+        #expect(product.sku == "ETH-YIRG-200")
+        #expect(product.price == 18000 && product.compareAt == 21000)
+        #expect(product.tags == ["원두", "싱글오리진"])
+        #expect(product.stock == 12 && product.maxQuantity == 5 && product.weight == 3)
+        #expect(product.options.map(\.name) == ["분쇄도", "용량"])
+        #expect(product.options[0].values.map(\.price) == [0, 500])
+        #expect(product.options[1].values.map(\.label) == ["200g", "500g"])
+        #expect(product.params["altitude"] == .int(1900))
+        #expect(product.body.contains("## 맛"))
+        #expect(loaded.catalog.products.first?.url == "https://shop.example.kr/products/yirga/")
+    }
+
+    @Test func test_misspelt_key_names_file_line_and_suggests_the_key() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            prcie: 12000
+            """)])
+        let found = problems(shop)
+        #expect(found.contains("content/products/tea.md:3: unknown key 'prcie' — did you mean 'price'?"))
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:1: missing 'price'") })
+    }
+
+    @Test func test_malformed_yaml_reports_the_line_it_breaks_on() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            price: 12000
+            tags: [녹차, 유기농
+            summary: 산뜻함
+            """)])
+        let found = problems(shop)
+        #expect(found.count == 1)
+        let message = try #require(found.first)
+        #expect(message.hasPrefix("content/products/tea.md:5: malformed YAML"))
+        #expect(message.contains("check the indentation"))
+    }
+
+    @Test func test_wrong_types_say_how_to_write_the_value() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            price: "12000"
+            stock: 많음
+            draft: 아니오
+            tags: { a: b }
+            """)])
+        let found = problems(shop)
+        #expect(found.contains("content/products/tea.md:3: 'price' must be a whole number, not '12000' — remove the quotes: price: 12000"))
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:4: 'stock' must be a whole number") })
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:5: 'draft' must be true or false") })
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:6: 'tags' must be a list") })
+    }
+
+    @Test func test_price_with_thousands_separator_gets_a_fix() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("title: 녹차\nprice: 12,000원")])
+        #expect(problems(shop) == ["content/products/tea.md:3: 'price' must be a whole number, not '12,000원' — write the number without separators or units: price: 12000"])
+    }
+
+    @Test(arguments: ["price: 0", "price: -500"])
+    func test_non_positive_price_is_an_error(line: String) throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("title: 녹차\n" + line)])
+        let found = problems(shop)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("content/products/tea.md:3: price must be more than 0") == true)
+    }
+
+    @Test func test_option_without_values_is_an_error() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            price: 12000
+            options:
+              - name: 용량
+              - name: 포장
+                values: []
+            """)])
+        let found = problems(shop)
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:5: missing 'options[0].values'") })
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:6: option '포장' has no values") })
+    }
+
+    @Test func test_duplicate_skus_name_both_files() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/a.md": TemporaryShop.product("title: A\nsku: SAME\nprice: 1000"),
+            "content/products/b.md": TemporaryShop.product("title: B\nsku: SAME\nprice: 2000"),
+        ])
+        #expect(problems(shop) == ["content/products/b.md: SKU 'SAME' is also used by content/products/a.md — every product needs its own sku:"])
+    }
+
+    @Test func test_undeclared_category_and_missing_image_are_errors() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            price: 12000
+            category: cofee
+            images: [/images/none.jpg]
+            """)])
+        let found = problems(shop)
+        #expect(found.contains("content/products/tea.md:4: category 'cofee' does not exist — did you mean 'coffee'?"))
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:5: image '/images/none.jpg' does not exist (looked for static/images/none.jpg)") })
+    }
+
+    @Test func test_every_problem_of_every_file_is_reported_in_one_run() throws {
+        let shop = try TemporaryShop(settings: "title: 가게\n", files: [
+            "content/products/a.md": TemporaryShop.product("title: A"),
+            "content/products/b.md": TemporaryShop.product("title: B\nprice: 100\ncolour: red"),
+            "content/products/c.md": "no front matter here",
+        ])
+        let found = problems(shop)
+        #expect(found.contains { $0.hasPrefix("shop.yml:1: missing 'iamport.merchant_code'") })
+        #expect(found.contains { $0.hasPrefix("content/products/a.md:1: missing 'price'") })
+        #expect(found.contains { $0.hasPrefix("content/products/b.md:4: unknown key 'colour'") })
+        #expect(found.contains { $0.hasPrefix("content/products/c.md:1: no front matter") })
+        #expect(found.count == 4)
+    }
+
+    @Test func test_drafts_are_validated_but_left_out_of_the_shop_and_catalog() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/a.md": TemporaryShop.product("title: A\nprice: 1000"),
+            "content/products/b.md": TemporaryShop.product("title: B\nprice: 2000\ndraft: true"),
+        ])
+        let published = try ShopLoader.load(from: shop.root)
+        #expect(published.products.map(\.slug) == ["a"])
+        #expect(published.catalog.products.map(\.sku) == ["a"])
+        let withDrafts = try ShopLoader.load(from: shop.root, includeDrafts: true)
+        #expect(withDrafts.products.map(\.slug) == ["a", "b"])
+        #expect(withDrafts.catalog.products.map(\.sku) == ["a"])
+    }
+
+    @Test func test_invalid_default_sku_asks_for_an_explicit_one() throws {
+        let shop = try TemporaryShop(files: ["content/products/녹차.md": TemporaryShop.product("title: 녹차\nprice: 1000")])
+        #expect(problems(shop).contains { $0.contains("the SKU defaults to the file name '녹차'") })
+    }
+
+    @Test func test_products_are_listed_by_weight_then_title() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/a.md": TemporaryShop.product("title: 다\nprice: 1000"),
+            "content/products/b.md": TemporaryShop.product("title: 나\nprice: 1000\nweight: 2"),
+            "content/products/c.md": TemporaryShop.product("title: 가\nprice: 1000"),
+            "content/products/d.md": TemporaryShop.product("title: 라\nprice: 1000\nweight: 1"),
+        ])
+        #expect(try ShopLoader.load(from: shop.root).products.map(\.slug) == ["d", "b", "c", "a"])
+    }
+}
+
+@Suite struct ShopSettingsTests {
+    @Test func test_defaults_fill_everything_but_title_and_merchant_code() {
+        let (settings, problems) = ShopSettings.parse("title: 가게\niamport: { merchant_code: imp00000001 }\n")
+        #expect(problems.isEmpty)
+        let parsed = try? #require(settings)
+        #expect(parsed?.language == .ko)
+        #expect(parsed?.currency == "KRW")
+        #expect(parsed?.checkout.orderPrefix == "gage-")
+        #expect(parsed?.iamport.sdkURL == "https://cdn.iamport.kr/v1/iamport.js")
+        #expect(parsed?.iamport.payMethods == ["card", "trans", "vbank", "phone"])
+    }
+
+    @Test func test_missing_merchant_code_is_an_error_with_where_to_find_it() {
+        let (_, problems) = ShopSettings.parse("title: 가게\n")
+        #expect(problems.map(\.description) == ["shop.yml:1: missing 'iamport.merchant_code' — add iamport:\n    merchant_code: imp12345678   # 가맹점 식별코드 from the PortOne console"])
+    }
+
+    @Test func test_bad_values_in_shop_yml_are_reported_with_lines() {
+        let (_, problems) = ShopSettings.parse("""
+            title: 가게
+            base_url: shop.example.kr
+            iamport:
+              merchant_code: 12345
+              pay_methods: [card, vbnak]
+            checkout:
+              order_prefix: "my shop/"
+            currency: USD
+            """)
+        let text = problems.map(\.description)
+        #expect(text.contains { $0.hasPrefix("shop.yml:2: base_url 'shop.example.kr' is not an absolute URL") })
+        #expect(text.contains { $0.hasPrefix("shop.yml:4: iamport.merchant_code '12345' is not a merchant code") })
+        #expect(text.contains("shop.yml:5: unknown pay method 'vbnak' — did you mean 'vbank'?"))
+        #expect(text.contains { $0.hasPrefix("shop.yml:7: checkout.order_prefix 'my shop/' cannot start an order number") })
+        #expect(text.contains { $0.hasPrefix("shop.yml:8: currency 'USD' is not supported") })
+    }
+
+    @Test func test_base_path_and_origin_come_from_base_url() {
+        let (settings, _) = ShopSettings.parse("title: t\nbase_url: https://example.kr:8443/shop\niamport: {merchant_code: imp1}\n")
+        #expect(settings?.baseURL == "https://example.kr:8443/shop/")
+        #expect(settings?.basePath == "/shop/")
+        #expect(settings?.origin == "https://example.kr:8443")
+    }
+}
+
+@Suite struct SuggestionTests {
+    @Test func test_transpositions_and_typos_find_the_key() {
+        let keys = ProductSource.keys
+        #expect(Suggestion.closest(to: "prcie", among: keys) == "price")
+        #expect(Suggestion.closest(to: "titel", among: keys) == "title")
+        #expect(Suggestion.closest(to: "maxquantity", among: keys) == "max_quantity")
+        #expect(Suggestion.closest(to: "zzzzzz", among: keys) == nil)
+        #expect(Suggestion.closest(to: "merchant", among: ["merchant_code", "pg"]) == "merchant_code")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import GageCore
+
+/// The cart page prices orders in JavaScript (templates/assets/gage.js); the verify function prices them in
+/// Swift. Both must agree on every cart, or honest buyers get refunded. This runs the real script under node.
+@Suite struct PricingAgreementTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let catalog = Catalog(
+        baseURL: "https://shop.example.kr/", shipping: ShippingRule(fee: 3000, freeOver: 50000),
+        products: [
+            .init(sku: "BEAN", title: "원두", price: 18000, url: "", stock: 12, maxQuantity: 5,
+                  options: [.init(name: "분쇄도", values: [.init(label: "홀빈"), .init(label: "에스프레소용", price: 500)])]),
+            .init(sku: "TEA", title: "녹차", price: 12000, url: ""),
+            .init(sku: "GONE", title: "품절", price: 9000, url: "", stock: 0),
+            .init(sku: "CUP", title: "컵", price: 8000, url: "", stock: 30,
+                  options: [.init(name: "색", values: [.init(label: "흰색"), .init(label: "검정", price: -1000)]),
+                            .init(name: "크기", values: [.init(label: "S"), .init(label: "L", price: 2000)])]),
+            .init(sku: "CHEAP", title: "필터", price: 450, url: "", maxQuantity: 10),
+        ])
+
+    /// Deterministic carts: valid ones and ones that break each rule.
+    static func carts(count: Int) -> [[OrderItem]] {
+        var random = SplitMix(seed: 42)
+        let skus = ["BEAN", "TEA", "GONE", "CUP", "CHEAP", "NOPE"]
+        let optionChoices: [String: [[String: String]]] = [
+            "BEAN": [["분쇄도": "홀빈"], ["분쇄도": "에스프레소용"], [:], ["분쇄도": "가루"]],
+            "CUP": [["색": "흰색", "크기": "S"], ["색": "검정", "크기": "L"], ["색": "검정"], ["색": "흰색", "크기": "L", "손잡이": "有"]],
+        ]
+        return (0..<count).map { _ in
+            (0..<Int(random.next() % 4)).map { _ in
+                let sku = skus[Int(random.next() % UInt64(skus.count))]
+                let choices = optionChoices[sku] ?? [[:]]
+                let quantity = [1, 1, 2, 3, 6, 11, 0, -2][Int(random.next() % 8)]
+                return OrderItem(sku: sku, quantity: quantity, options: choices[Int(random.next() % UInt64(choices.count))])
+            }
+        }
+    }
+
+    @Test func test_javascript_and_swift_price_every_cart_the_same() throws {
+        let carts = Self.carts(count: 600)
+        let encoder = JSONEncoder()
+        let input = try encoder.encode(["catalog": AnyEncodable(Self.catalog), "carts": AnyEncodable(carts)])
+        let script = """
+            const gage = require(process.argv[1]);
+            const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+            const out = input.carts.map(cart => {
+              try { const o = gage.priceOrder(input.catalog, cart); return {total: o.total, shipping: o.shipping, prices: o.items.map(i => i.price)}; }
+              catch (e) { if (!(e instanceof gage.PricingError)) throw e; return {reason: e.reason}; }
+            });
+            process.stdout.write(JSON.stringify(out));
+            """
+        let output = try runNode(script: script, argument: Self.repositoryRoot.appendingPathComponent("templates/assets/gage.js").path,
+                                 input: input)
+        let fromJavaScript = try JSONDecoder().decode([Outcome].self, from: output)
+        #expect(fromJavaScript.count == carts.count)
+        var kinds = Set<String>()
+        for (cart, javascript) in zip(carts, fromJavaScript) {
+            let swift: Outcome
+            do {
+                let order = try Pricing.price(cart, in: Self.catalog)
+                swift = Outcome(total: order.total, shipping: order.shipping, prices: order.items.map(\.price), reason: nil)
+            } catch {
+                swift = Outcome(total: nil, shipping: nil, prices: nil, reason: error.reason)
+            }
+            kinds.insert(swift.reason ?? (swift.shipping == 0 ? "free-shipping" : "paid-shipping"))
+            #expect(javascript == swift, "cart \(cart)")
+        }
+        // The carts exercise every rule, so agreement means something.
+        #expect(kinds.isSuperset(of: ["free-shipping", "paid-shipping", "unknown_item", "sold_out", "quantity_limit", "bad_custom_data"]))
+    }
+
+    struct Outcome: Codable, Equatable {
+        var total: Int?
+        var shipping: Int?
+        var prices: [Int]?
+        var reason: String?
+    }
+
+    func runNode(script: String, argument: String, input: Data) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["node", "-e", script, argument]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "node failed")
+        return data
+    }
+}
+
+/// A tiny deterministic generator, so the carts are the same on every run.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "gage", targets: ["gage"]),
+        .executable(name: "gage-verify", targets: ["gage-verify"]),
         .library(name: "GageCore", targets: ["GageCore"]),
         .library(name: "GageCatalog", targets: ["GageCatalog"]),
         .library(name: "GageSite", targets: ["GageSite"]),
@@ -14,10 +15,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries (Debian: libcmark-dev).
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        // libcurl (Debian: libcurl4-openssl-dev), with typed wrappers for its variadic setopt/getinfo.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // The price manifest and the one implementation of an order's price. Foundation-light so that
         // the verify function can link it without pulling in full Foundation.
@@ -35,12 +39,19 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
         ], plugins: ["EmbedTheme"]),
 
+        // Payment verification: the Iamport client (libcurl), the decision, the CGI and stdin front doors.
+        .target(name: "GagePayments", dependencies: ["GageCore", "CCurl"]),
+        .executableTarget(name: "gage-verify", dependencies: ["GagePayments"], path: "functions/verify"),
+
+        // A stand-in for the Iamport REST API on 127.0.0.1 (tests, `gage sandbox`, `gage serve --sandbox`).
+        .target(name: "IamportSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+
         // Turns the repository's templates/ folder into Swift source, so the default theme ships inside the binary.
         .executableTarget(name: "gage-embed-theme", path: "Sources/gage-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["gage-embed-theme"]),
 
         .executableTarget(name: "gage", dependencies: [
-            "GageCore", "GageCatalog", "GageSite",
+            "GageCore", "GageCatalog", "GageSite", "IamportSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

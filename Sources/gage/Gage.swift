@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Gage: ParsableCommand {
+struct Gage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gage",
         abstract: "Gage (가게): a static shop generator with Iamport (PortOne V1) checkout.",
         version: "0.1.0",
-        subcommands: [Build.self, Check.self, New.self, Init.self])
+        subcommands: [Build.self, Check.self, New.self, Init.self, Sandbox.self])
 }

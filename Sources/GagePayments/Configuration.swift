@@ -1,0 +1,117 @@
+import GageCore
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The function's settings (SPEC §3): from the environment, or from a file named by `GAGE_VERIFY_CONFIG`
+/// (`KEY=VALUE` lines) that must not be readable by other users. The environment wins over the file.
+public struct Configuration: Sendable {
+    public var apiKey: String
+    public var apiSecret: String
+    public var apiURL: String
+    public var catalogPath: String
+    public var ledgerPath: String?
+    /// All calls to Iamport together must finish within this.
+    public var timeout: Duration
+    /// Where the access token is cached between invocations (nil: no caching).
+    public var cacheDirectory: String?
+
+    public enum Problem: Error, Sendable, CustomStringConvertible {
+        case missing(String)
+        case invalid(String, String)
+        case unsafeFile(String)
+        case unreadable(String, String)
+
+        public var description: String {
+            switch self {
+            case let .missing(name): return "\(name) is not set"
+            case let .invalid(name, why): return "\(name) is invalid: \(why)"
+            case let .unsafeFile(path): return "the config file \(path) is readable by other users; chmod 600 it"
+            case let .unreadable(path, why): return "cannot read \(path): \(why)"
+            }
+        }
+    }
+
+    public static func load(environment: [String: String]) throws(Problem) -> Configuration {
+        var values: [String: String] = [:]
+        if let file = environment["GAGE_VERIFY_CONFIG"], !file.isEmpty {
+            values = try readFile(file)
+        }
+        for (name, value) in environment { values[name] = value }
+        func required(_ name: String) throws(Problem) -> String {
+            guard let value = values[name], !value.isEmpty else { throw .missing(name) }
+            return value
+        }
+        let key = try required("IAMPORT_API_KEY")
+        let secret = try required("IAMPORT_API_SECRET")
+        let catalog = try required("GAGE_CATALOG")
+        let apiURL = values["IAMPORT_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.iamport.kr"
+        guard apiURL.hasPrefix("https://") || apiURL.hasPrefix("http://") else {
+            throw .invalid("IAMPORT_API_URL", "must start with https://")
+        }
+        var timeout = Duration.seconds(10)
+        if let text = values["IAMPORT_TIMEOUT"], !text.isEmpty {
+            guard let seconds = Double(text), seconds > 0, seconds <= 120 else {
+                throw .invalid("IAMPORT_TIMEOUT", "seconds, more than 0 and at most 120")
+            }
+            timeout = .milliseconds(Int(seconds * 1000))
+        }
+        var cache: String? = values["GAGE_CACHE_DIR"] ?? defaultCacheDirectory(values)
+        if cache == "" || cache == "off" { cache = nil }
+        return Configuration(apiKey: key, apiSecret: secret, apiURL: apiURL, catalogPath: catalog,
+                             ledgerPath: values["GAGE_LEDGER"].flatMap { $0.isEmpty ? nil : $0 },
+                             timeout: timeout, cacheDirectory: cache)
+    }
+
+    /// `$XDG_CACHE_HOME/gage`, `$HOME/.cache/gage`, else a per-user folder under /tmp.
+    static func defaultCacheDirectory(_ values: [String: String]) -> String {
+        if let xdg = values["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/gage" }
+        if let home = values["HOME"], home.hasPrefix("/"), home != "/", access(home, W_OK) == 0 {
+            return home + "/.cache/gage"
+        }
+        return "/tmp/gage-verify-\(getuid())"
+    }
+
+    static func readFile(_ path: String) throws(Problem) -> [String: String] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .unreadable(path, String(cString: strerror(errno))) }
+        if info.st_mode & 0o004 != 0 { throw .unsafeFile(path) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path, "permission denied") }
+        var values: [String: String] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let trimmed = line.drop(while: \.isWhitespace)
+            guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
+            let name = trimmed[..<equals].trimmingSpaces()
+            var value = trimmed[trimmed.index(after: equals)...].trimmingSpaces()
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            values[name] = value
+        }
+        return values
+    }
+
+    /// The catalog the shop was built with.
+    public func loadCatalog() throws(Problem) -> Catalog {
+        guard let data = FileManager.default.contents(atPath: catalogPath) else {
+            throw .unreadable(catalogPath, "no such file, or not readable (GAGE_CATALOG)")
+        }
+        do {
+            return try JSONDecoder().decode(Catalog.self, from: data)
+        } catch {
+            throw .invalid("GAGE_CATALOG", "\(catalogPath) is not a Gage catalog.json")
+        }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        var text = self
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}

@@ -1,0 +1,241 @@
+import GageCore
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A finished answer: the HTTP status a web server sends, the exit code stdin mode ends with, the JSON body.
+public struct Answer: Sendable {
+    public var httpStatus: Int
+    public var exitCode: Int32
+    public var reply: Reply
+    public var extraHeaders: [String] = []
+}
+
+/// The function's entry point for both front doors: CGI (RFC 3875) when `GATEWAY_INTERFACE` is set, otherwise
+/// one JSON request on stdin and one JSON reply on stdout.
+public enum VerifyFunction {
+    /// Bodies above this are refused (413) without being read.
+    public static let maximumBody = 64 * 1024
+
+    /// Runs one invocation; returns the process exit status.
+    public static func main(environment: [String: String]) -> Int32 {
+        let log = Log(enabled: environment["GAGE_VERIFY_QUIET"] == nil)
+        if environment["GATEWAY_INTERFACE"] != nil {
+            let answer = CGIDoor.handle(environment: environment, log: log)
+            writeStdout(CGIDoor.render(answer))
+            return 0
+        }
+        let answer = StdinDoor.handle(environment: environment, log: log)
+        writeStdout(answer.reply.json + [0x0A])
+        return answer.exitCode
+    }
+
+    /// Maps a failure to its status, exit code and message.
+    static func answer(for error: ServiceError) -> Answer {
+        switch error {
+        case let .request(problem):
+            switch problem {
+            case let .malformed(message): return Answer(httpStatus: 400, exitCode: 2, reply: .failure(message))
+            case .tooLarge: return Answer(httpStatus: 413, exitCode: 2, reply: .failure("the request body is over 64 KiB"))
+            case let .unknownAction(action):
+                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook or prepare"))
+            case let .methodNotAllowed(allowed):
+                return Answer(httpStatus: 405, exitCode: 2, reply: .failure("method not allowed"),
+                              extraHeaders: ["Allow: " + allowed.joined(separator: ", ")])
+            }
+        case .unknownPayment:
+            return Answer(httpStatus: 404, exitCode: 2, reply: .failure("Iamport knows no payment with this imp_uid"))
+        case .merchantMismatch:
+            return Answer(httpStatus: 400, exitCode: 2, reply: .failure("merchant_uid does not belong to this payment"))
+        case let .unpriceable(problem):
+            var reply = Reply.failure(problem.description)
+            reply.reason = problem.reason
+            return Answer(httpStatus: 400, exitCode: 2, reply: reply)
+        case let .configuration(message):
+            return Answer(httpStatus: 500, exitCode: 3, reply: .failure("misconfigured: " + message))
+        case let .iamportUnavailable(message):
+            return Answer(httpStatus: 502, exitCode: 4, reply: .failure("the Iamport API failed: " + message))
+        }
+    }
+
+    /// Loads configuration and catalog, then runs `action`. Configuration problems are found before any call.
+    static func run(action: Action, fields: RequestFields, channel: Channel, environment: [String: String],
+                    log: Log) -> Answer {
+        let configuration: Configuration
+        let catalog: Catalog
+        do {
+            configuration = try Configuration.load(environment: environment)
+            catalog = try configuration.loadCatalog()
+        } catch {
+            log.error("configuration: \(error)")
+            return answer(for: .configuration(error.description))
+        }
+        do throws(ServiceError) {
+            let service = makeService(configuration: configuration, catalog: catalog, log: log)
+            switch action {
+            case .verify, .webhook:
+                let reference: PaymentReference
+                do { reference = try PaymentReference(fields: fields) } catch { throw ServiceError.request(error) }
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.verify(reference, channel: channel))
+            case .prepare:
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.prepare(fields))
+            }
+        } catch {
+            if case .iamportUnavailable(let detail) = error { log.error("Iamport: \(detail)") }
+            return answer(for: error)
+        }
+    }
+
+    static func makeService(configuration: Configuration, catalog: Catalog, log: Log) -> VerifyService {
+        let http = CurlHTTPClient(totalTimeout: configuration.timeout)
+        let tokens = TokenCache(directory: configuration.cacheDirectory, apiURL: configuration.apiURL,
+                                key: configuration.apiKey)
+        let client = IamportClient(baseURL: configuration.apiURL, key: configuration.apiKey,
+                                   secret: configuration.apiSecret, http: http, tokens: tokens)
+        return VerifyService(catalog: catalog, client: client, log: log)
+    }
+
+    static func writeStdout(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(1, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    /// Reads at most `limit` bytes from stdin (one more tells that the body is too large).
+    static func readStdin(limit: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while bytes.count < limit {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, min($0.count, limit - bytes.count)) }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return bytes
+    }
+}
+
+/// stdin-JSON mode, as serverless runners (the OpenFaaS classic watchdog) call functions.
+enum StdinDoor {
+    static func handle(environment: [String: String], log: Log) -> Answer {
+        let body = VerifyFunction.readStdin(limit: VerifyFunction.maximumBody + 1)
+        guard body.count <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
+        let fields: RequestFields
+        do {
+            fields = try RequestFields.parse(body: body, contentType: "application/json")
+        } catch {
+            return VerifyFunction.answer(for: .request(error))
+        }
+        let name = fields.string("action") ?? "verify"
+        guard let action = Action(rawValue: name) else {
+            return VerifyFunction.answer(for: .request(.unknownAction(String(name.prefix(40)))))
+        }
+        let channel: Channel = action == .webhook ? .webhook : .callback
+        return VerifyFunction.run(action: action, fields: fields, channel: channel, environment: environment, log: log)
+    }
+}
+
+/// CGI (RFC 3875): the web server passes the request in the environment and the body on stdin.
+enum CGIDoor {
+    static func handle(environment: [String: String], log: Log) -> Answer {
+        let method = environment["REQUEST_METHOD"]?.uppercased() ?? "GET"
+        let cors = CORS(origin: environment["HTTP_ORIGIN"], environment: environment)
+        var answer = route(method: method, environment: environment, log: log, cors: cors)
+        answer.extraHeaders += cors.headers(preflight: method == "OPTIONS")
+        return answer
+    }
+
+    private static func route(method: String, environment: [String: String], log: Log, cors: CORS) -> Answer {
+        var path = environment["PATH_INFO"] ?? ""
+        while path.hasSuffix("/") { path.removeLast() }
+        let action: Action
+        switch path {
+        case "", "/verify": action = .verify
+        case "/webhook": action = .webhook
+        case "/prepare": action = .prepare
+        default: return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
+        }
+        let allowed = action == .verify ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
+        if method == "OPTIONS" { return Answer(httpStatus: 204, exitCode: 0, reply: Reply(ok: true)) }
+        guard allowed.contains(method) else { return VerifyFunction.answer(for: .request(.methodNotAllowed(allowed: allowed))) }
+
+        let fields: RequestFields
+        if method == "GET" {
+            fields = RequestFields(values: FormDecoding.decode(environment["QUERY_STRING"] ?? "").mapValues(JSONValue.string))
+        } else {
+            let length = Int(environment["CONTENT_LENGTH"] ?? "") ?? 0
+            guard length <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
+            guard length >= 0 else { return VerifyFunction.answer(for: .request(.malformed("bad CONTENT_LENGTH"))) }
+            let body = VerifyFunction.readStdin(limit: length)
+            do {
+                fields = try RequestFields.parse(body: body, contentType: environment["CONTENT_TYPE"])
+            } catch {
+                return VerifyFunction.answer(for: .request(error))
+            }
+        }
+        let channel: Channel = action == .webhook ? .webhook : (method == "GET" ? .redirect : .callback)
+        return VerifyFunction.run(action: action, fields: fields, channel: channel, environment: environment, log: log)
+    }
+
+    static func render(_ answer: Answer) -> [UInt8] {
+        var head = "Status: \(answer.httpStatus) \(reasonPhrase(answer.httpStatus))\r\n"
+        head += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n"
+        for header in answer.extraHeaders { head += header + "\r\n" }
+        if answer.httpStatus == 204 { return Array((head + "\r\n").utf8) }
+        head += "Content-Type: application/json; charset=utf-8\r\n\r\n"
+        return Array(head.utf8) + answer.reply.json + [0x0A]
+    }
+
+    static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 200: return "OK"
+        case 204: return "No Content"
+        case 400: return "Bad Request"
+        case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
+        case 413: return "Content Too Large"
+        case 500: return "Internal Server Error"
+        case 502: return "Bad Gateway"
+        case 503: return "Service Unavailable"
+        default: return "Status"
+        }
+    }
+}
+
+/// Cross-origin access for the shop's own origin only: the origin of `base_url` in catalog.json.
+struct CORS {
+    let allowedOrigin: String?
+
+    init(origin: String?, environment: [String: String]) {
+        guard let origin, !origin.isEmpty, let path = environment["GAGE_CATALOG"] ?? (try? Configuration.load(environment: environment))?.catalogPath,
+              let data = FileManager.default.contents(atPath: path),
+              let catalog = try? JSONDecoder().decode(Catalog.self, from: data) else {
+            allowedOrigin = nil
+            return
+        }
+        allowedOrigin = Self.origin(of: catalog.baseURL) == origin ? origin : nil
+    }
+
+    /// `https://shop.example.kr/path/` → `https://shop.example.kr`.
+    static func origin(of url: String) -> String {
+        guard let scheme = url.firstRange(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let host = rest.prefix { $0 != "/" }
+        return String(url[..<scheme.upperBound]) + host
+    }
+
+    func headers(preflight: Bool) -> [String] {
+        guard let allowedOrigin else { return ["Vary: Origin"] }
+        var headers = ["Access-Control-Allow-Origin: \(allowedOrigin)", "Vary: Origin"]
+        if preflight {
+            headers += ["Access-Control-Allow-Methods: GET, POST, OPTIONS",
+                        "Access-Control-Allow-Headers: Content-Type, Accept", "Access-Control-Max-Age: 600"]
+        }
+        return headers
+    }
+}

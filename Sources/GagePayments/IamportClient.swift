@@ -1,0 +1,149 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Why a call to Iamport did not give an answer to act on.
+public enum IamportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 404: Iamport knows no such payment.
+    case notFound
+    /// The key pair was refused (401 on getToken).
+    case unauthorized
+    /// `code != 0` in the envelope: Iamport refused the request (message as Iamport wrote it).
+    case refused(code: Int, message: String)
+    /// No usable answer: transport failure, timeout, 5xx, or a body that is not Iamport's envelope.
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .notFound: return "Iamport has no such payment"
+        case .unauthorized: return "Iamport refused the REST API key and secret"
+        case let .refused(code, message): return "Iamport refused the request (code \(code)): \(message)"
+        case let .unavailable(detail): return "the Iamport API failed: \(detail)"
+        }
+    }
+}
+
+/// The Iamport (PortOne V1) REST API calls the verify function makes.
+public final class IamportClient {
+    let baseURL: String
+    let key: String
+    let secret: String
+    let http: CurlHTTPClient
+    let tokens: TokenCache
+    private var token: String?
+
+    public init(baseURL: String, key: String, secret: String, http: CurlHTTPClient, tokens: TokenCache) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.key = key
+        self.secret = secret
+        self.http = http
+        self.tokens = tokens
+    }
+
+    /// `GET /payments/{imp_uid}`. `impUID` must already be validated (it goes into the path).
+    public func payment(impUID: String) throws(IamportError) -> IamportPayment {
+        try authorized(method: "GET", path: "/payments/\(impUID)", body: nil)
+    }
+
+    /// `POST /payments/cancel`: refunds everything that is left, refused by Iamport if `checksum` (what we
+    /// believe is refundable) differs from its own figure.
+    public func cancel(impUID: String, checksum: Int, reason: String) throws(IamportError) -> IamportPayment {
+        struct Body: Encodable {
+            var imp_uid: String
+            var checksum: Int
+            var reason: String
+        }
+        return try authorized(method: "POST", path: "/payments/cancel",
+                              body: Body(imp_uid: impUID, checksum: checksum, reason: reason))
+    }
+
+    public struct Prepared: Decodable, Sendable {
+        public var merchantUID: String
+        public var amount: Int
+        enum CodingKeys: String, CodingKey { case merchantUID = "merchant_uid", amount }
+    }
+
+    /// `POST /payments/prepare`: Iamport will refuse to open a payment window for another amount.
+    public func prepare(merchantUID: String, amount: Int, currency: String) throws(IamportError) -> Prepared {
+        struct Body: Encodable {
+            var merchant_uid: String
+            var amount: Int
+            var currency: String
+        }
+        return try authorized(method: "POST", path: "/payments/prepare",
+                              body: Body(merchant_uid: merchantUID, amount: amount, currency: currency))
+    }
+
+    // MARK: - Calls
+
+    private func authorized<Response: Decodable>(
+        method: String, path: String, body: (any Encodable)?) throws(IamportError) -> Response {
+        var bytes: [UInt8]?
+        if let body {
+            guard let data = try? JSONEncoder().encode(body) else { throw .unavailable("cannot encode the request") }
+            bytes = Array(data)
+        }
+        var retried = false
+        while true {
+            let token = try currentToken()
+            let response = try send(method: method, path: path, body: bytes,
+                                    headers: ["Authorization: Bearer \(token)"])
+            if response.status == 401 && !retried {
+                // The cached token expired early or was revoked: get a fresh one, once.
+                tokens.discard(token)
+                self.token = nil
+                retried = true
+                continue
+            }
+            return try decode(response)
+        }
+    }
+
+    private func currentToken() throws(IamportError) -> String {
+        if let token { return token }
+        if let cached = tokens.read() {
+            token = cached
+            return cached
+        }
+        struct Credentials: Encodable {
+            var imp_key: String
+            var imp_secret: String
+        }
+        guard let body = try? JSONEncoder().encode(Credentials(imp_key: key, imp_secret: secret)) else {
+            throw .unavailable("cannot encode the credentials")
+        }
+        let response = try send(method: "POST", path: "/users/getToken", body: Array(body), headers: [])
+        if response.status == 401 { throw .unauthorized }
+        let grant: TokenGrant = try decode(response)
+        guard !grant.accessToken.isEmpty, grant.expiredAt > grant.now else { throw .unavailable("getToken gave no usable token") }
+        tokens.write(grant.accessToken, lifetime: grant.expiredAt - grant.now)
+        token = grant.accessToken
+        return grant.accessToken
+    }
+
+    private func send(method: String, path: String, body: [UInt8]?, headers: [String]) throws(IamportError) -> HTTPResponse {
+        var allHeaders = headers + ["Accept: application/json", "User-Agent: gage-verify"]
+        if body != nil { allHeaders.append("Content-Type: application/json") }
+        do {
+            return try http.send(method: method, url: baseURL + path, headers: allHeaders, body: body)
+        } catch {
+            throw .unavailable(error.timedOut ? "timed out" : error.message)
+        }
+    }
+
+    private func decode<Response: Decodable>(_ response: HTTPResponse) throws(IamportError) -> Response {
+        if response.status == 404 { throw .notFound }
+        if response.status == 401 { throw .unauthorized }
+        guard response.status == 200 else { throw .unavailable("HTTP \(response.status)") }
+        guard let envelope = try? JSONDecoder().decode(Envelope<Response>.self, from: Data(response.body)) else {
+            throw .unavailable("the answer is not Iamport's JSON envelope")
+        }
+        guard envelope.code == 0 else {
+            throw .refused(code: envelope.code, message: envelope.message ?? "")
+        }
+        guard let value = envelope.response else { throw .unavailable("the envelope has no response") }
+        return value
+    }
+}

@@ -1,0 +1,150 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Iamport's envelope: `{"code": 0, "message": null, "response": …}`; `code != 0` is an error.
+struct Envelope<Response: Decodable>: Decodable {
+    var code: Int
+    var message: String?
+    var response: Response?
+}
+
+/// The fields of Iamport's payment object (`PaymentAnnotation`) that the decision reads. Buyer fields are
+/// kept only so the ledger can record them; they never reach a reply or a log line.
+public struct IamportPayment: Codable, Sendable, Equatable {
+    public var impUID: String
+    public var merchantUID: String
+    public var payMethod: String?
+    public var name: String?
+    public var amount: Int
+    public var cancelAmount: Int
+    public var currency: String
+    public var status: String
+    public var customData: String?
+    public var vbankName: String?
+    public var vbankNum: String?
+    public var vbankHolder: String?
+    public var vbankDate: Int?
+    public var cancelReason: String?
+    public var buyerName: String?
+    public var buyerEmail: String?
+    public var buyerTel: String?
+    public var buyerAddr: String?
+    public var buyerPostcode: String?
+
+    enum CodingKeys: String, CodingKey {
+        case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", name, amount
+        case cancelAmount = "cancel_amount", currency, status, customData = "custom_data"
+        case vbankName = "vbank_name", vbankNum = "vbank_num", vbankHolder = "vbank_holder", vbankDate = "vbank_date"
+        case cancelReason = "cancel_reason"
+        case buyerName = "buyer_name", buyerEmail = "buyer_email", buyerTel = "buyer_tel", buyerAddr = "buyer_addr"
+        case buyerPostcode = "buyer_postcode"
+    }
+
+    public init(impUID: String, merchantUID: String, payMethod: String? = "card", name: String? = nil, amount: Int,
+                cancelAmount: Int = 0, currency: String = "KRW", status: String, customData: String? = nil) {
+        self.impUID = impUID
+        self.merchantUID = merchantUID
+        self.payMethod = payMethod
+        self.name = name
+        self.amount = amount
+        self.cancelAmount = cancelAmount
+        self.currency = currency
+        self.status = status
+        self.customData = customData
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        impUID = try container.decode(String.self, forKey: .impUID)
+        merchantUID = try container.decode(String.self, forKey: .merchantUID)
+        payMethod = try? container.decodeIfPresent(String.self, forKey: .payMethod)
+        name = try? container.decodeIfPresent(String.self, forKey: .name)
+        amount = try Self.wholeNumber(container, .amount)
+        cancelAmount = (try? Self.wholeNumber(container, .cancelAmount)) ?? 0
+        currency = (try? container.decodeIfPresent(String.self, forKey: .currency)) ?? "KRW"
+        status = try container.decode(String.self, forKey: .status)
+        // custom_data is a JSON string on the REST API; tolerate an object too.
+        if let text = try? container.decodeIfPresent(String.self, forKey: .customData) {
+            customData = text
+        } else if let object = try? container.decodeIfPresent(JSONValue.self, forKey: .customData) {
+            customData = object.jsonText
+        }
+        vbankName = try? container.decodeIfPresent(String.self, forKey: .vbankName)
+        vbankNum = try? container.decodeIfPresent(String.self, forKey: .vbankNum)
+        vbankHolder = try? container.decodeIfPresent(String.self, forKey: .vbankHolder)
+        vbankDate = try? Self.wholeNumber(container, .vbankDate)
+        cancelReason = try? container.decodeIfPresent(String.self, forKey: .cancelReason)
+        buyerName = try? container.decodeIfPresent(String.self, forKey: .buyerName)
+        buyerEmail = try? container.decodeIfPresent(String.self, forKey: .buyerEmail)
+        buyerTel = try? container.decodeIfPresent(String.self, forKey: .buyerTel)
+        buyerAddr = try? container.decodeIfPresent(String.self, forKey: .buyerAddr)
+        buyerPostcode = try? container.decodeIfPresent(String.self, forKey: .buyerPostcode)
+    }
+
+    /// Amounts are JSON numbers; KRW has no fractions, so `1000.0` is 1000 and `1000.5` is malformed.
+    private static func wholeNumber(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Int {
+        if let value = try? container.decode(Int.self, forKey: key) { return value }
+        let value = try container.decode(Double.self, forKey: key)
+        guard value == value.rounded(), abs(value) < 1e15 else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a whole amount")
+        }
+        return Int(value)
+    }
+
+    /// What is left to refund.
+    public var refundableAmount: Int { max(0, amount - cancelAmount) }
+}
+
+struct TokenGrant: Decodable {
+    var accessToken: String
+    var now: Int
+    var expiredAt: Int
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token", now, expiredAt = "expired_at"
+    }
+}
+
+/// Any JSON value: for `custom_data` sent as an object, and for request bodies of unknown shape.
+public enum JSONValue: Codable, Sendable, Equatable {
+    case string(String), number(Double), bool(Bool), object([String: JSONValue]), array([JSONValue]), null
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .string(value): try container.encode(value)
+        case let .number(value): try container.encode(value)
+        case let .bool(value): try container.encode(value)
+        case let .object(value): try container.encode(value)
+        case let .array(value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    var jsonText: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    public var stringValue: String? {
+        switch self {
+        case let .string(value): return value
+        case let .number(value) where value == value.rounded() && abs(value) < 1e15: return String(Int(value))
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,451 @@
+import Foundation
+
+/// One answer of the stand-in: status, JSON body, and how to misbehave if a fault is armed.
+public struct SandboxResponse: Sendable {
+    public var status: Int
+    public var body: Data
+}
+
+/// A fault the next matching API calls suffer, armed through the control API.
+public struct SandboxFault: Codable, Sendable, Equatable {
+    /// `error500`, `slow`, `garbage`, `close` (the connection drops mid-answer), `unauthorized`.
+    public var kind: String
+    /// How many calls it hits (default 1).
+    public var count: Int?
+    /// For `slow`: seconds to wait before answering.
+    public var seconds: Double?
+    /// Only calls whose path starts with this (default: every API call).
+    public var pathPrefix: String?
+
+    enum CodingKeys: String, CodingKey { case kind, count, seconds, pathPrefix = "path_prefix" }
+}
+
+/// One API call as the stand-in saw it, for tests to assert on.
+public struct SandboxCall: Codable, Sendable {
+    public var method: String
+    public var path: String
+    /// How the token came: `raw`, `bearer`, `x-imptokenheader`, or nil.
+    public var tokenHeader: String?
+    public var body: String
+}
+
+/// The Iamport V1 REST API as documented in shared/iamport-api.md, in memory: the envelope, HTTP 200 with a
+/// non-zero code for business errors, 404 and 401 with the envelope, the three token header forms, JSON and
+/// form bodies, the getToken re-use rules, prepare, cancel with checksum, find by merchant_uid, the status
+/// listing. Plus a control API under `/__sandbox/` for tests and `gage serve --sandbox`.
+public actor SandboxAPI {
+    public let key: String
+    public let secret: String
+    /// Token lifetime in seconds (Iamport: 30 minutes).
+    public var tokenLifetime = 1800
+    private var token: (value: String, expiresAt: Int)?
+    private var retiredTokens: Set<String> = []
+    private var payments: [String: SandboxPayment] = [:]
+    private var paymentOrder: [String] = []
+    private var prepared: [String: (amount: Int, currency: String?)] = [:]
+    private var faults: [SandboxFault] = []
+    private var calls: [SandboxCall] = []
+    private var clock: () -> Int
+    private var sequence = 0
+
+    public init(key: String = "sandbox_key", secret: String = "sandbox_secret",
+                clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
+        self.key = key
+        self.secret = secret
+        self.clock = clock
+    }
+
+    // MARK: - Entry point
+
+    public func handle(method: String, path rawPath: String, query: [String: String], headers: [String: String],
+                       body: Data) -> (SandboxResponse, SandboxFault?) {
+        let path = Self.normalize(rawPath)
+        if path.hasPrefix("/__sandbox") {
+            return (control(method: method, path: path, body: body), nil)
+        }
+        let (tokenHeader, token) = Self.token(from: headers)
+        calls.append(SandboxCall(method: method, path: path, tokenHeader: tokenHeader,
+                                 body: String(decoding: body, as: UTF8.self)))
+        if let index = faults.firstIndex(where: { path.hasPrefix($0.pathPrefix ?? "/") }) {
+            var fault = faults[index]
+            let remaining = (fault.count ?? 1) - 1
+            if remaining <= 0 { faults.remove(at: index) } else { fault.count = remaining; faults[index] = fault }
+            if fault.kind == "unauthorized" { return (Self.envelope(401, code: -1, message: "Unauthorized"), nil) }
+            if fault.kind != "slow" { return (SandboxResponse(status: 200, body: Data()), fault) }
+            let answer = route(method: method, path: path, query: query, token: token, body: body)
+            return (answer, fault)
+        }
+        return (route(method: method, path: path, query: query, token: token, body: body), nil)
+    }
+
+    /// Trailing and doubled slashes are accepted, as clients send both.
+    static func normalize(_ path: String) -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// `Authorization: <token>`, `Authorization: Bearer <token>` or `X-ImpTokenHeader: <token>`;
+    /// Authorization wins when both are present.
+    static func token(from headers: [String: String]) -> (String?, String?) {
+        if let value = headers["authorization"] {
+            if value.lowercased().hasPrefix("bearer ") { return ("bearer", String(value.dropFirst(7))) }
+            return ("raw", value)
+        }
+        if let value = headers["x-imptokenheader"] { return ("x-imptokenheader", value) }
+        return (nil, nil)
+    }
+
+    private func route(method: String, path: String, query: [String: String], token: String?, body: Data) -> SandboxResponse {
+        let parts = path.split(separator: "/").map(String.init)
+        if method == "POST" && path == "/users/getToken" { return getToken(body) }
+        guard isValid(token) else { return Self.envelope(401, code: -1, message: "Unauthorized") }
+        let request = RouteMatcher(method: method, parts: parts)
+        if let p = request.match("GET", "payments/find/*") { return find(merchantUID: p[0], status: nil) }
+        if let p = request.match("GET", "payments/find/*/*") { return find(merchantUID: p[0], status: p[1]) }
+        if let p = request.match("GET", "payments/findAll/*") {
+            return list(payments.values.filter { $0.merchantUID == p[0] }, query: query)
+        }
+        if let p = request.match("GET", "payments/findAll/*/*") {
+            return list(payments.values.filter { $0.merchantUID == p[0] && $0.status == p[1] }, query: query)
+        }
+        if let p = request.match("GET", "payments/status/*") { return listByStatus(p[0], query: query) }
+        if request.match("POST", "payments/prepare") != nil { return prepare(body, updating: false) }
+        if request.match("PUT", "payments/prepare") != nil { return prepare(body, updating: true) }
+        if let p = request.match("GET", "payments/prepare/*") {
+            guard let entry = prepared[p[0]] else {
+                return Self.envelope(404, code: -1, message: "사전등록된 결제정보가 존재하지 않습니다.")
+            }
+            return Self.success(["merchant_uid": p[0], "amount": entry.amount, "currency": entry.currency as Any])
+        }
+        if request.match("POST", "payments/cancel") != nil { return cancel(body) }
+        if let p = request.match("GET", "payments/*") {
+            guard let payment = payments[p[0]] else {
+                return Self.envelope(404, code: -1, message: "존재하지 않는 결제정보입니다.")
+            }
+            return Self.success(payment)
+        }
+        if request.match("GET", "certifications/*") != nil || request.match("DELETE", "certifications/*") != nil {
+            return Self.envelope(404, code: -1, message: "인증결과가 존재하지 않습니다.")
+        }
+        return Self.envelope(404, code: -1, message: "존재하지 않는 API입니다.")
+    }
+
+    // MARK: - Tokens
+
+    private func isValid(_ candidate: String?) -> Bool {
+        guard let candidate, let token else { return false }
+        return candidate == token.value && token.expiresAt > clock()
+    }
+
+    /// Before expiry the same token comes back (extended by 5 minutes in its last minute); after it, a new one.
+    private func getToken(_ body: Data) -> SandboxResponse {
+        let fields = Self.fields(body)
+        guard fields["imp_key"] as? String == key, fields["imp_secret"] as? String == secret else {
+            return Self.envelope(401, code: -1, message: "imp_key, imp_secret 파라메터가 누락되었거나 올바르지 않습니다.")
+        }
+        let now = clock()
+        if var current = token, current.expiresAt > now {
+            if current.expiresAt - now <= 60 { current.expiresAt += 300 }
+            token = current
+        } else {
+            if let old = token { retiredTokens.insert(old.value) }
+            var random = SystemRandomNumberGenerator()
+            let value = String(format: "%016llx%016llx%08x", random.next() as UInt64, random.next() as UInt64,
+                               random.next() as UInt32)
+            token = (value, now + tokenLifetime)
+        }
+        let current = token!
+        return Self.success(["access_token": current.value, "now": now, "expired_at": current.expiresAt])
+    }
+
+    // MARK: - Payments
+
+    private func find(merchantUID: String, status: String?) -> SandboxResponse {
+        let matches = payments.values.filter { $0.merchantUID == merchantUID && (status == nil || $0.status == status) }
+        guard let newest = matches.max(by: { ($0.startedAt, $0.impUID) < ($1.startedAt, $1.impUID) }) else {
+            return Self.envelope(404, code: -1, message: "존재하지 않는 결제정보입니다.")
+        }
+        return Self.success(newest)
+    }
+
+    private func listByStatus(_ status: String, query: [String: String]) -> SandboxResponse {
+        guard ["all", "ready", "paid", "cancelled", "failed"].contains(status) else {
+            return Self.envelope(400, code: -1, message: "payment_status 가 올바르지 않습니다.")
+        }
+        var matches = payments.values.filter { status == "all" || $0.status == status }
+        if let from = query["from"].flatMap(Int.init) { matches = matches.filter { $0.startedAt >= from } }
+        if let to = query["to"].flatMap(Int.init) { matches = matches.filter { $0.startedAt <= to } }
+        return list(matches, query: query)
+    }
+
+    private func list(_ matches: [SandboxPayment], query: [String: String]) -> SandboxResponse {
+        let sorted = matches.sorted { ($0.startedAt, $0.impUID) > ($1.startedAt, $1.impUID) }
+        let limit = min(max(Int(query["limit"] ?? "") ?? 20, 1), 1000)
+        let page = max(Int(query["page"] ?? "") ?? 1, 1)
+        let slice = Array(sorted.dropFirst((page - 1) * limit).prefix(limit))
+        let hasNext = sorted.count > page * limit
+        let encoded = slice.map { try! JSONSerialization.jsonObject(with: JSONEncoder().encode($0)) }
+        return Self.success(["total": sorted.count, "previous": page > 1 ? page - 1 : 0, "next": hasNext ? page + 1 : 0,
+                             "list": encoded])
+    }
+
+    private func prepare(_ body: Data, updating: Bool) -> SandboxResponse {
+        let fields = Self.fields(body)
+        guard let merchantUID = fields["merchant_uid"] as? String, !merchantUID.isEmpty, merchantUID.count <= 40,
+              let amount = fields["amount"] as? NSNumber else {
+            return Self.envelope(400, code: -1, message: "merchant_uid, amount 파라메터가 올바르지 않습니다.")
+        }
+        if updating, prepared[merchantUID] == nil {
+            return Self.envelope(404, code: -1, message: "사전등록된 결제정보가 존재하지 않습니다.")
+        }
+        if !updating, prepared[merchantUID] != nil {
+            return Self.envelope(200, code: 1, message: "결제정보 사전등록에 실패하였습니다(이미 등록된 merchant_uid입니다).")
+        }
+        let currency = fields["currency"] as? String
+        prepared[merchantUID] = (amount.intValue, currency)
+        // Echo what was sent, with its JSON type unchanged (the Python client compares them).
+        return Self.success(["merchant_uid": merchantUID, "amount": amount, "currency": currency as Any])
+    }
+
+    /// `imp_uid` wins over `merchant_uid`; no amount (or 0) cancels what is left; `checksum` must equal what is left.
+    private func cancel(_ body: Data) -> SandboxResponse {
+        let fields = Self.fields(body)
+        var payment: SandboxPayment?
+        if let impUID = fields["imp_uid"] as? String, !impUID.isEmpty {
+            payment = payments[impUID]
+        } else if let merchantUID = fields["merchant_uid"] as? String {
+            payment = payments.values.filter { $0.merchantUID == merchantUID }.max { $0.startedAt < $1.startedAt }
+        }
+        guard var payment else { return Self.envelope(200, code: 1, message: "취소할 결제건이 존재하지 않습니다.") }
+        let remaining = payment.amount - payment.cancelAmount
+        guard payment.status == "paid" || (payment.status == "cancelled" && remaining > 0) else {
+            if payment.status == "cancelled" { return Self.envelope(200, code: 1, message: "이미 전액취소된 주문입니다.") }
+            return Self.envelope(200, code: 1, message: "취소할 수 있는 상태의 결제건이 아닙니다.(\(payment.status))")
+        }
+        let requested = (fields["amount"] as? NSNumber)?.intValue ?? 0
+        let amount = requested == 0 ? remaining : requested
+        if let checksum = fields["checksum"] as? NSNumber, checksum.intValue != remaining {
+            return Self.envelope(200, code: 1, message: "요청하신 checksum(\(checksum.intValue))이 취소가능잔액(\(remaining))과 일치하지 않습니다.")
+        }
+        guard amount > 0, amount <= remaining else {
+            return Self.envelope(200, code: 1, message: "취소요청금액(\(amount))이 취소가능잔액(\(remaining))보다 큽니다.")
+        }
+        let now = clock()
+        let reason = fields["reason"] as? String ?? ""
+        payment.cancelAmount += amount
+        payment.status = "cancelled"  // a partial cancel also reads "cancelled", as on the real API
+        payment.cancelledAt = now
+        payment.cancelReason = reason
+        payment.cancelHistory.append(.init(pgTID: payment.pgTID, amount: amount, cancelledAt: now, reason: reason,
+                                           cancellationID: "cancel-\(payment.impUID)-\(payment.cancelHistory.count + 1)"))
+        payments[payment.impUID] = payment
+        return Self.success(payment)
+    }
+
+    // MARK: - Control API (tests, gage serve --sandbox)
+
+    /// A payment in any state, as a test needs it.
+    public struct NewPayment: Decodable, Sendable {
+        public var merchantUID: String
+        public var amount: Int
+        public var status: String?
+        public var payMethod: String?
+        public var currency: String?
+        public var name: String?
+        public var customData: CustomData?
+        public var buyerName: String?
+        public var buyerEmail: String?
+        public var buyerTel: String?
+        public var buyerAddr: String?
+        public var buyerPostcode: String?
+        public var startedAt: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case merchantUID = "merchant_uid", amount, status, payMethod = "pay_method", currency, name
+            case customData = "custom_data", buyerName = "buyer_name", buyerEmail = "buyer_email"
+            case buyerTel = "buyer_tel", buyerAddr = "buyer_addr", buyerPostcode = "buyer_postcode"
+            case startedAt = "started_at"
+        }
+    }
+
+    /// `custom_data` as the SDK stores it: any JSON, kept as a JSON string.
+    public struct CustomData: Decodable, Sendable {
+        public var text: String
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let text = try? container.decode(String.self) {
+                self.text = text
+            } else {
+                let value = try container.decode(AnyJSON.self)
+                self.text = String(decoding: try JSONSerialization.data(withJSONObject: value.value, options: [.fragmentsAllowed, .sortedKeys]), as: UTF8.self)
+            }
+        }
+    }
+
+    @discardableResult
+    public func createPayment(_ request: NewPayment) -> SandboxPayment {
+        sequence += 1
+        let now = request.startedAt ?? clock()
+        let impUID = "imp_" + String(format: "%012d", (now % 1_000_000) * 1_000_000 + sequence)
+        let status = request.status ?? "paid"
+        let method = request.payMethod ?? "card"
+        var payment = SandboxPayment(
+            impUID: impUID, merchantUID: request.merchantUID, payMethod: method, pgTID: "sandbox-\(impUID)",
+            name: request.name, amount: request.amount, currency: request.currency ?? "KRW", status: status,
+            customData: request.customData?.text, buyerName: request.buyerName, buyerEmail: request.buyerEmail,
+            buyerTel: request.buyerTel, buyerAddr: request.buyerAddr, buyerPostcode: request.buyerPostcode,
+            startedAt: now, receiptURL: "https://sandbox.invalid/receipts/\(impUID)")
+        switch status {
+        case "paid": payment.paidAt = now
+        case "failed":
+            payment.failedAt = now
+            payment.failReason = "사용자가 결제를 취소하셨습니다"
+        case "ready" where method == "vbank":
+            payment.vbankCode = "004"
+            payment.vbankName = "KB국민은행"
+            payment.vbankNum = "T" + String(format: "%013d", sequence)
+            payment.vbankHolder = "(주)포트원"
+            payment.vbankIssuedAt = now
+            payment.vbankDate = now + 3 * 86_400
+        default: break
+        }
+        payments[impUID] = payment
+        paymentOrder.append(impUID)
+        return payment
+    }
+
+    /// A deposit into an issued virtual account: `ready` becomes `paid`.
+    public func deposit(impUID: String) -> SandboxPayment? {
+        guard var payment = payments[impUID], payment.status == "ready", payment.payMethod == "vbank" else { return nil }
+        payment.status = "paid"
+        payment.paidAt = clock()
+        payments[impUID] = payment
+        return payment
+    }
+
+    public func payment(impUID: String) -> SandboxPayment? { payments[impUID] }
+    public func setTokenLifetime(_ seconds: Int) { tokenLifetime = seconds }
+    public func allPayments() -> [SandboxPayment] { paymentOrder.compactMap { payments[$0] } }
+    public func recordedCalls() -> [SandboxCall] { calls }
+    public func arm(_ fault: SandboxFault) { faults.append(fault) }
+
+    /// Expires the current token now, as if 30 minutes had passed.
+    public func expireTokens() {
+        if let current = token { token = (current.value, clock() - 1) }
+    }
+
+    private func control(method: String, path: String, body: Data) -> SandboxResponse {
+        let request = RouteMatcher(method: method, parts: path.split(separator: "/").dropFirst().map(String.init))
+        let decoder = JSONDecoder()
+        if request.match("GET", "payments") != nil { return Self.json(allPayments()) }
+        if request.match("POST", "payments") != nil {
+            guard let new = try? decoder.decode(NewPayment.self, from: body) else {
+                return Self.json(["error": "send {merchant_uid, amount, status?, pay_method?, custom_data?, …}"], status: 400)
+            }
+            return Self.json(createPayment(new))
+        }
+        if let p = request.match("GET", "payments/*") {
+            guard let payment = payments[p[0]] else { return Self.json(["error": "no such payment"], status: 404) }
+            return Self.json(payment)
+        }
+        if let p = request.match("POST", "payments/*/deposit") {
+            guard let payment = deposit(impUID: p[0]) else {
+                return Self.json(["error": "not an issued virtual account"], status: 409)
+            }
+            return Self.json(payment)
+        }
+        if request.match("POST", "faults") != nil {
+            guard let fault = try? decoder.decode(SandboxFault.self, from: body) else {
+                return Self.json(["error": "send {kind, count?, seconds?, path_prefix?}"], status: 400)
+            }
+            arm(fault)
+            return Self.json(["armed": fault.kind])
+        }
+        if request.match("GET", "calls") != nil { return Self.json(calls) }
+        if request.match("DELETE", "calls") != nil {
+            calls.removeAll()
+            return Self.json(["cleared": true])
+        }
+        if request.match("POST", "tokens/expire") != nil {
+            expireTokens()
+            return Self.json(["expired": true])
+        }
+        if let p = request.match("GET", "prepared/*") {
+            guard let entry = prepared[p[0]] else { return Self.json(["error": "not prepared"], status: 404) }
+            return Self.json(["merchant_uid": p[0], "amount": String(entry.amount)])
+        }
+        return Self.json(["error": "unknown control call"], status: 404)
+    }
+
+    // MARK: - Wire format
+
+    /// A JSON or form body as a dictionary; form values that are numbers become numbers.
+    static func fields(_ body: Data) -> [String: Any] {
+        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] { return object }
+        var result: [String: Any] = [:]
+        let text = String(decoding: body, as: UTF8.self)
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(parts[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            let value = parts.count > 1
+                ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+            if let number = Int(value) { result[name] = NSNumber(value: number) }
+            else if let number = Double(value) { result[name] = NSNumber(value: number) }
+            else { result[name] = value }
+        }
+        return result
+    }
+
+    static func envelope(_ status: Int, code: Int, message: String) -> SandboxResponse {
+        let body = try! JSONSerialization.data(withJSONObject: ["code": code, "message": message, "response": NSNull()],
+                                               options: [.sortedKeys])
+        return SandboxResponse(status: status, body: body)
+    }
+
+    static func success(_ response: Any) -> SandboxResponse {
+        let body = try! JSONSerialization.data(withJSONObject: ["code": 0, "message": NSNull(), "response": response],
+                                               options: [.sortedKeys])
+        return SandboxResponse(status: 200, body: body)
+    }
+
+    static func success<Value: Encodable>(_ response: Value) -> SandboxResponse {
+        success(try! JSONSerialization.jsonObject(with: JSONEncoder().encode(response)))
+    }
+
+    static func json<Value: Encodable>(_ value: Value, status: Int = 200) -> SandboxResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SandboxResponse(status: status, body: (try? encoder.encode(value)) ?? Data())
+    }
+}
+
+/// Any JSON value, decoded into Foundation types (for custom_data sent as an object).
+struct AnyJSON: Decodable {
+    let value: Any
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { value = NSNull() }
+        else if let bool = try? container.decode(Bool.self) { value = bool }
+        else if let int = try? container.decode(Int.self) { value = int }
+        else if let double = try? container.decode(Double.self) { value = double }
+        else if let string = try? container.decode(String.self) { value = string }
+        else if let array = try? container.decode([AnyJSON].self) { value = array.map(\.value) }
+        else { value = try container.decode([String: AnyJSON].self).mapValues(\.value) }
+    }
+}
+
+/// Matches `GET payments/*/deposit`-style templates; `*` captures one path segment.
+struct RouteMatcher {
+    let method: String
+    let parts: [String]
+
+    func match(_ method: String, _ template: String) -> [String]? {
+        let pattern = template.split(separator: "/")
+        guard method == self.method, pattern.count == parts.count else { return nil }
+        var captured: [String] = []
+        for (expected, actual) in zip(pattern, parts) {
+            if expected == "*" { captured.append(actual) } else if expected != actual { return nil }
+        }
+        return captured
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import IamportSandbox
+
+struct Sandbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a local stand-in for the Iamport REST API (no keys, no internet).",
+        discussion: """
+            Speaks the V1 wire format on 127.0.0.1: /users/getToken, /payments/{imp_uid}, /payments/find, \
+            /payments/status, /payments/prepare, /payments/cancel. Test controls live under /__sandbox/: \
+            POST /__sandbox/payments creates a payment in any state, POST /__sandbox/faults arms a fault \
+            (error500, slow, garbage, close, unauthorized), GET /__sandbox/calls lists the calls it received.
+            Point gage-verify at it with IAMPORT_API_URL=http://127.0.0.1:PORT.
+            """)
+
+    @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
+    var port: UInt16 = 8790
+
+    @Option(help: "The REST API key it accepts.")
+    var key = "sandbox_key"
+
+    @Option(help: "The REST API secret it accepts.")
+    var secret = "sandbox_secret"
+
+    @Option(help: "Access-token lifetime in seconds (Iamport: 1800).")
+    var tokenLifetime = 1800
+
+    func run() async throws {
+        let api = SandboxAPI(key: key, secret: secret)
+        await api.setTokenLifetime(tokenLifetime)
+        let server = try SandboxServer(api: api, port: port)
+        let task = Task { try await server.run() }
+        try await server.waitUntilListening()
+        let bound = await server.port ?? port
+        // Written unbuffered: scripts wait for this line to know the port.
+        FileHandle.standardOutput.write(Data("Iamport sandbox listening on http://127.0.0.1:\(bound) (key \(key))\n".utf8))
+        try await task.value
+    }
+}

@@ -36,3 +36,70 @@ def example_shop(tmp_path) -> pathlib.Path:
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, **kwargs)
+
+
+# --------------------------------------------------------------------------- the verify function
+
+import json as _json
+import socket
+import urllib.request
+
+SECRET = "sandbox_secret_value_never_printed"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Sandbox:
+    """The Iamport stand-in (`gage sandbox`), driven through its control API."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def control(self, method: str, path: str, body=None):
+        data = None if body is None else _json.dumps(body).encode()
+        request = urllib.request.Request(self.url + "/__sandbox" + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return _json.loads(response.read())
+
+    def create(self, **fields) -> dict:
+        return self.control("POST", "/payments", fields)
+
+    def payment(self, imp_uid: str) -> dict:
+        return self.control("GET", "/payments/" + imp_uid)
+
+    def calls(self, path_prefix: str = "") -> list:
+        return [c for c in self.control("GET", "/calls") if c["path"].startswith(path_prefix)]
+
+    def fault(self, kind: str, **extra):
+        self.control("POST", "/faults", {"kind": kind, **extra})
+
+
+@pytest.fixture(scope="session")
+def gage_verify() -> pathlib.Path:
+    binary = bin_path() / "gage-verify"
+    if not binary.exists():
+        subprocess.run(["swift", "build", "--product", "gage-verify"], cwd=ROOT, check=True)
+    return binary
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(gage):
+    process = subprocess.Popen([str(gage), "sandbox", "--port", "0", "--secret", SECRET],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert "listening on" in line, line
+    url = line.split("listening on ")[1].split()[0]
+    yield Sandbox(url)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture()
+def sandbox(sandbox_server) -> Sandbox:
+    sandbox_server.control("POST", "/reset")
+    return sandbox_server

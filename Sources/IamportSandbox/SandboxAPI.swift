@@ -366,6 +366,11 @@ public actor SandboxAPI {
             calls.removeAll()
             return Self.json(["cleared": true])
         }
+        if request.match("POST", "reset") != nil {
+            calls.removeAll()
+            faults.removeAll()
+            return Self.json(["reset": true])
+        }
         if request.match("POST", "tokens/expire") != nil {
             expireTokens()
             return Self.json(["expired": true])

@@ -61,20 +61,26 @@ public enum VerifyFunction {
         }
     }
 
-    /// Loads configuration and catalog, then runs `action`. Configuration problems are found before any call.
-    static func run(action: Action, fields: RequestFields, channel: Channel, environment: [String: String],
-                    log: Log) -> Answer {
-        let configuration: Configuration
-        let catalog: Catalog
+    /// What every action needs, loaded once per invocation, before any call to Iamport.
+    struct Context {
+        var configuration: Configuration
+        var catalog: Catalog
+    }
+
+    static func loadContext(environment: [String: String], log: Log) -> Result<Context, ServiceError> {
         do {
-            configuration = try Configuration.load(environment: environment)
-            catalog = try configuration.loadCatalog()
+            let configuration = try Configuration.load(environment: environment)
+            return .success(Context(configuration: configuration, catalog: try configuration.loadCatalog()))
         } catch {
             log.error("configuration: \(error)")
-            return answer(for: .configuration(error.description))
+            return .failure(.configuration(error.description))
         }
+    }
+
+    /// Runs `action` for a parsed request.
+    static func run(action: Action, fields: RequestFields, channel: Channel, context: Context, log: Log) -> Answer {
         do throws(ServiceError) {
-            let service = makeService(configuration: configuration, catalog: catalog, log: log)
+            let service = makeService(configuration: context.configuration, catalog: context.catalog, log: log)
             switch action {
             case .verify, .webhook:
                 let reference: PaymentReference
@@ -136,7 +142,12 @@ enum StdinDoor {
             return VerifyFunction.answer(for: .request(.unknownAction(String(name.prefix(40)))))
         }
         let channel: Channel = action == .webhook ? .webhook : .callback
-        return VerifyFunction.run(action: action, fields: fields, channel: channel, environment: environment, log: log)
+        switch VerifyFunction.loadContext(environment: environment, log: log) {
+        case let .success(context):
+            return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log)
+        case let .failure(error):
+            return VerifyFunction.answer(for: error)
+        }
     }
 }
 
@@ -144,13 +155,19 @@ enum StdinDoor {
 enum CGIDoor {
     static func handle(environment: [String: String], log: Log) -> Answer {
         let method = environment["REQUEST_METHOD"]?.uppercased() ?? "GET"
-        let cors = CORS(origin: environment["HTTP_ORIGIN"], environment: environment)
-        var answer = route(method: method, environment: environment, log: log, cors: cors)
+        let context: VerifyFunction.Context
+        switch VerifyFunction.loadContext(environment: environment, log: log) {
+        case let .success(loaded): context = loaded
+        case let .failure(error): return VerifyFunction.answer(for: error)
+        }
+        let cors = CORS(requestOrigin: environment["HTTP_ORIGIN"], shopURL: context.catalog.baseURL)
+        var answer = route(method: method, environment: environment, context: context, log: log)
         answer.extraHeaders += cors.headers(preflight: method == "OPTIONS")
         return answer
     }
 
-    private static func route(method: String, environment: [String: String], log: Log, cors: CORS) -> Answer {
+    private static func route(method: String, environment: [String: String], context: VerifyFunction.Context,
+                              log: Log) -> Answer {
         var path = environment["PATH_INFO"] ?? ""
         while path.hasSuffix("/") { path.removeLast() }
         let action: Action
@@ -179,7 +196,7 @@ enum CGIDoor {
             }
         }
         let channel: Channel = action == .webhook ? .webhook : (method == "GET" ? .redirect : .callback)
-        return VerifyFunction.run(action: action, fields: fields, channel: channel, environment: environment, log: log)
+        return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log)
     }
 
     static func render(_ answer: Answer) -> [UInt8] {
@@ -211,14 +228,9 @@ enum CGIDoor {
 struct CORS {
     let allowedOrigin: String?
 
-    init(origin: String?, environment: [String: String]) {
-        guard let origin, !origin.isEmpty, let path = environment["GAGE_CATALOG"] ?? (try? Configuration.load(environment: environment))?.catalogPath,
-              let data = FileManager.default.contents(atPath: path),
-              let catalog = try? JSONDecoder().decode(Catalog.self, from: data) else {
-            allowedOrigin = nil
-            return
-        }
-        allowedOrigin = Self.origin(of: catalog.baseURL) == origin ? origin : nil
+    init(requestOrigin: String?, shopURL: String) {
+        let shopOrigin = Self.origin(of: shopURL)
+        allowedOrigin = requestOrigin == shopOrigin ? shopOrigin : nil
     }
 
     /// `https://shop.example.kr/path/` → `https://shop.example.kr`.

@@ -1,8 +1,11 @@
-"""gage-verify as a CGI program under a real lighttpd, configured from functions/verify/deploy/lighttpd.conf."""
+"""gage-verify as a CGI program under real web servers (lighttpd, Apache httpd), each configured from its
+recipe in functions/verify/deploy/ with only the paths substituted."""
 import json
 import os
+import pathlib
 import shutil
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -12,44 +15,89 @@ import pytest
 from conftest import ROOT, SECRET, free_port
 from test_verify import BEANS, CATALOG, order_id, pay
 
-pytestmark = pytest.mark.skipif(shutil.which("lighttpd") is None, reason="lighttpd is installed by scripts/setup")
+SERVERS = ["lighttpd", "apache2"]
 
 
-@pytest.fixture(scope="module")
-def lighttpd(gage_verify, sandbox_server, tmp_path_factory):
-    root = tmp_path_factory.mktemp("lighttpd")
-    (root / "www").mkdir()
-    (root / "catalog.json").write_text(json.dumps(CATALOG, ensure_ascii=False))
-    secrets = root / "verify.env"
-    secrets.write_text(f"IAMPORT_API_KEY=sandbox_key\nIAMPORT_API_SECRET={SECRET}\n"
-                       f"IAMPORT_API_URL={sandbox_server.url}\nIAMPORT_TIMEOUT=3\n")
-    secrets.chmod(0o600)
-    recipe = (ROOT / "functions/verify/deploy/lighttpd.conf").read_text()
-    for placeholder, path in {"/usr/local/lib/gage/gage-verify": gage_verify, "/etc/gage/verify.env": secrets,
-                              "/var/www/shop/catalog.json": root / "catalog.json",
-                              "/var/cache/gage": root / "cache"}.items():
-        assert placeholder in recipe
-        recipe = recipe.replace(placeholder, str(path))
-    (root / "recipe.conf").write_text(recipe)
-    port = free_port()
-    (root / "lighttpd.conf").write_text(f"""
+def recipe(name: str, paths: dict) -> str:
+    text = (ROOT / "functions/verify/deploy" / name).read_text()
+    for placeholder, path in paths.items():
+        assert placeholder in text, f"{name} no longer mentions {placeholder}"
+        text = text.replace(placeholder, str(path))
+    return text
+
+
+def lighttpd_config(root, port, binary, paths):
+    (root / "recipe.conf").write_text(recipe("lighttpd.conf", paths))
+    return ["lighttpd", "-D", "-f"], f"""
 server.document-root = "{root / 'www'}"
 server.bind = "127.0.0.1"
 server.port = {port}
 server.errorlog = "{root / 'error.log'}"
 include "{root / 'recipe.conf'}"
 # A second mount with no secrets at all, to see the misconfiguration answer.
-alias.url += ("/broken" => "{gage_verify}")
+alias.url += ("/broken" => "{binary}")
 $HTTP["url"] =~ "^/broken" {{
     cgi.assign = ("" => "")
     setenv.add-environment = ("GAGE_CATALOG" => "{root / 'catalog.json'}")
 }}
-""")
-    server = subprocess.Popen(["lighttpd", "-D", "-f", str(root / "lighttpd.conf")])
+"""
+
+
+def apache_config(root, port, binary, paths):
+    (root / "recipe.conf").write_text(recipe("apache.conf", paths))
+    modules = "/usr/lib/apache2/modules"
+    loads = "\n".join(f"LoadModule {name}_module {modules}/mod_{name}.so"
+                      for name in ("mpm_event", "authz_core", "alias", "cgid", "env"))
+    return ["apache2", "-DFOREGROUND", "-f"], f"""
+ServerRoot "{root}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {root / 'httpd.pid'}
+ErrorLog {root / 'error.log'}
+Mutex file:{root}
+User www-data
+Group www-data
+{loads}
+ScriptSock {root / 'cgisock'}
+DocumentRoot {root / 'www'}
+Include {root / 'recipe.conf'}
+ScriptAlias /broken {binary}
+<Location "/broken">
+    SetEnv GAGE_CATALOG {root / 'catalog.json'}
+</Location>
+"""
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def cgi_server(request, gage_verify, sandbox_server):
+    server_name = request.param
+    if shutil.which(server_name) is None:
+        pytest.skip(f"{server_name} is installed by scripts/setup")
+    # Apache runs CGI programs as www-data: a world-traversable folder, secrets owned by that user.
+    root = pathlib.Path(tempfile.mkdtemp(prefix=f"gage-{server_name}-", dir="/tmp"))
+    root.chmod(0o755)
+    (root / "www").mkdir()
+    (root / "cache").mkdir()
+    (root / "catalog.json").write_text(json.dumps(CATALOG, ensure_ascii=False))
+    secrets = root / "verify.env"
+    secrets.write_text(f"IAMPORT_API_KEY=sandbox_key\nIAMPORT_API_SECRET={SECRET}\n"
+                       f"IAMPORT_API_URL={sandbox_server.url}\nIAMPORT_TIMEOUT=3\n")
+    secrets.chmod(0o600)
+    if os.geteuid() == 0:
+        shutil.chown(secrets, "www-data")
+        shutil.chown(root / "cache", "www-data")
+    paths = {"/usr/local/lib/gage/gage-verify": gage_verify, "/etc/gage/verify.env": secrets,
+             "/var/www/shop/catalog.json": root / "catalog.json", "/var/cache/gage": root / "cache"}
+    port = free_port()
+    make = lighttpd_config if server_name == "lighttpd" else apache_config
+    command, config = make(root, port, gage_verify, paths)
+    (root / "server.conf").write_text(config)
+    server = subprocess.Popen(command + [str(root / "server.conf")])
     base = f"http://127.0.0.1:{port}"
-    for _ in range(50):
+    for _ in range(100):
         try:
             urllib.request.urlopen(base + "/", timeout=1)
+            break
         except urllib.error.HTTPError:
             break
         except OSError:
@@ -57,6 +105,7 @@ $HTTP["url"] =~ "^/broken" {{
     yield base
     server.terminate()
     server.wait(timeout=10)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def request(url, method="GET", body=None, headers=None):
@@ -73,9 +122,9 @@ def post_json(url, body, headers=None):
     return request(url, "POST", json.dumps(body), {"Content-Type": "application/json", **(headers or {})})
 
 
-def test_callback_post_confirms_a_paid_order(lighttpd, sandbox):
+def test_callback_post_confirms_a_paid_order(cgi_server, sandbox):
     payment = pay(sandbox, 40000)
-    status, headers, body = post_json(lighttpd + "/verify", {"imp_uid": payment["imp_uid"],
+    status, headers, body = post_json(cgi_server + "/verify", {"imp_uid": payment["imp_uid"],
                                                              "merchant_uid": payment["merchant_uid"]})
     assert status == 200
     assert headers["Content-Type"] == "application/json; charset=utf-8"
@@ -83,33 +132,33 @@ def test_callback_post_confirms_a_paid_order(lighttpd, sandbox):
     assert json.loads(body)["status"] == "paid"
 
 
-def test_mobile_redirect_get_with_query_string(lighttpd, sandbox):
+def test_mobile_redirect_get_with_query_string(cgi_server, sandbox):
     payment = pay(sandbox, 40000)
-    status, _, body = request(f"{lighttpd}/verify?imp_uid={payment['imp_uid']}&merchant_uid={payment['merchant_uid']}"
+    status, _, body = request(f"{cgi_server}/verify?imp_uid={payment['imp_uid']}&merchant_uid={payment['merchant_uid']}"
                               "&imp_success=true")
     assert status == 200 and json.loads(body)["status"] == "paid"
 
 
-def test_form_encoded_verify_and_webhook(lighttpd, sandbox):
+def test_form_encoded_verify_and_webhook(cgi_server, sandbox):
     payment = pay(sandbox, 40000)
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     for path in ("/verify", "/verify/webhook"):
-        status, _, body = request(lighttpd + path, "POST",
+        status, _, body = request(cgi_server + path, "POST",
                                   f"imp_uid={payment['imp_uid']}&merchant_uid={payment['merchant_uid']}&status=paid", form)
         assert status == 200 and json.loads(body)["status"] == "paid"
 
 
-def test_tampered_payment_is_refunded_through_cgi(lighttpd, sandbox):
+def test_tampered_payment_is_refunded_through_cgi(cgi_server, sandbox):
     payment = pay(sandbox, 1000)
-    status, _, body = post_json(lighttpd + "/verify/webhook", {"imp_uid": payment["imp_uid"],
+    status, _, body = post_json(cgi_server + "/verify/webhook", {"imp_uid": payment["imp_uid"],
                                                                "merchant_uid": payment["merchant_uid"], "status": "paid"})
     reply = json.loads(body)
     assert status == 200 and (reply["status"], reply["refunded"]) == ("rejected", True)
     assert sandbox.payment(payment["imp_uid"])["status"] == "cancelled"
 
 
-def test_prepare_through_cgi(lighttpd, sandbox):
-    status, _, body = post_json(lighttpd + "/verify/prepare", {"items": BEANS})
+def test_prepare_through_cgi(cgi_server, sandbox):
+    status, _, body = post_json(cgi_server + "/verify/prepare", {"items": BEANS})
     assert status == 200 and json.loads(body)["amount"] == 40000
 
 
@@ -122,8 +171,8 @@ def test_prepare_through_cgi(lighttpd, sandbox):
     ("GET", "/verify?imp_uid=imp_000000000001", None, 404),
     ("GET", "/broken?imp_uid=imp_000000000001", None, 500),
 ])
-def test_errors_have_their_status_and_a_json_body(lighttpd, sandbox, method, path, body, expected):
-    status, headers, raw = request(lighttpd + path, method, body, {"Content-Type": "application/json"})
+def test_errors_have_their_status_and_a_json_body(cgi_server, sandbox, method, path, body, expected):
+    status, headers, raw = request(cgi_server + path, method, body, {"Content-Type": "application/json"})
     assert status == expected
     reply = json.loads(raw)
     assert reply["ok"] is False and isinstance(reply["error"], str)
@@ -131,27 +180,27 @@ def test_errors_have_their_status_and_a_json_body(lighttpd, sandbox, method, pat
         assert "POST" in headers["Allow"]
 
 
-def test_body_over_64_kib_is_413(lighttpd, sandbox):
-    status, _, raw = post_json(lighttpd + "/verify", {"imp_uid": "imp_1", "pad": "x" * 70000})
+def test_body_over_64_kib_is_413(cgi_server, sandbox):
+    status, _, raw = post_json(cgi_server + "/verify", {"imp_uid": "imp_1", "pad": "x" * 70000})
     assert status == 413 and json.loads(raw)["ok"] is False
     assert sandbox.calls() == []
 
 
-def test_iamport_down_is_502_and_nothing_is_paid(lighttpd, sandbox):
+def test_iamport_down_is_502_and_nothing_is_paid(cgi_server, sandbox):
     payment = pay(sandbox, 40000)
     sandbox.fault("error500", count=5)
-    status, _, raw = post_json(lighttpd + "/verify", {"imp_uid": payment["imp_uid"]})
+    status, _, raw = post_json(cgi_server + "/verify", {"imp_uid": payment["imp_uid"]})
     assert status == 502 and json.loads(raw)["ok"] is False
 
 
-def test_cors_only_for_the_shops_own_origin(lighttpd, sandbox):
+def test_cors_only_for_the_shops_own_origin(cgi_server, sandbox):
     payment = pay(sandbox, 40000)
-    _, headers, _ = post_json(lighttpd + "/verify", {"imp_uid": payment["imp_uid"]},
+    _, headers, _ = post_json(cgi_server + "/verify", {"imp_uid": payment["imp_uid"]},
                               {"Origin": "https://shop.example.kr"})
     assert headers.get("Access-Control-Allow-Origin") == "https://shop.example.kr"
-    _, headers, _ = post_json(lighttpd + "/verify", {"imp_uid": payment["imp_uid"]}, {"Origin": "https://evil.example"})
+    _, headers, _ = post_json(cgi_server + "/verify", {"imp_uid": payment["imp_uid"]}, {"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in headers
-    status, headers, _ = request(lighttpd + "/verify", "OPTIONS", None,
+    status, headers, _ = request(cgi_server + "/verify", "OPTIONS", None,
                                  {"Origin": "https://shop.example.kr", "Access-Control-Request-Method": "POST"})
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "https://shop.example.kr"

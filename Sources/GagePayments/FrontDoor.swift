@@ -161,13 +161,15 @@ enum CGIDoor {
         case let .failure(error): return VerifyFunction.answer(for: error)
         }
         let cors = CORS(requestOrigin: environment["HTTP_ORIGIN"], shopURL: context.catalog.baseURL)
-        var answer = route(method: method, environment: environment, context: context, log: log)
+        var bodyRead = false
+        var answer = route(method: method, environment: environment, context: context, log: log, bodyRead: &bodyRead)
+        if !bodyRead { discardBody(environment) }
         answer.extraHeaders += cors.headers(preflight: method == "OPTIONS")
         return answer
     }
 
     private static func route(method: String, environment: [String: String], context: VerifyFunction.Context,
-                              log: Log) -> Answer {
+                              log: Log, bodyRead: inout Bool) -> Answer {
         var path = environment["PATH_INFO"] ?? ""
         while path.hasSuffix("/") { path.removeLast() }
         let action: Action
@@ -189,6 +191,7 @@ enum CGIDoor {
             guard length <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
             guard length >= 0 else { return VerifyFunction.answer(for: .request(.malformed("bad CONTENT_LENGTH"))) }
             let body = VerifyFunction.readStdin(limit: length)
+            bodyRead = true
             do {
                 fields = try RequestFields.parse(body: body, contentType: environment["CONTENT_TYPE"])
             } catch {
@@ -197,6 +200,20 @@ enum CGIDoor {
         }
         let channel: Channel = action == .webhook ? .webhook : (method == "GET" ? .redirect : .callback)
         return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log)
+    }
+
+    /// Servers such as Apache write the whole request body to the program and cut the answer short if the
+    /// program exits without reading it. So a body that is refused unused is read and dropped, 16 KiB at a
+    /// time and never kept, up to 1 MiB (the recipes make the server refuse anything larger itself).
+    static func discardBody(_ environment: [String: String]) {
+        guard var remaining = Int(environment["CONTENT_LENGTH"] ?? ""), remaining > 0 else { return }
+        remaining = min(remaining, 1 << 20)
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while remaining > 0 {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress, min($0.count, remaining)) }
+            if count <= 0 { return }
+            remaining -= count
+        }
     }
 
     static func render(_ answer: Answer) -> [UInt8] {

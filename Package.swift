@@ -58,6 +58,7 @@ let package = Package(
         // Shop folders written to a temporary directory, for the tests.
         .target(name: "GageTestSupport", path: "Tests/GageTestSupport"),
         .testTarget(name: "GageCoreTests", dependencies: ["GageCore"]),
+        .testTarget(name: "GagePaymentsTests", dependencies: ["GagePayments", "GageCore"]),
         .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog", "GageTestSupport"]),
         .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore", "GageTestSupport"]),
     ]

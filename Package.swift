@@ -41,7 +41,8 @@ let package = Package(
 
         // Payment verification: the Iamport client (libcurl), the decision, the CGI and stdin front doors.
         .target(name: "GagePayments", dependencies: ["GageCore", "CCurl"]),
-        .executableTarget(name: "gage-verify", dependencies: ["GagePayments"], path: "functions/verify"),
+        .executableTarget(name: "gage-verify", dependencies: ["GagePayments"], path: "functions/verify",
+                          exclude: ["README.md", "deploy"]),
 
         // A stand-in for the Iamport REST API on 127.0.0.1 (tests, `gage sandbox`, `gage serve --sandbox`).
         .target(name: "IamportSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),

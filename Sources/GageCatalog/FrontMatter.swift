@@ -49,6 +49,22 @@ struct FrontMatterDocument {
         return mapping
     }
 
+    /// Splits a content file and reads its front matter, rejecting keys not in `allowedKeys`. Nil when the file
+    /// has no usable front matter (the problem is logged).
+    static func fields(of text: String, file: String, allowedKeys: [String], what: String,
+                       log: DiagnosticLog) -> (fields: YAMLFields, body: String)? {
+        do {
+            let document = try split(text, file: file)
+            let fields = YAMLFields(try document.mapping(file: file), log: log, lineOffset: document.yamlLineOffset,
+                                    line: 1)
+            fields.rejectUnknownKeys(allowed: allowedKeys, what: what)
+            return (fields, document.body)
+        } catch {
+            log.error(line: error.line, error.message, hint: error.hint)
+            return nil
+        }
+    }
+
     static func diagnostic(for error: YamlError, file: String, lineOffset: Int) -> Diagnostic {
         let hint = "check the indentation and quote values that contain ':' or '#', e.g. title: \"A: B\""
         switch error {

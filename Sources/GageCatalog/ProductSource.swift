@@ -35,17 +35,8 @@ extension ProductSource {
     /// Decodes one product file. Returns nil only when nothing usable could be read; every problem is logged.
     static func decode(_ text: String, slug: String, file: String, bundleFolder: String?,
                        log: DiagnosticLog) -> ProductSource? {
-        let document: FrontMatterDocument
-        let mapping: Node.Mapping
-        do {
-            document = try FrontMatterDocument.split(text, file: file)
-            mapping = try document.mapping(file: file)
-        } catch {
-            log.error(line: error.line, error.message, hint: error.hint)
-            return nil
-        }
-        let fields = YAMLFields(mapping, log: log, lineOffset: document.yamlLineOffset, line: 1)
-        fields.rejectUnknownKeys(allowed: keys, what: "product")
+        guard let (fields, body) = FrontMatterDocument.fields(of: text, file: file, allowedKeys: keys, what: "product",
+                                                               log: log) else { return nil }
 
         let title = fields.string("title")
         if !fields.has("title") {
@@ -107,7 +98,7 @@ extension ProductSource {
             compareAt: compareAt, summary: fields.string("summary"), images: fields.stringList("images") ?? [],
             category: fields.string("category"), tags: fields.stringList("tags") ?? [], stock: stock,
             maxQuantity: maxQuantity, options: options, draft: fields.bool("draft") ?? false,
-            weight: fields.int("weight"), params: params, body: document.body)
+            weight: fields.int("weight"), params: params, body: body)
     }
 
     private static func decodeOptions(_ fields: YAMLFields) -> [Catalog.Option] {
@@ -202,20 +193,11 @@ public struct PageSource: Sendable {
     static let keys = ["title", "description", "draft", "weight"]
 
     static func decode(_ text: String, slug: String, file: String, log: DiagnosticLog) -> PageSource? {
-        let document: FrontMatterDocument
-        let mapping: Node.Mapping
-        do {
-            document = try FrontMatterDocument.split(text, file: file)
-            mapping = try document.mapping(file: file)
-        } catch {
-            log.error(line: error.line, error.message, hint: error.hint)
-            return nil
-        }
-        let fields = YAMLFields(mapping, log: log, lineOffset: document.yamlLineOffset, line: 1)
-        fields.rejectUnknownKeys(allowed: keys, what: "page")
+        guard let (fields, body) = FrontMatterDocument.fields(of: text, file: file, allowedKeys: keys, what: "page",
+                                                               log: log) else { return nil }
         let title = fields.string("title")
         if title == nil { fields.missing("title", hint: "add title: 배송 안내") }
         return PageSource(slug: slug, file: file, title: title ?? slug, description: fields.string("description"),
-                          draft: fields.bool("draft") ?? false, weight: fields.int("weight"), body: document.body)
+                          draft: fields.bool("draft") ?? false, weight: fields.int("weight"), body: body)
     }
 }

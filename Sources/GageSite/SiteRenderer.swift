@@ -179,17 +179,7 @@ public struct SiteRenderer {
     func copiedFiles() -> [OutputFile] {
         var files: [OutputFile] = []
         let staticRoot = shop.root + "/static"
-        if let enumerator = FileManager.default.enumerator(atPath: staticRoot) {
-            var paths: [String] = []
-            while let relative = enumerator.nextObject() as? String {
-                var isDirectory: ObjCBool = false
-                if FileManager.default.fileExists(atPath: staticRoot + "/" + relative, isDirectory: &isDirectory),
-                   !isDirectory.boolValue {
-                    paths.append(relative)
-                }
-            }
-            files += paths.sorted().map { OutputFile(path: $0, content: .copy(from: staticRoot + "/" + $0)) }
-        }
+        files += FileTree.files(under: staticRoot, includingHidden: true).map { OutputFile(path: $0, content: .copy(from: staticRoot + "/" + $0)) }
         for product in shop.products {
             guard let bundle = product.bundleFolder else { continue }
             for image in product.images where !image.hasPrefix("/") && !image.contains("://") {

@@ -94,30 +94,10 @@ public struct SiteWriter: Sendable {
         }
     }
 
-    private func listFiles() -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: output) else { return [] }
-        var files: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: output + "/" + relative, isDirectory: &isDirectory),
-               !isDirectory.boolValue {
-                files.append(relative)
-            }
-        }
-        return files
-    }
+    private func listFiles() -> [String] { FileTree.files(under: output, includingHidden: true) }
 
     private func removeEmptyFolders() {
-        guard let enumerator = FileManager.default.enumerator(atPath: output) else { return }
-        var folders: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: output + "/" + relative, isDirectory: &isDirectory),
-               isDirectory.boolValue {
-                folders.append(relative)
-            }
-        }
-        for folder in folders.sorted(by: { $0.count > $1.count }) {
+        for folder in FileTree.folders(under: output).sorted(by: { $0.count > $1.count }) {
             let path = output + "/" + folder
             if (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true {
                 try? FileManager.default.removeItem(atPath: path)

@@ -15,18 +15,12 @@ public struct Theme: Sendable {
     public static func load(shopRoot: String) throws(BuildErrors) -> Theme {
         var files = DefaultTheme.files.mapValues { (text: $0, origin: "built-in theme") }
         let overrides = shopRoot + "/templates"
-        if let enumerator = FileManager.default.enumerator(atPath: overrides) {
-            while let relative = enumerator.nextObject() as? String {
-                var isDirectory: ObjCBool = false
-                let path = overrides + "/" + relative
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-                      !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw BuildErrors([Diagnostic(file: "templates/" + relative, line: nil,
-                                                  message: "is not UTF-8 text", hint: "save it as UTF-8")])
-                }
-                files[relative] = (text, "templates/" + relative)
+        for relative in FileTree.files(under: overrides) {
+            guard let text = try? String(contentsOfFile: overrides + "/" + relative, encoding: .utf8) else {
+                throw BuildErrors([Diagnostic(file: "templates/" + relative, line: nil,
+                                              message: "is not UTF-8 text", hint: "save it as UTF-8")])
             }
+            files[relative] = (text, "templates/" + relative)
         }
         var library = MustacheLibrary()
         var assets: [String: String] = [:]

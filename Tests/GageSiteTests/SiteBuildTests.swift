@@ -54,6 +54,7 @@ let beanProduct = TemporaryShop.product("""
             "content/products/secret.md": TemporaryShop.product("title: 비밀\nsku: SECRET\nprice: 1000\ndraft: true"),
             "content/about.md": "---\ntitle: 소개\n---\n작은 가게입니다.\n",
             "static/favicon.ico": "icon",
+            "static/.well-known/apple-developer-merchantid-domain-association": "apple pay",
         ])
     }
 
@@ -66,6 +67,7 @@ let beanProduct = TemporaryShop.product("""
             "tags/원두/index.html", "tags/single-origin/index.html", "tags/녹차/index.html", "about/index.html",
             "cart/index.html", "checkout/complete/index.html", "404.html", "sitemap.xml", "robots.txt",
             "catalog.json", "assets/gage.js", "assets/gage.css", "favicon.ico",
+            ".well-known/apple-developer-merchantid-domain-association",
         ]
         for path in expected {
             #expect(FileManager.default.fileExists(atPath: output + "/" + path), "missing \(path)")

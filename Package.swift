@@ -47,12 +47,17 @@ let package = Package(
         // A stand-in for the Iamport REST API on 127.0.0.1 (tests, `gage sandbox`, `gage serve --sandbox`).
         .target(name: "IamportSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
 
+        // `gage serve`: the dev server with live reload, and the offline payment sandbox.
+        .target(name: "GageServe", dependencies: [
+            "GageSite", "GageCatalog", "IamportSandbox", .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
+
         // Turns the repository's templates/ folder into Swift source, so the default theme ships inside the binary.
         .executableTarget(name: "gage-embed-theme", path: "Sources/gage-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["gage-embed-theme"]),
 
         .executableTarget(name: "gage", dependencies: [
-            "GageCore", "GageCatalog", "GageSite", "IamportSandbox",
+            "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -2,6 +2,27 @@ import Dispatch
 import Foundation
 import GageCore
 
+/// Settings that replace shop.yml's for one build.
+public struct SettingsOverrides: Sendable {
+    public var baseURL: String?
+    public var sdkURL: String?
+    public var verifyURL: String?
+
+    public init(baseURL: String? = nil, sdkURL: String? = nil, verifyURL: String? = nil) {
+        self.baseURL = baseURL
+        self.sdkURL = sdkURL
+        self.verifyURL = verifyURL
+    }
+
+    func apply(_ settings: ShopSettings) -> ShopSettings {
+        var settings = settings
+        if let baseURL { settings.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
+        if let sdkURL { settings.iamport.sdkURL = sdkURL }
+        if let verifyURL { settings.checkout.verifyURL = verifyURL }
+        return settings
+    }
+}
+
 /// A shop's source folder, read and validated: the input of every build (SPEC §1).
 public struct Shop: Sendable {
     /// The source folder (absolute path).
@@ -16,9 +37,9 @@ public struct Shop: Sendable {
 
 public enum ShopLoader {
     /// Reads and validates everything under `root`. Throws every problem found at once.
-    /// `baseURL` replaces shop.yml's `base_url` (as `gage serve` does with its local address).
+    /// `overrides` replace settings from shop.yml (as `gage serve` does with its local address and sandbox).
     public static func load(from root: String, includeDrafts: Bool = false,
-                            baseURL: String? = nil) throws(BuildErrors) -> Shop {
+                            overrides: SettingsOverrides = SettingsOverrides()) throws(BuildErrors) -> Shop {
         let root = URL(fileURLWithPath: root).standardizedFileURL.path
         var diagnostics: [Diagnostic] = []
 
@@ -26,8 +47,7 @@ public enum ShopLoader {
         var settings: ShopSettings?
         if let text = try? String(contentsOfFile: settingsPath, encoding: .utf8) {
             let (parsed, problems) = ShopSettings.parse(text)
-            settings = parsed
-            if let baseURL { settings?.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
+            settings = parsed.map(overrides.apply)
             diagnostics += problems
         } else {
             diagnostics.append(Diagnostic(file: "shop.yml", line: nil, message: "missing or unreadable",

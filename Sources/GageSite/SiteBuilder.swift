@@ -7,14 +7,15 @@ public enum SiteBuilder {
         public var source: String
         public var output: String
         public var includeDrafts: Bool
-        /// Replaces `base_url` (as `gage serve` does with its local address).
-        public var baseURL: String?
+        /// Settings replaced for this build (`gage serve`: its local address, the sandbox SDK).
+        public var overrides: SettingsOverrides
 
-        public init(source: String, output: String, includeDrafts: Bool = false, baseURL: String? = nil) {
+        public init(source: String, output: String, includeDrafts: Bool = false,
+                    overrides: SettingsOverrides = SettingsOverrides()) {
             self.source = source
             self.output = output
             self.includeDrafts = includeDrafts
-            self.baseURL = baseURL
+            self.overrides = overrides
         }
     }
 
@@ -31,7 +32,7 @@ public enum SiteBuilder {
     public static func render(_ options: Options) throws(BuildErrors) -> (shop: Shop, files: [OutputFile], report: Report) {
         var clock = PhaseClock()
         let shop = try ShopLoader.load(from: options.source, includeDrafts: options.includeDrafts,
-                                       baseURL: options.baseURL)
+                                       overrides: options.overrides)
         clock.lap("load")
         let theme = try Theme.load(shopRoot: shop.root)
         clock.lap("theme")

@@ -34,8 +34,8 @@ public struct SandboxCall: Codable, Sendable {
 /// form bodies, the getToken re-use rules, prepare, cancel with checksum, find by merchant_uid, the status
 /// listing. Plus a control API under `/__sandbox/` for tests and `gage serve --sandbox`.
 public actor SandboxAPI {
-    public let key: String
-    public let secret: String
+    public nonisolated let key: String
+    public nonisolated let secret: String
     /// Token lifetime in seconds (Iamport: 30 minutes).
     public var tokenLifetime = 1800
     private var token: (value: String, expiresAt: Int)?

@@ -29,7 +29,8 @@ struct Build: ParsableCommand {
         let output = output ?? source.source + "/public"
         do {
             let report = try SiteBuilder.build(.init(source: source.source, output: output,
-                                                     includeDrafts: source.drafts, baseURL: baseURL))
+                                                     includeDrafts: source.drafts,
+                                                     overrides: SettingsOverrides(baseURL: baseURL)))
             let written = report.written ?? .init()
             let total = report.timings.reduce(0) { $0 + $1.seconds }
             print("Built \(report.products) products into \(report.pages) pages (\(report.files) files) in \(Self.milliseconds(total)).")

@@ -1,0 +1,169 @@
+import FlyingFox
+import Foundation
+import IamportSandbox
+
+/// Routes one request of `gage serve`.
+struct DevHandler: HTTPHandler {
+    let server: DevServer
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // The raw target: FlyingFox's `path` drops the trailing slash that tells a folder from a file.
+        let path = request.target.path(percentEncoded: false)
+        if path == "/__gage/live" {
+            return try await WebSocketHTTPHandler.webSocket(LiveReloadSocket(reload: server.reload)).handleRequest(request)
+        }
+        if path == "/__gage/live.js" { return Self.text(liveReloadScript, type: "text/javascript; charset=utf-8") }
+        if path == "/__gage/status" {
+            let errors = await server.state.errors
+            return Self.json(["errors": errors, "builds": await server.state.builds])
+        }
+        if server.options.sandbox, let response = try await sandboxRoute(path: path, request: request) {
+            return response
+        }
+        return await staticFile(path)
+    }
+
+    // MARK: - Sandbox
+
+    private func sandboxRoute(path: String, request: HTTPRequest) async throws -> HTTPResponse? {
+        guard let iamport = server.iamport else { return nil }
+        if path == "/__sandbox/iamport.js" {
+            return Self.text(SandboxAssets.sdkScript, type: "text/javascript; charset=utf-8")
+        }
+        if path == "/__sandbox" || path == "/__sandbox/" {
+            return Self.text(SandboxAssets.controlPage, type: "text/html; charset=utf-8")
+        }
+        if path.hasPrefix("/__iamport/") || path == "/__iamport" {
+            return try await forwardToIamport(String(path.dropFirst("/__iamport".count)), request: request, api: iamport)
+        }
+        if path.hasPrefix("/__gage/sandbox/deposit/"), request.method == .POST {
+            return await deposit(impUID: String(path.dropFirst("/__gage/sandbox/deposit/".count)), api: iamport)
+        }
+        if let verifyPath = await server.state.verifyPath, path == verifyPath || path.hasPrefix(verifyPath + "/") {
+            return try await runVerify(request: request, scriptName: verifyPath,
+                                       pathInfo: String(path.dropFirst(verifyPath.count)))
+        }
+        return nil
+    }
+
+    private func forwardToIamport(_ path: String, request: HTTPRequest, api: SandboxAPI) async throws -> HTTPResponse {
+        var headers: [String: String] = [:]
+        for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
+        var query: [String: String] = [:]
+        for item in request.query { query[item.name] = item.value }
+        let (answer, _) = await api.handle(method: request.method.rawValue, path: path.isEmpty ? "/" : path,
+                                           query: query, headers: headers, body: try await request.bodyData)
+        return HTTPResponse(statusCode: Self.status(answer.status),
+                            headers: [.contentType: "application/json; charset=UTF-8"], body: answer.body)
+    }
+
+    /// A deposit into a virtual account, then Iamport's webhook to the verify function, as PortOne would send it.
+    private func deposit(impUID: String, api: SandboxAPI) async -> HTTPResponse {
+        guard let payment = await api.deposit(impUID: impUID) else {
+            return Self.json(["error": "not an issued virtual account"], status: 409)
+        }
+        guard let gateway = await server.verifyGateway, let verifyPath = await server.state.verifyPath else {
+            return Self.json(["error": "no verify function to notify"], status: 500)
+        }
+        let body = try? JSONSerialization.data(withJSONObject: ["imp_uid": payment.impUID,
+                                                                "merchant_uid": payment.merchantUID, "status": "paid"])
+        let answer = await gateway.run(.init(method: "POST", scriptName: verifyPath, pathInfo: "/webhook", query: "",
+                                             headers: ["content-type": "application/json"], body: body ?? Data()))
+        let webhook = (try? JSONSerialization.jsonObject(with: answer.body)) ?? String(decoding: answer.body, as: UTF8.self)
+        return Self.json(["imp_uid": payment.impUID, "status": payment.status, "webhook_status": answer.status,
+                          "webhook": webhook])
+    }
+
+    private func runVerify(request: HTTPRequest, scriptName: String, pathInfo: String) async throws -> HTTPResponse {
+        guard let gateway = await server.verifyGateway else {
+            return Self.json(["ok": false, "error": "gage-verify was not found; build it (swift build) or pass --verify"],
+                             status: 502)
+        }
+        var headers: [String: String] = [:]
+        for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
+        let query = request.query.map { item in
+            (item.name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? item.name) + "="
+                + (item.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.value)
+        }.joined(separator: "&")
+        let answer = await gateway.run(.init(method: request.method.rawValue, scriptName: scriptName, pathInfo: pathInfo,
+                                             query: query, headers: headers, body: try await request.bodyData))
+        var responseHeaders = HTTPHeaders()
+        for (name, value) in answer.headers { responseHeaders.addValue(value, for: HTTPHeader(name)) }
+        return HTTPResponse(statusCode: Self.status(answer.status), headers: responseHeaders,
+                            body: answer.body)
+    }
+
+    // MARK: - The built site
+
+    private func staticFile(_ path: String) async -> HTTPResponse {
+        let root = server.output
+        guard !path.split(separator: "/").contains("..") else { return await notFound() }
+        var file = root + path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+            guard path.hasSuffix("/") else {
+                return HTTPResponse(statusCode: .movedPermanently, headers: [.location: path + "/"])
+            }
+            file += "index.html"
+        }
+        guard let data = FileManager.default.contents(atPath: file) else { return await notFound() }
+        return Self.page(data, path: file, status: .ok)
+    }
+
+    private func notFound() async -> HTTPResponse {
+        let data = FileManager.default.contents(atPath: server.output + "/404.html") ?? Data("Not found".utf8)
+        return Self.page(data, path: "404.html", status: .notFound)
+    }
+
+    /// HTML gets the live-reload script; everything is sent uncached so a reload always shows the new build.
+    static func page(_ data: Data, path: String, status: HTTPStatusCode) -> HTTPResponse {
+        let type = contentType(path)
+        var body = data
+        if type.hasPrefix("text/html"), var html = String(data: data, encoding: .utf8) {
+            let tag = "<script src=\"/__gage/live.js\"></script>\n"
+            if let end = html.range(of: "</body>", options: .backwards) {
+                html.insert(contentsOf: tag, at: end.lowerBound)
+            } else {
+                html += tag
+            }
+            body = Data(html.utf8)
+        }
+        return HTTPResponse(statusCode: status, headers: [.contentType: type, .cacheControl: "no-store"], body: body)
+    }
+
+    static func contentType(_ path: String) -> String {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "html": return "text/html; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "js": return "text/javascript; charset=utf-8"
+        case "json": return "application/json; charset=utf-8"
+        case "xml": return "application/xml; charset=utf-8"
+        case "txt": return "text/plain; charset=utf-8"
+        case "svg": return "image/svg+xml"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "gif": return "image/gif"
+        case "webp": return "image/webp"
+        case "ico": return "image/x-icon"
+        case "woff2": return "font/woff2"
+        default: return "application/octet-stream"
+        }
+    }
+
+    static func text(_ text: String, type: String) -> HTTPResponse {
+        HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: Data(text.utf8))
+    }
+
+    static func json(_ value: Any, status: Int = 200) -> HTTPResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data()
+        return HTTPResponse(statusCode: Self.status(status),
+                            headers: [.contentType: "application/json; charset=utf-8"], body: data)
+    }
+
+    static func status(_ code: Int) -> HTTPStatusCode {
+        let phrases = [200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+                       405: "Method Not Allowed", 409: "Conflict", 413: "Content Too Large",
+                       500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"]
+        return HTTPStatusCode(code, phrase: phrases[code] ?? "Status")
+    }
+}

@@ -1,0 +1,156 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+import GageCatalog
+import GageSite
+import IamportSandbox
+
+/// `gage serve`: builds the shop, serves it on 127.0.0.1, rebuilds on every change and reloads open pages.
+/// With `sandbox`, checkout works offline: the Iamport stand-in answers under `/__iamport`, pages load a
+/// stand-in SDK, and the real `gage-verify` runs as CGI behind `verify_url`.
+public final class DevServer: Sendable {
+    public struct Options: Sendable {
+        public var source: String
+        public var port: UInt16
+        public var includeDrafts: Bool
+        public var sandbox: Bool
+        /// The `gage-verify` executable run as CGI (sandbox only).
+        public var verifyProgram: String?
+
+        public init(source: String, port: UInt16, includeDrafts: Bool, sandbox: Bool, verifyProgram: String?) {
+            self.source = source
+            self.port = port
+            self.includeDrafts = includeDrafts
+            self.sandbox = sandbox
+            self.verifyProgram = verifyProgram
+        }
+    }
+
+    let options: Options
+    let output: String
+    let state = BuildState()
+    let reload = LiveReload()
+    let iamport: SandboxAPI?
+    let workFolder: String
+
+    public init(options: Options) {
+        self.options = options
+        workFolder = FileManager.default.temporaryDirectory.appendingPathComponent("gage-serve-\(getpid())").path
+        output = workFolder + "/public"
+        iamport = options.sandbox ? SandboxAPI() : nil
+    }
+
+    /// Serves until the task is cancelled (Ctrl-C).
+    public func run() async throws {
+        try FileManager.default.createDirectory(atPath: workFolder + "/cache", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: workFolder) }
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: options.port), timeout: 60,
+                                logger: .disabled, handler: DevHandler(server: self))
+        let serving = Task { try await server.run() }
+        try await server.waitUntilListening()
+        var bound = options.port
+        if case let .ip4(_, port)? = await server.listeningAddress { bound = port }
+        let baseURL = "http://127.0.0.1:\(bound)/"
+        await state.setBaseURL(baseURL)
+        await rebuild(reason: "first build")
+        Console.line("Serving \(options.source) at \(baseURL)" + (options.sandbox ? "  (payment sandbox: \(baseURL)__sandbox/)" : ""))
+        Console.line("Watching shop.yml, content/, templates/, static/. Press Ctrl-C to stop.")
+        let watcher = SourceWatcher(root: options.source)
+        var seen = watcher.fingerprint()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(150))
+            let now = watcher.fingerprint()
+            if now != seen {
+                seen = now
+                await rebuild(reason: "change")
+            }
+        }
+        serving.cancel()
+        await server.stop(timeout: 1)
+    }
+
+    /// Rebuilds; on success the pages reload, on failure they show the errors and the last good build stays.
+    func rebuild(reason: String) async {
+        let started = ContinuousClock.now
+        let baseURL = await state.baseURL
+        let overrides = SettingsOverrides(baseURL: baseURL, sdkURL: options.sandbox ? "/__sandbox/iamport.js" : nil,
+                                          verifyURL: nil)
+        let build = SiteBuilder.Options(source: options.source, output: output, includeDrafts: options.includeDrafts,
+                                        overrides: overrides)
+        do {
+            let (shop, files, renderReport) = try SiteBuilder.render(build)
+            var report = renderReport
+            let writing = ContinuousClock.now
+            let written = try SiteWriter(output: output).write(files)
+            report.timings.append(("write", Self.seconds(ContinuousClock.now - writing)))
+            await state.succeeded(verifyURL: shop.settings.checkout.verifyURL)
+            let total = Self.seconds(ContinuousClock.now - started)
+            let phases = report.timings.map { "\($0.phase) \(Self.milliseconds($0.seconds))" }.joined(separator: ", ")
+            Console.line("\(Self.timestamp()) \(reason): built \(report.pages) pages in \(Self.milliseconds(total)) "
+                  + "(\(phases)); \(written.written) written, \(written.removed) removed")
+            await reload.broadcast(["type": "reload"])
+        } catch {
+            let lines = error.diagnostics.map(\.description)
+            await state.failed(lines)
+            FileHandle.standardError.write(Data(("\(Self.timestamp()) \(reason): build failed, still serving the last good build\n"
+                                                 + error.description + "\n").utf8))
+            await reload.broadcast(["type": "errors", "errors": lines])
+        }
+    }
+
+    var verifyGateway: CGIGateway? {
+        get async {
+            guard options.sandbox, let program = options.verifyProgram else { return nil }
+            let baseURL = await state.baseURL
+            return CGIGateway(program: program, baseEnvironment: [
+                "IAMPORT_API_KEY": iamport?.key ?? "", "IAMPORT_API_SECRET": iamport?.secret ?? "",
+                "IAMPORT_API_URL": baseURL + "__iamport", "GAGE_CATALOG": output + "/catalog.json",
+                "GAGE_CACHE_DIR": workFolder + "/cache",
+            ])
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func milliseconds(_ seconds: Double) -> String { String(format: "%.0f ms", seconds * 1000) }
+
+    static func timestamp() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "HH:mm:ss"
+        return formatter.string(from: Date())
+    }
+}
+
+/// What the server knows about the current build.
+actor BuildState {
+    private(set) var baseURL = "http://127.0.0.1/"
+    private(set) var errors: [String] = []
+    private(set) var verifyURL = "/verify"
+    private(set) var builds = 0
+
+    func setBaseURL(_ url: String) { baseURL = url }
+
+    func succeeded(verifyURL: String) {
+        errors = []
+        self.verifyURL = verifyURL
+        builds += 1
+    }
+
+    func failed(_ lines: [String]) { errors = lines }
+
+    /// The local path `verify_url` is served at (an absolute URL to elsewhere is not routed here).
+    var verifyPath: String? {
+        if verifyURL.hasPrefix("/") { return verifyURL.hasSuffix("/") ? String(verifyURL.dropLast()) : verifyURL }
+        if verifyURL.hasPrefix(baseURL) { return "/" + verifyURL.dropFirst(baseURL.count) }
+        return nil
+    }
+}
+
+/// Log lines written straight to stdout, so they appear at once also when stdout is a file or a pipe.
+public enum Console {
+    public static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}

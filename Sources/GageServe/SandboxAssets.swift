@@ -1,0 +1,234 @@
+/// What `gage serve --sandbox` serves in place of Iamport's CDN script and console.
+enum SandboxAssets {
+    /// A stand-in for `https://cdn.iamport.kr/v1/iamport.js`: `IMP.init` and `IMP.request_pay` with the real
+    /// parameters, a clearly labelled test payment window, and both result flows (callback and
+    /// `m_redirect_url`). Payments are created in the local Iamport stand-in, so the verify function finds them.
+    static let sdkScript = #"""
+(function () {
+  'use strict';
+  var API = '/__iamport/__sandbox';
+  var merchantCode = null;
+
+  function money(amount) { return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '원'; }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === 'text') node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
+    return node;
+  }
+
+  function createPayment(params, status, method) {
+    var body = {
+      merchant_uid: params.merchant_uid, amount: params.amount, status: status, pay_method: method,
+      currency: params.currency || 'KRW', name: params.name, custom_data: params.custom_data === undefined ? null : params.custom_data,
+      buyer_name: params.buyer_name, buyer_email: params.buyer_email, buyer_tel: params.buyer_tel,
+      buyer_addr: params.buyer_addr, buyer_postcode: params.buyer_postcode
+    };
+    return fetch(API + '/payments', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (r) { if (!r.ok) throw new Error('sandbox ' + r.status); return r.json(); });
+  }
+
+  function finish(params, callback, redirect, rsp) {
+    if (redirect || typeof callback !== 'function') {
+      var url = new URL(params.m_redirect_url || '/', location.href);
+      if (rsp.imp_uid) url.searchParams.set('imp_uid', rsp.imp_uid);
+      url.searchParams.set('merchant_uid', params.merchant_uid);
+      url.searchParams.set('imp_success', rsp.success ? 'true' : 'false');
+      if (!rsp.success) {
+        url.searchParams.set('error_code', rsp.error_code || '');
+        url.searchParams.set('error_msg', rsp.error_msg || '');
+      }
+      location.href = url.toString();
+    } else {
+      callback(rsp);
+    }
+  }
+
+  function openWindow(params, callback) {
+    var backdrop = el('div', { id: 'imp-sandbox', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'imp-sandbox-title' });
+    backdrop.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(0,0,0,.55);display:flex;' +
+      'align-items:center;justify-content:center;padding:1rem;font-family:system-ui,sans-serif';
+    var box = el('div');
+    box.style.cssText = 'background:#fff;color:#1d1d1f;border-radius:12px;max-width:26rem;width:100%;padding:1.25rem 1.25rem 1rem;' +
+      'box-shadow:0 10px 40px rgba(0,0,0,.3);border-top:8px solid #f2b705';
+    var redirectBox = el('input', { type: 'checkbox', id: 'imp-sandbox-redirect' });
+    if (typeof callback !== 'function') { redirectBox.checked = true; redirectBox.disabled = true; }
+    function button(action, label, primary) {
+      var b = el('button', { type: 'button', 'data-sandbox-action': action, text: label });
+      b.style.cssText = 'font:inherit;font-weight:700;padding:.7rem;border-radius:8px;cursor:pointer;border:1px solid #1d1d1f;' +
+        (primary ? 'background:#1d1d1f;color:#fff' : 'background:#fff;color:#1d1d1f');
+      return b;
+    }
+    var actions = el('div', {}, [
+      button('approve', '결제 승인 (테스트)', true),
+      params.pay_method === 'vbank' ? button('vbank', '가상계좌 발급', true) : null,
+      button('fail', '결제 실패'),
+      button('close', '창 닫기')
+    ]);
+    actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
+    box.appendChild(el('p', { text: 'TEST · 테스트 결제창' }, []));
+    box.firstChild.style.cssText = 'margin:0 0 .25rem;font-size:.8rem;font-weight:800;letter-spacing:.08em;color:#9a6b00';
+    box.appendChild(el('h2', { id: 'imp-sandbox-title', text: 'Gage 결제 샌드박스' }));
+    box.lastChild.style.cssText = 'margin:0 0 .5rem;font-size:1.2rem';
+    box.appendChild(el('p', { text: '실제로 돈이 나가지 않는 테스트 결제입니다. 결과를 골라 주세요.' }));
+    box.appendChild(el('dl', {}, [
+      el('dt', { text: '주문' }), el('dd', { text: params.name || '' }),
+      el('dt', { text: '금액' }), el('dd', { 'data-sandbox-amount': '', text: money(params.amount) }),
+      el('dt', { text: '결제 수단' }), el('dd', { text: params.pay_method + ' · ' + (params.pg || '') }),
+      el('dt', { text: '가맹점' }), el('dd', { text: merchantCode })
+    ]));
+    box.appendChild(el('label', {}, [redirectBox, document.createTextNode(' 모바일 방식으로 (m_redirect_url로 이동)')]));
+    box.appendChild(actions);
+    backdrop.appendChild(box);
+    document.body.appendChild(backdrop);
+    actions.firstChild.focus();
+
+    function close() { backdrop.remove(); }
+    actions.addEventListener('click', function (event) {
+      var action = event.target.getAttribute('data-sandbox-action');
+      if (!action) return;
+      var redirect = redirectBox.checked;
+      Array.prototype.forEach.call(actions.querySelectorAll('button'), function (b) { b.disabled = true; });
+      if (action === 'close') {
+        close();
+        finish(params, callback, redirect, { success: false, imp_uid: null, merchant_uid: params.merchant_uid,
+          error_code: 'F1001', error_msg: '사용자가 결제를 취소하셨습니다' });
+        return;
+      }
+      var status = action === 'approve' ? 'paid' : action === 'vbank' ? 'ready' : 'failed';
+      var method = action === 'vbank' ? 'vbank' : (params.pay_method === 'vbank' ? 'card' : params.pay_method);
+      createPayment(params, status, method).then(function (payment) {
+        close();
+        var rsp = { success: status !== 'failed', imp_uid: payment.imp_uid, merchant_uid: payment.merchant_uid,
+          pay_method: payment.pay_method, paid_amount: payment.amount, status: payment.status, name: payment.name,
+          pg_provider: payment.pg_provider, currency: payment.currency, custom_data: payment.custom_data,
+          paid_at: payment.paid_at, receipt_url: payment.receipt_url };
+        if (status === 'failed') { rsp.error_code = 'F400'; rsp.error_msg = '[테스트] 카드 승인이 거절되었습니다.'; }
+        if (status === 'ready') {
+          rsp.vbank_num = payment.vbank_num; rsp.vbank_name = payment.vbank_name;
+          rsp.vbank_holder = payment.vbank_holder; rsp.vbank_date = payment.vbank_date;
+        }
+        finish(params, callback, redirect, rsp);
+      }).catch(function (error) {
+        close();
+        finish(params, callback, redirect, { success: false, imp_uid: null, merchant_uid: params.merchant_uid,
+          error_code: 'F500', error_msg: String(error) });
+      });
+    });
+  }
+
+  window.IMP = {
+    init: function (code) { merchantCode = code; },
+    request_pay: function (params, callback) {
+      if (!merchantCode) throw new Error('IMP.init(merchant code) must be called first');
+      if (typeof params.amount !== 'number') throw new Error('amount must be a number');
+      // A pre-registered amount (POST /payments/prepare) that differs blocks the window, as on Iamport.
+      fetch(API + '/prepared/' + encodeURIComponent(params.merchant_uid)).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).catch(function () { return null; }).then(function (prepared) {
+        if (prepared && Number(prepared.amount) !== params.amount) {
+          finish(params, callback, false, { success: false, imp_uid: null, merchant_uid: params.merchant_uid,
+            error_code: 'F0005', error_msg: '사전 등록된 결제 금액과 요청 금액이 다릅니다.' });
+          return;
+        }
+        openWindow(params, callback);
+      });
+    }
+  };
+})();
+"""#
+
+    /// The sandbox console: payments and their states, and deposits into issued virtual accounts (each sends
+    /// Iamport's webhook to the verify function).
+    static let controlPage = #"""
+<!DOCTYPE html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Gage 결제 샌드박스</title>
+<style>
+  body { font-family: system-ui, "Noto Sans KR", sans-serif; margin: 0; color: #1d1d1f; }
+  header { background: #f2b705; padding: 1rem 1.5rem; }
+  header p { margin: .25rem 0 0; }
+  main { padding: 1rem 1.5rem; }
+  table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+  th, td { border-bottom: 1px solid #ddd; padding: .5rem; text-align: left; }
+  td.amount { text-align: right; font-variant-numeric: tabular-nums; }
+  button { font: inherit; font-weight: 700; padding: .35rem .8rem; border-radius: 6px; border: 1px solid #1d1d1f; background: #1d1d1f; color: #fff; cursor: pointer; }
+  #result { white-space: pre-wrap; background: #f6f6f4; padding: .75rem; border-radius: 8px; min-height: 1.5rem; }
+</style>
+</head>
+<body>
+<header>
+  <h1>Gage 결제 샌드박스</h1>
+  <p>테스트 결제만 있습니다. 실제 돈은 오가지 않습니다. <a href="/">가게로 돌아가기</a></p>
+</header>
+<main>
+  <h2>결제 목록</h2>
+  <table>
+    <thead><tr><th scope="col">imp_uid</th><th scope="col">주문번호</th><th scope="col">주문</th><th scope="col">금액</th><th scope="col">수단</th><th scope="col">상태</th><th scope="col">취소액</th><th scope="col">작업</th></tr></thead>
+    <tbody id="payments"><tr><td colspan="8">불러오는 중…</td></tr></tbody>
+  </table>
+  <h2>웹훅 결과</h2>
+  <p id="result" role="status" aria-live="polite"></p>
+</main>
+<script>
+(function () {
+  'use strict';
+  var tbody = document.getElementById('payments');
+  var result = document.getElementById('result');
+  function cell(text, className) {
+    var td = document.createElement('td');
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+  function load() {
+    fetch('/__iamport/__sandbox/payments').then(function (r) { return r.json(); }).then(function (payments) {
+      tbody.textContent = '';
+      if (!payments.length) {
+        var row = document.createElement('tr');
+        var td = cell('아직 결제가 없습니다.');
+        td.colSpan = 8;
+        row.appendChild(td);
+        tbody.appendChild(row);
+      }
+      payments.slice().reverse().forEach(function (p) {
+        var row = document.createElement('tr');
+        row.setAttribute('data-imp-uid', p.imp_uid);
+        [cell(p.imp_uid), cell(p.merchant_uid), cell(p.name || ''), cell(String(p.amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '원', 'amount'),
+         cell(p.pay_method), cell(p.status, 'status'), cell(String(p.cancel_amount), 'amount')].forEach(function (c) { row.appendChild(c); });
+        var actions = document.createElement('td');
+        if (p.status === 'ready' && p.pay_method === 'vbank') {
+          var button = document.createElement('button');
+          button.type = 'button';
+          button.textContent = '입금하기';
+          button.setAttribute('data-deposit', p.imp_uid);
+          button.setAttribute('aria-label', p.merchant_uid + ' 가상계좌에 입금하기');
+          button.addEventListener('click', function () { deposit(p.imp_uid); });
+          actions.appendChild(button);
+        }
+        row.appendChild(actions);
+        tbody.appendChild(row);
+      });
+    });
+  }
+  function deposit(impUID) {
+    result.textContent = '입금 처리 중…';
+    fetch('/__gage/sandbox/deposit/' + encodeURIComponent(impUID), { method: 'POST' })
+      .then(function (r) { return r.json(); })
+      .then(function (answer) { result.textContent = '웹훅 → gage-verify: ' + JSON.stringify(answer.webhook); load(); })
+      .catch(function (e) { result.textContent = String(e); });
+  }
+  load();
+  setInterval(load, 3000);
+})();
+</script>
+</body>
+</html>
+"""#
+}

@@ -286,7 +286,7 @@ public actor SandboxAPI {
     public func createPayment(_ request: NewPayment) -> SandboxPayment {
         sequence += 1
         let now = request.startedAt ?? clock()
-        let impUID = "imp_" + String(format: "%012d", (now % 1_000_000) * 1_000_000 + sequence)
+        let impUID = "imp_" + Self.digits((now % 1_000_000) * 1_000_000 + sequence, width: 12)
         let status = request.status ?? "paid"
         let method = request.payMethod ?? "card"
         var payment = SandboxPayment(
@@ -303,7 +303,7 @@ public actor SandboxAPI {
         case "ready" where method == "vbank":
             payment.vbankCode = "004"
             payment.vbankName = "KB국민은행"
-            payment.vbankNum = "T" + String(format: "%013d", sequence)
+            payment.vbankNum = "T" + Self.digits(sequence, width: 13)
             payment.vbankHolder = "(주)포트원"
             payment.vbankIssuedAt = now
             payment.vbankDate = now + 3 * 86_400
@@ -383,6 +383,12 @@ public actor SandboxAPI {
     }
 
     // MARK: - Wire format
+
+    /// `value` in decimal, zero-padded to `width` (String(format:) with %d truncates 64-bit integers on Linux).
+    static func digits(_ value: Int, width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
 
     /// A JSON or form body as a dictionary; form values that are numbers become numbers.
     static func fields(_ body: Data) -> [String: Any] {

@@ -329,7 +329,8 @@
       var optionText = Object.keys(line.options).map(function (name) { return name + ': ' + line.options[name]; }).join(', ');
       var limit = purchaseLimit(product);
       var quantityId = 'cart-quantity-' + index;
-      var quantity = element('input', { id: quantityId, type: 'number', min: '1', max: String(limit), value: String(line.quantity), inputmode: 'numeric' });
+      var quantity = element('input', { id: quantityId, type: 'number', min: '1', max: String(limit), value: String(line.quantity),
+        inputmode: 'numeric', 'aria-label': text.quantity + ': ' + line.title });
       quantity.addEventListener('change', function () {
         var value = parseInt(quantity.value, 10);
         var current = loadCart();
@@ -352,9 +353,7 @@
           optionText ? element('span', { class: 'cart-line-options', text: optionText }) : null
         ]),
         element('span', { class: 'cart-line-unit', text: money(line.price) }),
-        element('span', { class: 'cart-line-quantity' }, [
-          element('label', { for: quantityId, class: 'visually-hidden', text: text.quantity }), quantity
-        ]),
+        element('span', { class: 'cart-line-quantity' }, [quantity]),
         element('strong', { class: 'cart-line-total', text: money(line.price * line.quantity) }),
         remove
       ]));
@@ -498,6 +497,7 @@
     verify(payment, method).then(function (answer) {
       if (answer.status === 'paid' || answer.status === 'awaiting_deposit') saveCart([]);
       showResult(result, answer, pgMessage, function () { verifyAndShow(result, payment, method, pgMessage); });
+      if (result.scrollIntoView) result.scrollIntoView({ block: 'start', behavior: 'smooth' });
       var form = document.querySelector('[data-cart-body]');
       if (form && (answer.status === 'paid' || answer.status === 'awaiting_deposit')) form.hidden = true;
     }).catch(function () {
@@ -536,9 +536,12 @@
       if (answer.vbank.due) rows.push([text.vbank_due, new Date(answer.vbank.due * 1000).toLocaleString(language === 'en' ? 'en-US' : 'ko-KR')]);
     }
     if (rows.length) {
-      result.appendChild(element('dl', { class: 'result-details' }, rows.map(function (row) {
-        return element('div', {}, [element('dt', { text: row[0] }), element('dd', { text: String(row[1]) })]);
-      })));
+      var details = element('dl', { class: 'result-details' });
+      rows.forEach(function (row) {
+        details.appendChild(element('dt', { text: row[0] }));
+        details.appendChild(element('dd', { text: String(row[1]) }));
+      });
+      result.appendChild(details);
     }
     if ((status === 'paid' || status === 'awaiting_deposit') && Array.isArray(answer.items) && answer.items.length) {
       result.appendChild(element('h2', { text: text.items }));

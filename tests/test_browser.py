@@ -1,0 +1,274 @@
+"""Checkout end to end in a real headless Chromium against `gage serve --sandbox` on a copy of the example shop:
+the real pages, the real checkout script, the sandbox SDK, the Iamport stand-in and gage-verify run as CGI.
+Screenshots of every step go to test-artifacts/browser/."""
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT, free_port
+
+selenium = pytest.importorskip("selenium", reason="installed by scripts/setup")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromium-driver: scripts/setup")
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+
+
+@pytest.fixture(scope="module")
+def shop(gage, gage_verify, example_shop_module):
+    port = free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log_path = ARTIFACTS / "gage-serve.log"
+    log = open(log_path, "w")
+    process = subprocess.Popen([str(gage), "serve", "--sandbox", "--port", str(port), "--source", str(example_shop_module)],
+                               stdout=log, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while "Serving" not in log_path.read_text():
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("gage serve did not start: " + log_path.read_text())
+        time.sleep(0.1)
+    yield {"url": url, "source": example_shop_module}
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def example_shop_module(tmp_path_factory):
+    shop = tmp_path_factory.mktemp("serve") / "shop"
+    shop.mkdir()
+    shutil.copy(ROOT / "shop.yml", shop / "shop.yml")
+    for folder in ("content", "templates", "static"):
+        shutil.copytree(ROOT / folder, shop / folder)
+    return shop
+
+
+@pytest.fixture(scope="module")
+def driver():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1280,1000", "--lang=ko-KR"):
+        options.add_argument(argument)
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    browser.set_page_load_timeout(30)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture()
+def fresh(driver, shop):
+    """Each scenario starts with an empty cart."""
+    driver.get(shop["url"] + "/")
+    driver.execute_script("localStorage.clear()")
+    return driver
+
+
+def wait(driver, seconds=15):
+    return WebDriverWait(driver, seconds)
+
+
+def shot(driver, name):
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def sandbox_payments(shop):
+    with urllib.request.urlopen(shop["url"] + "/__iamport/__sandbox/payments") as response:
+        return json.loads(response.read())
+
+
+def add_to_cart(driver, shop, slug, options=None, quantity=1):
+    driver.get(f"{shop['url']}/products/{slug}/")
+    for name, value in (options or {}).items():
+        Select(driver.find_element(By.CSS_SELECTOR, f'select[data-option="{name}"]')).select_by_value(value)
+    field = driver.find_element(By.ID, "quantity")
+    field.clear()
+    field.send_keys(str(quantity))
+    driver.find_element(By.CSS_SELECTOR, 'button[value="cart"]').click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-buy-status]"), "담았습니다"))
+
+
+def fill_checkout(driver, shop, pay_method="card"):
+    driver.get(shop["url"] + "/cart/")
+    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-checkout-form]")))
+    for field, value in {"buyer_name": "홍길동", "buyer_tel": "010-1234-5678", "buyer_email": "gildong@example.kr",
+                         "buyer_postcode": "03154", "buyer_addr": "서울특별시 종로구 세종대로 1"}.items():
+        driver.find_element(By.ID, field).send_keys(value)
+    driver.find_element(By.CSS_SELECTOR, f'input[name="pay_method"][value="{pay_method}"]').click()
+    driver.find_element(By.ID, "agree").click()
+
+
+def pay(driver, action="approve", redirect=False, screenshot=None):
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
+    if screenshot:
+        shot(driver, screenshot)
+    if redirect:
+        driver.find_element(By.ID, "imp-sandbox-redirect").click()
+    driver.find_element(By.CSS_SELECTOR, f'[data-sandbox-action="{action}"]').click()
+
+
+def result_text(driver):
+    """The result panel's text once the verify function has answered (the panel is re-rendered as it goes)."""
+    read = "var m = document.querySelector('.result-message'); return m ? m.textContent : '';"
+    wait(driver, 20).until(lambda d: (lambda text: text and "확인하고" not in text)(d.execute_script(read)))
+    return driver.execute_script("return document.querySelector('[data-result]').innerText")
+
+
+def test_1_two_products_with_an_option_paid_by_card(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "ethiopia-yirgacheffe", {"분쇄도": "에스프레소용"}, 2)   # 2 × 18,500 = 37,000
+    shot(driver, "01-product-added")
+    add_to_cart(driver, shop, "chamomile")                                             # 9,800
+    fill_checkout(driver, shop)
+    assert driver.find_element(By.CSS_SELECTOR, "[data-subtotal]").text == "46,800원"
+    assert driver.find_element(By.CSS_SELECTOR, "[data-shipping]").text == "3,000원"   # under 50,000: fee applies
+    assert driver.find_element(By.CSS_SELECTOR, "[data-total]").text == "49,800원"
+    shot(driver, "01-cart-filled")
+    pay(driver, screenshot="01-sandbox-window")
+    text = result_text(driver)
+    shot(driver, "01-paid")
+    assert "결제가 완료되었습니다" in text
+    assert "49,800원" in text
+    paid = [p for p in sandbox_payments(shop) if p["amount"] == 49800]
+    assert paid and paid[-1]["status"] == "paid"
+    assert driver.execute_script("return localStorage.getItem('gage-cart:/')") == "[]"
+
+
+def test_2_tampered_amount_is_rejected_and_refunded(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "chamomile", quantity=2)
+    fill_checkout(driver, shop)
+    # What an attacker does in devtools: pay 100원 for a 22,600원 order.
+    driver.execute_script("""
+        var original = IMP.request_pay;
+        IMP.request_pay = function (params, callback) { params.amount = 100; return original.call(IMP, params, callback); };
+    """)
+    pay(driver)
+    text = result_text(driver)
+    shot(driver, "02-tampered-refunded")
+    assert "주문을 받을 수 없습니다" in text and "환불" in text
+    tampered = [p for p in sandbox_payments(shop) if p["amount"] == 100][-1]
+    assert tampered["status"] == "cancelled" and tampered["cancel_amount"] == 100
+
+
+def test_3_mobile_redirect_flow_is_paid(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "jeju-green-tea", quantity=5)                            # 60,000: free shipping
+    fill_checkout(driver, shop)
+    pay(driver, redirect=True)
+    wait(driver).until(ec.url_contains("/checkout/complete/"))
+    assert re.search(r"imp_uid=imp_\d+", driver.current_url) and "imp_success=true" in driver.current_url
+    text = result_text(driver)
+    shot(driver, "03-redirect-paid")
+    assert "결제가 완료되었습니다" in text and "60,000원" in text
+
+
+def test_4_virtual_account_then_deposit_from_the_console(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "earl-grey", {"형태": "티백 20개"})                      # 12,000 + 3,000
+    fill_checkout(driver, shop, pay_method="vbank")
+    pay(driver, action="vbank")
+    text = result_text(driver)
+    shot(driver, "04-awaiting-deposit")
+    assert "가상계좌가 발급되었습니다" in text
+    issued = [p for p in sandbox_payments(shop) if p["pay_method"] == "vbank"][-1]
+    assert issued["vbank_num"] in text and "15,000원" in text
+    driver.get(shop["url"] + "/__sandbox/")
+    button = wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, f'[data-deposit="{issued["imp_uid"]}"]')))
+    button.click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.ID, "result"), '"status":"paid"'))
+    shot(driver, "04-deposit-webhook-paid")
+    assert [p for p in sandbox_payments(shop) if p["imp_uid"] == issued["imp_uid"]][0]["status"] == "paid"
+
+
+def test_5_closed_payment_window_pays_nothing(fresh, shop):
+    driver = fresh
+    before = len(sandbox_payments(shop))
+    add_to_cart(driver, shop, "hojicha")
+    fill_checkout(driver, shop)
+    pay(driver, action="close")
+    text = result_text(driver)
+    shot(driver, "05-window-closed")
+    assert "결제가 진행되지 않았습니다" in text
+    assert len(sandbox_payments(shop)) == before
+    assert json.loads(driver.execute_script("return localStorage.getItem('gage-cart:/')"))[0]["sku"] == "TEA-HOJI-80"
+
+
+def test_6_sold_out_product_cannot_be_put_in_the_cart(fresh, shop):
+    driver = fresh
+    driver.get(shop["url"] + "/products/kenya-aa/")
+    shot(driver, "06-sold-out")
+    assert driver.find_element(By.CSS_SELECTOR, ".sold-out").text == "품절"
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-buy-form]") == []
+    # Even smuggled into the cart, it is taken out before checkout.
+    driver.execute_script("localStorage.setItem('gage-cart:/', JSON.stringify([{sku: 'KEN-AA', quantity: 1, options: {'분쇄도': '홀빈'}}]))")
+    driver.get(shop["url"] + "/cart/")
+    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-cart-notice]")))
+    assert driver.find_element(By.CSS_SELECTOR, "[data-cart-empty]").is_displayed()
+
+
+def test_7_no_serious_accessibility_violations(fresh, shop):
+    from axe_selenium_python import Axe
+    driver = fresh
+    add_to_cart(driver, shop, "tumbler", {"용량": "500ml"})
+    pages = {"home": "/", "product": "/products/ethiopia-yirgacheffe/", "cart": "/cart/",
+             "result": "/checkout/complete/?merchant_uid=onggi-none"}
+    problems = {}
+    for name, path in pages.items():
+        driver.get(shop["url"] + path)
+        time.sleep(0.5)
+        axe = Axe(driver)
+        axe.inject()
+        results = axe.run()
+        serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[name] = serious
+    assert problems == {}
+
+
+def test_8_edits_reload_the_page_and_broken_edits_show_errors(fresh, shop):
+    driver = fresh
+    product = shop["source"] / "content" / "products" / "chamomile.md"
+    original = product.read_text()
+    driver.get(shop["url"] + "/products/chamomile/")
+    try:
+        product.write_text(original.replace("title: 저먼 캐모마일 30g", "title: 저먼 캐모마일 50g"))
+        wait(driver, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "50g"))
+        product.write_text(original.replace("price: 9800", "prcie: 9800"))
+        overlay = wait(driver, 10).until(ec.visibility_of_element_located((By.ID, "gage-build-errors")))
+        shot(driver, "08-build-error-overlay")
+        assert "content/products/chamomile.md:4: unknown key 'prcie'" in overlay.text
+    finally:
+        product.write_text(original)
+    wait(driver, 10).until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "30g"))
+    assert driver.find_elements(By.ID, "gage-build-errors") == []
+
+
+def test_9_phone_width_pages_for_a_look(fresh, shop):
+    driver = fresh
+    driver.set_window_size(400, 860)
+    try:
+        add_to_cart(driver, shop, "ethiopia-yirgacheffe", {"분쇄도": "홀빈"})
+        shot(driver, "09-phone-product")
+        fill_checkout(driver, shop)
+        shot(driver, "09-phone-cart")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 400, "the cart page scrolls sideways on a phone"
+    finally:
+        driver.set_window_size(1280, 1000)

@@ -1,0 +1,49 @@
+"""`gage serve` as a process: it prints where it serves, serves the build, and stops cleanly on Ctrl-C."""
+import glob
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from conftest import free_port
+
+
+def start(gage, shop, *extra):
+    port = free_port()
+    process = subprocess.Popen([str(gage), "serve", "--port", str(port), "--source", str(shop), *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    while True:
+        line = process.stdout.readline()
+        lines.append(line)
+        if line.startswith("Serving") or not line:
+            break
+    return process, f"http://127.0.0.1:{port}", lines
+
+
+def test_serve_prints_timings_serves_and_stops_on_ctrl_c(gage, example_shop):
+    before = set(glob.glob("/tmp/gage-serve-*"))
+    process, url, lines = start(gage, example_shop)
+    assert "first build: built 42 pages in" in lines[0] and "render" in lines[0] and "write" in lines[0]
+    assert lines[1].startswith(f"Serving {example_shop} at {url}/")
+    with urllib.request.urlopen(url + "/products/kenya-aa/") as response:
+        html = response.read().decode()
+    assert "/__gage/live.js" in html and f'href="{url}/products/kenya-aa/"' in html  # base_url is the local address
+    try:
+        urllib.request.urlopen(url + "/verify")
+        raise AssertionError("without --sandbox, /verify is not served")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Stopped." in output
+    assert set(glob.glob("/tmp/gage-serve-*")) <= before  # its temporary build folder is gone
+
+
+def test_serve_with_sandbox_needs_gage_verify(gage, example_shop):
+    result = subprocess.run([str(gage), "serve", "--sandbox", "--verify", "/nonexistent/gage-verify",
+                             "--source", str(example_shop)], capture_output=True, text=True, timeout=20)
+    assert result.returncode != 0
+    assert "is not an executable" in result.stderr

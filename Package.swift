@@ -20,6 +20,8 @@ let package = Package(
     targets: [
         // System libraries (Debian: libcmark-dev).
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
+        // SQLite (Debian: libsqlite3-dev), for the order ledger.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // libcurl (Debian: libcurl4-openssl-dev), with typed wrappers for its variadic setopt/getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -40,7 +42,9 @@ let package = Package(
         ], plugins: ["EmbedTheme"]),
 
         // Payment verification: the Iamport client (libcurl), the decision, the CGI and stdin front doors.
-        .target(name: "GagePayments", dependencies: ["GageCore", "CCurl"]),
+        .target(name: "GagePayments", dependencies: ["GageCore", "GageLedger", "CCurl"]),
+        // The order ledger: every judged order, durably, in SQLite.
+        .target(name: "GageLedger", dependencies: ["GageCore", "CSQLite"]),
         .executableTarget(name: "gage-verify", dependencies: ["GagePayments"], path: "functions/verify",
                           exclude: ["README.md", "deploy"]),
 

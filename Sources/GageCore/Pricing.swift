@@ -35,6 +35,14 @@ public struct PricedItem: Codable, Equatable, Sendable {
     public var price: Int
 
     public var lineTotal: Int { price * quantity }
+
+    public init(sku: String, title: String, quantity: Int, options: [String: String], price: Int) {
+        self.sku = sku
+        self.title = title
+        self.quantity = quantity
+        self.options = options
+        self.price = price
+    }
 }
 
 /// What an order costs, computed from the catalog alone.

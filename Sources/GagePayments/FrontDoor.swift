@@ -58,6 +58,9 @@ public enum VerifyFunction {
             return Answer(httpStatus: 500, exitCode: 3, reply: .failure("misconfigured: " + message))
         case let .iamportUnavailable(message):
             return Answer(httpStatus: 502, exitCode: 4, reply: .failure("the Iamport API failed: " + message))
+        case .ledgerUnavailable:
+            return Answer(httpStatus: 503, exitCode: 5,
+                          reply: .failure("the order ledger cannot be written; nothing was decided, try again"))
         }
     }
 
@@ -101,7 +104,7 @@ public enum VerifyFunction {
                                 key: configuration.apiKey)
         let client = IamportClient(baseURL: configuration.apiURL, key: configuration.apiKey,
                                    secret: configuration.apiSecret, http: http, tokens: tokens)
-        return VerifyService(catalog: catalog, client: client, log: log)
+        return VerifyService(catalog: catalog, client: client, log: log, ledgerPath: configuration.ledgerPath)
     }
 
     static func writeStdout(_ bytes: [UInt8]) {

@@ -5,15 +5,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A virtual account Iamport issued for a payment (what the buyer pays into).
-public struct VirtualAccount: Codable, Sendable, Equatable {
-    public var bank: String
-    public var number: String
-    public var holder: String?
-    /// Deposit deadline, Unix seconds.
-    public var due: Int?
-}
-
 /// What a payment is, judged from Iamport's record and the catalog alone (SPEC §3, "The decision").
 public enum Judgement: Sendable, Equatable {
     case paid(PricedOrder)

@@ -1,4 +1,5 @@
 import GageCore
+import GageLedger
 import Glibc
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -17,6 +18,8 @@ public enum ServiceError: Error, Sendable, Equatable {
     case unpriceable(PricingError)
     case configuration(String)
     case iamportUnavailable(String)
+    /// The ledger could not be opened or written: nothing is reported as paid.
+    case ledgerUnavailable(String)
 }
 
 /// Judges payments and prepares orders: the work behind both front doors.
@@ -24,11 +27,14 @@ public struct VerifyService {
     let catalog: Catalog
     let client: IamportClient
     let log: Log
+    /// Where judged orders are recorded (`GAGE_LEDGER`); nil keeps no ledger.
+    let ledgerPath: String?
 
-    public init(catalog: Catalog, client: IamportClient, log: Log) {
+    public init(catalog: Catalog, client: IamportClient, log: Log, ledgerPath: String? = nil) {
         self.catalog = catalog
         self.client = client
         self.log = log
+        self.ledgerPath = ledgerPath
     }
 
     /// Fetches the payment from Iamport, judges it against the catalog and refunds it if it must.
@@ -38,15 +44,59 @@ public struct VerifyService {
             log.info("\(channel.rawValue) \(payment.impUID): merchant_uid \(claimed) is not the payment's; nothing changed")
             throw .merchantMismatch
         }
-        let judgement = Judgement.judge(payment, catalog: catalog)
+        let ledger = try openLedger()
+        let judgement = try judgeAndRecord(payment, channel: channel, ledger: ledger)
         var refunded: Bool?
         if case let .rejected(reason, expected, true, _) = judgement {
-            refunded = try refund(payment, reason: reason, expected: expected)
+            let outcome = try refund(payment, reason: reason, expected: expected)
+            refunded = outcome
+            if let ledger {
+                let event = LedgerEvent(channel: "refund", iamportStatus: outcome ? "cancelled" : payment.status,
+                                        decision: outcome ? "refunded" : "refund_refused", reason: reason,
+                                        amount: payment.refundableAmount)
+                do { try ledger.markRefunded(payment.impUID, refunded: outcome, event: event) } catch {
+                    throw .ledgerUnavailable(error.message)
+                }
+            }
         }
         let reply = Reply(judgement: judgement, payment: payment, refunded: refunded)
         log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): \(reply.status ?? "?")"
                  + (reply.reason.map { " (\($0)\(reply.refunded == true ? ", refunded" : ""))" } ?? ""))
         return reply
+    }
+
+    /// Judges the payment; with a ledger, inside one write transaction so stock counts other orders exactly
+    /// (two buyers racing for the last unit are judged one after the other), and the decision is durable
+    /// before any answer is given.
+    func judgeAndRecord(_ payment: IamportPayment, channel: Channel, ledger: Ledger?) throws(ServiceError) -> Judgement {
+        guard let ledger else { return Judgement.judge(payment, catalog: catalog) }
+        do {
+            return try ledger.transaction { () throws(LedgerError) -> Judgement in
+                let sold = try ledger.unitsSold(excluding: payment.impUID)
+                let judgement = Judgement.judge(payment, catalog: catalog, alreadySold: sold)
+                if judgement != .ignored {
+                    let reply = Reply(judgement: judgement, payment: payment)
+                    try ledger.record(LedgerOrder(payment: payment, judgement: judgement, status: reply.status ?? "unpaid"),
+                                      event: LedgerEvent(channel: channel.rawValue, iamportStatus: payment.status,
+                                                         decision: reply.status ?? "unpaid", reason: reply.reason,
+                                                         amount: payment.amount))
+                }
+                return judgement
+            }
+        } catch {
+            log.error("ledger: \(error.message)")
+            throw .ledgerUnavailable(error.message)
+        }
+    }
+
+    func openLedger() throws(ServiceError) -> Ledger? {
+        guard let ledgerPath else { return nil }
+        do {
+            return try Ledger(path: ledgerPath)
+        } catch {
+            log.error("ledger: \(error.message)")
+            throw .ledgerUnavailable(error.message)
+        }
     }
 
     /// Prices the order on the server and registers the amount with Iamport under a fresh merchant_uid.
@@ -143,5 +193,30 @@ public struct Log: Sendable {
         guard enabled else { return }
         var bytes = Array((line + "\n").utf8)
         _ = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+extension LedgerOrder {
+    /// The ledger's row for a judged payment: Iamport's record, the priced items, the buyer's details.
+    init(payment: IamportPayment, judgement: Judgement, status: String) {
+        var items: [PricedItem] = []
+        var vbank: VirtualAccount?
+        var reason: String?
+        var refunded: Bool?
+        switch judgement {
+        case let .paid(order): items = order.items
+        case let .awaitingDeposit(order, account):
+            items = order.items
+            vbank = account
+        case let .rejected(why, _, _, alreadyRefunded):
+            reason = why
+            refunded = alreadyRefunded ? true : nil
+        default: break
+        }
+        self.init(impUID: payment.impUID, merchantUID: payment.merchantUID, status: status, amount: payment.amount,
+                  currency: payment.currency, name: payment.name, items: items, reason: reason, refunded: refunded,
+                  buyer: .init(name: payment.buyerName, tel: payment.buyerTel, email: payment.buyerEmail,
+                               addr: payment.buyerAddr, postcode: payment.buyerPostcode),
+                  vbank: vbank)
     }
 }

@@ -61,7 +61,7 @@ let package = Package(
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["gage-embed-theme"]),
 
         .executableTarget(name: "gage", dependencies: [
-            "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox",
+            "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox", "GageLedger", "GagePayments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -59,6 +59,18 @@ public final class IamportClient {
                               body: Body(imp_uid: impUID, checksum: checksum, reason: reason))
     }
 
+    /// One page of `GET /payments/status/{status}`: payments started between `from` and `to` (Unix seconds).
+    public struct PaymentPage: Decodable, Sendable {
+        public var total: Int
+        public var next: Int
+        public var list: [IamportPayment]
+    }
+
+    public func payments(status: String, from: Int, to: Int, page: Int, limit: Int = 100) throws(IamportError) -> PaymentPage {
+        try authorized(method: "GET", path: "/payments/status/\(status)?page=\(page)&limit=\(limit)&from=\(from)&to=\(to)",
+                       body: nil)
+    }
+
     public struct Prepared: Decodable, Sendable {
         public var merchantUID: String
         public var amount: Int

@@ -1,0 +1,349 @@
+import ArgumentParser
+import Foundation
+import GageCore
+import GageLedger
+import GagePayments
+
+struct Orders: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read and manage the order ledger that gage-verify keeps (GAGE_LEDGER).",
+        subcommands: [OrdersList.self, OrdersShow.self, OrdersExport.self, OrdersShip.self, OrdersReconcile.self])
+}
+
+struct LedgerOption: ParsableArguments {
+    @Option(help: "The ledger file (default: $GAGE_LEDGER).")
+    var ledger: String?
+
+    func open(readOnly: Bool = true) throws -> Ledger {
+        guard let path = ledger ?? ProcessInfo.processInfo.environment["GAGE_LEDGER"], !path.isEmpty else {
+            throw ValidationError("no ledger: pass --ledger PATH or set GAGE_LEDGER")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("\(path) does not exist (gage-verify creates it on its first decision)")
+        }
+        do {
+            return try Ledger(path: path, readOnly: readOnly)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+/// `2026-11-22` (local time) → Unix seconds.
+func parseDate(_ text: String) throws -> Int {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = .current
+    for format in ["yyyy-MM-dd", "yyyy-MM-dd HH:mm"] {
+        formatter.dateFormat = format
+        if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
+    }
+    throw ValidationError("'\(text)' is not a date; write 2026-11-22")
+}
+
+struct OrdersList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Orders, newest first.")
+
+    @OptionGroup var ledger: LedgerOption
+
+    @Option(help: "Only this status: paid, awaiting_deposit, rejected, unpaid, failed, cancelled.")
+    var status: String?
+
+    @Option(help: "Only orders from this date on (YYYY-MM-DD, local time).")
+    var since: String?
+
+    @Flag(help: "JSON for scripts instead of a table.")
+    var json = false
+
+    func run() throws {
+        let orders = try ledger.open().orders(status: status, since: try since.map(parseDate))
+        if json {
+            print(try OrderJSON.encode(orders.map(OrderJSON.init)))
+            return
+        }
+        guard !orders.isEmpty else {
+            print("주문이 없습니다.")
+            return
+        }
+        let rows = orders.map { order in
+            [OrderText.time(order.createdAt), order.merchantUID, OrderText.status(order), OrderText.won(order.amount),
+             OrderText.items(order), order.buyer.name ?? "", order.shippedAt == nil ? "" : "발송"]
+        }
+        print(Table(header: ["주문 일시", "주문번호", "상태", "금액", "상품", "주문자", "배송"],
+                    rightAligned: [3], rows: rows).render())
+        let paid = orders.filter { $0.status == "paid" }
+        print("\n\(orders.count)건 · 결제완료 \(paid.count)건 \(OrderText.won(paid.reduce(0) { $0 + $1.amount }))")
+    }
+}
+
+struct OrdersShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One order, with its history.")
+
+    @Argument(help: "The order's imp_uid.")
+    var impUID: String
+
+    @OptionGroup var ledger: LedgerOption
+
+    func run() throws {
+        let book = try ledger.open()
+        guard let order = try book.order(impUID) else { throw ValidationError("no order \(impUID) in the ledger") }
+        var lines: [(String, String)] = [
+            ("imp_uid", order.impUID), ("주문번호", order.merchantUID), ("상태", OrderText.status(order)),
+            ("금액", OrderText.won(order.amount) + " " + order.currency), ("주문명", order.name ?? ""),
+            ("주문 일시", OrderText.time(order.createdAt)),
+        ]
+        if let reason = order.reason { lines.append(("사유", reason)) }
+        for item in order.items {
+            let options = item.options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+            lines.append(("상품", "\(item.title) [\(item.sku)]\(options.isEmpty ? "" : " (\(options))") × \(item.quantity)  \(OrderText.won(item.price * item.quantity))"))
+        }
+        if let vbank = order.vbank {
+            lines.append(("가상계좌", "\(vbank.bank) \(vbank.number)" + (vbank.due.map { " (기한 \(OrderText.time($0)))" } ?? "")))
+        }
+        let buyer = order.buyer
+        lines += [("주문자", buyer.name ?? ""), ("연락처", buyer.tel ?? ""), ("이메일", buyer.email ?? ""),
+                  ("배송지", [buyer.postcode.map { "(\($0))" }, buyer.addr].compactMap { $0 }.joined(separator: " "))]
+        lines.append(("배송", order.shippedAt.map { "발송 \(OrderText.time($0))" + (order.tracking.map { " · 송장 \($0)" } ?? "") } ?? "미발송"))
+        let width = lines.map { Table.displayWidth($0.0) }.max() ?? 0
+        for (label, value) in lines { print(Table.pad(label, to: width) + "  " + value) }
+        print("\n기록")
+        let history = try book.history(impUID).map { event in
+            [OrderText.time(event.at), event.channel, event.iamportStatus, event.decision, event.reason ?? ""]
+        }
+        print(Table(header: ["일시", "경로", "Iamport", "결정", "사유"], rightAligned: [], rows: history).render())
+    }
+}
+
+struct OrdersExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Orders as CSV (UTF-8 with BOM, so Excel shows Korean correctly).")
+
+    @Flag(help: "CSV (the only format).")
+    var csv = false
+
+    @Argument(help: "The file to write (default: standard output).")
+    var file: String?
+
+    @OptionGroup var ledger: LedgerOption
+
+    @Option(help: "Only this status.")
+    var status: String?
+
+    func validate() throws {
+        guard csv else { throw ValidationError("say --csv") }
+    }
+
+    func run() throws {
+        let orders = try ledger.open().orders(status: status)
+        var text = "\u{FEFF}" + CSV.row(["주문일시", "imp_uid", "주문번호", "상태", "금액", "통화", "상품", "사유", "환불",
+                                         "주문자", "연락처", "이메일", "우편번호", "주소", "발송일시", "송장번호"])
+        for order in orders {
+            text += CSV.row([OrderText.time(order.createdAt), order.impUID, order.merchantUID, order.status,
+                             String(order.amount), order.currency, OrderText.items(order, full: true),
+                             order.reason ?? "", order.refunded == true ? "Y" : "",
+                             order.buyer.name ?? "", order.buyer.tel ?? "", order.buyer.email ?? "",
+                             order.buyer.postcode ?? "", order.buyer.addr ?? "",
+                             order.shippedAt.map(OrderText.time) ?? "", order.tracking ?? ""])
+        }
+        if let file {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            FileHandle.standardError.write(Data("\(orders.count) orders → \(file)\n".utf8))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
+
+struct OrdersShip: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ship", abstract: "Mark an order as shipped.")
+
+    @Argument(help: "The order's imp_uid.")
+    var impUID: String
+
+    @Option(help: "The parcel's tracking number (송장번호).")
+    var tracking: String?
+
+    @OptionGroup var ledger: LedgerOption
+
+    func run() throws {
+        let book = try ledger.open(readOnly: false)
+        guard let order = try book.order(impUID) else { throw ValidationError("no order \(impUID) in the ledger") }
+        guard order.status == "paid" else {
+            throw ValidationError("\(impUID) is \(order.status), not paid: nothing to ship")
+        }
+        _ = try book.ship(impUID, tracking: tracking)
+        print("\(order.merchantUID) 발송 처리" + (tracking.map { " (송장 \($0))" } ?? ""))
+    }
+}
+
+struct OrdersReconcile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Ask Iamport for the shop's payments and record any the ledger missed.",
+        discussion: "Uses the verify function's settings: IAMPORT_API_KEY, IAMPORT_API_SECRET, IAMPORT_API_URL, GAGE_CATALOG.")
+
+    @Option(help: "Check payments from this date on (YYYY-MM-DD; default: the last 30 days).")
+    var since: String?
+
+    @OptionGroup var ledger: LedgerOption
+
+    func run() throws {
+        var environment = ProcessInfo.processInfo.environment
+        if let path = ledger.ledger { environment["GAGE_LEDGER"] = path }
+        let from = try since.map(parseDate) ?? Int(Date().timeIntervalSince1970) - 30 * 86_400
+        do {
+            let configuration = try Configuration.load(environment: environment)
+            let catalog = try configuration.loadCatalog()
+            let report = try Reconciler(configuration: configuration, catalog: catalog, log: Log(enabled: false)).run(since: from)
+            for change in report.changes {
+                print("\(change.impUID)  \(change.merchantUID)  \(change.before ?? "(없음)") → \(change.after)  \(OrderText.won(change.amount))")
+            }
+            print("\(report.checked)건 확인, \(report.changes.count)건 바뀜.")
+        } catch let problem as Configuration.Problem {
+            throw ValidationError(problem.description)
+        } catch let error as ServiceError {
+            FileHandle.standardError.write(Data("reconcile failed: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+// MARK: - Presentation
+
+enum OrderText {
+    static func won(_ amount: Int) -> String {
+        let digits = String(amount.magnitude)
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return (amount < 0 ? "-" : "") + grouped + "원"
+    }
+
+    static func time(_ seconds: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = .current
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    static func status(_ order: LedgerOrder) -> String {
+        switch order.status {
+        case "paid": return "결제완료"
+        case "awaiting_deposit": return "입금대기"
+        case "rejected": return order.refunded == true ? "거절·환불" : "거절"
+        case "unpaid": return "미결제"
+        case "failed": return "실패"
+        case "cancelled": return "취소"
+        default: return order.status
+        }
+    }
+
+    static func items(_ order: LedgerOrder, full: Bool = false) -> String {
+        guard let first = order.items.first else { return order.name ?? "" }
+        if full {
+            return order.items.map { "\($0.title) × \($0.quantity)" }.joined(separator: "; ")
+        }
+        let more = order.items.count - 1
+        let title = first.title.count > 16 ? String(first.title.prefix(15)) + "…" : first.title
+        return more > 0 ? "\(title) 외 \(more)건" : "\(title) × \(first.quantity)"
+    }
+}
+
+/// A plain-text table whose columns line up in a terminal, counting Hangul and other wide characters as two
+/// columns.
+struct Table {
+    var header: [String]
+    var rightAligned: Set<Int>
+    var rows: [[String]]
+
+    func render() -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { Self.displayWidth($0[column]) }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { column, cell in
+                rightAligned.contains(column) ? Self.pad(cell, to: widths[column], right: true) : Self.pad(cell, to: widths[column])
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        let rule = widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    }
+
+    static func pad(_ text: String, to width: Int, right: Bool = false) -> String {
+        let padding = String(repeating: " ", count: max(0, width - displayWidth(text)))
+        return right ? padding + text : text + padding
+    }
+
+    /// Terminal columns: East Asian wide and full-width characters take two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in
+            switch scalar.value {
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA960...0xA97F,
+                 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6:
+                return width + 2
+            case 0x0300...0x036F, 0x200B...0x200F:
+                return width
+            default:
+                return width + 1
+            }
+        }
+    }
+}
+
+/// RFC 4180 rows: a field with a comma, quote or line break is quoted, quotes doubled; CRLF line ends.
+enum CSV {
+    static func row(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",") + "\r\n"
+    }
+}
+
+/// `--json` rows: everything the seller needs, buyer details included (this is the seller's own terminal).
+struct OrderJSON: Encodable {
+    var impUID: String
+    var merchantUID: String
+    var status: String
+    var amount: Int
+    var currency: String
+    var name: String?
+    var items: [PricedItem]
+    var reason: String?
+    var refunded: Bool?
+    var buyer: LedgerOrder.Buyer
+    var vbank: VirtualAccount?
+    var createdAt: Int
+    var shippedAt: Int?
+    var tracking: String?
+
+    enum CodingKeys: String, CodingKey {
+        case impUID = "imp_uid", merchantUID = "merchant_uid", status, amount, currency, name, items, reason, refunded
+        case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", tracking
+    }
+
+    init(_ order: LedgerOrder) {
+        impUID = order.impUID
+        merchantUID = order.merchantUID
+        status = order.status
+        amount = order.amount
+        currency = order.currency
+        name = order.name
+        items = order.items
+        reason = order.reason
+        refunded = order.refunded
+        buyer = order.buyer
+        vbank = order.vbank
+        createdAt = order.createdAt
+        shippedAt = order.shippedAt
+        tracking = order.tracking
+    }
+
+    static func encode(_ orders: [OrderJSON]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(orders), as: UTF8.self)
+    }
+}

@@ -1,4 +1,5 @@
 """Shared fixtures: the real binaries as built by `swift build`, and scratch shop folders."""
+import json
 import os
 import pathlib
 import shutil
@@ -103,3 +104,20 @@ def sandbox_server(gage):
 def sandbox(sandbox_server) -> Sandbox:
     sandbox_server.control("POST", "/reset")
     return sandbox_server
+
+
+@pytest.fixture()
+def env(tmp_path, sandbox):
+    """The verify function's environment: the stand-in, a hand-priced catalog, a private token cache."""
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps(_catalog(), ensure_ascii=False))
+    return {
+        "PATH": os.environ["PATH"], "IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET,
+        "IAMPORT_API_URL": sandbox.url, "GAGE_CATALOG": str(catalog), "GAGE_CACHE_DIR": str(tmp_path / "cache"),
+        "IAMPORT_TIMEOUT": "3",
+    }
+
+
+def _catalog():
+    from verify_helpers import CATALOG
+    return CATALOG

@@ -41,7 +41,8 @@ def shop(gage, gage_verify, example_shop_module):
             process.kill()
             pytest.fail("gage serve did not start: " + log_path.read_text())
         time.sleep(0.1)
-    yield {"url": url, "source": example_shop_module}
+    ledger = re.search(r"--ledger (\S+)", log_path.read_text()).group(1)
+    yield {"url": url, "source": example_shop_module, "ledger": ledger, "gage": gage}
     process.terminate()
     process.wait(timeout=10)
     log.close()
@@ -147,6 +148,10 @@ def test_1_two_products_with_an_option_paid_by_card(fresh, shop):
     assert "49,800원" in text
     paid = [p for p in sandbox_payments(shop) if p["amount"] == 49800]
     assert paid and paid[-1]["status"] == "paid"
+    ledger = subprocess.run([str(shop["gage"]), "orders", "list", "--json", "--ledger", shop["ledger"]],
+                            capture_output=True, text=True, check=True)
+    recorded = {o["imp_uid"]: o for o in json.loads(ledger.stdout)}[paid[-1]["imp_uid"]]
+    assert recorded["status"] == "paid" and recorded["amount"] == 49800 and recorded["buyer"]["name"] == "홍길동"
     assert driver.execute_script("return localStorage.getItem('gage-cart:/')") == "[]"
 
 

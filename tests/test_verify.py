@@ -4,60 +4,12 @@ import concurrent.futures
 import json
 import os
 import time
-import uuid
 
 import pytest
 
-from conftest import SECRET, run
+from conftest import SECRET
 
-CATALOG = {
-    "version": "test", "base_url": "https://shop.example.kr/", "currency": "KRW", "order_prefix": "shop-",
-    "shipping": {"fee": 3000, "free_over": 50000},
-    "products": [
-        {"sku": "BEAN", "title": "원두", "price": 18000, "url": "https://shop.example.kr/products/bean/",
-         "stock": 10, "max_quantity": 5,
-         "options": [{"name": "분쇄도", "values": [{"label": "홀빈", "price": 0}, {"label": "에스프레소용", "price": 500}]}]},
-        {"sku": "TEA", "title": "녹차", "price": 12000, "url": "", "stock": None, "max_quantity": None, "options": []},
-        {"sku": "GONE", "title": "품절", "price": 9000, "url": "", "stock": 0, "max_quantity": None, "options": []},
-    ],
-}
-BEANS = [{"sku": "BEAN", "quantity": 2, "options": {"분쇄도": "에스프레소용"}}]      # 2 × 18,500 + 3,000 = 40,000
-BUYER = {"buyer_name": "홍길동", "buyer_tel": "010-1234-5678", "buyer_email": "gildong@example.kr",
-         "buyer_addr": "서울특별시 종로구 세종대로 1", "buyer_postcode": "03154"}
-
-
-@pytest.fixture()
-def env(tmp_path, sandbox):
-    catalog = tmp_path / "catalog.json"
-    catalog.write_text(json.dumps(CATALOG, ensure_ascii=False))
-    return {
-        "PATH": os.environ["PATH"], "IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET,
-        "IAMPORT_API_URL": sandbox.url, "GAGE_CATALOG": str(catalog), "GAGE_CACHE_DIR": str(tmp_path / "cache"),
-        "IAMPORT_TIMEOUT": "3",
-    }
-
-
-def order_id() -> str:
-    return "shop-" + uuid.uuid4().hex[:12]
-
-
-def verify(binary, env, body, stdin=None):
-    text = stdin if stdin is not None else json.dumps(body, ensure_ascii=False)
-    result = run(binary, input=text, env=env, timeout=30)
-    reply = json.loads(result.stdout)
-    return result.returncode, reply, result.stderr
-
-
-def pay(sandbox, amount, items=BEANS, **extra):
-    fields = {"merchant_uid": order_id(), "amount": amount, "custom_data": {"items": items}, "name": "원두 외 1건",
-              **BUYER, **extra}
-    return sandbox.create(**fields)
-
-
-def assert_no_private_data(*texts):
-    for text in texts:
-        for private in (SECRET, BUYER["buyer_name"], BUYER["buyer_tel"], BUYER["buyer_email"], BUYER["buyer_addr"]):
-            assert private not in text
+from verify_helpers import BEANS, BUYER, assert_no_private_data, order_id, pay, verify
 
 
 # ---------------------------------------------------------------------------------------- decisions

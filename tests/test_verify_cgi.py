@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, SECRET, free_port
-from test_verify import BEANS, CATALOG, order_id, pay
+from verify_helpers import BEANS, CATALOG, order_id, pay
 
 SERVERS = ["lighttpd", "apache2"]
 

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, SECRET
-from test_verify import BEANS, CATALOG
+from verify_helpers import BEANS, CATALOG
 
 
 @pytest.fixture(scope="module")

@@ -1,3 +1,4 @@
+import Glibc
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -92,11 +93,28 @@ public final class Ledger {
         self.path = path
         connection = try SQLiteConnection(path: path, readOnly: readOnly)
         if !readOnly {
-            try connection.execute("PRAGMA journal_mode = WAL")
+            // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always
+            // wait for; invocations racing to create the ledger retry briefly instead of failing.
+            try Self.retryingWhileLocked { () throws(LedgerError) in
+                try connection.execute("PRAGMA journal_mode = WAL")
+                try migrate()
+            }
             try connection.execute("PRAGMA synchronous = FULL")
-            try migrate()
         }
         try connection.execute("PRAGMA foreign_keys = ON")
+    }
+
+    static func retryingWhileLocked(_ body: () throws(LedgerError) -> Void) throws(LedgerError) {
+        var attempt = 0
+        while true {
+            do {
+                return try body()
+            } catch {
+                attempt += 1
+                guard attempt < 40, error.message.contains("locked") || error.message.contains("busy") else { throw error }
+                usleep(50_000)
+            }
+        }
     }
 
     // MARK: - Schema

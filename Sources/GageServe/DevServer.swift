@@ -32,6 +32,8 @@ public final class DevServer: Sendable {
     let reload = LiveReload()
     let iamport: SandboxAPI?
     let workFolder: String
+    /// The sandbox's order ledger, for `gage orders --ledger …` while the server runs.
+    var ledgerPath: String { workFolder + "/orders.sqlite" }
 
     public init(options: Options) {
         self.options = options
@@ -54,6 +56,7 @@ public final class DevServer: Sendable {
         await state.setBaseURL(baseURL)
         await rebuild(reason: "first build")
         Console.line("Serving \(options.source) at \(baseURL)" + (options.sandbox ? "  (payment sandbox: \(baseURL)__sandbox/)" : ""))
+        if options.sandbox { Console.line("Sandbox orders: gage orders list --ledger \(ledgerPath)") }
         Console.line("Watching shop.yml, content/, templates/, static/. Press Ctrl-C to stop.")
         let watcher = SourceWatcher(root: options.source)
         var seen = watcher.fingerprint()
@@ -105,7 +108,7 @@ public final class DevServer: Sendable {
             return CGIGateway(program: program, baseEnvironment: [
                 "IAMPORT_API_KEY": iamport?.key ?? "", "IAMPORT_API_SECRET": iamport?.secret ?? "",
                 "IAMPORT_API_URL": baseURL + "__iamport", "GAGE_CATALOG": output + "/catalog.json",
-                "GAGE_CACHE_DIR": workFolder + "/cache",
+                "GAGE_CACHE_DIR": workFolder + "/cache", "GAGE_LEDGER": ledgerPath,
             ])
         }
     }

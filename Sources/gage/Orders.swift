@@ -14,7 +14,8 @@ struct LedgerOption: ParsableArguments {
     @Option(help: "The ledger file (default: $GAGE_LEDGER).")
     var ledger: String?
 
-    func open(readOnly: Bool = true) throws -> Ledger {
+    /// Opens the ledger, bringing its schema up to date if gage-verify has not yet (an empty file).
+    func open() throws -> Ledger {
         guard let path = ledger ?? ProcessInfo.processInfo.environment["GAGE_LEDGER"], !path.isEmpty else {
             throw ValidationError("no ledger: pass --ledger PATH or set GAGE_LEDGER")
         }
@@ -22,7 +23,7 @@ struct LedgerOption: ParsableArguments {
             throw ValidationError("\(path) does not exist (gage-verify creates it on its first decision)")
         }
         do {
-            return try Ledger(path: path, readOnly: readOnly)
+            return try Ledger(path: path)
         } catch {
             throw ValidationError(error.message)
         }
@@ -166,7 +167,7 @@ struct OrdersShip: ParsableCommand {
     @OptionGroup var ledger: LedgerOption
 
     func run() throws {
-        let book = try ledger.open(readOnly: false)
+        let book = try ledger.open()
         guard let order = try book.order(impUID) else { throw ValidationError("no order \(impUID) in the ledger") }
         guard order.status == "paid" else {
             throw ValidationError("\(impUID) is \(order.status), not paid: nothing to ship")

@@ -150,6 +150,27 @@ def test_a_full_disk_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_p
         subprocess.run(["umount", "-l", str(mountpoint)])  # lazy: an open handle from a failed check cannot keep it
 
 
+def test_a_read_only_filesystem_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_path):
+    mountpoint = tmp_path / "ro"
+    mountpoint.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mountpoint)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a tmpfs")
+    try:
+        ledger_env = {**env, "GAGE_LEDGER": str(mountpoint / "orders.sqlite")}
+        first = pay(sandbox, 15000, TEA)
+        assert verify(gage_verify, ledger_env, {"imp_uid": first["imp_uid"]})[1]["status"] == "paid"
+        assert subprocess.run(["mount", "-o", "remount,ro", str(mountpoint)]).returncode == 0
+        second = pay(sandbox, 15000, TEA)
+        code, reply, _ = verify(gage_verify, ledger_env, {"imp_uid": second["imp_uid"]})
+        assert code == 5 and reply["ok"] is False and "status" not in reply
+        connection = sqlite3.connect(f"file:{mountpoint / 'orders.sqlite'}?immutable=1", uri=True)
+        assert [r[0] for r in connection.execute("SELECT imp_uid FROM orders")] == [first["imp_uid"]]
+        connection.close()
+    finally:
+        subprocess.run(["umount", "-l", str(mountpoint)])
+
+
 def test_two_buyers_racing_for_the_last_unit_one_gets_it_one_is_refunded(gage_verify, env, sandbox, tmp_path):
     catalog = dict(CATALOG, products=[dict(CATALOG["products"][0], stock=1)])
     (tmp_path / "last.json").write_text(json.dumps(catalog, ensure_ascii=False))

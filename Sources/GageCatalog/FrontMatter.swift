@@ -9,25 +9,38 @@ struct FrontMatterDocument {
     var body: String
 
     /// Splits `text` (CRLF or LF, optional BOM). Throws a diagnostic when the fences are missing.
+    /// Works on the UTF-8 bytes: this runs once per product, and Character-level scanning is costly.
     static func split(_ text: String, file: String) throws(Diagnostic) -> FrontMatterDocument {
-        var normalized = text
-        if normalized.hasPrefix("\u{FEFF}") { normalized.removeFirst() }
-        if normalized.contains("\r\n") { normalized = normalized.replacing("\r\n", with: "\n") }
-        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingTrailingSpaces() == "---" else {
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.contains(13) { bytes.removeAll { $0 == 13 } }  // CRLF → LF (a lone CR is no line break in YAML either)
+        // Whether a line is a fence (`---`, or `...` to close), ignoring trailing blanks.
+        func isFence(_ line: ArraySlice<UInt8>, closing: Bool) -> Bool {
+            var end = line.endIndex
+            while end > line.startIndex, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+            let trimmed = line[line.startIndex..<end]
+            return trimmed.elementsEqual("---".utf8) || (closing && trimmed.elementsEqual("...".utf8))
+        }
+        func lineEnd(from start: Int) -> Int { bytes[start...].firstIndex(of: 0x0A) ?? bytes.endIndex }
+        let firstEnd = lineEnd(from: 0)
+        guard isFence(bytes[0..<firstEnd], closing: false) else {
             throw Diagnostic(file: file, line: 1, message: "no front matter",
                              hint: "start the file with a line '---', then the YAML keys (title, price, …), then '---'")
         }
-        guard let closing = lines.indices.dropFirst().first(where: {
-            let line = lines[$0].trimmingTrailingSpaces()
-            return line == "---" || line == "..."
-        }) else {
-            throw Diagnostic(file: file, line: 1, message: "the front matter is never closed",
-                             hint: "add a line '---' after the last YAML key")
+        var start = firstEnd + 1
+        while start <= bytes.endIndex {
+            let end = start < bytes.endIndex ? lineEnd(from: start) : start
+            if isFence(bytes[start..<end], closing: true) {
+                let yamlStart = firstEnd + 1  // the YAML is every line between the fences, without the last newline
+                let yaml = start > yamlStart ? String(decoding: bytes[yamlStart..<(start - 1)], as: UTF8.self) : ""
+                let body = end < bytes.endIndex ? String(decoding: bytes[(end + 1)...], as: UTF8.self) : ""
+                return FrontMatterDocument(yaml: yaml, yamlLineOffset: 1, body: body)
+            }
+            if end >= bytes.endIndex { break }
+            start = end + 1
         }
-        let yaml = lines[1..<closing].joined(separator: "\n")
-        let body = lines[(closing + 1)...].joined(separator: "\n")
-        return FrontMatterDocument(yaml: yaml, yamlLineOffset: 1, body: body)
+        throw Diagnostic(file: file, line: 1, message: "the front matter is never closed",
+                         hint: "add a line '---' after the last YAML key")
     }
 
     /// Parses the YAML into a mapping. Malformed YAML becomes a diagnostic with the line it failed on.

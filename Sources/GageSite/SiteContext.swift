@@ -10,7 +10,9 @@ struct SiteContext {
     let markdown: MarkdownRenderer
     let text: [String: String]
     /// Shared by every page: shop name, navigation, footer, checkout configuration.
-    let site: [String: Any]
+    var site: [String: Any]
+    /// catalog.json's entries by SKU (drafts, which it leaves out, are priced on the fly).
+    let catalogEntries: [String: Catalog.Product]
 
     init(shop: Shop) {
         self.shop = shop
@@ -19,6 +21,7 @@ struct SiteContext {
         markdown = MarkdownRenderer(allowsRawHTML: settings.markdownRawHTML)
         text = InterfaceText.table(for: settings.language)
         site = Self.siteValues(shop: shop, text: text, money: money)
+        catalogEntries = Dictionary(shop.catalog.products.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: - Addresses
@@ -161,8 +164,7 @@ struct SiteContext {
         }
         values["has_options"] = !product.options.isEmpty
         values["params"] = product.params.mapValues(\.templateValue)
-        let manifestEntry = shop.catalog.product(sku: product.sku)
-            ?? ShopLoader.makeCatalog([product], settings: settings).products[0]
+        let manifestEntry = catalogEntries[product.sku] ?? ShopLoader.makeCatalog([product], settings: settings).products[0]
         values["data_json"] = ScriptJSON.encode(encodable: manifestEntry)
         values["jsonld"] = jsonLD(product, description: description, pagePath: pagePath)
         let meta = pageMeta(title: product.title, description: description, path: pagePath, type: "product",
@@ -177,30 +179,15 @@ struct SiteContext {
     }
 
     func jsonLD(_ product: ProductSource, description: String, pagePath: String) -> String {
-        var offer: [String: Any] = [
-            "@type": "Offer",
-            "price": product.price,
-            "priceCurrency": settings.currency,
-            "availability": product.isSoldOut ? "https://schema.org/OutOfStock" : "https://schema.org/InStock",
-            "url": absolute(pagePath),
-        ]
-        offer["seller"] = ["@type": "Organization", "name": settings.business.name ?? settings.title]
-        var value: [String: Any] = [
-            "@context": "https://schema.org",
-            "@type": "Product",
-            "name": product.title,
-            "sku": product.sku,
-            "description": description,
-            "url": absolute(pagePath),
-            "offers": offer,
-        ]
-        if !product.images.isEmpty {
-            value["image"] = product.images.map { imageURL($0, of: product, absolute: true) }
-        }
-        if let category = product.category, let declared = settings.categories.first(where: { $0.slug == category }) {
-            value["category"] = declared.title
-        }
-        return ScriptJSON.encode(value)
+        let category = product.category.flatMap { slug in settings.categories.first { $0.slug == slug }?.title }
+        let value = ProductJSONLD(
+            name: product.title, sku: product.sku, description: description, url: absolute(pagePath),
+            image: product.images.isEmpty ? nil : product.images.map { imageURL($0, of: product, absolute: true) },
+            category: category,
+            offers: .init(price: product.price, priceCurrency: settings.currency,
+                          availability: product.isSoldOut ? "https://schema.org/OutOfStock" : "https://schema.org/InStock",
+                          url: absolute(pagePath), seller: .init(name: settings.business.name ?? settings.title)))
+        return ScriptJSON.encode(encodable: value)
     }
 
     // MARK: - Pages
@@ -225,5 +212,39 @@ struct SiteContext {
         context["i18n"] = text
         if let page { context["page"] = page }
         return context
+    }
+}
+
+/// schema.org `Product` with its `Offer`, as search engines read it.
+struct ProductJSONLD: Encodable {
+    var context = "https://schema.org"
+    var type = "Product"
+    var name: String
+    var sku: String
+    var description: String
+    var url: String
+    var image: [String]?
+    var category: String?
+    var offers: Offer
+
+    struct Offer: Encodable {
+        var type = "Offer"
+        var price: Int
+        var priceCurrency: String
+        var availability: String
+        var url: String
+        var seller: Organization
+
+        enum CodingKeys: String, CodingKey { case type = "@type", price, priceCurrency, availability, url, seller }
+    }
+
+    struct Organization: Encodable {
+        var type = "Organization"
+        var name: String
+        enum CodingKeys: String, CodingKey { case type = "@type", name }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case context = "@context", type = "@type", name, sku, description, url, image, category, offers
     }
 }

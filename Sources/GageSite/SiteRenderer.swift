@@ -26,15 +26,31 @@ public struct SiteRenderer {
     public init(shop: Shop, theme: Theme) {
         self.shop = shop
         self.theme = theme
-        context = SiteContext(shop: shop)
+        var context = SiteContext(shop: shop)
+        // The header and footer depend on the shop alone: render them once, not once per page.
+        for part in ["header", "footer"] {
+            context.site[part + "_html"] = theme.render(context.with([:]), template: "partials/" + part)
+        }
+        self.context = context
     }
 
-    /// A page to render: its output path, template and values. The values are built once and only read
-    /// while pages render in parallel, hence `@unchecked Sendable` for the `Any` inside.
+    /// A page to render: its output path, template and how to make its values. Values are made inside the
+    /// parallel loop (a product page's are the costly ones) and only read there, hence `@unchecked Sendable`
+    /// for the `Any` inside.
     struct PageJob: @unchecked Sendable {
         var path: String
         var template: String
-        var values: [String: Any]
+        var values: () -> [String: Any]
+
+        init(path: String, template: String, values: @escaping () -> [String: Any]) {
+            self.path = path
+            self.template = template
+            self.values = values
+        }
+
+        init(path: String, template: String, values: [String: Any]) {
+            self.init(path: path, template: template, values: { values })
+        }
     }
 
     public func render() -> [OutputFile] {
@@ -43,7 +59,7 @@ public struct SiteRenderer {
         let rendered = ResultSlots<String>(count: jobs.count)
         let theme = self.theme
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            rendered[index] = theme.render(jobs[index].values, template: jobs[index].template)
+            rendered[index] = theme.render(jobs[index].values(), template: jobs[index].template)
         }
         var files = jobs.indices.map { OutputFile(path: jobs[$0].path, content: .text(rendered[$0] ?? "")) }
         files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON())))
@@ -64,10 +80,12 @@ public struct SiteRenderer {
         jobs += listJobs(products: shop.products, folder: "", title: shop.settings.title,
                          heading: text["all_products"] ?? "", description: shop.settings.description ?? "",
                          template: "index")
+        let context = self.context
         for product in shop.products {
-            let (values, meta) = context.productPage(product)
-            jobs.append(PageJob(path: "products/\(product.slug)/index.html", template: "product",
-                                values: context.with(["product": values], page: meta)))
+            jobs.append(PageJob(path: "products/\(product.slug)/index.html", template: "product") {
+                let (values, meta) = context.productPage(product)
+                return context.with(["product": values], page: meta)
+            })
         }
         for category in shop.settings.categories {
             let products = shop.products.filter { $0.category == category.slug }

@@ -77,7 +77,8 @@ public struct SiteRenderer {
     func pageJobs() -> [PageJob] {
         var jobs: [PageJob] = []
         let text = context.text
-        jobs += listJobs(products: shop.products, folder: "", title: shop.settings.title,
+        let cards = productCards()
+        jobs += listJobs(products: shop.products, cards: cards, folder: "", title: shop.settings.title,
                          heading: text["all_products"] ?? "", description: shop.settings.description ?? "",
                          template: "index")
         let context = self.context
@@ -89,11 +90,11 @@ public struct SiteRenderer {
         }
         for category in shop.settings.categories {
             let products = shop.products.filter { $0.category == category.slug }
-            jobs += listJobs(products: products, folder: "categories/\(category.slug)/", title: category.title,
+            jobs += listJobs(products: products, cards: cards, folder: "categories/\(category.slug)/", title: category.title,
                              heading: category.title, description: category.description ?? "", template: "list")
         }
         for (tag, products) in tagGroups() {
-            jobs += listJobs(products: products, folder: "tags/\(Slug.make(from: tag))/", title: "#\(tag)",
+            jobs += listJobs(products: products, cards: cards, folder: "tags/\(Slug.make(from: tag))/", title: "#\(tag)",
                              heading: "#\(tag)", description: "", template: "list")
         }
         for page in shop.pages {
@@ -136,33 +137,70 @@ public struct SiteRenderer {
         return order.sorted().compactMap { bySlug[$0] }
     }
 
+    /// Each product's card (title, price, image) for list pages, made once, in parallel.
+    func productCards() -> [String: [String: Any]] {
+        let products = shop.products
+        let context = self.context
+        let slots = ResultSlots<CardBox>(count: products.count)
+        DispatchQueue.concurrentPerform(iterations: products.count) { index in
+            slots[index] = CardBox(values: context.card(products[index]))
+        }
+        var cards: [String: [String: Any]] = [:]
+        for (product, card) in zip(products, slots.values) { cards[product.slug] = card.values }
+        return cards
+    }
+
+    /// A card's values crossing the parallel loop (built there, only read afterwards).
+    struct CardBox: @unchecked Sendable {
+        var values: [String: Any]
+    }
+
     /// A paginated list: `folder/index.html`, `folder/page/2/index.html`, …
-    func listJobs(products: [ProductSource], folder: String, title: String, heading: String, description: String,
-                  template: String) -> [PageJob] {
+    func listJobs(products: [ProductSource], cards: [String: [String: Any]], folder: String, title: String,
+                  heading: String, description: String, template: String) -> [PageJob] {
         let size = shop.settings.paginate
         let pageCount = max(1, (products.count + size - 1) / size)
         let encodedFolder = folder.split(separator: "/").map { URLPath.encode(String($0)) }
             .map { $0 + "/" }.joined()
         func relative(_ number: Int) -> String { number == 1 ? encodedFolder : encodedFolder + "page/\(number)/" }
+        let context = self.context
         var jobs: [PageJob] = []
         for number in 1...pageCount {
             let slice = products.dropFirst((number - 1) * size).prefix(size)
-            var pagination: [String: Any] = ["show": pageCount > 1, "current": number, "count": pageCount]
-            if number > 1 { pagination["previous_url"] = context.path(relative(number - 1)) }
-            if number < pageCount { pagination["next_url"] = context.path(relative(number + 1)) }
-            pagination["pages"] = (1...pageCount).map { n in
-                ["number": n, "url": context.path(relative(n)), "current": n == number] as [String: Any]
-            }
-            let values: [String: Any] = [
-                "list": ["title": heading, "description": description, "products": slice.map(context.card),
-                         "is_empty": slice.isEmpty, "pagination": pagination] as [String: Any],
+            var pagination: [String: Any] = [
+                "show": pageCount > 1, "current": number, "count": pageCount,
+                "previous_url": number > 1 ? context.path(relative(number - 1)) : false,
+                "next_url": number < pageCount ? context.path(relative(number + 1)) : false,
             ]
+            pagination["pages"] = Self.pagerWindow(current: number, count: pageCount).map { n -> [String: Any] in
+                guard let n else { return ["gap": true, "current": false] }
+                return ["number": n, "url": context.path(relative(n)), "current": n == number, "gap": false]
+            }
+            let slugs = slice.map(\.slug)
             let pageTitle = number == 1 ? title : "\(title) (\(number)/\(pageCount))"
             let meta = context.pageMeta(title: pageTitle, description: description, path: relative(number))
             jobs.append(PageJob(path: (number == 1 ? folder : folder + "page/\(number)/") + "index.html",
-                                template: template, values: context.with(values, page: meta)))
+                                template: template) {
+                let list: [String: Any] = [
+                    "title": heading, "description": description.isEmpty ? false : description,
+                    "products": slugs.compactMap { cards[$0] }, "is_empty": slugs.isEmpty, "pagination": pagination,
+                ]
+                return context.with(["list": list], page: meta)
+            })
         }
         return jobs
+    }
+
+    /// The page numbers a pager shows: the first, the last, and two either side of the current one; nil marks
+    /// a gap (…). Listing all 200 pages of a large shop on each of them is neither readable nor cheap.
+    static func pagerWindow(current: Int, count: Int) -> [Int?] {
+        let shown = Set([1, count] + Array(max(1, current - 2)...min(count, current + 2)))
+        var window: [Int?] = []
+        for number in shown.sorted() {
+            if let last = window.last ?? nil, number > last + 1 { window.append(nil) }
+            window.append(number)
+        }
+        return window
     }
 
     // MARK: - Data files

@@ -24,19 +24,6 @@ public struct SiteWriter: Sendable {
         let fileManager = FileManager.default
         try checkOutputFolder()
         let existing = Set(listFiles())
-        var folders = Set<String>()
-        for file in files {
-            var folder = (output + "/" + file.path).split(separator: "/", omittingEmptySubsequences: false)
-            folder.removeLast()
-            folders.insert(folder.joined(separator: "/"))
-        }
-        for folder in folders.sorted() {
-            do {
-                try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw BuildErrors([Diagnostic(file: folder, line: nil, message: "cannot create folder: \(error.localizedDescription)")])
-            }
-        }
         let outcomes = ResultSlots<Result<Bool, Diagnostic>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             outcomes[index] = writeIfChanged(files[index])
@@ -75,7 +62,14 @@ public struct SiteWriter: Sendable {
         }
         if let current = FileManager.default.contents(atPath: destination), current == bytes { return .success(false) }
         do {
-            try bytes.write(to: URL(fileURLWithPath: destination), options: .atomic)
+            do {
+                try bytes.write(to: URL(fileURLWithPath: destination), options: .atomic)
+            } catch {
+                // The folder is new: make it (here, in the parallel loop) and write again.
+                let folder = URL(fileURLWithPath: destination).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try bytes.write(to: URL(fileURLWithPath: destination), options: .atomic)
+            }
             return .success(true)
         } catch {
             return .failure(Diagnostic(file: file.path, line: nil,

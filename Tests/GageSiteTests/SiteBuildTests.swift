@@ -160,6 +160,14 @@ let beanProduct = TemporaryShop.product("""
         #expect(second.contains("rel=\"next\" href=\"/page/3/\""))
     }
 
+    @Test func test_pager_shows_first_last_and_neighbours_with_gaps() {
+        #expect(SiteRenderer.pagerWindow(current: 1, count: 1) == [1])
+        #expect(SiteRenderer.pagerWindow(current: 1, count: 4) == [1, 2, 3, 4])
+        #expect(SiteRenderer.pagerWindow(current: 10, count: 200) == [1, nil, 8, 9, 10, 11, 12, nil, 200])
+        #expect(SiteRenderer.pagerWindow(current: 200, count: 200) == [1, nil, 198, 199, 200])
+        #expect(SiteRenderer.pagerWindow(current: 4, count: 9) == [1, 2, 3, 4, 5, 6, nil, 9])
+    }
+
     @Test func test_unchanged_files_are_not_rewritten_and_stale_ones_removed() throws {
         let shop = try fixtureShop()
         let output = shop.root + "/public"

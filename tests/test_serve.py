@@ -47,3 +47,22 @@ def test_serve_with_sandbox_needs_gage_verify(gage, example_shop):
                              "--source", str(example_shop)], capture_output=True, text=True, timeout=20)
     assert result.returncode != 0
     assert "is not an executable" in result.stderr
+
+
+def test_an_edit_saved_during_the_first_build_is_not_missed(gage, example_shop):
+    port = free_port()
+    product = example_shop / "content" / "products" / "hojicha.md"
+    process = subprocess.Popen([str(gage), "serve", "--port", str(port), "--source", str(example_shop)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        # Saved while the server is still starting and building.
+        product.write_text(product.read_text().replace("title: 교토 호지차 80g", "title: 방금 고친 호지차"))
+        while not process.stdout.readline().startswith("Serving"):
+            pass
+        deadline = time.monotonic() + 5
+        while "방금 고친 호지차" not in urllib.request.urlopen(f"http://127.0.0.1:{port}/products/hojicha/").read().decode():
+            assert time.monotonic() < deadline, "the edit was never picked up"
+            time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)

@@ -54,12 +54,13 @@ public final class DevServer: Sendable {
         if case let .ip4(_, port)? = await server.listeningAddress { bound = port }
         let baseURL = "http://127.0.0.1:\(bound)/"
         await state.setBaseURL(baseURL)
+        // The baseline is taken before building, so an edit saved while the first build runs is not missed.
+        let watcher = SourceWatcher(root: options.source)
+        var seen = watcher.fingerprint()
         await rebuild(reason: "first build")
         Console.line("Serving \(options.source) at \(baseURL)" + (options.sandbox ? "  (payment sandbox: \(baseURL)__sandbox/)" : ""))
         if options.sandbox { Console.line("Sandbox orders: gage orders list --ledger \(ledgerPath)") }
         Console.line("Watching shop.yml, content/, templates/, static/. Press Ctrl-C to stop.")
-        let watcher = SourceWatcher(root: options.source)
-        var seen = watcher.fingerprint()
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(150))
             let now = watcher.fingerprint()

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Gage's benchmark, side by side with its peers on the same input and the same machine.
+
+    python3 bench/run.py [--sizes 1000,10000] [--runs 5]
+
+1. `gage build` against Hugo on generated catalogs (bench/generate.py), runs alternating, output on tmpfs
+   (/dev/shm) so the VM's disk does not drown the difference: wall time min/median, products/s, peak RSS, ratio.
+2. Determinism: the 10k build on one core and on all cores gives the same bytes.
+3. `gage serve`: from saving a product file to the served page showing the change.
+4. `gage-verify`: one invocation against the Iamport stand-in on loopback (token cached), next to a C program
+   that does nothing and the same verification in Python with iamport-rest-client."""
+import argparse
+import hashlib
+import json
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WORK = pathlib.Path("/dev/shm/gage-bench") if os.path.isdir("/dev/shm") else pathlib.Path(tempfile.gettempdir()) / "gage-bench"
+
+
+def sh(*args, **kwargs):
+    return subprocess.run([str(a) for a in args], check=True, **kwargs)
+
+
+def ensure_tools():
+    missing = [name for name in ("hugo", "gcc") if shutil.which(name) is None]
+    if missing:
+        prefix = [] if os.geteuid() == 0 else ["sudo"]
+        sh(*prefix, "apt-get", "update", "-qq")
+        sh(*prefix, "apt-get", "install", "-y", "-qq", *missing, env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+    sh("swift", "build", "-c", "release", "--product", "gage", cwd=ROOT, stdout=subprocess.DEVNULL)
+    sh(ROOT / "scripts" / "build-verify", cwd=ROOT, stdout=subprocess.DEVNULL)
+    bin_dir = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout.strip()
+    return pathlib.Path(bin_dir) / "gage"
+
+
+def timed(command, cwd=None, stdin=None):
+    """Wall seconds and peak RSS (MB) of one run of `command`."""
+    started = time.perf_counter()
+    process = subprocess.Popen([str(c) for c in command], cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(map(str, command))}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def tree_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(p for p in pathlib.Path(folder).rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_table(gage, sizes, runs):
+    rows = []
+    for size in sizes:
+        source = WORK / f"catalog-{size}"
+        sh(sys.executable, ROOT / "bench" / "generate.py", size, source, stdout=subprocess.DEVNULL)
+        results = {"gage": [], "hugo": []}
+        pages = {}
+        for run in range(runs + 1):             # the first round warms the page cache and is not counted
+            for tool in ("gage", "hugo"):       # alternating, so drift hits both alike
+                out = WORK / f"out-{tool}-{size}"
+                shutil.rmtree(out, ignore_errors=True)
+                if tool == "gage":
+                    command = [gage, "build", "--source", source / "gage", "--output", out]
+                else:
+                    command = ["hugo", "--quiet", "--source", source / "hugo", "--destination", out]
+                elapsed, rss = timed(command)
+                if run:
+                    results[tool].append((elapsed, rss))
+                pages[tool] = sum(1 for _ in out.rglob("*.html"))
+        medians = {tool: statistics.median(t for t, _ in values) for tool, values in results.items()}
+        for tool in ("gage", "hugo"):
+            times = [t for t, _ in results[tool]]
+            rows.append([f"{size:,}", tool, f"{pages[tool]:,}", f"{min(times):.2f}", f"{medians[tool]:.2f}",
+                         f"{size / medians[tool]:,.0f}", f"{max(r for _, r in results[tool]):.0f}",
+                         f"{medians['gage'] / medians['hugo']:.2f}" if tool == "gage" else ""])
+    return rows
+
+
+def determinism(gage, size):
+    source = WORK / f"catalog-{size}" / "gage"
+    digests = []
+    for cores in (["taskset", "-c", "0"], []):
+        out = WORK / f"det-{len(cores)}"
+        shutil.rmtree(out, ignore_errors=True)
+        sh(*cores, gage, "build", "--source", source, "--output", out, stdout=subprocess.DEVNULL)
+        digests.append(tree_digest(out))
+    return digests[0] == digests[1], digests[0][:16]
+
+
+def serve_edit(gage, edits=10):
+    shop = WORK / "serve-shop"
+    shutil.rmtree(shop, ignore_errors=True)
+    shop.mkdir(parents=True)
+    shutil.copy(ROOT / "shop.yml", shop / "shop.yml")
+    for folder in ("content", "templates", "static"):
+        shutil.copytree(ROOT / folder, shop / folder)
+    port = 18000 + os.getpid() % 1000
+    server = subprocess.Popen([str(gage), "serve", "--port", str(port), "--source", str(shop)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        while True:
+            line = server.stdout.readline()
+            if not line:
+                raise SystemExit("gage serve did not start")
+            if line.startswith("Serving"):
+                break
+        # Nobody reads the log from here on: drain it so the server never blocks on a full pipe.
+        threading.Thread(target=server.stdout.read, daemon=True).start()
+        product = shop / "content" / "products" / "chamomile.md"
+        original = product.read_text()
+        url = f"http://127.0.0.1:{port}/products/chamomile/"
+        samples = []
+        for n in range(edits):
+            marker = f"캐모마일 편집 {n}"
+            started = time.perf_counter()
+            product.write_text(original.replace("title: 저먼 캐모마일 30g", f"title: {marker}"))
+            deadline = started + 10
+            while marker not in urllib.request.urlopen(url).read().decode():
+                if time.perf_counter() > deadline:
+                    raise SystemExit("gage serve never showed the edit")
+                time.sleep(0.005)
+            samples.append(time.perf_counter() - started)
+        product.write_text(original)
+        return statistics.median(samples), min(samples)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def verify_cost(gage, invocations=60):
+    folder = WORK / "verify"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    sh(gage, "build", "--source", ROOT, "--output", folder / "site", stdout=subprocess.DEVNULL)
+    sandbox = subprocess.Popen([str(gage), "sandbox", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        api = sandbox.stdout.readline().split("listening on ")[1].split()[0]
+        body = json.dumps({"merchant_uid": "onggi-bench-1", "amount": 40000, "custom_data": {"items": [
+            {"sku": "ETH-YIRG-200", "quantity": 2, "options": {"분쇄도": "에스프레소용"}}]}}).encode()
+        request = urllib.request.Request(api + "/__sandbox/payments", data=body, method="POST")
+        imp_uid = json.loads(urllib.request.urlopen(request).read())["imp_uid"]
+        (folder / "request.json").write_text(json.dumps({"imp_uid": imp_uid}))
+        noop = folder / "noop"
+        (folder / "noop.c").write_text("int main(void) { return 0; }\n")
+        sh("gcc", "-O2", "-o", noop, folder / "noop.c")
+        os.environ.update(IAMPORT_API_KEY="sandbox_key", IAMPORT_API_SECRET="sandbox_secret", IAMPORT_API_URL=api,
+                          GAGE_CATALOG=str(folder / "site" / "catalog.json"), GAGE_CACHE_DIR=str(folder / "cache"),
+                          GAGE_VERIFY_QUIET="1")
+        peers = {"C program that does nothing": [noop],
+                 "gage-verify (static, token cached)": [ROOT / "dist" / "gage-verify"],
+                 "Python + iamport-rest-client": [sys.executable, ROOT / "bench" / "verify_peer.py"]}
+        rows = []
+        for name, command in peers.items():
+            samples = []
+            for n in range(invocations + 3):
+                with open(folder / "request.json") as stdin:
+                    elapsed, _ = timed(command, stdin=stdin)
+                if n >= 3:
+                    samples.append(elapsed * 1000)
+            rows.append([name, f"{min(samples):.1f}", f"{statistics.median(samples):.1f}"])
+        return rows
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+
+def markdown(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    WORK.mkdir(parents=True, exist_ok=True)
+    gage = ensure_tools()
+    hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    print(f"Machine: {os.cpu_count()} cores ({cpu}), output on {WORK}; hugo {hugo}; {args.runs} runs each, alternating.\n")
+    print(markdown(["products", "tool", "pages", "min s", "median s", "products/s", "peak RSS MB", "gage / hugo"],
+                   build_table(gage, sizes, args.runs)))
+    same, digest = determinism(gage, max(sizes))
+    print(f"\nDeterminism: {max(sizes):,} products built on 1 core and on {os.cpu_count()} cores → "
+          f"{'identical bytes' if same else 'DIFFERENT OUTPUT'} ({digest}…)")
+    median, fastest = serve_edit(gage)
+    print(f"\ngage serve, example shop: a one-product edit is served after {median * 1000:.0f} ms (median of 10; "
+          f"fastest {fastest * 1000:.0f} ms; includes the 150 ms change poll)")
+    print("\n" + markdown(["one verification (stdin, stand-in on loopback)", "min ms", "median ms"], verify_cost(gage)))
+    if not same:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

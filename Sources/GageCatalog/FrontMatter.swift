@@ -47,7 +47,8 @@ struct FrontMatterDocument {
     func mapping(file: String) throws(Diagnostic) -> Node.Mapping {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // UTF-8 given explicitly: Yams' default reads the whole process environment on every parse.
+            node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch let error as YamlError {
             throw Self.diagnostic(for: error, file: file, lineOffset: yamlLineOffset)
         } catch {

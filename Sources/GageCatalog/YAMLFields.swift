@@ -66,29 +66,39 @@ struct YAMLFields {
     let prefix: String
     let line: Int?
 
+    /// Each key's value with its YAML type, resolved once: Yams resolves a scalar's type with regular
+    /// expressions every time it is asked, and that was a large part of loading a big catalog.
+    private let index: [String: (node: Node, tag: Tag.Name)]
+
     init(_ mapping: Node.Mapping, log: DiagnosticLog, lineOffset: Int, prefix: String = "", line: Int? = nil) {
         self.mapping = mapping
         self.log = log
         self.lineOffset = lineOffset
         self.prefix = prefix
         self.line = line ?? mapping.mark.map { $0.line + lineOffset }
+        var index: [String: (node: Node, tag: Tag.Name)] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, index[name] == nil else { continue }
+            index[name] = (value, value.tagName)
+        }
+        self.index = index
     }
 
     func line(of node: Node) -> Int? {
         node.mark.map { $0.line + lineOffset }
     }
 
-    private func entry(_ key: String) -> (key: Node, value: Node)? {
-        mapping.first { $0.key.string == key }
-    }
-
     func has(_ key: String) -> Bool { value(key) != nil }
 
     /// The value for `key`, or nil when the key is missing or explicitly empty (`key:` / `key: null`).
     func value(_ key: String) -> Node? {
-        guard let found = entry(key) else { return nil }
-        if case .scalar = found.value, found.value.tagName == .null { return nil }
-        return found.value
+        typedValue(key)?.node
+    }
+
+    private func typedValue(_ key: String) -> (node: Node, tag: Tag.Name)? {
+        guard let found = index[key] else { return nil }
+        if case .scalar = found.node, found.tag == .null { return nil }
+        return found
     }
 
     /// Logs every key not in `allowed`, with a did-you-mean.
@@ -122,15 +132,15 @@ struct YAMLFields {
     }
 
     func int(_ key: String) -> Int? {
-        guard let node = value(key) else { return nil }
-        if case .scalar = node, node.tagName == .int, let number = node.int { return number }
+        guard let (node, tag) = typedValue(key) else { return nil }
+        if case .scalar = node, tag == .int, let number = node.int { return number }
         let written = node.string ?? ""
         var hint = "write a whole number such as \(key): 18000"
         if case let .scalar(scalar) = node, scalar.style != .plain, Int(written) != nil {
             hint = "remove the quotes: \(key): \(written)"
         } else if Int(written.filter { $0 != "," && $0 != "_" && $0 != "원" }.trimmingCharacters()) != nil {
             hint = "write the number without separators or units: \(key): \(written.filter(\.isNumber))"
-        } else if node.tagName == .float {
+        } else if tag == .float {
             hint = "amounts are whole numbers of won: \(key): \(written.split(separator: ".").first ?? "0")"
         }
         log.error(line: line(of: node), "'\(prefix)\(key)' must be a whole number, not \(describe(node))", hint: hint)
@@ -138,8 +148,8 @@ struct YAMLFields {
     }
 
     func bool(_ key: String) -> Bool? {
-        guard let node = value(key) else { return nil }
-        if case .scalar = node, node.tagName == .bool, let flag = node.bool { return flag }
+        guard let (node, tag) = typedValue(key) else { return nil }
+        if case .scalar = node, tag == .bool, let flag = node.bool { return flag }
         log.error(line: line(of: node), "'\(prefix)\(key)' must be true or false, not \(describe(node))",
                   hint: "write \(key): true or \(key): false")
         return nil

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Glibc
 import GageCatalog
 import GageCore
 
@@ -43,7 +44,7 @@ public struct SiteWriter: Sendable {
             try? fileManager.removeItem(atPath: output + "/" + path)
             summary.removed += 1
         }
-        removeEmptyFolders()
+        if summary.removed > 0 { removeEmptyFolders() }
         return summary
     }
 
@@ -61,20 +62,37 @@ public struct SiteWriter: Sendable {
             bytes = data
         }
         if let current = FileManager.default.contents(atPath: destination), current == bytes { return .success(false) }
-        do {
-            do {
-                try bytes.write(to: URL(fileURLWithPath: destination), options: .atomic)
-            } catch {
-                // The folder is new: make it (here, in the parallel loop) and write again.
-                let folder = URL(fileURLWithPath: destination).deletingLastPathComponent()
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try bytes.write(to: URL(fileURLWithPath: destination), options: .atomic)
+        if Self.replace(destination, with: bytes) { return .success(true) }
+        // The folder is new: make it (here, in the parallel loop) and write again.
+        let folder = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if Self.replace(destination, with: bytes) { return .success(true) }
+        return .failure(Diagnostic(file: file.path, line: nil,
+                                   message: "cannot be written to \(output): \(String(cString: strerror(errno)))"))
+    }
+
+    /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader (the browser
+    /// of `gage serve`) never sees half a page. No fsync: the output can always be built again, and a sync per
+    /// file made builds on a real disk many times slower.
+    static func replace(_ path: String, with bytes: Data) -> Bool {
+        let temporary = path + ".gage-tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        var written = 0
+        let complete = bytes.withUnsafeBytes { raw -> Bool in
+            while written < raw.count {
+                let count = Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+                if count <= 0 { return false }
+                written += count
             }
-            return .success(true)
-        } catch {
-            return .failure(Diagnostic(file: file.path, line: nil,
-                                       message: "cannot be written to \(output): \(error.localizedDescription)"))
+            return true
         }
+        close(descriptor)
+        guard complete, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
     }
 
     /// Refuses to write into a folder that holds something other than an earlier build (it would be pruned).

@@ -178,6 +178,9 @@ let beanProduct = TemporaryShop.product("""
         #expect(written.removed >= 1)
         #expect(written.unchanged > 0)
         #expect(!FileManager.default.fileExists(atPath: output + "/products/sencha/index.html"))
+        #expect(!FileManager.default.fileExists(atPath: output + "/products/sencha"))  // its emptied folder too
+        let leftovers = FileManager.default.subpaths(atPath: output)?.filter { $0.hasSuffix(".gage-tmp") } ?? []
+        #expect(leftovers.isEmpty)
     }
 
     @Test func test_refuses_to_prune_a_folder_it_did_not_build() throws {

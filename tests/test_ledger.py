@@ -1,6 +1,7 @@
 """The order ledger: every judged order recorded once with its full history, durable under concurrency and
 SIGKILL, 503 when it cannot be written, stock enforced across orders, and `gage orders` to read it."""
 import concurrent.futures
+import contextlib
 import csv
 import json
 import os
@@ -116,13 +117,21 @@ def test_an_unwritable_ledger_is_503_and_nothing_is_paid(gage_verify, env, sandb
     assert reply["ok"] is False and "status" not in reply
 
 
-def test_a_full_disk_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_path):
-    mountpoint = tmp_path / "tiny"
-    mountpoint.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mountpoint)],
+@contextlib.contextmanager
+def small_filesystem(folder, size):
+    """A tmpfs of `size` mounted at `folder` for the duration (needs root, as CI has; skipped elsewhere)."""
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
                                            capture_output=True).returncode != 0:
-        pytest.skip("needs root to mount a tiny tmpfs")
+        pytest.skip("needs root to mount a small tmpfs")
     try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)])  # lazy: an open handle from a failed check cannot keep it
+
+
+def test_a_full_disk_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_path):
+    with small_filesystem(tmp_path / "tiny", "512k") as mountpoint:
         ledger = mountpoint / "orders.sqlite"
         ledger_env = {**env, "GAGE_LEDGER": str(ledger)}
         first = pay(sandbox, 40000)
@@ -146,17 +155,10 @@ def test_a_full_disk_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_p
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert connection.execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 1
         connection.close()
-    finally:
-        subprocess.run(["umount", "-l", str(mountpoint)])  # lazy: an open handle from a failed check cannot keep it
 
 
 def test_a_read_only_filesystem_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_path):
-    mountpoint = tmp_path / "ro"
-    mountpoint.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mountpoint)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("needs root to mount a tmpfs")
-    try:
+    with small_filesystem(tmp_path / "ro", "1m") as mountpoint:
         ledger_env = {**env, "GAGE_LEDGER": str(mountpoint / "orders.sqlite")}
         first = pay(sandbox, 15000, TEA)
         assert verify(gage_verify, ledger_env, {"imp_uid": first["imp_uid"]})[1]["status"] == "paid"
@@ -167,8 +169,6 @@ def test_a_read_only_filesystem_is_503_and_nothing_is_paid(gage_verify, env, san
         connection = sqlite3.connect(f"file:{mountpoint / 'orders.sqlite'}?immutable=1", uri=True)
         assert [r[0] for r in connection.execute("SELECT imp_uid FROM orders")] == [first["imp_uid"]]
         connection.close()
-    finally:
-        subprocess.run(["umount", "-l", str(mountpoint)])
 
 
 def test_two_buyers_racing_for_the_last_unit_one_gets_it_one_is_refunded(gage_verify, env, sandbox, tmp_path):

@@ -1,5 +1,5 @@
-"""gage-verify as a CGI program under real web servers (lighttpd, Apache httpd), each configured from its
-recipe in functions/verify/deploy/ with only the paths substituted."""
+"""gage-verify as a CGI program under real web servers (lighttpd, Apache httpd, nginx through fcgiwrap), each
+configured from its recipe in functions/verify/deploy/ with only the paths substituted."""
 import json
 import os
 import pathlib
@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, SECRET, free_port
 from verify_helpers import BEANS, CATALOG, order_id, pay
 
-SERVERS = ["lighttpd", "apache2"]
+SERVERS = ["lighttpd", "apache2", "nginx"]
 
 
 def recipe(name: str, paths: dict) -> str:
@@ -28,7 +28,7 @@ def recipe(name: str, paths: dict) -> str:
 
 def lighttpd_config(root, port, binary, paths):
     (root / "recipe.conf").write_text(recipe("lighttpd.conf", paths))
-    return ["lighttpd", "-D", "-f"], f"""
+    return [["lighttpd", "-D", "-f", str(root / "server.conf")]], f"""
 server.document-root = "{root / 'www'}"
 server.bind = "127.0.0.1"
 server.port = {port}
@@ -48,7 +48,7 @@ def apache_config(root, port, binary, paths):
     modules = "/usr/lib/apache2/modules"
     loads = "\n".join(f"LoadModule {name}_module {modules}/mod_{name}.so"
                       for name in ("mpm_event", "authz_core", "alias", "cgid", "env"))
-    return ["apache2", "-DFOREGROUND", "-f"], f"""
+    return [["apache2", "-DFOREGROUND", "-f", str(root / "server.conf")]], f"""
 ServerRoot "{root}"
 ServerName 127.0.0.1
 Listen 127.0.0.1:{port}
@@ -68,11 +68,53 @@ ScriptAlias /broken {binary}
 """
 
 
+def nginx_config(root, port, binary, paths):
+    # fcgiwrap runs the program, as www-data when we are root (like Apache); nginx's workers must reach its socket.
+    socket = root / "run" / "fcgiwrap.socket"
+    socket.parent.mkdir()
+    (root / "recipe.conf").write_text(recipe("nginx.conf", {**paths, "/run/fcgiwrap.socket": socket}))
+    shutil.copy("/etc/nginx/fastcgi_params", root / "fastcgi_params")
+    (root / "tmp").mkdir()
+    as_www_data = ["runuser", "-u", "www-data", "--"] if os.geteuid() == 0 else []
+    if as_www_data:
+        shutil.chown(socket.parent, "www-data")
+    temp_paths = "\n".join(f"    {kind}_temp_path {root / 'tmp' / kind};"
+                           for kind in ("client_body", "fastcgi", "proxy", "uwsgi", "scgi"))
+    return [as_www_data + ["fcgiwrap", "-s", f"unix:{socket}"],
+            ["nginx", "-p", f"{root}/", "-c", str(root / "server.conf")]], f"""
+daemon off;
+pid {root / 'nginx.pid'};
+error_log {root / 'error.log'};
+{"user www-data;" if as_www_data else ""}
+events {{}}
+http {{
+    access_log off;
+{temp_paths}
+    server {{
+        listen 127.0.0.1:{port};
+        root {root / 'www'};
+        include {root / 'recipe.conf'};
+        # A second mount with no secrets at all, to see the misconfiguration answer.
+        location /broken {{
+            include fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME {binary};
+            fastcgi_param GAGE_CATALOG {root / 'catalog.json'};
+            fastcgi_pass unix:{socket};
+        }}
+    }}
+}}
+"""
+
+
+CONFIGURERS = {"lighttpd": lighttpd_config, "apache2": apache_config, "nginx": nginx_config}
+
+
 @pytest.fixture(scope="module", params=SERVERS)
 def cgi_server(request, gage_verify, sandbox_server):
     server_name = request.param
-    if shutil.which(server_name) is None:
-        pytest.skip(f"{server_name} is installed by scripts/setup")
+    needed = [server_name] + (["fcgiwrap"] if server_name == "nginx" else [])
+    if not all(shutil.which(program) for program in needed):
+        pytest.skip(f"{' and '.join(needed)} are installed by scripts/setup")
     # Apache runs CGI programs as www-data: a world-traversable folder, secrets owned by that user.
     root = pathlib.Path(tempfile.mkdtemp(prefix=f"gage-{server_name}-", dir="/tmp"))
     root.chmod(0o755)
@@ -89,13 +131,17 @@ def cgi_server(request, gage_verify, sandbox_server):
     paths = {"/usr/local/lib/gage/gage-verify": gage_verify, "/etc/gage/verify.env": secrets,
              "/var/www/shop/catalog.json": root / "catalog.json", "/var/cache/gage": root / "cache"}
     port = free_port()
-    make = lighttpd_config if server_name == "lighttpd" else apache_config
-    command, config = make(root, port, gage_verify, paths)
+    commands, config = CONFIGURERS[server_name](root, port, gage_verify, paths)
     (root / "server.conf").write_text(config)
-    server = subprocess.Popen(command + [str(root / "server.conf")])
+    processes = [subprocess.Popen(command) for command in commands]
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
+        if any(process.poll() is not None for process in processes):
+            pytest.fail(f"{server_name} did not start: {(root / 'error.log').read_text(errors='replace')[-2000:]}"
+                        if (root / "error.log").exists() else f"{server_name} did not start")
         try:
+            if server_name == "nginx" and not (root / "run" / "fcgiwrap.socket").exists():
+                raise OSError("fcgiwrap is not listening yet")
             urllib.request.urlopen(base + "/", timeout=1)
             break
         except urllib.error.HTTPError:
@@ -103,8 +149,9 @@ def cgi_server(request, gage_verify, sandbox_server):
         except OSError:
             time.sleep(0.1)
     yield base
-    server.terminate()
-    server.wait(timeout=10)
+    for process in reversed(processes):
+        process.terminate()
+        process.wait(timeout=10)
     shutil.rmtree(root, ignore_errors=True)
 
 

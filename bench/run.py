@@ -8,7 +8,8 @@
 2. Determinism: the 10k build on one core and on all cores gives the same bytes.
 3. `gage serve`: from saving a product file to the served page showing the change.
 4. `gage-verify`: one invocation against the Iamport stand-in on loopback (token cached), next to a C program
-   that does nothing and the same verification in Python with iamport-rest-client."""
+   that does nothing and the same verification in Python with iamport-rest-client; and gage-verify again with the
+   largest generated catalog.json."""
 import argparse
 import hashlib
 import json
@@ -44,10 +45,10 @@ def ensure_tools():
     return pathlib.Path(bin_dir) / "gage"
 
 
-def timed(command, cwd=None, stdin=None):
+def timed(command, cwd=None, stdin=None, env=None):
     """Wall seconds and peak RSS (MB) of one run of `command`."""
     started = time.perf_counter()
-    process = subprocess.Popen([str(c) for c in command], cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([str(c) for c in command], cwd=cwd, stdin=stdin, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -143,34 +144,58 @@ def serve_edit(gage, edits=10):
         server.wait()
 
 
-def verify_cost(gage, invocations=60):
+def stand_in_payment(api, catalog_path, merchant_uid, items):
+    """A paid payment at the stand-in for `items`, at the amount `catalog_path` says they cost."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from verify_peer import price
+    amount = price(json.loads(catalog_path.read_text()), items)
+    body = json.dumps({"merchant_uid": merchant_uid, "amount": amount, "custom_data": {"items": items}}).encode()
+    request = urllib.request.Request(api + "/__sandbox/payments", data=body, method="POST")
+    return json.loads(urllib.request.urlopen(request).read())["imp_uid"]
+
+
+def verify_cost(gage, largest_catalog, invocations=60):
+    """One verification of a paid payment, per peer; also gage-verify reading the largest benchmark catalog."""
     folder = WORK / "verify"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     sh(gage, "build", "--source", ROOT, "--output", folder / "site", stdout=subprocess.DEVNULL)
+    example_catalog = folder / "site" / "catalog.json"
     sandbox = subprocess.Popen([str(gage), "sandbox", "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         api = sandbox.stdout.readline().split("listening on ")[1].split()[0]
-        body = json.dumps({"merchant_uid": "onggi-bench-1", "amount": 40000, "custom_data": {"items": [
-            {"sku": "ETH-YIRG-200", "quantity": 2, "options": {"분쇄도": "에스프레소용"}}]}}).encode()
-        request = urllib.request.Request(api + "/__sandbox/payments", data=body, method="POST")
-        imp_uid = json.loads(urllib.request.urlopen(request).read())["imp_uid"]
-        (folder / "request.json").write_text(json.dumps({"imp_uid": imp_uid}))
+        environment = dict(os.environ, IAMPORT_API_KEY="sandbox_key", IAMPORT_API_SECRET="sandbox_secret",
+                           IAMPORT_API_URL=api, GAGE_CACHE_DIR=str(folder / "cache"), GAGE_VERIFY_QUIET="1")
+        example = dict(environment, GAGE_CATALOG=str(example_catalog))
+        (folder / "example.json").write_text(json.dumps({"imp_uid": stand_in_payment(
+            api, example_catalog, "onggi-bench-1", [{"sku": "ETH-YIRG-200", "quantity": 2,
+                                                     "options": {"분쇄도": "에스프레소용"}}])}))
+        large = json.loads(largest_catalog.read_text())
+        (folder / "large.json").write_text(json.dumps({"imp_uid": stand_in_payment(
+            api, largest_catalog, large["order_prefix"] + "bench-1", [{"sku": large["products"][0]["sku"],
+                                                                       "quantity": 1, "options": {}}])}))
         noop = folder / "noop"
         (folder / "noop.c").write_text("int main(void) { return 0; }\n")
         sh("gcc", "-O2", "-o", noop, folder / "noop.c")
-        os.environ.update(IAMPORT_API_KEY="sandbox_key", IAMPORT_API_SECRET="sandbox_secret", IAMPORT_API_URL=api,
-                          GAGE_CATALOG=str(folder / "site" / "catalog.json"), GAGE_CACHE_DIR=str(folder / "cache"),
-                          GAGE_VERIFY_QUIET="1")
-        peers = {"C program that does nothing": [noop],
-                 "gage-verify (static, token cached)": [ROOT / "dist" / "gage-verify"],
-                 "Python + iamport-rest-client": [sys.executable, ROOT / "bench" / "verify_peer.py"]}
+        verify = ROOT / "dist" / "gage-verify"
+        peers = [("C program that does nothing", [noop], example, "example.json"),
+                 ("gage-verify (static, token cached)", [verify], example, "example.json"),
+                 (f"gage-verify, catalog.json of {len(large['products']):,} products", [verify], dict(
+                     environment, GAGE_CATALOG=str(largest_catalog)), "large.json"),
+                 ("Python + iamport-rest-client", [sys.executable, ROOT / "bench" / "verify_peer.py"], example,
+                  "example.json")]
         rows = []
-        for name, command in peers.items():
+        for name, command, env, request in peers:
+            if command[0] != noop:              # a figure for a verification that did not end in "paid" is no figure
+                with open(folder / request) as stdin:
+                    reply = json.loads(subprocess.run([str(c) for c in command], stdin=stdin, env=env, check=True,
+                                                      capture_output=True, text=True).stdout)
+                if reply["status"] != "paid":
+                    raise SystemExit(f"{name}: expected paid, got {reply}")
             samples = []
             for n in range(invocations + 3):
-                with open(folder / "request.json") as stdin:
-                    elapsed, _ = timed(command, stdin=stdin)
+                with open(folder / request) as stdin:
+                    elapsed, _ = timed(command, stdin=stdin, env=env)
                 if n >= 3:
                     samples.append(elapsed * 1000)
             rows.append([name, f"{min(samples):.1f}", f"{statistics.median(samples):.1f}"])
@@ -204,7 +229,8 @@ def main():
     median, fastest = serve_edit(gage)
     print(f"\ngage serve, example shop: a one-product edit is served after {median * 1000:.0f} ms (median of 10; "
           f"fastest {fastest * 1000:.0f} ms; includes the 150 ms change poll)")
-    print("\n" + markdown(["one verification (stdin, stand-in on loopback)", "min ms", "median ms"], verify_cost(gage)))
+    print("\n" + markdown(["one verification (stdin, stand-in on loopback)", "min ms", "median ms"], verify_cost(
+        gage, WORK / f"out-gage-{max(sizes)}" / "catalog.json")))
     if not same:
         sys.exit(1)
 

@@ -69,7 +69,8 @@ ScriptAlias /broken {binary}
 
 
 def nginx_config(root, port, binary, paths):
-    # fcgiwrap runs the program, as www-data when we are root (like Apache); nginx's workers must reach its socket.
+    # fcgiwrap runs the program as www-data when we are root, as Apache does; nginx's workers, also www-data,
+    # must be able to write to its socket.
     socket = root / "run" / "fcgiwrap.socket"
     socket.parent.mkdir()
     (root / "recipe.conf").write_text(recipe("nginx.conf", {**paths, "/run/fcgiwrap.socket": socket}))
@@ -133,26 +134,35 @@ def cgi_server(request, gage_verify, sandbox_server):
     port = free_port()
     commands, config = CONFIGURERS[server_name](root, port, gage_verify, paths)
     (root / "server.conf").write_text(config)
-    processes = [subprocess.Popen(command) for command in commands]
     base = f"http://127.0.0.1:{port}"
+    processes = []
+    try:
+        processes.extend(subprocess.Popen(command) for command in commands)
+        wait_until_serving(server_name, root, processes, base)
+        yield base
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def wait_until_serving(server_name, root, processes, base):
     for _ in range(100):
         if any(process.poll() is not None for process in processes):
-            pytest.fail(f"{server_name} did not start: {(root / 'error.log').read_text(errors='replace')[-2000:]}"
-                        if (root / "error.log").exists() else f"{server_name} did not start")
+            log = root / "error.log"
+            pytest.fail(f"{server_name} did not start" + (f": {log.read_text(errors='replace')[-2000:]}"
+                                                          if log.exists() else ""))
         try:
             if server_name == "nginx" and not (root / "run" / "fcgiwrap.socket").exists():
                 raise OSError("fcgiwrap is not listening yet")
             urllib.request.urlopen(base + "/", timeout=1)
-            break
+            return
         except urllib.error.HTTPError:
-            break
+            return
         except OSError:
             time.sleep(0.1)
-    yield base
-    for process in reversed(processes):
-        process.terminate()
-        process.wait(timeout=10)
-    shutil.rmtree(root, ignore_errors=True)
+    pytest.fail(f"{server_name} did not answer on {base} within 10 s")
 
 
 def request(url, method="GET", body=None, headers=None):

@@ -3,7 +3,9 @@ import json
 import os
 import pathlib
 import shutil
+import socket
 import subprocess
+import urllib.request
 
 import pytest
 
@@ -16,12 +18,17 @@ def bin_path() -> pathlib.Path:
     return pathlib.Path(out)
 
 
+def built(product: str) -> pathlib.Path:
+    """The debug build of `product`, built first if `swift build` has not been run."""
+    binary = bin_path() / product
+    if not binary.exists():
+        subprocess.run(["swift", "build", "--product", product], cwd=ROOT, check=True)
+    return binary
+
+
 @pytest.fixture(scope="session")
 def gage() -> pathlib.Path:
-    binary = bin_path() / "gage"
-    if not binary.exists():
-        subprocess.run(["swift", "build", "--product", "gage"], cwd=ROOT, check=True)
-    return binary
+    return built("gage")
 
 
 @pytest.fixture()
@@ -41,10 +48,6 @@ def run(*args, **kwargs) -> subprocess.CompletedProcess:
 
 # --------------------------------------------------------------------------- the verify function
 
-import json as _json
-import socket
-import urllib.request
-
 SECRET = "sandbox_secret_value_never_printed"
 
 
@@ -61,11 +64,11 @@ class Sandbox:
         self.url = url
 
     def control(self, method: str, path: str, body=None):
-        data = None if body is None else _json.dumps(body).encode()
+        data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + "/__sandbox" + path, data=data, method=method,
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
-            return _json.loads(response.read())
+            return json.loads(response.read())
 
     def create(self, **fields) -> dict:
         return self.control("POST", "/payments", fields)
@@ -82,10 +85,7 @@ class Sandbox:
 
 @pytest.fixture(scope="session")
 def gage_verify() -> pathlib.Path:
-    binary = bin_path() / "gage-verify"
-    if not binary.exists():
-        subprocess.run(["swift", "build", "--product", "gage-verify"], cwd=ROOT, check=True)
-    return binary
+    return built("gage-verify")
 
 
 @pytest.fixture(scope="session")

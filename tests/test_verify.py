@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from conftest import SECRET
-
+from conftest import SECRET, free_port
 from verify_helpers import BEANS, BUYER, assert_no_private_data, order_id, pay, verify
 
 
@@ -193,7 +192,6 @@ def test_slow_iamport_is_given_up_within_the_time_budget(gage_verify, env, sandb
 
 
 def test_iamport_unreachable_is_exit_4(gage_verify, env, sandbox):
-    from conftest import free_port
     env = {**env, "IAMPORT_API_URL": f"http://127.0.0.1:{free_port()}"}
     code, reply, _ = verify(gage_verify, env, {"imp_uid": "imp_123456789012"})
     assert code == 4 and reply["ok"] is False

@@ -114,7 +114,7 @@ def env(tmp_path, sandbox):
     return {
         "PATH": os.environ["PATH"], "IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET,
         "IAMPORT_API_URL": sandbox.url, "GAGE_CATALOG": str(catalog), "GAGE_CACHE_DIR": str(tmp_path / "cache"),
-        "IAMPORT_TIMEOUT": "3",
+        "GAGE_LEDGER": str(tmp_path / "orders.sqlite"), "IAMPORT_TIMEOUT": "3",
     }
 
 

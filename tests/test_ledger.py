@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from conftest import SECRET, run
-from verify_helpers import BEANS, BUYER, CATALOG, TEA, order_id, pay, verify
+from verify_helpers import BEANS, BUYER, CATALOG, TEA, order_id, pay, ref, verify
 
 
 @pytest.fixture()
@@ -64,7 +64,7 @@ def test_fifty_concurrent_arrivals_give_one_row_per_payment_and_one_history_entr
     statuses = dict(connection.execute("SELECT imp_uid, status FROM orders").fetchall())
     assert sorted(statuses.values()) == ["paid"] * 4 + ["rejected"]
     tampered = payments[-1]["imp_uid"]
-    assert connection.execute("SELECT refunded FROM orders WHERE imp_uid = ?", (tampered,)).fetchone()[0] == 1
+    assert connection.execute("SELECT refund_state FROM orders WHERE imp_uid = ?", (tampered,)).fetchone()[0] == "done"
     assert len(sandbox.payment(tampered)["cancel_history"]) == 1
 
 
@@ -77,7 +77,7 @@ def test_sigkill_in_the_middle_of_writes_never_leaves_a_half_order(gage_verify, 
         for payment in rng.sample(payments, 3):
             process = subprocess.Popen([str(gage_verify)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, env=ledger_env)
-            process.stdin.write(json.dumps({"imp_uid": payment["imp_uid"]}).encode())
+            process.stdin.write(json.dumps(ref(payment)).encode())
             process.stdin.close()
             processes.append(process)
         time.sleep(rng.uniform(0.0, 0.03))
@@ -104,7 +104,7 @@ def test_sigkill_in_the_middle_of_writes_never_leaves_a_half_order(gage_verify, 
     assert killed > 0, "no invocation was caught mid-flight; the test proved nothing"
     # After all that, every payment still verifies to one clean order.
     for payment in payments:
-        assert verify(gage_verify, ledger_env, {"imp_uid": payment["imp_uid"]})[1]["status"] == "paid"
+        assert verify(gage_verify, ledger_env, ref(payment))[1]["status"] == "paid"
     assert db(ledger_env).execute("SELECT COUNT(*) FROM orders").fetchone()[0] == 6
 
 
@@ -112,7 +112,7 @@ def test_sigkill_in_the_middle_of_writes_never_leaves_a_half_order(gage_verify, 
 def test_an_unwritable_ledger_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_path, where):
     path = tmp_path / "no" / "such" / "orders.sqlite" if where == "missing folder" else tmp_path
     payment = pay(sandbox, 40000)
-    code, reply, _ = verify(gage_verify, {**env, "GAGE_LEDGER": str(path)}, {"imp_uid": payment["imp_uid"]})
+    code, reply, _ = verify(gage_verify, {**env, "GAGE_LEDGER": str(path)}, ref(payment))
     assert code == 5
     assert reply["ok"] is False and "status" not in reply
 
@@ -135,7 +135,7 @@ def test_a_full_disk_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_p
         ledger = mountpoint / "orders.sqlite"
         ledger_env = {**env, "GAGE_LEDGER": str(ledger)}
         first = pay(sandbox, 40000)
-        assert verify(gage_verify, ledger_env, {"imp_uid": first["imp_uid"]})[1]["status"] == "paid"
+        assert verify(gage_verify, ledger_env, ref(first))[1]["status"] == "paid"
         filler = os.open(mountpoint / "filler", os.O_WRONLY | os.O_CREAT)
         try:
             while True:
@@ -148,7 +148,7 @@ def test_a_full_disk_is_503_and_nothing_is_paid(gage_verify, env, sandbox, tmp_p
         for _ in range(3):
             payment = sandbox.create(merchant_uid=order_id(), amount=40000, custom_data={"items": BEANS},
                                      buyer_addr="x" * 20000)
-            outcomes.append(verify(gage_verify, ledger_env, {"imp_uid": payment["imp_uid"]})[:2])
+            outcomes.append(verify(gage_verify, ledger_env, ref(payment))[:2])
         assert all(code == 5 and reply["ok"] is False for code, reply in outcomes)
         os.remove(mountpoint / "filler")  # with room again, the ledger holds the first order and nothing else
         connection = sqlite3.connect(str(ledger))
@@ -161,10 +161,10 @@ def test_a_read_only_filesystem_is_503_and_nothing_is_paid(gage_verify, env, san
     with small_filesystem(tmp_path / "ro", "1m") as mountpoint:
         ledger_env = {**env, "GAGE_LEDGER": str(mountpoint / "orders.sqlite")}
         first = pay(sandbox, 15000, TEA)
-        assert verify(gage_verify, ledger_env, {"imp_uid": first["imp_uid"]})[1]["status"] == "paid"
+        assert verify(gage_verify, ledger_env, ref(first))[1]["status"] == "paid"
         assert subprocess.run(["mount", "-o", "remount,ro", str(mountpoint)]).returncode == 0
         second = pay(sandbox, 15000, TEA)
-        code, reply, _ = verify(gage_verify, ledger_env, {"imp_uid": second["imp_uid"]})
+        code, reply, _ = verify(gage_verify, ledger_env, ref(second))
         assert code == 5 and reply["ok"] is False and "status" not in reply
         connection = sqlite3.connect(f"file:{mountpoint / 'orders.sqlite'}?immutable=1", uri=True)
         assert [r[0] for r in connection.execute("SELECT imp_uid FROM orders")] == [first["imp_uid"]]
@@ -179,7 +179,7 @@ def test_two_buyers_racing_for_the_last_unit_one_gets_it_one_is_refunded(gage_ve
     buyers = [pay(sandbox, 21000, one), pay(sandbox, 21000, one)]
     jobs = [buyers[n % 2] for n in range(12)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
-        results = list(pool.map(lambda p: verify(gage_verify, race_env, {"imp_uid": p["imp_uid"]})[1], jobs))
+        results = list(pool.map(lambda p: verify(gage_verify, race_env, ref(p))[1], jobs))
     by_buyer = {p["imp_uid"]: {(r["status"], r.get("reason")) for r in results if r["imp_uid"] == p["imp_uid"]}
                 for p in buyers}
     outcomes = sorted(next(iter(v)) for v in by_buyer.values())
@@ -195,12 +195,12 @@ def test_a_virtual_account_holds_stock_until_it_is_paid(gage_verify, env, sandbo
     hold_env = {**env, "GAGE_CATALOG": str(tmp_path / "last.json"), "GAGE_LEDGER": str(tmp_path / "hold.sqlite")}
     one = [{"sku": "BEAN", "quantity": 1, "options": {"분쇄도": "홀빈"}}]
     waiting = pay(sandbox, 21000, one, status="ready", pay_method="vbank")
-    assert verify(gage_verify, hold_env, {"imp_uid": waiting["imp_uid"]})[1]["status"] == "awaiting_deposit"
+    assert verify(gage_verify, hold_env, ref(waiting))[1]["status"] == "awaiting_deposit"
     late = pay(sandbox, 21000, one)
-    reply = verify(gage_verify, hold_env, {"imp_uid": late["imp_uid"]})[1]
+    reply = verify(gage_verify, hold_env, ref(late))[1]
     assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "sold_out", True)
     sandbox.control("POST", f"/payments/{waiting['imp_uid']}/deposit")
-    assert verify(gage_verify, hold_env, {"action": "webhook", "imp_uid": waiting["imp_uid"]})[1]["status"] == "paid"
+    assert verify(gage_verify, hold_env, {"action": "webhook", **ref(waiting)})[1]["status"] == "paid"
 
 
 # ------------------------------------------------------------------------------------------- gage orders
@@ -220,7 +220,7 @@ def test_reconcile_records_a_paid_payment_never_verified_and_a_deposit(gage, gag
                               **BUYER, **extra)
 
     seen = create(15000, TEA)
-    assert verify(gage_verify, ledger_env, {"imp_uid": seen["imp_uid"]})[1]["status"] == "paid"
+    assert verify(gage_verify, ledger_env, ref(seen))[1]["status"] == "paid"
     lost = create(15000, TEA)                                          # closed browser, webhook lost
     vbank = create(40000, BEANS, status="ready", pay_method="vbank")   # issued, nobody told the ledger
     sandbox.create(merchant_uid="someone-else-1", amount=5000)         # another sale on the same account
@@ -242,7 +242,7 @@ def test_reconcile_records_a_paid_payment_never_verified_and_a_deposit(gage, gag
 
 def test_list_show_ship_and_json(gage, gage_verify, ledger_env, sandbox):
     payment = pay(sandbox, 40000)
-    verify(gage_verify, ledger_env, {"imp_uid": payment["imp_uid"]})
+    verify(gage_verify, ledger_env, ref(payment))
     listing = orders(gage, ledger_env, "list")
     assert listing.returncode == 0, listing.stderr
     lines = listing.stdout.splitlines()
@@ -264,7 +264,7 @@ def test_list_show_ship_and_json(gage, gage_verify, ledger_env, sandbox):
 
 def test_csv_export_opens_with_korean_text_intact(gage, gage_verify, ledger_env, sandbox, tmp_path):
     payment = pay(sandbox, 40000, buyer_addr='서울특별시 종로구 "세종대로", 1')
-    verify(gage_verify, ledger_env, {"imp_uid": payment["imp_uid"]})
+    verify(gage_verify, ledger_env, ref(payment))
     target = tmp_path / "orders.csv"
     assert orders(gage, ledger_env, "export", "--csv", str(target)).returncode == 0
     raw = target.read_bytes()

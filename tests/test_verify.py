@@ -8,7 +8,7 @@ import time
 import pytest
 
 from conftest import SECRET, free_port
-from verify_helpers import BEANS, BUYER, assert_no_private_data, order_id, pay, verify
+from verify_helpers import BEANS, BUYER, assert_no_private_data, order_id, pay, ref, verify
 
 
 # ---------------------------------------------------------------------------------------- decisions
@@ -29,7 +29,7 @@ def test_paid_order_at_the_right_amount_is_confirmed(gage_verify, env, sandbox):
 def test_free_shipping_from_free_over(gage_verify, env, sandbox):
     items = [{"sku": "BEAN", "quantity": 2, "options": {"분쇄도": "에스프레소용"}}, {"sku": "TEA", "quantity": 2}]
     payment = pay(sandbox, 61000, items)  # 37,000 + 24,000 ≥ 50,000: no fee
-    assert verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]["status"] == "paid"
+    assert verify(gage_verify, env, ref(payment))[1]["status"] == "paid"
 
 
 def test_tampered_amount_is_refunded(gage_verify, env, sandbox):
@@ -44,7 +44,7 @@ def test_tampered_amount_is_refunded(gage_verify, env, sandbox):
     assert sent["imp_uid"] == payment["imp_uid"] and sent["checksum"] == 100
     assert sandbox.payment(payment["imp_uid"])["status"] == "cancelled"
     # Asked again, the same story, and no second refund.
-    again = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]
+    again = verify(gage_verify, env, ref(payment))[1]
     assert (again["status"], again["reason"], again["refunded"]) == ("rejected", "amount_mismatch", True)
     assert len(sandbox.calls("/payments/cancel")) == 1
 
@@ -62,7 +62,7 @@ def test_tampered_amount_is_refunded(gage_verify, env, sandbox):
 def test_unsellable_orders_are_rejected_and_refunded(gage_verify, env, sandbox, items, custom_data, reason):
     data = custom_data if custom_data is not None else {"items": items}
     payment = sandbox.create(merchant_uid=order_id(), amount=15000, custom_data=data)
-    code, reply, _ = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})
+    code, reply, _ = verify(gage_verify, env, ref(payment))
     assert code == 0
     assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", reason, True)
     assert sandbox.payment(payment["imp_uid"])["status"] == "cancelled"
@@ -70,13 +70,13 @@ def test_unsellable_orders_are_rejected_and_refunded(gage_verify, env, sandbox, 
 
 def test_missing_custom_data_is_rejected_and_refunded(gage_verify, env, sandbox):
     payment = sandbox.create(merchant_uid=order_id(), amount=15000)
-    reply = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]
+    reply = verify(gage_verify, env, ref(payment))[1]
     assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "bad_custom_data", True)
 
 
 def test_wrong_currency_is_rejected_and_refunded(gage_verify, env, sandbox):
     payment = pay(sandbox, 40000, currency="USD")
-    reply = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]
+    reply = verify(gage_verify, env, ref(payment))[1]
     assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "currency_mismatch", True)
 
 
@@ -94,7 +94,7 @@ def test_virtual_account_then_deposit_webhook(gage_verify, env, sandbox):
 
 def test_virtual_account_for_a_wrong_amount_is_rejected_without_refund(gage_verify, env, sandbox):
     payment = pay(sandbox, 1000, status="ready", pay_method="vbank")
-    reply = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]
+    reply = verify(gage_verify, env, ref(payment))[1]
     assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "amount_mismatch", False)
     assert sandbox.calls("/payments/cancel") == []
 
@@ -114,7 +114,7 @@ def test_a_webhook_that_lies_changes_nothing(gage_verify, env, sandbox):
 
 def test_foreign_merchant_uid_is_ignored_never_refunded(gage_verify, env, sandbox):
     payment = sandbox.create(merchant_uid="other-shop-1", amount=5, custom_data={"items": []})
-    reply = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]
+    reply = verify(gage_verify, env, ref(payment))[1]
     assert reply["status"] == "ignored"
     assert sandbox.calls("/payments/cancel") == []
 
@@ -122,7 +122,7 @@ def test_foreign_merchant_uid_is_ignored_never_refunded(gage_verify, env, sandbo
 @pytest.mark.parametrize("status, expected", [("failed", "failed"), ("ready", "unpaid")])
 def test_unpaid_states_are_reported_as_iamport_says(gage_verify, env, sandbox, status, expected):
     payment = pay(sandbox, 40000, status=status)
-    assert verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]["status"] == expected
+    assert verify(gage_verify, env, ref(payment))[1]["status"] == expected
 
 
 def test_a_payment_cancelled_by_the_seller_is_cancelled(gage_verify, env, sandbox):
@@ -138,11 +138,11 @@ def test_a_payment_cancelled_by_the_seller_is_cancelled(gage_verify, env, sandbo
                                     data=json.dumps({"imp_uid": payment["imp_uid"], "reason": "고객 요청"}).encode(),
                                     headers={"Content-Type": "application/json", "Authorization": token})
     assert json.loads(urllib.request.urlopen(cancel).read())["code"] == 0
-    assert verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})[1]["status"] == "cancelled"
+    assert verify(gage_verify, env, ref(payment))[1]["status"] == "cancelled"
 
 
 def test_unknown_imp_uid_is_an_input_error(gage_verify, env, sandbox):
-    code, reply, _ = verify(gage_verify, env, {"imp_uid": "imp_000000000000"})
+    code, reply, _ = verify(gage_verify, env, {"imp_uid": "imp_000000000000", "merchant_uid": "shop-unknown"})
     assert code == 2 and reply == {"ok": False, "error": "Iamport knows no payment with this imp_uid"}
 
 
@@ -163,7 +163,7 @@ def test_twenty_concurrent_invocations_tell_one_story_and_refund_once(gage_verif
 def test_twenty_concurrent_invocations_on_a_paid_order_all_confirm(gage_verify, env, sandbox):
     payment = pay(sandbox, 40000)
     with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(lambda _: verify(gage_verify, env, {"imp_uid": payment["imp_uid"]}), range(20)))
+        results = list(pool.map(lambda _: verify(gage_verify, env, ref(payment)), range(20)))
     assert {(code, reply["status"]) for code, reply, _ in results} == {(0, "paid")}
 
 
@@ -173,7 +173,7 @@ def test_twenty_concurrent_invocations_on_a_paid_order_all_confirm(gage_verify, 
 def test_iamport_failure_decides_nothing(gage_verify, env, sandbox, kind):
     payment = pay(sandbox, 100)
     sandbox.fault(kind, path_prefix="/payments/imp_", count=5)
-    code, reply, log = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})
+    code, reply, log = verify(gage_verify, env, ref(payment))
     assert code == 4
     assert reply["ok"] is False and "status" not in reply
     assert "Iamport" in reply["error"]
@@ -185,7 +185,7 @@ def test_slow_iamport_is_given_up_within_the_time_budget(gage_verify, env, sandb
     payment = pay(sandbox, 40000)
     sandbox.fault("slow", seconds=8, path_prefix="/payments/imp_")
     started = time.monotonic()
-    code, reply, _ = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})  # IAMPORT_TIMEOUT=3
+    code, reply, _ = verify(gage_verify, env, ref(payment))  # IAMPORT_TIMEOUT=3
     elapsed = time.monotonic() - started
     assert code == 4 and reply["ok"] is False
     assert elapsed < 5
@@ -193,7 +193,7 @@ def test_slow_iamport_is_given_up_within_the_time_budget(gage_verify, env, sandb
 
 def test_iamport_unreachable_is_exit_4(gage_verify, env, sandbox):
     env = {**env, "IAMPORT_API_URL": f"http://127.0.0.1:{free_port()}"}
-    code, reply, _ = verify(gage_verify, env, {"imp_uid": "imp_123456789012"})
+    code, reply, _ = verify(gage_verify, env, {"imp_uid": "imp_123456789012", "merchant_uid": "shop-x"})
     assert code == 4 and reply["ok"] is False
 
 
@@ -201,8 +201,8 @@ def test_iamport_unreachable_is_exit_4(gage_verify, env, sandbox):
 
 def test_token_is_cached_between_invocations(gage_verify, env, sandbox):
     first, second = pay(sandbox, 40000), pay(sandbox, 40000)
-    verify(gage_verify, env, {"imp_uid": first["imp_uid"]})
-    verify(gage_verify, env, {"imp_uid": second["imp_uid"]})
+    verify(gage_verify, env, ref(first))
+    verify(gage_verify, env, ref(second))
     assert len(sandbox.calls("/users/getToken")) == 1
     cache = [p for p in os.listdir(env["GAGE_CACHE_DIR"])]
     assert len(cache) == 1
@@ -211,10 +211,10 @@ def test_token_is_cached_between_invocations(gage_verify, env, sandbox):
 
 def test_expired_token_is_refreshed_once(gage_verify, env, sandbox):
     payment = pay(sandbox, 40000)
-    verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})
+    verify(gage_verify, env, ref(payment))
     sandbox.control("POST", "/tokens/expire")
     sandbox.control("DELETE", "/calls")
-    code, reply, _ = verify(gage_verify, env, {"imp_uid": payment["imp_uid"]})
+    code, reply, _ = verify(gage_verify, env, ref(payment))
     assert code == 0 and reply["status"] == "paid"
     paths = [c["path"] for c in sandbox.calls()]
     assert paths == [f"/payments/{payment['imp_uid']}", "/users/getToken", f"/payments/{payment['imp_uid']}"]
@@ -222,7 +222,7 @@ def test_expired_token_is_refreshed_once(gage_verify, env, sandbox):
 
 def test_wrong_api_secret_is_a_configuration_error(gage_verify, env, sandbox):
     code, reply, log = verify(gage_verify, {**env, "IAMPORT_API_SECRET": "wrong", "GAGE_CACHE_DIR": "off"},
-                              {"imp_uid": "imp_123456789012"})
+                              {"imp_uid": "imp_123456789012", "merchant_uid": "shop-x"})
     assert code == 3 and reply["ok"] is False
     assert "wrong" not in reply["error"] and "wrong" not in log
 
@@ -249,12 +249,16 @@ def test_oversized_body_is_refused(gage_verify, env, sandbox):
 
 
 def test_missing_configuration_is_reported_before_any_call(gage_verify, env, sandbox):
-    for name in ("IAMPORT_API_KEY", "IAMPORT_API_SECRET", "GAGE_CATALOG"):
+    # GAGE_LEDGER too: a function without memory cannot keep its decisions final.
+    for name in ("IAMPORT_API_KEY", "IAMPORT_API_SECRET", "GAGE_CATALOG", "GAGE_LEDGER"):
         partial = {k: v for k, v in env.items() if k != name}
-        code, reply, _ = verify(gage_verify, partial, {"imp_uid": "imp_123456789012"})
-        assert code == 3 and name in reply["error"]
-    code, reply, _ = verify(gage_verify, {**env, "GAGE_CATALOG": "/nonexistent/catalog.json"}, {"imp_uid": "imp_1"})
-    assert code == 3
+        code, reply, log = verify(gage_verify, partial, {"imp_uid": "imp_123456789012", "merchant_uid": "shop-x"})
+        assert code == 3 and name in log
+        assert reply == {"ok": False, "error": "the verify function is misconfigured; its log says how"}
+    code, reply, log = verify(gage_verify, {**env, "GAGE_CATALOG": "/nonexistent/catalog.json"},
+                              {"imp_uid": "imp_1", "merchant_uid": "shop-x"})
+    assert code == 3 and "/nonexistent/catalog.json" in log
+    assert "/nonexistent" not in json.dumps(reply)   # no path in the body
     assert sandbox.calls() == []
 
 
@@ -264,10 +268,10 @@ def test_config_file_must_not_be_world_readable(gage_verify, env, sandbox, tmp_p
     base = {k: v for k, v in env.items() if k not in ("IAMPORT_API_KEY", "IAMPORT_API_SECRET")}
     payment = pay(sandbox, 40000)
     config.chmod(0o644)
-    code, reply, _ = verify(gage_verify, {**base, "GAGE_VERIFY_CONFIG": str(config)}, {"imp_uid": payment["imp_uid"]})
-    assert code == 3 and "chmod 600" in reply["error"]
+    code, reply, log = verify(gage_verify, {**base, "GAGE_VERIFY_CONFIG": str(config)}, ref(payment))
+    assert code == 3 and "chmod 600" in log and str(config) not in reply["error"]
     config.chmod(0o600)
-    code, reply, _ = verify(gage_verify, {**base, "GAGE_VERIFY_CONFIG": str(config)}, {"imp_uid": payment["imp_uid"]})
+    code, reply, _ = verify(gage_verify, {**base, "GAGE_VERIFY_CONFIG": str(config)}, ref(payment))
     assert code == 0 and reply["status"] == "paid"
 
 

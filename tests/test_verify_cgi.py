@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, SECRET, free_port
-from verify_helpers import BEANS, CATALOG, order_id, pay
+from verify_helpers import BEANS, CATALOG, order_id, pay, ref
 
 SERVERS = ["lighttpd", "apache2", "nginx"]
 
@@ -121,6 +121,7 @@ def cgi_server(request, gage_verify, sandbox_server):
     root.chmod(0o755)
     (root / "www").mkdir()
     (root / "cache").mkdir()
+    (root / "ledger").mkdir(mode=0o700)
     (root / "catalog.json").write_text(json.dumps(CATALOG, ensure_ascii=False))
     secrets = root / "verify.env"
     secrets.write_text(f"IAMPORT_API_KEY=sandbox_key\nIAMPORT_API_SECRET={SECRET}\n"
@@ -129,8 +130,10 @@ def cgi_server(request, gage_verify, sandbox_server):
     if os.geteuid() == 0:
         shutil.chown(secrets, "www-data")
         shutil.chown(root / "cache", "www-data")
+        shutil.chown(root / "ledger", "www-data")
     paths = {"/usr/local/lib/gage/gage-verify": gage_verify, "/etc/gage/verify.env": secrets,
-             "/var/www/shop/catalog.json": root / "catalog.json", "/var/cache/gage": root / "cache"}
+             "/var/www/shop/catalog.json": root / "catalog.json", "/var/cache/gage": root / "cache",
+             "/var/lib/gage": root / "ledger"}
     port = free_port()
     commands, config = CONFIGURERS[server_name](root, port, gage_verify, paths)
     (root / "server.conf").write_text(config)
@@ -225,7 +228,8 @@ def test_prepare_through_cgi(cgi_server, sandbox):
     ("GET", "/verify/refund", None, 404),
     ("POST", "/verify", "{not json", 400),
     ("POST", "/verify", '{"imp_uid": "imp_1/../x"}', 400),
-    ("GET", "/verify?imp_uid=imp_000000000001", None, 404),
+    ("GET", "/verify?imp_uid=imp_000000000001&merchant_uid=shop-x", None, 404),
+    ("GET", "/verify?imp_uid=imp_000000000001", None, 400),  # merchant_uid is required
     ("GET", "/broken?imp_uid=imp_000000000001", None, 500),
 ])
 def test_errors_have_their_status_and_a_json_body(cgi_server, sandbox, method, path, body, expected):
@@ -246,16 +250,16 @@ def test_body_over_64_kib_is_413(cgi_server, sandbox):
 def test_iamport_down_is_502_and_nothing_is_paid(cgi_server, sandbox):
     payment = pay(sandbox, 40000)
     sandbox.fault("error500", count=5)
-    status, _, raw = post_json(cgi_server + "/verify", {"imp_uid": payment["imp_uid"]})
+    status, _, raw = post_json(cgi_server + "/verify", ref(payment))
     assert status == 502 and json.loads(raw)["ok"] is False
 
 
 def test_cors_only_for_the_shops_own_origin(cgi_server, sandbox):
     payment = pay(sandbox, 40000)
-    _, headers, _ = post_json(cgi_server + "/verify", {"imp_uid": payment["imp_uid"]},
+    _, headers, _ = post_json(cgi_server + "/verify", ref(payment),
                               {"Origin": "https://shop.example.kr"})
     assert headers.get("Access-Control-Allow-Origin") == "https://shop.example.kr"
-    _, headers, _ = post_json(cgi_server + "/verify", {"imp_uid": payment["imp_uid"]}, {"Origin": "https://evil.example"})
+    _, headers, _ = post_json(cgi_server + "/verify", ref(payment), {"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in headers
     status, headers, _ = request(cgi_server + "/verify", "OPTIONS", None,
                                  {"Origin": "https://shop.example.kr", "Access-Control-Request-Method": "POST"})
@@ -272,5 +276,6 @@ def test_cgi_environment_directly_without_a_server(gage_verify, sandbox, tmp_pat
     head, _, body = result.stdout.decode().partition("\r\n\r\n")
     assert head.startswith("Status: 500 ")
     assert "Content-Type: application/json; charset=utf-8" in head
-    assert json.loads(body) == {"ok": False, "error": "misconfigured: IAMPORT_API_KEY is not set"}
+    assert json.loads(body) == {"ok": False, "error": "the verify function is misconfigured; its log says how"}
+    assert "IAMPORT_API_KEY is not set" in result.stderr.decode()
     assert result.returncode == 0

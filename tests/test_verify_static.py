@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, SECRET
-from verify_helpers import BEANS, CATALOG
+from verify_helpers import BEANS, CATALOG, ref
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +26,9 @@ def test_static_binary_verifies_a_payment(static_binary, sandbox, tmp_path):
     catalog.write_text(json.dumps(CATALOG))
     payment = sandbox.create(merchant_uid="shop-static-1", amount=40000, custom_data={"items": BEANS})
     env = {"IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET, "IAMPORT_API_URL": sandbox.url,
-           "GAGE_CATALOG": str(catalog), "GAGE_CACHE_DIR": "off", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([str(static_binary)], input=json.dumps({"imp_uid": payment["imp_uid"]}),
+           "GAGE_CATALOG": str(catalog), "GAGE_CACHE_DIR": "off", "GAGE_LEDGER": str(tmp_path / "orders.sqlite"),
+           "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([str(static_binary)], input=json.dumps(ref(payment)),
                             env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "paid"

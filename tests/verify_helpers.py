@@ -4,9 +4,12 @@ import uuid
 
 from conftest import SECRET, run
 
+SHOP = "shop-a1b2c3"
 CATALOG = {
-    "version": "test", "base_url": "https://shop.example.kr/", "currency": "KRW", "order_prefix": "shop-",
-    "shipping": {"fee": 3000, "free_over": 50000},
+    "version": "test", "shop": SHOP, "base_url": "https://shop.example.kr/", "currency": "KRW",
+    "order_prefix": "shop-", "shipping": {"fee": 3000, "free_over": 50000},
+    "payment": {"pg": "html5_inicis.INIpayTest", "pay_methods": ["card", "trans", "vbank", "phone"]},
+    "price_grace": 60, "vbank_hours": 72,
     "products": [
         {"sku": "BEAN", "title": "원두", "price": 18000, "url": "https://shop.example.kr/products/bean/",
          "stock": 10, "max_quantity": 5,
@@ -31,10 +34,17 @@ def verify(binary, env, body, stdin=None):
     return result.returncode, reply, result.stderr
 
 
-def pay(sandbox, amount, items=BEANS, **extra):
-    fields = {"merchant_uid": order_id(), "amount": amount, "custom_data": {"items": items}, "name": "원두 외 1건",
+def pay(sandbox, amount, items=BEANS, catalog="test", **extra):
+    """A payment as the shop's page makes it: through the shop's PG and MID, with its shop id and catalog version."""
+    fields = {"merchant_uid": order_id(), "amount": amount, "pg": "html5_inicis.INIpayTest",
+              "custom_data": {"items": items, "shop": SHOP, "catalog": catalog}, "name": "원두 외 1건",
               **BUYER, **extra}
     return sandbox.create(**fields)
+
+
+def ref(payment) -> dict:
+    """What the page sends the function: the payment's imp_uid and merchant_uid."""
+    return {"imp_uid": payment["imp_uid"], "merchant_uid": payment["merchant_uid"]}
 
 
 def assert_no_private_data(*texts):

@@ -32,9 +32,14 @@ public struct ShopSettings: Sendable, Equatable {
         public var verifyURL: String
         public var shipping: ShippingRule
         public var maxQuantity: Int?
-        public var orderPrefix: String
+        /// Set in shop.yml; nil: derived from the shop's id (see `ShopSettings.orderPrefix`).
+        public var explicitOrderPrefix: String?
         /// Ask the verify function to pre-register the amount with Iamport before opening the payment window.
         public var prepare: Bool
+        /// Minutes a replaced price is still honoured for orders priced before the change.
+        public var priceGraceMinutes: Int = Catalog.defaultPriceGraceMinutes
+        /// Hours an issued virtual account may wait for its deposit (and hold stock).
+        public var vbankHours: Int = Catalog.defaultVbankHours
     }
 
     /// 사업자 정보: what Korean e-commerce law requires in every page's footer.
@@ -76,6 +81,32 @@ public struct ShopSettings: Sendable, Equatable {
     }
 
     func category(slug: String) -> Category? { categories.first { $0.slug == slug } }
+
+    /// The shop's id in `catalog.json` and every payment's `custom_data`: derived from `base_url`, so two shops
+    /// (or a staging copy) on one Iamport account never judge each other's payments.
+    public var shopID: String { ShopID.derive(from: baseURL) }
+
+    /// Every merchant_uid the shop makes starts with it: `checkout.order_prefix`, or the shop's id and `-`.
+    public var orderPrefix: String { checkout.explicitOrderPrefix ?? shopID + "-" }
+
+    /// The price manifest's view of the payment channels.
+    public var paymentChannels: Catalog.PaymentChannels {
+        Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods)
+    }
+}
+
+/// A shop's id: a readable part of the host and a fingerprint of the whole address, short enough to start an
+/// order number (`onggiroast-1f2e3d`).
+public enum ShopID {
+    public static func derive(from baseURL: String) -> String {
+        let normalized = baseURL.lowercased()
+        let afterScheme = normalized.firstRange(of: "://").map { normalized[$0.upperBound...] } ?? normalized[...]
+        let firstLabel = afterScheme.prefix { $0 != "." && $0 != "/" && $0 != ":" }
+        var readable = String(firstLabel.filter { ($0.isASCII && ($0.isLetter || $0.isNumber)) }.prefix(10))
+        if readable.isEmpty { readable = "shop" }
+        let fingerprint = ContentHash.of(normalized.hasSuffix("/") ? String(normalized.dropLast()) : normalized)
+        return readable + "-" + String(fingerprint.prefix(6))
+    }
 }
 
 extension ShopSettings {
@@ -84,19 +115,26 @@ extension ShopSettings {
 
     /// Reads `shop.yml`. Returns nil (with diagnostics logged) when it cannot be used at all.
     public static func parse(_ text: String, file: String = "shop.yml") -> (ShopSettings?, [Diagnostic]) {
+        let (settings, errors, _) = parseWithWarnings(text, file: file)
+        return (settings, errors)
+    }
+
+    /// `parse`, and the warnings that do not stop a build.
+    public static func parseWithWarnings(_ text: String, file: String = "shop.yml")
+        -> (ShopSettings?, [Diagnostic], warnings: [Diagnostic]) {
         let log = DiagnosticLog(file: file)
         let mapping: Node.Mapping
         do {
             let node = try Yams.compose(yaml: text)
             guard case let .mapping(found)? = node else {
                 return (nil, [Diagnostic(file: file, line: 1, message: "shop.yml must be a set of 'key: value' lines",
-                                         hint: "start with title: 내 가게")])
+                                         hint: "start with title: 내 가게")], [])
             }
             mapping = found
         } catch let error as YamlError {
-            return (nil, [FrontMatterDocument.diagnostic(for: error, file: file, lineOffset: 0)])
+            return (nil, [FrontMatterDocument.diagnostic(for: error, file: file, lineOffset: 0)], [])
         } catch {
-            return (nil, [Diagnostic(file: file, line: nil, message: "malformed YAML: \(error)")])
+            return (nil, [Diagnostic(file: file, line: nil, message: "malformed YAML: \(error)")], [])
         }
         let fields = YAMLFields(mapping, log: log, lineOffset: 0, line: 1)
         fields.rejectUnknownKeys(allowed: topLevelKeys, what: "shop.yml")
@@ -115,7 +153,7 @@ extension ShopSettings {
             currency: "KRW", iamport: iamport(fields), checkout: checkout(fields), business: business(fields),
             categories: categories(fields), paginate: paginate(fields),
             markdownRawHTML: markdownRawHTML(fields))
-        return (settings, log.diagnostics)
+        return (settings, log.diagnostics, log.warnings)
     }
 
     private static func normalizedBaseURL(_ fields: YAMLFields) -> String {
@@ -166,6 +204,12 @@ extension ShopSettings {
             iamport.missing("merchant_code", hint: "add merchant_code: imp12345678 (가맹점 식별코드 from the PortOne console)")
         }
         if let pg = iamport.string("pg") { result.pg = pg }
+        if !result.pg.contains(".") {
+            fields.log.warning(line: iamport.value("pg").flatMap(iamport.line(of:)) ?? iamport.line,
+                               "iamport.pg '\(result.pg)' names no MID, so payments through a test MID or another "
+                               + "store on the same PG count as this shop's",
+                               hint: "write the MID as Iamport does, e.g. pg: \(result.pg).MOI1234567")
+        }
         if let methods = iamport.stringList("pay_methods") {
             for method in methods where !knownPayMethods.contains(method) {
                 let guess = Suggestion.closest(to: method, among: knownPayMethods)
@@ -186,9 +230,10 @@ extension ShopSettings {
 
     private static func checkout(_ fields: YAMLFields) -> Checkout {
         var result = Checkout(verifyURL: "/verify", shipping: ShippingRule(), maxQuantity: nil,
-                              orderPrefix: "gage-", prepare: false)
+                              explicitOrderPrefix: nil, prepare: false)
         guard let checkout = fields.fields("checkout") else { return result }
-        checkout.rejectUnknownKeys(allowed: ["verify_url", "shipping", "max_quantity", "order_prefix", "prepare"],
+        checkout.rejectUnknownKeys(allowed: ["verify_url", "shipping", "max_quantity", "order_prefix", "prepare",
+                                             "price_grace", "vbank_hours"],
                                    what: "checkout")
         if let url = checkout.string("verify_url") { result.verifyURL = url }
         if let shipping = checkout.fields("shipping") {
@@ -217,10 +262,28 @@ extension ShopSettings {
                                  "checkout.order_prefix '\(prefix)' cannot start an order number",
                                  hint: "use 1 to 20 of A-Z a-z 0-9 _ -, e.g. order_prefix: myshop-")
             } else {
-                result.orderPrefix = prefix
+                result.explicitOrderPrefix = prefix
             }
         }
         if let prepare = checkout.bool("prepare") { result.prepare = prepare }
+        if let minutes = checkout.int("price_grace") {
+            if minutes < 0 || minutes > 7 * 24 * 60 {
+                fields.log.error(line: checkout.value("price_grace").flatMap(checkout.line(of:)),
+                                 "checkout.price_grace must be from 0 to 10080 minutes",
+                                 hint: "minutes a replaced price is still honoured, e.g. price_grace: 60")
+            } else {
+                result.priceGraceMinutes = minutes
+            }
+        }
+        if let hours = checkout.int("vbank_hours") {
+            if hours < 1 || hours > 30 * 24 {
+                fields.log.error(line: checkout.value("vbank_hours").flatMap(checkout.line(of:)),
+                                 "checkout.vbank_hours must be from 1 to 720 hours",
+                                 hint: "how long a virtual account waits for its deposit, e.g. vbank_hours: 72")
+            } else {
+                result.vbankHours = hours
+            }
+        }
         return result
     }
 

@@ -33,6 +33,8 @@ public struct Shop: Sendable {
     public var pages: [PageSource]
     /// The price manifest, written as `catalog.json`. Never contains drafts.
     public var catalog: Catalog
+    /// Problems that do not stop the build (`gage check` and `gage build` print them).
+    public var warnings: [Diagnostic] = []
 }
 
 public enum ShopLoader {
@@ -45,10 +47,12 @@ public enum ShopLoader {
 
         let settingsPath = root + "/shop.yml"
         var settings: ShopSettings?
+        var warnings: [Diagnostic] = []
         if let text = try? String(contentsOfFile: settingsPath, encoding: .utf8) {
-            let (parsed, problems) = ShopSettings.parse(text)
+            let (parsed, problems, settingsWarnings) = ShopSettings.parseWithWarnings(text)
             settings = parsed.map(overrides.apply)
             diagnostics += problems
+            warnings += settingsWarnings
         } else {
             diagnostics.append(Diagnostic(file: "shop.yml", line: nil, message: "missing or unreadable",
                                           hint: "run 'gage init' to create a shop, or create shop.yml with title and iamport.merchant_code"))
@@ -68,7 +72,8 @@ public enum ShopLoader {
         let publishedPages = pages.filter { includeDrafts || !$0.draft }
             .sorted { ($0.weight ?? Int.max, $0.title, $0.slug) < ($1.weight ?? Int.max, $1.title, $1.slug) }
         let catalog = makeCatalog(products.filter { !$0.draft }.sorted(by: listOrder), settings: settings)
-        return Shop(root: root, settings: settings, products: published, pages: publishedPages, catalog: catalog)
+        return Shop(root: root, settings: settings, products: published, pages: publishedPages, catalog: catalog,
+                    warnings: warnings.sorted())
     }
 
     /// Weight first (unweighted last), then title, then slug: a stable order independent of the file system.
@@ -78,8 +83,9 @@ public enum ShopLoader {
 
     public static func makeCatalog(_ products: [ProductSource], settings: ShopSettings) -> Catalog {
         var catalog = Catalog(
-            baseURL: settings.baseURL, currency: settings.currency, orderPrefix: settings.checkout.orderPrefix,
-            shipping: settings.checkout.shipping,
+            shop: settings.shopID, baseURL: settings.baseURL, currency: settings.currency,
+            orderPrefix: settings.orderPrefix, shipping: settings.checkout.shipping, payment: settings.paymentChannels,
+            priceGraceMinutes: settings.checkout.priceGraceMinutes, vbankHours: settings.checkout.vbankHours,
             products: products.map { product in
                 Catalog.Product(sku: product.sku, title: product.title, price: product.price,
                                 url: settings.baseURL + "products/" + URLPath.encode(product.slug) + "/",

@@ -4,11 +4,17 @@ import Yams
 final class DiagnosticLog {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// Problems that do not stop a build but that the author should hear of (`gage check`, `gage build`).
+    private(set) var warnings: [Diagnostic] = []
 
     init(file: String) { self.file = file }
 
     func error(line: Int?, _ message: String, hint: String? = nil) {
         diagnostics.append(Diagnostic(file: file, line: line, message: message, hint: hint))
+    }
+
+    func warning(line: Int?, _ message: String, hint: String? = nil) {
+        warnings.append(Diagnostic(file: file, line: line, message: message, hint: hint))
     }
 }
 

@@ -8,26 +8,90 @@ import Foundation
 /// when a payment is verified. Its shape is fixed by SPEC §2.
 public struct Catalog: Codable, Equatable, Sendable {
     public var version: String
+    /// The shop's id: payments whose `custom_data.shop` names another shop are not this shop's to judge.
+    public var shop: String
     public var baseURL: String
     public var currency: String
     public var orderPrefix: String
     public var shipping: ShippingRule
+    /// The channels the shop takes payment through; a payment through any other is not the shop's sale.
+    public var payment: PaymentChannels
+    /// Minutes a replaced catalog version's prices are still honoured (SPEC §3 "Prices over time").
+    public var priceGraceMinutes: Int
+    /// Hours an issued virtual account may hold stock at most.
+    public var vbankHours: Int
     public var products: [Product]
 
-    public init(version: String = "", baseURL: String, currency: String = "KRW", orderPrefix: String = "gage-",
-                shipping: ShippingRule = ShippingRule(), products: [Product]) {
+    public static let defaultPriceGraceMinutes = 60
+    public static let defaultVbankHours = 72
+
+    public init(version: String = "", shop: String = "", baseURL: String, currency: String = "KRW",
+                orderPrefix: String = "gage-", shipping: ShippingRule = ShippingRule(),
+                payment: PaymentChannels = PaymentChannels(), priceGraceMinutes: Int = Catalog.defaultPriceGraceMinutes,
+                vbankHours: Int = Catalog.defaultVbankHours, products: [Product]) {
         self.version = version
+        self.shop = shop
         self.baseURL = baseURL
         self.currency = currency
         self.orderPrefix = orderPrefix
         self.shipping = shipping
+        self.payment = payment
+        self.priceGraceMinutes = priceGraceMinutes
+        self.vbankHours = vbankHours
         self.products = products
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, currency, shipping, products
+        case version, shop, currency, shipping, payment, products
         case baseURL = "base_url"
         case orderPrefix = "order_prefix"
+        case priceGraceMinutes = "price_grace"
+        case vbankHours = "vbank_hours"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(String.self, forKey: .version)
+        shop = try container.decodeIfPresent(String.self, forKey: .shop) ?? ""
+        baseURL = try container.decode(String.self, forKey: .baseURL)
+        currency = try container.decodeIfPresent(String.self, forKey: .currency) ?? "KRW"
+        orderPrefix = try container.decode(String.self, forKey: .orderPrefix)
+        shipping = try container.decodeIfPresent(ShippingRule.self, forKey: .shipping) ?? ShippingRule()
+        payment = try container.decodeIfPresent(PaymentChannels.self, forKey: .payment) ?? PaymentChannels()
+        priceGraceMinutes = try container.decodeIfPresent(Int.self, forKey: .priceGraceMinutes)
+            ?? Self.defaultPriceGraceMinutes
+        vbankHours = try container.decodeIfPresent(Int.self, forKey: .vbankHours) ?? Self.defaultVbankHours
+        products = try container.decode([Product].self, forKey: .products)
+    }
+
+    /// The PG (with its MID when the shop names one) and the pay methods a shop offers, as shop.yml says.
+    public struct PaymentChannels: Codable, Equatable, Sendable {
+        /// `html5_inicis`, or `html5_inicis.MOI1234567` with the MID.
+        public var pg: String
+        public var payMethods: [String]
+
+        public static let defaultPG = "html5_inicis"
+        public static let defaultPayMethods = ["card", "trans", "vbank", "phone"]
+
+        public init(pg: String = PaymentChannels.defaultPG, payMethods: [String] = PaymentChannels.defaultPayMethods) {
+            self.pg = pg
+            self.payMethods = payMethods
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pg
+            case payMethods = "pay_methods"
+        }
+
+        /// The PG code without the MID: `html5_inicis`.
+        public var provider: String { String(pg.prefix { $0 != "." }) }
+
+        /// The MID after the dot, when `pg` names one.
+        public var merchantID: String? {
+            guard let dot = pg.firstIndex(of: ".") else { return nil }
+            let mid = pg[pg.index(after: dot)...]
+            return mid.isEmpty ? nil : String(mid)
+        }
     }
 
     /// A priced product as the manifest carries it.
@@ -113,6 +177,20 @@ public struct Catalog: Codable, Equatable, Sendable {
 
     public func product(sku: String) -> Product? {
         products.first { $0.sku == sku }
+    }
+
+    /// This catalog's prices with `current`'s stock: how an order priced with an earlier version is checked
+    /// (a product no longer in `current` keeps the stock it had).
+    public func withStock(of current: Catalog) -> Catalog {
+        var stock: [String: Int?] = [:]
+        for product in current.products { stock[product.sku] = product.stock }
+        var copy = self
+        copy.products = products.map { product in
+            var product = product
+            if let now = stock[product.sku] { product.stock = now }
+            return product
+        }
+        return copy
     }
 }
 

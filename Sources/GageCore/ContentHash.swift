@@ -11,6 +11,13 @@ public struct ContentHash {
         }
     }
 
+    /// The fingerprint of a text's UTF-8 bytes.
+    public static func of(_ text: String) -> String {
+        var hash = ContentHash()
+        hash.add(Array(text.utf8))
+        return hash.hex
+    }
+
     public var hex: String {
         let digits = String(state, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits

@@ -16,16 +16,30 @@ public struct LedgerOrder: Sendable, Equatable {
     public var name: String?
     public var items: [PricedItem]
     public var reason: String?
-    public var refunded: Bool?
+    /// For `amount_mismatch`: what the order cost by the catalog.
+    public var expectedAmount: Int?
     public var buyer: Buyer
     public var vbank: VirtualAccount?
+    /// The catalog version the order was priced with.
+    public var catalogVersion: String?
+    public var payMethod: String?
+    /// What the provider has cancelled of a paid order so far (a partial cancel keeps it `paid`).
+    public var cancelledAmount: Int = 0
+    /// For a rejected payment whose money moved: where its refund stands.
+    public var refundState: ProviderAction?
+    /// For an expired virtual account: whether the provider revoked it.
+    public var revokeState: ProviderAction?
+    /// Why the last refund or revoke did not go through.
+    public var actionNote: String?
+    /// Until when an issued virtual account holds stock (Unix seconds).
+    public var holdUntil: Int?
     public var createdAt: Int = 0
     public var updatedAt: Int = 0
     public var shippedAt: Int?
     public var tracking: String?
 
     public init(impUID: String, merchantUID: String, status: String, amount: Int, currency: String, name: String?,
-                items: [PricedItem], reason: String?, refunded: Bool?, buyer: Buyer, vbank: VirtualAccount?) {
+                items: [PricedItem], reason: String? = nil, buyer: Buyer = Buyer(), vbank: VirtualAccount? = nil) {
         self.impUID = impUID
         self.merchantUID = merchantUID
         self.status = status
@@ -34,10 +48,21 @@ public struct LedgerOrder: Sendable, Equatable {
         self.name = name
         self.items = items
         self.reason = reason
-        self.refunded = refunded
         self.buyer = buyer
         self.vbank = vbank
     }
+
+    /// A refund or a revoke with the provider, which can fail and is then retried by every later look.
+    public enum ProviderAction: String, Sendable, Equatable {
+        /// Not done yet; the next look at the payment tries again.
+        case pending
+        /// Cannot be done by Gage (a deposited virtual account needs the buyer's refund account): the seller must.
+        case manual
+        case done
+    }
+
+    /// `true` once refunded, `false` while a refund is owed, nil when none is.
+    public var refunded: Bool? { refundState.map { $0 == .done } }
 
     public struct Buyer: Codable, Sendable, Equatable {
         public var name: String?
@@ -81,16 +106,15 @@ public struct LedgerEvent: Sendable, Equatable {
 }
 
 /// The order ledger (SPEC §4): an SQLite database in WAL mode with full fsync, one row per `imp_uid` and an
-/// append-only history. Its schema is created and migrated here, versioned by `PRAGMA user_version`.
+/// append-only history. Its schema is created and migrated here, versioned by `PRAGMA user_version`. The file
+/// holds buyers' details, so it (and with it SQLite's -wal and -shm files, which copy its mode) is owner-only.
 public final class Ledger {
     let connection: SQLiteConnection
     public let path: String
 
-    /// Statuses whose items count against stock: sold, or held for a virtual-account deposit.
-    static let stockHoldingStatuses = ["paid", "awaiting_deposit"]
-
     public init(path: String, readOnly: Bool = false) throws(LedgerError) {
         self.path = path
+        if !readOnly { try Self.createOwnerOnly(path) }
         connection = try SQLiteConnection(path: path, readOnly: readOnly)
         if !readOnly {
             // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always
@@ -102,6 +126,21 @@ public final class Ledger {
             try connection.execute("PRAGMA synchronous = FULL")
         }
         try connection.execute("PRAGMA foreign_keys = ON")
+    }
+
+    /// Creates the file 0600 if it is missing (SQLite would make it 0644), and takes group and other access away
+    /// from one an earlier version left readable. A symlink is refused: the ledger is not written through one.
+    static func createOwnerOnly(_ path: String) throws(LedgerError) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+            throw LedgerError(message: "cannot open the ledger \(path): \(reason)")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o077 != 0 {
+            _ = fchmod(descriptor, info.st_mode & 0o700)
+        }
     }
 
     static func retryingWhileLocked(_ body: () throws(LedgerError) -> Void) throws(LedgerError) {
@@ -159,6 +198,32 @@ public final class Ledger {
         );
         CREATE INDEX history_by_order ON history(imp_uid, id);
         """,
+        // 2: final decisions. The catalog version an order was priced with, partial cancels, refunds and revokes
+        // that are owed, how long a virtual account holds stock, and every catalog version the function served.
+        """
+        ALTER TABLE orders ADD COLUMN catalog_version TEXT;
+        ALTER TABLE orders ADD COLUMN pay_method TEXT;
+        ALTER TABLE orders ADD COLUMN cancelled_amount INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE orders ADD COLUMN refund_state TEXT;
+        ALTER TABLE orders ADD COLUMN revoke_state TEXT;
+        ALTER TABLE orders ADD COLUMN action_note TEXT;
+        ALTER TABLE orders ADD COLUMN hold_until INTEGER;
+        ALTER TABLE orders ADD COLUMN expected_amount INTEGER;
+        UPDATE orders SET refund_state = CASE refunded WHEN 1 THEN 'done' WHEN 0 THEN 'pending' END;
+        UPDATE orders SET hold_until = created_at + 72 * 3600 WHERE status = 'awaiting_deposit';
+        ALTER TABLE orders DROP COLUMN refunded;
+        CREATE INDEX orders_owing_action ON orders(refund_state, revoke_state);
+        CREATE TABLE catalog_versions (
+            version TEXT PRIMARY KEY,
+            catalog_json TEXT NOT NULL
+        );
+        CREATE TABLE catalog_periods (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            version TEXT NOT NULL REFERENCES catalog_versions(version),
+            since INTEGER NOT NULL
+        );
+        CREATE INDEX catalog_periods_by_version ON catalog_periods(version, since);
+        """,
     ]
 
     private func migrate() throws(LedgerError) {
@@ -177,7 +242,7 @@ public final class Ledger {
     // MARK: - Writing
 
     /// Runs `body` in one write transaction taken at the start (BEGIN IMMEDIATE), so two invocations racing
-    /// for the last unit of a product are judged one after the other.
+    /// for the last unit of a product, or for one payment, are judged one after the other.
     public func transaction<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
         try connection.execute("BEGIN IMMEDIATE")
         do {
@@ -190,46 +255,54 @@ public final class Ledger {
         }
     }
 
-    /// Units of each SKU held by other orders (paid, or awaiting a virtual-account deposit).
-    public func unitsSold(excluding impUID: String) throws(LedgerError) -> [String: Int] {
-        let holding = Self.stockHoldingStatuses.map { "'\($0)'" }.joined(separator: ",")
+    /// Units of each SKU held by other orders at `now`: paid (partly cancelled ones keep their items), or a
+    /// virtual account still within its hold.
+    public func unitsHeld(excluding impUID: String, at now: Int) throws(LedgerError) -> [String: Int] {
         let rows = try connection.execute("""
             SELECT order_items.sku AS sku, SUM(order_items.quantity) AS units FROM order_items
             JOIN orders ON orders.imp_uid = order_items.imp_uid
-            WHERE orders.status IN (\(holding)) AND orders.imp_uid != ?
+            WHERE orders.imp_uid != ?
+              AND (orders.status = 'paid' OR (orders.status = 'awaiting_deposit' AND orders.hold_until > ?))
             GROUP BY order_items.sku
-            """, [.text(impUID)])
-        var sold: [String: Int] = [:]
-        for row in rows { if let sku = row.text("sku") { sold[sku] = row.int("units") ?? 0 } }
-        return sold
+            """, [.text(impUID), .int(now)])
+        var held: [String: Int] = [:]
+        for row in rows { if let sku = row.text("sku") { held[sku] = row.int("units") ?? 0 } }
+        return held
     }
 
-    /// Records a decision: the order row is created or brought up to date, and the event is appended.
-    public func record(_ order: LedgerOrder, event: LedgerEvent) throws(LedgerError) {
+    /// Writes the order's row as it now stands and appends the event that brought it there.
+    public func save(_ order: LedgerOrder, event: LedgerEvent) throws(LedgerError) {
         let items = String(decoding: (try? JSONEncoder.sorted.encode(order.items)) ?? Data("[]".utf8), as: UTF8.self)
         let vbank = order.vbank.flatMap { try? JSONEncoder.sorted.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
         func text(_ value: String?) -> SQLiteConnection.Value { value.map(SQLiteConnection.Value.text) ?? .null }
+        func int(_ value: Int?) -> SQLiteConnection.Value { value.map(SQLiteConnection.Value.int) ?? .null }
         try connection.execute("""
-            INSERT INTO orders (imp_uid, merchant_uid, status, amount, currency, name, items_json, reason, refunded,
-                buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode, vbank_json, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO orders (imp_uid, merchant_uid, status, amount, currency, name, items_json, reason,
+                buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode, vbank_json, catalog_version, pay_method,
+                cancelled_amount, refund_state, revoke_state, action_note, hold_until, expected_amount, created_at,
+                updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(imp_uid) DO UPDATE SET
                 status = excluded.status, amount = excluded.amount, currency = excluded.currency,
                 name = excluded.name, items_json = excluded.items_json, reason = excluded.reason,
-                refunded = excluded.refunded,
                 buyer_name = COALESCE(excluded.buyer_name, orders.buyer_name),
                 buyer_tel = COALESCE(excluded.buyer_tel, orders.buyer_tel),
                 buyer_email = COALESCE(excluded.buyer_email, orders.buyer_email),
                 buyer_addr = COALESCE(excluded.buyer_addr, orders.buyer_addr),
                 buyer_postcode = COALESCE(excluded.buyer_postcode, orders.buyer_postcode),
                 vbank_json = COALESCE(excluded.vbank_json, orders.vbank_json),
+                catalog_version = excluded.catalog_version, pay_method = excluded.pay_method,
+                cancelled_amount = excluded.cancelled_amount, refund_state = excluded.refund_state,
+                revoke_state = excluded.revoke_state, action_note = excluded.action_note,
+                hold_until = excluded.hold_until, expected_amount = excluded.expected_amount,
                 updated_at = excluded.updated_at
             """, [
                 .text(order.impUID), .text(order.merchantUID), .text(order.status), .int(order.amount),
                 .text(order.currency), text(order.name), .text(items), text(order.reason),
-                order.refunded.map { .int($0 ? 1 : 0) } ?? .null,
                 text(order.buyer.name), text(order.buyer.tel), text(order.buyer.email), text(order.buyer.addr),
-                text(order.buyer.postcode), text(vbank), .int(event.at), .int(event.at),
+                text(order.buyer.postcode), text(vbank), text(order.catalogVersion), text(order.payMethod),
+                .int(order.cancelledAmount), text(order.refundState?.rawValue), text(order.revokeState?.rawValue),
+                text(order.actionNote), int(order.holdUntil), int(order.expectedAmount), .int(event.at), .int(event.at),
             ])
         try connection.execute("DELETE FROM order_items WHERE imp_uid = ?", [.text(order.impUID)])
         for item in order.items {
@@ -248,11 +321,21 @@ public final class Ledger {
                   event.amount.map(SQLiteConnection.Value.int) ?? .null])
     }
 
-    /// The outcome of a refund, once Iamport answered.
-    public func markRefunded(_ impUID: String, refunded: Bool, event: LedgerEvent) throws(LedgerError) {
+    /// How a refund or revoke with the provider went: only those columns change, so a decision recorded by
+    /// another invocation meanwhile is kept.
+    public func settleAction(_ impUID: String, refund: LedgerOrder.ProviderAction? = nil,
+                             revoke: LedgerOrder.ProviderAction? = nil, note: String?, event: LedgerEvent) throws(LedgerError) {
         try transaction { () throws(LedgerError) in
-            try connection.execute("UPDATE orders SET refunded = ?, updated_at = ? WHERE imp_uid = ?",
-                                   [.int(refunded ? 1 : 0), .int(event.at), .text(impUID)])
+            if let refund {
+                try connection.execute("UPDATE orders SET refund_state = ? WHERE imp_uid = ? AND refund_state != 'done'",
+                                       [.text(refund.rawValue), .text(impUID)])
+            }
+            if let revoke {
+                try connection.execute("UPDATE orders SET revoke_state = ? WHERE imp_uid = ? AND revoke_state != 'done'",
+                                       [.text(revoke.rawValue), .text(impUID)])
+            }
+            try connection.execute("UPDATE orders SET action_note = ?, updated_at = ? WHERE imp_uid = ?",
+                                   [note.map(SQLiteConnection.Value.text) ?? .null, .int(event.at), .text(impUID)])
             try append(event, to: impUID)
         }
     }
@@ -267,6 +350,34 @@ public final class Ledger {
                                    reason: tracking), to: impUID)
             return true
         }
+    }
+
+    // MARK: - Catalog versions
+
+    /// Records that `version` is the catalog being served, from `since` on, unless it already is. Keeps its
+    /// content so that orders priced with it can be priced again with it later (SPEC §3 "Prices over time").
+    public func noteCatalog(version: String, json: String, since: Int) throws(LedgerError) {
+        let latest = try connection.execute("SELECT version, since FROM catalog_periods ORDER BY id DESC LIMIT 1").first
+        if latest?.text("version") == version { return }
+        try connection.execute("INSERT OR IGNORE INTO catalog_versions (version, catalog_json) VALUES (?, ?)",
+                               [.text(version), .text(json)])
+        // Periods stay in order even if a copied file carries an older time than the period before it.
+        let start = max(since, latest?.int("since") ?? since)
+        try connection.execute("INSERT INTO catalog_periods (version, since) VALUES (?, ?)", [.text(version), .int(start)])
+    }
+
+    /// When `version` was the catalog served: each period's start and end (nil: it still is).
+    public func catalogPeriods(of version: String) throws(LedgerError) -> [(since: Int, until: Int?)] {
+        try connection.execute("""
+            SELECT p.since AS since, (SELECT n.since FROM catalog_periods n WHERE n.id > p.id ORDER BY n.id LIMIT 1) AS until
+            FROM catalog_periods p WHERE p.version = ? ORDER BY p.id
+            """, [.text(version)]).map { ($0.int("since") ?? 0, $0.int("until")) }
+    }
+
+    /// The catalog.json text of a version the function served.
+    public func catalogJSON(of version: String) throws(LedgerError) -> String? {
+        try connection.execute("SELECT catalog_json FROM catalog_versions WHERE version = ?", [.text(version)])
+            .first?.text("catalog_json")
     }
 
     // MARK: - Reading
@@ -292,6 +403,15 @@ public final class Ledger {
             .map(Self.order(from:))
     }
 
+    /// Orders the provider still owes an action for: refunds not yet made (or made by hand) and virtual
+    /// accounts not yet revoked, and virtual accounts still waiting for their deposit.
+    public func ordersToRecheck() throws(LedgerError) -> [LedgerOrder] {
+        try connection.execute("""
+            SELECT * FROM orders WHERE refund_state IN ('pending', 'manual') OR revoke_state = 'pending'
+               OR status = 'awaiting_deposit' ORDER BY created_at, imp_uid
+            """).map(Self.order(from:))
+    }
+
     public func history(_ impUID: String) throws(LedgerError) -> [LedgerEvent] {
         try connection.execute("SELECT * FROM history WHERE imp_uid = ? ORDER BY id", [.text(impUID)]).map { row in
             LedgerEvent(at: row.int("at") ?? 0, channel: row.text("channel") ?? "", iamportStatus: row.text("iamport_status") ?? "",
@@ -305,10 +425,18 @@ public final class Ledger {
         var order = LedgerOrder(
             impUID: row.text("imp_uid") ?? "", merchantUID: row.text("merchant_uid") ?? "", status: row.text("status") ?? "",
             amount: row.int("amount") ?? 0, currency: row.text("currency") ?? "KRW", name: row.text("name"), items: items,
-            reason: row.text("reason"), refunded: row.int("refunded").map { $0 != 0 },
+            reason: row.text("reason"),
             buyer: .init(name: row.text("buyer_name"), tel: row.text("buyer_tel"), email: row.text("buyer_email"),
                          addr: row.text("buyer_addr"), postcode: row.text("buyer_postcode")),
             vbank: vbank)
+        order.catalogVersion = row.text("catalog_version")
+        order.payMethod = row.text("pay_method")
+        order.cancelledAmount = row.int("cancelled_amount") ?? 0
+        order.refundState = row.text("refund_state").flatMap(LedgerOrder.ProviderAction.init(rawValue:))
+        order.revokeState = row.text("revoke_state").flatMap(LedgerOrder.ProviderAction.init(rawValue:))
+        order.actionNote = row.text("action_note")
+        order.holdUntil = row.int("hold_until")
+        order.expectedAmount = row.int("expected_amount")
         order.createdAt = row.int("created_at") ?? 0
         order.updatedAt = row.int("updated_at") ?? 0
         order.shippedAt = row.int("shipped_at")

@@ -9,6 +9,8 @@ import Foundation
 public struct LedgerError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }
 
 /// A thin, explicit handle on one SQLite connection: prepare, bind, step. Values are Int, String or nil.

@@ -13,7 +13,7 @@ public struct Configuration: Sendable {
     public var apiSecret: String
     public var apiURL: String
     public var catalogPath: String
-    public var ledgerPath: String?
+    public var ledgerPath: String
     /// All calls to Iamport together must finish within this.
     public var timeout: Duration
     /// Where the access token is cached between invocations (nil: no caching).
@@ -48,9 +48,10 @@ public struct Configuration: Sendable {
         let key = try required("IAMPORT_API_KEY")
         let secret = try required("IAMPORT_API_SECRET")
         let catalog = try required("GAGE_CATALOG")
+        let ledger = try required("GAGE_LEDGER")
         let apiURL = values["IAMPORT_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.iamport.kr"
-        guard apiURL.hasPrefix("https://") || apiURL.hasPrefix("http://") else {
-            throw .invalid("IAMPORT_API_URL", "must start with https://")
+        guard apiURL.hasPrefix("https://") || (apiURL.hasPrefix("http://") && isLoopback(apiURL)) else {
+            throw .invalid("IAMPORT_API_URL", "must start with https:// (plain http only to a loopback address)")
         }
         var timeout = Duration.seconds(10)
         if let text = values["IAMPORT_TIMEOUT"], !text.isEmpty {
@@ -62,17 +63,34 @@ public struct Configuration: Sendable {
         var cache: String? = values["GAGE_CACHE_DIR"] ?? defaultCacheDirectory(values)
         if cache == "" || cache == "off" { cache = nil }
         return Configuration(apiKey: key, apiSecret: secret, apiURL: apiURL, catalogPath: catalog,
-                             ledgerPath: values["GAGE_LEDGER"].flatMap { $0.isEmpty ? nil : $0 },
+                             ledgerPath: ledger,
                              timeout: timeout, cacheDirectory: cache)
     }
 
-    /// `$XDG_CACHE_HOME/gage`, `$HOME/.cache/gage`, else a per-user folder under /tmp.
+    /// `$XDG_CACHE_HOME/gage`, `$HOME/.cache/gage`, else a per-user folder under /tmp (which `TokenCache`
+    /// uses only if this user owns it).
     static func defaultCacheDirectory(_ values: [String: String]) -> String {
         if let xdg = values["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/gage" }
         if let home = values["HOME"], home.hasPrefix("/"), home != "/", access(home, W_OK) == 0 {
             return home + "/.cache/gage"
         }
         return "/tmp/gage-verify-\(getuid())"
+    }
+
+    /// `http://127.0.0.1:8080`, `http://localhost`, `http://[::1]/`: a server on this machine.
+    static func isLoopback(_ url: String) -> Bool {
+        guard let scheme = url.firstRange(of: "://") else { return false }
+        let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !authority.contains("@") else { return false }
+        let host: Substring
+        if authority.hasPrefix("[") {
+            host = authority.prefix { $0 != "]" }.dropFirst()
+        } else {
+            host = authority.prefix { $0 != ":" }
+        }
+        if host.lowercased() == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
     static func readFile(_ path: String) throws(Problem) -> [String: String] {
@@ -94,16 +112,19 @@ public struct Configuration: Sendable {
         return values
     }
 
-    /// The catalog the shop was built with.
-    public func loadCatalog() throws(Problem) -> Catalog {
-        guard let data = FileManager.default.contents(atPath: catalogPath) else {
+    /// The catalog the shop was built with, and when it was written.
+    public func loadCatalog() throws(Problem) -> CatalogFile {
+        var info = stat()
+        guard stat(catalogPath, &info) == 0, let data = FileManager.default.contents(atPath: catalogPath) else {
             throw .unreadable(catalogPath, "no such file, or not readable (GAGE_CATALOG)")
         }
+        let catalog: Catalog
         do {
-            return try JSONDecoder().decode(Catalog.self, from: data)
+            catalog = try JSONDecoder().decode(Catalog.self, from: data)
         } catch {
             throw .invalid("GAGE_CATALOG", "\(catalogPath) is not a Gage catalog.json")
         }
+        return CatalogFile(catalog: catalog, json: String(decoding: data, as: UTF8.self), modifiedAt: Int(info.st_mtim.tv_sec))
     }
 }
 

@@ -54,10 +54,13 @@ public enum VerifyFunction {
             var reply = Reply.failure(problem.description)
             reply.reason = problem.reason
             return Answer(httpStatus: 400, exitCode: 2, reply: reply)
-        case let .configuration(message):
-            return Answer(httpStatus: 500, exitCode: 3, reply: .failure("misconfigured: " + message))
-        case let .iamportUnavailable(message):
-            return Answer(httpStatus: 502, exitCode: 4, reply: .failure("the Iamport API failed: " + message))
+        // What went wrong in detail goes to stderr only: bodies carry no paths, system errors or upstream text.
+        case .configuration:
+            return Answer(httpStatus: 500, exitCode: 3,
+                          reply: .failure("the verify function is misconfigured; its log says how"))
+        case .iamportUnavailable:
+            return Answer(httpStatus: 502, exitCode: 4,
+                          reply: .failure("the Iamport API failed or timed out; nothing was decided, try again"))
         case .ledgerUnavailable:
             return Answer(httpStatus: 503, exitCode: 5,
                           reply: .failure("the order ledger cannot be written; nothing was decided, try again"))
@@ -67,13 +70,14 @@ public enum VerifyFunction {
     /// What every action needs, loaded once per invocation, before any call to Iamport.
     struct Context {
         var configuration: Configuration
-        var catalog: Catalog
+        var catalogFile: CatalogFile
+        var catalog: Catalog { catalogFile.catalog }
     }
 
     static func loadContext(environment: [String: String], log: Log) -> Result<Context, ServiceError> {
         do {
             let configuration = try Configuration.load(environment: environment)
-            return .success(Context(configuration: configuration, catalog: try configuration.loadCatalog()))
+            return .success(Context(configuration: configuration, catalogFile: try configuration.loadCatalog()))
         } catch {
             log.error("configuration: \(error)")
             return .failure(.configuration(error.description))
@@ -83,7 +87,7 @@ public enum VerifyFunction {
     /// Runs `action` for a parsed request.
     static func run(action: Action, fields: RequestFields, channel: Channel, context: Context, log: Log) -> Answer {
         do throws(ServiceError) {
-            let service = makeService(configuration: context.configuration, catalog: context.catalog, log: log)
+            let service = makeService(configuration: context.configuration, catalogFile: context.catalogFile, log: log)
             switch action {
             case .verify, .webhook:
                 let reference: PaymentReference
@@ -93,18 +97,22 @@ public enum VerifyFunction {
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.prepare(fields))
             }
         } catch {
-            if case .iamportUnavailable(let detail) = error { log.error("Iamport: \(detail)") }
+            switch error {
+            case let .iamportUnavailable(detail): log.error("Iamport: \(detail)")
+            case let .configuration(detail): log.error("configuration: \(detail)")
+            default: break
+            }
             return answer(for: error)
         }
     }
 
-    static func makeService(configuration: Configuration, catalog: Catalog, log: Log) -> VerifyService {
+    static func makeService(configuration: Configuration, catalogFile: CatalogFile, log: Log) -> VerifyService {
         let http = CurlHTTPClient(totalTimeout: configuration.timeout)
         let tokens = TokenCache(directory: configuration.cacheDirectory, apiURL: configuration.apiURL,
-                                key: configuration.apiKey)
+                                key: configuration.apiKey, log: log)
         let client = IamportClient(baseURL: configuration.apiURL, key: configuration.apiKey,
                                    secret: configuration.apiSecret, http: http, tokens: tokens)
-        return VerifyService(catalog: catalog, client: client, log: log, ledgerPath: configuration.ledgerPath)
+        return VerifyService(catalogFile: catalogFile, client: client, log: log, ledgerPath: configuration.ledgerPath)
     }
 
     static func writeStdout(_ bytes: [UInt8]) {
@@ -190,11 +198,16 @@ enum CGIDoor {
         if method == "GET" {
             fields = RequestFields(values: FormDecoding.decode(environment["QUERY_STRING"] ?? "").mapValues(JSONValue.string))
         } else {
-            let length = Int(environment["CONTENT_LENGTH"] ?? "") ?? 0
-            guard length <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
+            // Without CONTENT_LENGTH (a chunked request, some servers) the body is read to its end, up to the cap.
+            let declared = environment["CONTENT_LENGTH"].flatMap { $0.isEmpty ? nil : $0 }
+            let length = declared.map { Int($0) ?? -1 } ?? VerifyFunction.maximumBody + 1
             guard length >= 0 else { return VerifyFunction.answer(for: .request(.malformed("bad CONTENT_LENGTH"))) }
+            guard declared == nil || length <= VerifyFunction.maximumBody else {
+                return VerifyFunction.answer(for: .request(.tooLarge))
+            }
             let body = VerifyFunction.readStdin(limit: length)
             bodyRead = true
+            guard body.count <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
             do {
                 fields = try RequestFields.parse(body: body, contentType: environment["CONTENT_TYPE"])
             } catch {
@@ -244,21 +257,24 @@ enum CGIDoor {
     }
 }
 
-/// Cross-origin access for the shop's own origin only: the origin of `base_url` in catalog.json.
+/// Cross-origin access for the shop's own origin only: the origin of `base_url` in catalog.json, compared after
+/// normalising both (scheme and host lower-cased, the scheme's default port dropped).
 struct CORS {
     let allowedOrigin: String?
 
     init(requestOrigin: String?, shopURL: String) {
         let shopOrigin = Self.origin(of: shopURL)
-        allowedOrigin = requestOrigin == shopOrigin ? shopOrigin : nil
+        allowedOrigin = requestOrigin.map(Self.origin(of:)) == shopOrigin ? requestOrigin : nil
     }
 
-    /// `https://shop.example.kr/path/` → `https://shop.example.kr`.
+    /// `HTTPS://Shop.Example.kr:443/path/` → `https://shop.example.kr`.
     static func origin(of url: String) -> String {
-        guard let scheme = url.firstRange(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        let host = rest.prefix { $0 != "/" }
-        return String(url[..<scheme.upperBound]) + host
+        guard let scheme = url.firstRange(of: "://") else { return url.lowercased() }
+        let name = url[..<scheme.lowerBound].lowercased()
+        var authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()
+        let defaultPort = name == "https" ? ":443" : name == "http" ? ":80" : nil
+        if let defaultPort, authority.hasSuffix(defaultPort) { authority.removeLast(defaultPort.count) }
+        return name + "://" + authority
     }
 
     func headers(preflight: Bool) -> [String] {

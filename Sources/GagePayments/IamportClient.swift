@@ -59,6 +59,11 @@ public final class IamportClient {
                               body: Body(imp_uid: impUID, checksum: checksum, reason: reason))
     }
 
+    /// `DELETE /vbanks/{imp_uid}`: revokes an issued virtual account that has had no deposit.
+    public func revokeVirtualAccount(impUID: String) throws(IamportError) -> IamportPayment {
+        try authorized(method: "DELETE", path: "/vbanks/\(impUID)", body: nil)
+    }
+
     /// One page of `GET /payments/status/{status}`: payments started between `from` and `to` (Unix seconds).
     public struct PaymentPage: Decodable, Sendable {
         public var total: Int

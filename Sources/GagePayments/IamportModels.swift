@@ -28,6 +28,14 @@ public struct IamportPayment: Codable, Sendable, Equatable {
     public var vbankHolder: String?
     public var vbankDate: Int?
     public var cancelReason: String?
+    /// The PG, its merchant id (MID) and an easy-pay brand used inside its window.
+    public var pgProvider: String?
+    public var pgID: String?
+    public var embPGProvider: String?
+    /// Unix seconds; 0 when it has not happened.
+    public var startedAt: Int = 0
+    public var paidAt: Int = 0
+    public var vbankIssuedAt: Int = 0
     public var buyerName: String?
     public var buyerEmail: String?
     public var buyerTel: String?
@@ -38,13 +46,15 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", name, amount
         case cancelAmount = "cancel_amount", currency, status, customData = "custom_data"
         case vbankName = "vbank_name", vbankNum = "vbank_num", vbankHolder = "vbank_holder", vbankDate = "vbank_date"
-        case cancelReason = "cancel_reason"
+        case cancelReason = "cancel_reason", pgProvider = "pg_provider", pgID = "pg_id", embPGProvider = "emb_pg_provider"
+        case startedAt = "started_at", paidAt = "paid_at", vbankIssuedAt = "vbank_issued_at"
         case buyerName = "buyer_name", buyerEmail = "buyer_email", buyerTel = "buyer_tel", buyerAddr = "buyer_addr"
         case buyerPostcode = "buyer_postcode"
     }
 
     public init(impUID: String, merchantUID: String, payMethod: String? = "card", name: String? = nil, amount: Int,
-                cancelAmount: Int = 0, currency: String = "KRW", status: String, customData: String? = nil) {
+                cancelAmount: Int = 0, currency: String = "KRW", status: String, customData: String? = nil,
+                pgProvider: String? = "html5_inicis", pgID: String? = nil) {
         self.impUID = impUID
         self.merchantUID = merchantUID
         self.payMethod = payMethod
@@ -54,6 +64,8 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         self.currency = currency
         self.status = status
         self.customData = customData
+        self.pgProvider = pgProvider
+        self.pgID = pgID
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,6 +89,12 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         vbankHolder = try? container.decodeIfPresent(String.self, forKey: .vbankHolder)
         vbankDate = try? Self.wholeNumber(container, .vbankDate)
         cancelReason = try? container.decodeIfPresent(String.self, forKey: .cancelReason)
+        pgProvider = try? container.decodeIfPresent(String.self, forKey: .pgProvider)
+        pgID = try? container.decodeIfPresent(String.self, forKey: .pgID)
+        embPGProvider = try? container.decodeIfPresent(String.self, forKey: .embPGProvider)
+        startedAt = (try? Self.wholeNumber(container, .startedAt)) ?? 0
+        paidAt = (try? Self.wholeNumber(container, .paidAt)) ?? 0
+        vbankIssuedAt = (try? Self.wholeNumber(container, .vbankIssuedAt)) ?? 0
         buyerName = try? container.decodeIfPresent(String.self, forKey: .buyerName)
         buyerEmail = try? container.decodeIfPresent(String.self, forKey: .buyerEmail)
         buyerTel = try? container.decodeIfPresent(String.self, forKey: .buyerTel)
@@ -96,6 +114,17 @@ public struct IamportPayment: Codable, Sendable, Equatable {
 
     /// What is left to refund.
     public var refundableAmount: Int { max(0, amount - cancelAmount) }
+
+    /// Money the provider holds for the shop: paid, or cancelled only in part (a partial cancel reads
+    /// `cancelled` on Iamport, with something left).
+    public var holdsMoney: Bool {
+        status == "paid" || (status == "cancelled" && cancelAmount > 0 && refundableAmount > 0)
+    }
+
+    /// An issued virtual account waiting for its deposit.
+    public var isIssuedVirtualAccount: Bool {
+        status == "ready" && payMethod == "vbank" && !(vbankNum ?? "").isEmpty
+    }
 }
 
 struct TokenGrant: Decodable {

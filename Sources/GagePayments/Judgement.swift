@@ -5,11 +5,15 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// What a payment is, judged from Iamport's record and the catalog alone (SPEC §3, "The decision").
+/// What the provider's record of a payment says, read against the catalog (SPEC §3, "The decision"). This is a
+/// single look; `Settlement` decides what it changes about an order the ledger already holds.
 public enum Judgement: Sendable, Equatable {
     case paid(PricedOrder)
-    case awaitingDeposit(PricedOrder, VirtualAccount)
-    /// Not this shop's order (its merchant_uid lacks the shop's prefix).
+    /// An issued virtual account for the right amount, holding stock until `holdUntil`.
+    case awaitingDeposit(PricedOrder, VirtualAccount, holdUntil: Int)
+    /// An issued virtual account whose hold ran out with no deposit.
+    case expired(VirtualAccount)
+    /// Not this shop's sale: another prefix, or another shop's id in the custom data.
     case ignored
     case unpaid
     case failed
@@ -20,23 +24,64 @@ public enum Judgement: Sendable, Equatable {
     /// Prefix of the cancel reason Gage writes, so a later look at a refunded payment tells the same story.
     public static let refundReasonPrefix = "[gage] "
 
-    /// The items of the order, as the page put them in `custom_data`.
-    struct CustomData: Decodable {
-        var items: [OrderItem]
+    /// What the page put in `custom_data`: the items, the shop, and the catalog version it priced with.
+    public struct OrderData: Decodable, Sendable, Equatable {
+        public var items: [OrderItem]
+        public var shop: String?
+        public var catalog: String?
+
+        /// nil when the text is not the custom data of a Gage page.
+        public static func parse(_ text: String?) -> OrderData? {
+            guard let text else { return nil }
+            return try? JSONDecoder().decode(OrderData.self, from: Data(text.utf8))
+        }
     }
 
-    public static func judge(_ payment: IamportPayment, catalog: Catalog, alreadySold: [String: Int] = [:]) -> Judgement {
-        guard payment.merchantUID.hasPrefix(catalog.orderPrefix) else { return .ignored }
+    /// Whether the payment is this shop's to judge: its merchant_uid has the shop's prefix and its custom data
+    /// names no other shop.
+    public static func belongs(_ payment: IamportPayment, to catalog: Catalog) -> Bool {
+        guard payment.merchantUID.hasPrefix(catalog.orderPrefix) else { return false }
+        guard !catalog.shop.isEmpty, let claimed = shopClaim(payment.customData) else { return true }
+        return claimed == catalog.shop
+    }
+
+    /// `custom_data.shop`, read on its own so that a payment whose items are malformed still says whose it is.
+    static func shopClaim(_ text: String?) -> String? {
+        struct Claim: Decodable { var shop: String? }
+        guard let text else { return nil }
+        return (try? JSONDecoder().decode(Claim.self, from: Data(text.utf8)))?.shop
+    }
+
+    /// The inputs of one look: the catalog the order is priced with (maybe an earlier version, with today's
+    /// stock), today's catalog for the shop's rules, what other orders hold, and the time.
+    public struct Context: Sendable {
+        public var pricing: Catalog
+        public var current: Catalog
+        public var held: [String: Int]
+        public var now: Int
+
+        public init(pricing: Catalog, current: Catalog, held: [String: Int] = [:], now: Int) {
+            self.pricing = pricing
+            self.current = current
+            self.held = held
+            self.now = now
+        }
+    }
+
+    public static func judge(_ payment: IamportPayment, _ context: Context) -> Judgement {
+        guard belongs(payment, to: context.current) else { return .ignored }
+        if payment.holdsMoney {
+            return check(payment, context, moneyMoved: true) { .paid($0) }
+        }
         switch payment.status {
-        case "paid":
-            return check(payment, catalog: catalog, alreadySold: alreadySold, moneyMoved: true) { .paid($0) }
         case "ready":
-            guard payment.payMethod == "vbank", let number = payment.vbankNum, !number.isEmpty else { return .unpaid }
-            let account = VirtualAccount(bank: payment.vbankName ?? "", number: number, holder: payment.vbankHolder,
+            guard payment.isIssuedVirtualAccount else { return .unpaid }
+            let account = VirtualAccount(bank: payment.vbankName ?? "", number: payment.vbankNum ?? "",
+                                         holder: payment.vbankHolder,
                                          due: payment.vbankDate.flatMap { $0 > 0 ? $0 : nil })
-            return check(payment, catalog: catalog, alreadySold: alreadySold, moneyMoved: false) {
-                .awaitingDeposit($0, account)
-            }
+            let holdUntil = self.holdUntil(payment, vbankHours: context.current.vbankHours, now: context.now)
+            guard context.now < holdUntil else { return .expired(account) }
+            return check(payment, context, moneyMoved: false) { .awaitingDeposit($0, account, holdUntil: holdUntil) }
         case "failed":
             return .failed
         case "cancelled":
@@ -50,23 +95,50 @@ public enum Judgement: Sendable, Equatable {
         }
     }
 
-    private static func check(_ payment: IamportPayment, catalog: Catalog, alreadySold: [String: Int], moneyMoved: Bool,
+    /// An issued virtual account holds stock until its due time, and never longer than `vbankHours` after it
+    /// was issued, whatever due time the page asked for.
+    public static func holdUntil(_ payment: IamportPayment, vbankHours: Int, now: Int) -> Int {
+        let issued = [payment.vbankIssuedAt, payment.startedAt].first { $0 > 0 } ?? now
+        let cap = issued + vbankHours * 3600
+        guard let due = payment.vbankDate, due > 0 else { return cap }
+        return min(due, cap)
+    }
+
+    private static func check(_ payment: IamportPayment, _ context: Context, moneyMoved: Bool,
                               accept: (PricedOrder) -> Judgement) -> Judgement {
         func reject(_ reason: String, expected: Int? = nil) -> Judgement {
             .rejected(reason: reason, expectedAmount: expected, refund: moneyMoved, alreadyRefunded: false)
         }
-        guard payment.currency == catalog.currency else { return reject("currency_mismatch") }
-        guard let text = payment.customData,
-              let data = try? JSONDecoder().decode(CustomData.self, from: Data(text.utf8)) else {
-            return reject("bad_custom_data")
-        }
+        guard payment.currency == context.current.currency else { return reject("currency_mismatch") }
+        guard ChannelCheck.accepts(payment, context.current.payment) else { return reject("channel_mismatch") }
+        guard let data = OrderData.parse(payment.customData) else { return reject("bad_custom_data") }
         let order: PricedOrder
         do {
-            order = try Pricing.price(data.items, in: catalog, alreadySold: alreadySold)
+            order = try Pricing.price(data.items, in: context.pricing, alreadySold: context.held)
         } catch {
             return reject(error.reason)
         }
         guard payment.amount == order.total else { return reject("amount_mismatch", expected: order.total) }
         return accept(order)
+    }
+}
+
+/// Only the shop's own channels count: its PG, its MID when `pg` names one, and one of its pay methods.
+public enum ChannelCheck {
+    /// PGs whose window lets the buyer choose how to pay inside it; what they report is one of these.
+    static let easyPayProviders: Set<String> = ["kakaopay", "naverpay", "payco", "tosspay", "ssgpay", "lpay",
+                                                "smilepay", "chai", "kpay", "applepay", "samsung"]
+    static let easyPayMethods: Set<String> = ["card", "point", "trans"]
+    /// How Iamport reports a pay method when it differs from the name `IMP.request_pay` takes.
+    static let reportedAs: [String: String] = ["samsungpay": "samsung"]
+
+    public static func accepts(_ payment: IamportPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+        guard payment.pgProvider == channels.provider else { return false }
+        if let mid = channels.merchantID, payment.pgID != mid { return false }
+        guard let method = payment.payMethod else { return false }
+        let offered = Set(channels.payMethods.map { reportedAs[$0] ?? $0 })
+        if offered.contains(method) { return true }
+        let easyPay = easyPayProviders.contains(channels.provider) || !(payment.embPGProvider ?? "").isEmpty
+        return easyPay && easyPayMethods.contains(method) && !offered.isDisjoint(with: easyPayProviders.union(["card"]))
     }
 }

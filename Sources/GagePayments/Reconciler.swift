@@ -7,17 +7,15 @@ import Foundation
 #endif
 
 /// `gage orders reconcile`: asks Iamport for the shop's payments and brings the ledger up to date, so a paid
-/// order is not lost when the buyer closed the browser and the webhook never came.
+/// order is not lost when the buyer closed the browser and the webhook never came; re-checks virtual accounts
+/// awaiting their deposit (expiring them when their hold is over) and retries refunds and revokes still owed.
 public struct Reconciler {
     let service: VerifyService
     let ledger: Ledger
 
-    public init(configuration: Configuration, catalog: Catalog, log: Log) throws(ServiceError) {
-        guard let path = configuration.ledgerPath else {
-            throw .configuration("GAGE_LEDGER (or --ledger) names no ledger")
-        }
-        service = VerifyFunction.makeService(configuration: configuration, catalog: catalog, log: log)
-        do { ledger = try Ledger(path: path) } catch { throw .ledgerUnavailable(error.message) }
+    public init(configuration: Configuration, catalogFile: CatalogFile, log: Log) throws(ServiceError) {
+        service = VerifyFunction.makeService(configuration: configuration, catalogFile: catalogFile, log: log)
+        do { ledger = try Ledger(path: configuration.ledgerPath) } catch { throw .ledgerUnavailable(error.message) }
     }
 
     public struct Change: Sendable, Equatable {
@@ -28,13 +26,21 @@ public struct Reconciler {
         public var amount: Int
     }
 
+    public struct Failure: Sendable, Equatable {
+        public var impUID: String
+        public var problem: String
+    }
+
     public struct Report: Sendable {
         public var checked = 0
         public var changes: [Change] = []
+        /// Payments that could not be checked this time; the rest were.
+        public var failures: [Failure] = []
     }
 
-    /// Checks every paid payment and issued virtual account started since `since`, and every order still
-    /// awaiting a deposit, judging each as the verify function would.
+    /// Checks every paid, cancelled or issued payment started since `since`, and every order the ledger says
+    /// still waits for a deposit or is owed a refund or revoke, judging each as the verify function would.
+    /// Listing Iamport's payments failing stops the run; one payment failing does not.
     public func run(since: Int, until: Int = Int(Date().timeIntervalSince1970) + 60) throws(ServiceError) -> Report {
         var candidates: [String: IamportPayment] = [:]
         for status in ["paid", "ready", "cancelled"] {
@@ -46,46 +52,77 @@ public struct Reconciler {
                 } catch {
                     throw VerifyService.serviceError(error)
                 }
-                for payment in listing.list where payment.merchantUID.hasPrefix(service.catalog.orderPrefix) {
+                for payment in listing.list where Judgement.belongs(payment, to: service.catalog) {
                     // A ready payment matters only as an issued virtual account.
-                    if status == "ready" && payment.payMethod != "vbank" { continue }
+                    if status == "ready" && !payment.isIssuedVirtualAccount { continue }
                     candidates[payment.impUID] = payment
                 }
                 guard listing.next > page else { break }
                 page = listing.next
             }
         }
-        let waiting: [LedgerOrder]
-        do { waiting = try ledger.orders(status: "awaiting_deposit") } catch { throw .ledgerUnavailable(error.message) }
+        let owing: [LedgerOrder]
+        do { owing = try ledger.ordersToRecheck() } catch { throw .ledgerUnavailable(error.message) }
         var impUIDs = Set(candidates.keys)
-        for order in waiting { impUIDs.insert(order.impUID) }
+        for order in owing { impUIDs.insert(order.impUID) }
 
         var report = Report()
         for impUID in impUIDs.sorted() {
-            let before: LedgerOrder?
-            do { before = try ledger.order(impUID) } catch { throw .ledgerUnavailable(error.message) }
-            // A cancelled payment the ledger never heard of is no order to ship: leave it.
-            if before == nil, candidates[impUID]?.status == "cancelled" { continue }
-            // Already recorded as Iamport has it: nothing to re-judge (waiting deposits are always re-checked).
-            if let before, let payment = candidates[impUID], before.status != "awaiting_deposit",
-               Self.agree(iamport: payment.status, ledger: before.status) { continue }
-            report.checked += 1
-            let reply = try service.verify(PaymentReference(impUID: impUID, merchantUID: nil), channel: .reconcile)
-            guard let after = reply.status, after != before?.status || (reply.refunded == true && before?.refunded != true)
-            else { continue }
-            report.changes.append(Change(impUID: impUID, merchantUID: reply.merchantUID ?? "", before: before?.status,
-                                         after: reply.refunded == true ? "rejected, refunded" : after,
-                                         amount: reply.amount ?? 0))
+            do throws(ServiceError) {
+                try check(impUID, listed: candidates[impUID], report: &report)
+            } catch {
+                report.failures.append(Failure(impUID: impUID, problem: Self.describe(error)))
+            }
         }
         return report
     }
 
-    /// Whether the ledger's status already reflects Iamport's.
-    static func agree(iamport: String, ledger: String) -> Bool {
-        switch iamport {
-        case "paid": return ledger == "paid"
-        case "cancelled": return ledger == "cancelled" || ledger == "rejected"
+    private func check(_ impUID: String, listed: IamportPayment?, report: inout Report) throws(ServiceError) {
+        let before: LedgerOrder?
+        do { before = try ledger.order(impUID) } catch { throw .ledgerUnavailable(error.message) }
+        // A cancelled payment the ledger never heard of is no order to ship: leave it.
+        if before == nil, let listed, listed.status == "cancelled", !listed.holdsMoney { return }
+        if let before, let listed, Self.settled(before, as: listed) { return }
+        report.checked += 1
+        _ = try service.recheck(impUID: impUID, channel: .reconcile)
+        let after: LedgerOrder?
+        do { after = try ledger.order(impUID) } catch { throw .ledgerUnavailable(error.message) }
+        guard let after, Self.summary(after) != before.map(Self.summary) else { return }
+        report.changes.append(Change(impUID: impUID, merchantUID: after.merchantUID, before: before.map(Self.summary),
+                                     after: Self.summary(after), amount: after.amount))
+    }
+
+    /// Whether the ledger already has all that Iamport's listing says, with nothing owed.
+    static func settled(_ order: LedgerOrder, as payment: IamportPayment) -> Bool {
+        guard order.refundState != .pending, order.refundState != .manual, order.revokeState != .pending else { return false }
+        switch (payment.status, order.status) {
+        case ("paid", "paid"): return order.cancelledAmount == payment.cancelAmount
+        case ("cancelled", "cancelled"), ("cancelled", "rejected"), ("cancelled", "expired"): return true
         default: return false
+        }
+    }
+
+    /// How an order reads in the report: its status, and what is owed or was cancelled.
+    static func summary(_ order: LedgerOrder) -> String {
+        var text = order.status
+        if order.cancelledAmount > 0 && order.status == "paid" { text += ", \(order.cancelledAmount) cancelled" }
+        switch order.refundState {
+        case .done?: text += ", refunded"
+        case .pending?: text += ", refund pending"
+        case .manual?: text += ", manual refund needed"
+        case nil: break
+        }
+        if order.revokeState == .pending { text += ", revoke pending" }
+        return text
+    }
+
+    static func describe(_ error: ServiceError) -> String {
+        switch error {
+        case .unknownPayment: return "Iamport knows no such payment"
+        case let .iamportUnavailable(detail): return "Iamport failed: \(detail)"
+        case let .ledgerUnavailable(detail): return "the ledger failed: \(detail)"
+        case let .configuration(detail): return detail
+        default: return "\(error)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import GageCore
+import GageLedger
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -19,11 +20,13 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var reason: String?
     public var refunded: Bool?
     public var vbank: VirtualAccount?
+    /// What the provider has cancelled of a paid order (a partial cancel).
+    public var cancelledAmount: Int?
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
-        case currency, name, items, reason, refunded, vbank, error
+        case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", error
     }
 
     public static func failure(_ message: String) -> Reply {
@@ -48,28 +51,29 @@ public struct Reply: Encodable, Sendable, Equatable {
         self.error = error
     }
 
-    /// The decision about `payment`, as the page and webhook see it.
-    init(judgement: Judgement, payment: IamportPayment, refunded: Bool? = nil) {
-        self.init(ok: true, impUID: payment.impUID, merchantUID: payment.merchantUID, amount: payment.amount,
-                  currency: payment.currency, name: payment.name)
-        switch judgement {
-        case let .paid(order):
-            status = "paid"
+    /// The decision the ledger holds, as the page and webhook see it: every arrival of one payment tells the
+    /// same story, because every arrival answers from here.
+    init(order: LedgerOrder) {
+        self.init(ok: true, status: order.status, impUID: order.impUID, merchantUID: order.merchantUID,
+                  amount: order.amount, currency: order.currency, name: order.name)
+        switch order.status {
+        case "paid", "awaiting_deposit":
             items = order.items
-        case let .awaitingDeposit(order, account):
-            status = "awaiting_deposit"
-            items = order.items
-            vbank = account
-        case .ignored: status = "ignored"
-        case .unpaid: status = "unpaid"
-        case .failed: status = "failed"
-        case .cancelled: status = "cancelled"
-        case let .rejected(reason, expected, _, alreadyRefunded):
-            status = "rejected"
-            self.reason = reason
-            expectedAmount = expected
-            self.refunded = alreadyRefunded ? true : (refunded ?? false)
+            if order.status == "awaiting_deposit" { vbank = order.vbank }
+            if order.cancelledAmount > 0 { cancelledAmount = order.cancelledAmount }
+        case "rejected":
+            reason = order.reason
+            expectedAmount = order.expectedAmount
+            refunded = order.refunded ?? false
+        default:
+            break
         }
+    }
+
+    /// A payment that is not this shop's: nothing about it is judged or kept.
+    static func ignored(_ payment: IamportPayment) -> Reply {
+        Reply(ok: true, status: "ignored", impUID: payment.impUID, merchantUID: payment.merchantUID,
+              amount: payment.amount, currency: payment.currency)
     }
 
     public var json: [UInt8] {

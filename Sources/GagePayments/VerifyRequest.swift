@@ -78,25 +78,27 @@ enum FormDecoding {
     }
 }
 
-/// A payment to judge: an `imp_uid` safe to put into Iamport's URL, and the `merchant_uid` the caller
-/// believes it belongs to (checked against Iamport's record, never trusted).
+/// A payment to judge: an `imp_uid` safe to put into Iamport's URL, and the `merchant_uid` the caller says it
+/// belongs to. Both are required: the merchant_uid is checked against Iamport's record, never trusted, and
+/// someone who knows only an imp_uid cannot make the function look at a payment.
 public struct PaymentReference: Sendable, Equatable {
     public var impUID: String
-    public var merchantUID: String?
+    public var merchantUID: String
 
     public init(fields: RequestFields) throws(RequestProblem) {
         guard let impUID = fields.string("imp_uid"), !impUID.isEmpty else { throw .malformed("imp_uid is required") }
         guard Self.isIMPUID(impUID) else { throw .malformed("imp_uid must be imp_ followed by digits") }
-        self.impUID = impUID
-        if let merchantUID = fields.string("merchant_uid"), !merchantUID.isEmpty {
-            guard Self.isMerchantUID(merchantUID) else {
-                throw .malformed("merchant_uid must be 1 to 40 of A-Z a-z 0-9 _ -")
-            }
-            self.merchantUID = merchantUID
+        guard let merchantUID = fields.string("merchant_uid"), !merchantUID.isEmpty else {
+            throw .malformed("merchant_uid is required")
         }
+        guard Self.isMerchantUID(merchantUID) else {
+            throw .malformed("merchant_uid must be 1 to 40 of A-Z a-z 0-9 _ -")
+        }
+        self.impUID = impUID
+        self.merchantUID = merchantUID
     }
 
-    public init(impUID: String, merchantUID: String?) {
+    public init(impUID: String, merchantUID: String) {
         self.impUID = impUID
         self.merchantUID = merchantUID
     }

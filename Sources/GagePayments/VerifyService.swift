@@ -22,66 +22,97 @@ public enum ServiceError: Error, Sendable, Equatable {
     case ledgerUnavailable(String)
 }
 
+/// `catalog.json` as the function read it: decoded, its text (kept in the ledger for later pricing), and when it
+/// was written (a new version is taken to be current from then on).
+public struct CatalogFile: Sendable {
+    public var catalog: Catalog
+    public var json: String
+    public var modifiedAt: Int
+
+    public init(catalog: Catalog, json: String, modifiedAt: Int) {
+        self.catalog = catalog
+        self.json = json
+        self.modifiedAt = modifiedAt
+    }
+}
+
 /// Judges payments and prepares orders: the work behind both front doors.
 public struct VerifyService {
-    let catalog: Catalog
+    let catalogFile: CatalogFile
     let client: IamportClient
     let log: Log
-    /// Where judged orders are recorded (`GAGE_LEDGER`); nil keeps no ledger.
-    let ledgerPath: String?
+    /// Where decisions are kept (`GAGE_LEDGER`); every decision is final because it is kept there.
+    let ledgerPath: String
 
-    public init(catalog: Catalog, client: IamportClient, log: Log, ledgerPath: String? = nil) {
-        self.catalog = catalog
+    var catalog: Catalog { catalogFile.catalog }
+
+    public init(catalogFile: CatalogFile, client: IamportClient, log: Log, ledgerPath: String) {
+        self.catalogFile = catalogFile
         self.client = client
         self.log = log
         self.ledgerPath = ledgerPath
     }
 
-    /// Fetches the payment from Iamport, judges it against the catalog and refunds it if it must.
+    /// Fetches the payment from Iamport and settles it, if the caller named the payment's own merchant_uid.
     public func verify(_ reference: PaymentReference, channel: Channel) throws(ServiceError) -> Reply {
         let payment = try fetch(reference.impUID)
-        if let claimed = reference.merchantUID, claimed != payment.merchantUID {
-            log.info("\(channel.rawValue) \(payment.impUID): merchant_uid \(claimed) is not the payment's; nothing changed")
+        guard reference.merchantUID == payment.merchantUID else {
+            log.info("\(channel.rawValue) \(payment.impUID): merchant_uid \(reference.merchantUID) is not the payment's; nothing changed")
             throw .merchantMismatch
         }
-        let ledger = try openLedger()
-        let judgement = try judgeAndRecord(payment, channel: channel, ledger: ledger)
-        var refunded: Bool?
-        if case let .rejected(reason, expected, true, _) = judgement {
-            let outcome = try refund(payment, reason: reason, expected: expected)
-            refunded = outcome
-            if let ledger {
-                let event = LedgerEvent(channel: "refund", iamportStatus: outcome ? "cancelled" : payment.status,
-                                        decision: outcome ? "refunded" : "refund_refused", reason: reason,
-                                        amount: payment.refundableAmount)
-                do { try ledger.markRefunded(payment.impUID, refunded: outcome, event: event) } catch {
-                    throw .ledgerUnavailable(error.message)
-                }
-            }
+        return try settle(payment, channel: channel)
+    }
+
+    /// Fetches and settles a payment the provider itself listed (`gage orders reconcile`).
+    public func recheck(impUID: String, channel: Channel) throws(ServiceError) -> Reply {
+        try settle(try fetch(impUID), channel: channel)
+    }
+
+    /// Judges the payment and records the outcome, then makes the refund or revoke the order owes.
+    func settle(_ payment: IamportPayment, channel: Channel, again: Bool = true) throws(ServiceError) -> Reply {
+        guard Judgement.belongs(payment, to: catalog) else {
+            log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): ignored (not this shop's)")
+            return .ignored(payment)
         }
-        let reply = Reply(judgement: judgement, payment: payment, refunded: refunded)
-        log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): \(reply.status ?? "?")"
-                 + (reply.reason.map { " (\($0)\(reply.refunded == true ? ", refunded" : ""))" } ?? ""))
+        let ledger = try openLedger()
+        var order = try decide(payment, channel: channel, ledger: ledger)
+        if order.status == "rejected", order.refundState == .pending, payment.refundableAmount > 0 {
+            order = try refund(order, payment: payment, ledger: ledger)
+        }
+        if order.status == "expired", order.revokeState == .pending {
+            if let deposited = try revoke(order, payment: payment, ledger: ledger) {
+                // The deposit landed before the revoke: settle what the provider now holds.
+                return again ? try settle(deposited, channel: channel, again: false) : Reply(order: order)
+            }
+            order.revokeState = .done
+        }
+        let reply = Reply(order: order)
+        log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): \(order.status)"
+                 + (order.reason.map { " (\($0)\(order.refundState.map { ", refund \($0.rawValue)" } ?? ""))" } ?? ""))
         return reply
     }
 
-    /// Judges the payment; with a ledger, inside one write transaction so stock counts other orders exactly
-    /// (two buyers racing for the last unit are judged one after the other), and the decision is durable
-    /// before any answer is given.
-    func judgeAndRecord(_ payment: IamportPayment, channel: Channel, ledger: Ledger?) throws(ServiceError) -> Judgement {
-        guard let ledger else { return Judgement.judge(payment, catalog: catalog) }
+    /// One write transaction: the catalog being served is noted, the order priced against what other orders hold
+    /// (two buyers racing for the last unit are judged one after the other), moved forward from what the ledger
+    /// already holds, and durable before any answer is given.
+    func decide(_ payment: IamportPayment, channel: Channel, ledger: Ledger) throws(ServiceError) -> LedgerOrder {
         do {
-            return try ledger.transaction { () throws(LedgerError) -> Judgement in
-                let sold = try ledger.unitsSold(excluding: payment.impUID)
-                let judgement = Judgement.judge(payment, catalog: catalog, alreadySold: sold)
-                if judgement != .ignored {
-                    let reply = Reply(judgement: judgement, payment: payment)
-                    try ledger.record(LedgerOrder(payment: payment, judgement: judgement, status: reply.status ?? "unpaid"),
-                                      event: LedgerEvent(channel: channel.rawValue, iamportStatus: payment.status,
-                                                         decision: reply.status ?? "unpaid", reason: reply.reason,
-                                                         amount: payment.amount))
+            return try ledger.transaction { () throws(LedgerError) -> LedgerOrder in
+                let now = Self.now()
+                try ledger.noteCatalog(version: catalog.version, json: catalogFile.json,
+                                       since: min(now, catalogFile.modifiedAt))
+                let existing = try ledger.order(payment.impUID)
+                let (pricing, version) = try pricingCatalog(for: payment, existing: existing, ledger: ledger, now: now)
+                let held = try ledger.unitsHeld(excluding: payment.impUID, at: now)
+                let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now))
+                guard let next = Settlement.next(existing: existing, judged: judged, payment: payment,
+                                                 catalogVersion: version) else {
+                    throw LedgerError(message: "nothing to record for \(payment.impUID)")
                 }
-                return judgement
+                try ledger.save(next, event: LedgerEvent(at: now, channel: channel.rawValue, iamportStatus: payment.status,
+                                                         decision: next.status, reason: next.reason,
+                                                         amount: payment.amount))
+                return next
             }
         } catch {
             log.error("ledger: \(error.message)")
@@ -89,8 +120,31 @@ public struct VerifyService {
         }
     }
 
-    func openLedger() throws(ServiceError) -> Ledger? {
-        guard let ledgerPath else { return nil }
+    /// The catalog an order is priced with (SPEC §3 "Prices over time"): the version its page priced with when
+    /// that was being served within `price_grace` minutes of the payment, or, for the deposit into a virtual
+    /// account still within its hold, the version it was accepted with; otherwise today's. Stock is always today's.
+    func pricingCatalog(for payment: IamportPayment, existing: LedgerOrder?, ledger: Ledger,
+                        now: Int) throws(LedgerError) -> (Catalog, String) {
+        let current = catalog
+        var wanted: String?
+        if let existing, existing.status == "awaiting_deposit", (existing.holdUntil ?? 0) > now {
+            wanted = existing.catalogVersion
+        } else if let claimed = Judgement.OrderData.parse(payment.customData)?.catalog, claimed != current.version {
+            let anchor = [payment.startedAt, payment.paidAt].first { $0 > 0 } ?? now
+            let grace = current.priceGraceMinutes * 60
+            let honoured = try ledger.catalogPeriods(of: claimed).contains { period in
+                anchor >= period.since - grace && anchor <= (period.until.map { $0 + grace } ?? Int.max)
+            }
+            if honoured { wanted = claimed }
+        }
+        guard let wanted, wanted != current.version, let json = try ledger.catalogJSON(of: wanted),
+              let earlier = try? JSONDecoder().decode(Catalog.self, from: Data(json.utf8)) else {
+            return (current, current.version)
+        }
+        return (earlier.withStock(of: current), wanted)
+    }
+
+    func openLedger() throws(ServiceError) -> Ledger {
         do {
             return try Ledger(path: ledgerPath)
         } catch {
@@ -131,25 +185,84 @@ public struct VerifyService {
         }
     }
 
-    /// Refunds what is left of `payment`. "Already cancelled" (a racing callback and webhook) is success:
-    /// after a refused cancel, Iamport's own record decides.
-    private func refund(_ payment: IamportPayment, reason: String, expected: Int?) throws(ServiceError) -> Bool {
-        guard payment.refundableAmount > 0 else { return true }
-        var text = Judgement.refundReasonPrefix + reason
-        if let expected { text += ": paid \(payment.amount), order costs \(expected)" }
+    /// Refunds what is left of a rejected payment and records how it went. "Already cancelled" (a racing
+    /// callback and webhook) is success: after a refused cancel, Iamport's own record decides. A refund that
+    /// cannot be made now stays owed, with why, for the next look.
+    private func refund(_ order: LedgerOrder, payment: IamportPayment, ledger: Ledger) throws(ServiceError) -> LedgerOrder {
+        var text = Judgement.refundReasonPrefix + (order.reason ?? "rejected")
+        if let expected = order.expectedAmount { text += ": paid \(payment.amount), order costs \(expected)" }
+        var outcome: LedgerOrder.ProviderAction = .pending
+        var note: String?
         do {
             _ = try client.cancel(impUID: payment.impUID, checksum: payment.refundableAmount, reason: text)
-            log.info("refunded \(payment.impUID): \(payment.refundableAmount) \(payment.currency) (\(reason))")
-            return true
-        } catch .refused(let code, let message) {
-            let now = try fetch(payment.impUID)
-            if now.status == "cancelled" && now.refundableAmount == 0 { return true }
-            log.error("refund of \(payment.impUID) refused by Iamport (code \(code)): \(message)")
-            return false
+            outcome = .done
+            log.info("refunded \(payment.impUID): \(payment.refundableAmount) \(payment.currency) (\(order.reason ?? ""))")
         } catch {
-            throw Self.serviceError(error)
+            if let now = try? client.payment(impUID: payment.impUID), now.status == "cancelled", now.refundableAmount == 0 {
+                outcome = .done
+            } else {
+                note = Self.actionNote(error)
+                log.error("refund of \(payment.impUID) not made, will retry: \(error.description)")
+            }
+        }
+        try recordAction(order, ledger: ledger, refund: outcome, note: note, iamportStatus: payment.status,
+                         decision: outcome == .done ? "refunded" : "refund_pending", amount: payment.refundableAmount)
+        var updated = order
+        updated.refundState = outcome
+        updated.actionNote = note
+        return updated
+    }
+
+    /// Revokes an expired virtual account so no deposit can land. Returns the payment when a deposit landed first.
+    private func revoke(_ order: LedgerOrder, payment: IamportPayment, ledger: Ledger) throws(ServiceError) -> IamportPayment? {
+        var note: String?
+        var outcome: LedgerOrder.ProviderAction = .pending
+        do {
+            _ = try client.revokeVirtualAccount(impUID: payment.impUID)
+            outcome = .done
+            log.info("revoked the expired virtual account of \(payment.impUID)")
+        } catch {
+            if let now = try? client.payment(impUID: payment.impUID), now.status != "ready" {
+                outcome = .done  // nothing left to revoke
+                if now.holdsMoney {
+                    try recordAction(order, ledger: ledger, revoke: .done, note: nil, iamportStatus: now.status,
+                                     decision: "deposited_after_expiry", amount: now.amount)
+                    return now
+                }
+            } else {
+                note = Self.actionNote(error)
+                log.error("revoke of \(payment.impUID) not made, will retry: \(error.description)")
+            }
+        }
+        try recordAction(order, ledger: ledger, revoke: outcome, note: note, iamportStatus: payment.status,
+                         decision: outcome == .done ? "revoked" : "revoke_pending", amount: payment.amount)
+        return nil
+    }
+
+    private func recordAction(_ order: LedgerOrder, ledger: Ledger, refund: LedgerOrder.ProviderAction? = nil,
+                              revoke: LedgerOrder.ProviderAction? = nil, note: String?, iamportStatus: String,
+                              decision: String, amount: Int) throws(ServiceError) {
+        let event = LedgerEvent(at: Self.now(), channel: refund != nil ? "refund" : "revoke", iamportStatus: iamportStatus,
+                                decision: decision, reason: note ?? order.reason, amount: amount)
+        do {
+            try ledger.settleAction(order.impUID, refund: refund, revoke: revoke, note: note, event: event)
+        } catch {
+            log.error("ledger: \(error.message)")
+            throw .ledgerUnavailable(error.message)
         }
     }
+
+    /// What the seller is shown about a refund or revoke that did not go through (no secrets, no buyer data).
+    static func actionNote(_ error: IamportError) -> String {
+        switch error {
+        case .notFound: return "Iamport knows no such payment"
+        case .unauthorized: return "Iamport refused the API key"
+        case let .refused(code, message): return "Iamport refused (code \(code)): \(message.prefix(200))"
+        case let .unavailable(detail): return "Iamport did not answer: \(detail.prefix(200))"
+        }
+    }
+
+    static func now() -> Int { Int(time(nil)) }
 
     static func serviceError(_ error: IamportError) -> ServiceError {
         switch error {
@@ -196,27 +309,3 @@ public struct Log: Sendable {
     }
 }
 
-extension LedgerOrder {
-    /// The ledger's row for a judged payment: Iamport's record, the priced items, the buyer's details.
-    init(payment: IamportPayment, judgement: Judgement, status: String) {
-        var items: [PricedItem] = []
-        var vbank: VirtualAccount?
-        var reason: String?
-        var refunded: Bool?
-        switch judgement {
-        case let .paid(order): items = order.items
-        case let .awaitingDeposit(order, account):
-            items = order.items
-            vbank = account
-        case let .rejected(why, _, _, alreadyRefunded):
-            reason = why
-            refunded = alreadyRefunded ? true : nil
-        default: break
-        }
-        self.init(impUID: payment.impUID, merchantUID: payment.merchantUID, status: status, amount: payment.amount,
-                  currency: payment.currency, name: payment.name, items: items, reason: reason, refunded: refunded,
-                  buyer: .init(name: payment.buyerName, tel: payment.buyerTel, email: payment.buyerEmail,
-                               addr: payment.buyerAddr, postcode: payment.buyerPostcode),
-                  vbank: vbank)
-    }
-}

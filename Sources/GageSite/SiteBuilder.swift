@@ -26,6 +26,8 @@ public enum SiteBuilder {
         public var written: SiteWriter.Summary?
         /// Seconds per phase, in order.
         public var timings: [(phase: String, seconds: Double)]
+        /// Problems that did not stop the build.
+        public var warnings: [Diagnostic] = []
     }
 
     /// Loads, validates and renders without writing (`gage check`, and the first half of `build`).
@@ -40,7 +42,7 @@ public enum SiteBuilder {
         clock.lap("render")
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
         let report = Report(products: shop.products.count, pages: pages, files: files.count, written: nil,
-                            timings: clock.laps)
+                            timings: clock.laps, warnings: shop.warnings)
         return (shop, files, report)
     }
 

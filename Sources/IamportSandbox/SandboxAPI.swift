@@ -118,6 +118,7 @@ public actor SandboxAPI {
             return Self.success(["merchant_uid": p[0], "amount": entry.amount, "currency": entry.currency as Any])
         }
         if request.match("POST", "payments/cancel") != nil { return cancel(body) }
+        if let p = request.match("DELETE", "vbanks/*") { return revokeVirtualAccount(impUID: p[0]) }
         if let p = request.match("GET", "payments/*") {
             guard let payment = payments[p[0]] else {
                 return Self.envelope(404, code: -1, message: "존재하지 않는 결제정보입니다.")
@@ -222,6 +223,9 @@ public actor SandboxAPI {
             if payment.status == "cancelled" { return Self.envelope(200, code: 1, message: "이미 전액취소된 주문입니다.") }
             return Self.envelope(200, code: 1, message: "취소할 수 있는 상태의 결제건이 아닙니다.(\(payment.status))")
         }
+        if payment.payMethod == "vbank", (fields["refund_account"] as? String ?? "").isEmpty {
+            return Self.envelope(200, code: 1, message: "가상계좌 결제건의 환불에는 환불계좌 정보(refund_holder, refund_bank, refund_account)가 필요합니다.")
+        }
         let requested = (fields["amount"] as? NSNumber)?.intValue ?? 0
         let amount = requested == 0 ? remaining : requested
         if let checksum = fields["checksum"] as? NSNumber, checksum.intValue != remaining {
@@ -242,6 +246,21 @@ public actor SandboxAPI {
         return Self.success(payment)
     }
 
+    /// `DELETE /vbanks/{imp_uid}`: an issued, unpaid virtual account is revoked (no deposit can land); 400 otherwise.
+    private func revokeVirtualAccount(impUID: String) -> SandboxResponse {
+        guard var payment = payments[impUID] else {
+            return Self.envelope(404, code: -1, message: "존재하지 않는 결제정보입니다.")
+        }
+        guard payment.payMethod == "vbank", payment.status == "ready", payment.vbankNum != nil else {
+            return Self.envelope(400, code: -1, message: "가상계좌 발급 상태의 결제건이 아닙니다.(\(payment.status))")
+        }
+        payment.status = "cancelled"
+        payment.cancelledAt = clock()
+        payment.cancelReason = "가상계좌 발급취소"
+        payments[impUID] = payment
+        return Self.success(payment)
+    }
+
     // MARK: - Control API (tests, gage serve --sandbox)
 
     /// A payment in any state, as a test needs it.
@@ -259,9 +278,14 @@ public actor SandboxAPI {
         public var buyerAddr: String?
         public var buyerPostcode: String?
         public var startedAt: Int?
+        /// As `IMP.request_pay` takes it: `html5_inicis` or `html5_inicis.MID`.
+        public var pg: String?
+        /// The virtual account's deadline as the page asked for it (`YYYYMMDDHHmm…` in Korean time, or Unix seconds).
+        public var vbankDue: String?
 
         enum CodingKeys: String, CodingKey {
-            case merchantUID = "merchant_uid", amount, status, payMethod = "pay_method", currency, name
+            case merchantUID = "merchant_uid", amount, status, payMethod = "pay_method", currency, name, pg
+            case vbankDue = "vbank_due"
             case customData = "custom_data", buyerName = "buyer_name", buyerEmail = "buyer_email"
             case buyerTel = "buyer_tel", buyerAddr = "buyer_addr", buyerPostcode = "buyer_postcode"
             case startedAt = "started_at"
@@ -295,6 +319,11 @@ public actor SandboxAPI {
             customData: request.customData?.text, buyerName: request.buyerName, buyerEmail: request.buyerEmail,
             buyerTel: request.buyerTel, buyerAddr: request.buyerAddr, buyerPostcode: request.buyerPostcode,
             startedAt: now, receiptURL: "https://sandbox.invalid/receipts/\(impUID)")
+        if let pg = request.pg, !pg.isEmpty {
+            let parts = pg.split(separator: ".", maxSplits: 1)
+            payment.pgProvider = String(parts[0])
+            payment.pgID = parts.count > 1 ? String(parts[1]) : "INIpayTest"
+        }
         switch status {
         case "paid": payment.paidAt = now
         case "failed":
@@ -306,7 +335,7 @@ public actor SandboxAPI {
             payment.vbankNum = "T" + Self.digits(sequence, width: 13)
             payment.vbankHolder = "(주)포트원"
             payment.vbankIssuedAt = now
-            payment.vbankDate = now + 3 * 86_400
+            payment.vbankDate = request.vbankDue.flatMap { Self.koreanTime($0) } ?? now + 3 * 86_400
         default: break
         }
         payments[impUID] = payment
@@ -319,6 +348,53 @@ public actor SandboxAPI {
         guard var payment = payments[impUID], payment.status == "ready", payment.payMethod == "vbank" else { return nil }
         payment.status = "paid"
         payment.paidAt = clock()
+        payments[impUID] = payment
+        return payment
+    }
+
+    /// `YYYYMMDDHHmm[ss]` or `YYYY-MM-DD HH:mm[:ss]` in Korean time (UTC+9), or Unix seconds, as `vbank_due` takes it.
+    static func koreanTime(_ text: String) -> Int? {
+        let digits = text.filter(\.isNumber)
+        if digits.count == text.count, digits.count <= 10, let seconds = Int(digits) { return seconds }
+        guard digits.count >= 8 else { return nil }
+        let d = Array(digits)
+        func number(_ range: Range<Int>) -> Int? { range.upperBound <= d.count ? Int(String(d[range])) : 0 }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
+              let hour = number(8..<10), let minute = number(10..<12), let second = number(12..<14) else { return nil }
+        var components = DateComponents()
+        components.timeZone = TimeZone(secondsFromGMT: 9 * 3600)
+        (components.year, components.month, components.day) = (year, month, day)
+        (components.hour, components.minute, components.second) = (hour, minute, second)
+        return Calendar(identifier: .gregorian).date(from: components).map { Int($0.timeIntervalSince1970) }
+    }
+
+    /// A cancel made in the PortOne console (a partial one when `amount` is less than what is left).
+    public func consoleCancel(impUID: String, amount: Int?, reason: String) -> SandboxPayment? {
+        guard var payment = payments[impUID], payment.status == "paid" || payment.status == "cancelled" else { return nil }
+        let remaining = payment.amount - payment.cancelAmount
+        let cancelled = min(amount ?? remaining, remaining)
+        guard cancelled > 0 else { return nil }
+        let now = clock()
+        payment.cancelAmount += cancelled
+        payment.status = "cancelled"
+        payment.cancelledAt = now
+        payment.cancelReason = reason
+        payment.cancelHistory.append(.init(pgTID: payment.pgTID, amount: cancelled, cancelledAt: now, reason: reason,
+                                           cancellationID: "cancel-\(impUID)-\(payment.cancelHistory.count + 1)"))
+        payments[impUID] = payment
+        return payment
+    }
+
+    /// Moves a payment's times `seconds` into the past, as if that much time had gone by since it happened.
+    public func age(impUID: String, seconds: Int) -> SandboxPayment? {
+        guard var payment = payments[impUID] else { return nil }
+        func back(_ time: Int) -> Int { time > 0 ? time - seconds : 0 }
+        payment.startedAt = back(payment.startedAt)
+        payment.paidAt = back(payment.paidAt)
+        payment.failedAt = back(payment.failedAt)
+        payment.cancelledAt = back(payment.cancelledAt)
+        payment.vbankIssuedAt = back(payment.vbankIssuedAt)
+        payment.vbankDate = back(payment.vbankDate)
         payments[impUID] = payment
         return payment
     }
@@ -352,6 +428,31 @@ public actor SandboxAPI {
             guard let payment = deposit(impUID: p[0]) else {
                 return Self.json(["error": "not an issued virtual account"], status: 409)
             }
+            return Self.json(payment)
+        }
+        if let p = request.match("POST", "payments/*/cancel") {
+            struct Cancel: Decodable { var amount: Int?; var reason: String? }
+            let cancel = (try? decoder.decode(Cancel.self, from: body)) ?? Cancel()
+            guard let payment = consoleCancel(impUID: p[0], amount: cancel.amount, reason: cancel.reason ?? "콘솔에서 취소")
+            else { return Self.json(["error": "nothing left to cancel"], status: 409) }
+            return Self.json(payment)
+        }
+        if let p = request.match("POST", "payments/*/age") {
+            struct Age: Decodable { var seconds: Int }
+            guard let age = try? decoder.decode(Age.self, from: body),
+                  let payment = self.age(impUID: p[0], seconds: age.seconds) else {
+                return Self.json(["error": "send {seconds} for a known payment"], status: 400)
+            }
+            return Self.json(payment)
+        }
+        if let p = request.match("POST", "payments/*/fail") {
+            guard var payment = payments[p[0]], payment.status == "ready" else {
+                return Self.json(["error": "only a ready payment can fail"], status: 409)
+            }
+            payment.status = "failed"
+            payment.failedAt = clock()
+            payment.failReason = "결제 실패"
+            payments[p[0]] = payment
             return Self.json(payment)
         }
         if request.match("POST", "faults") != nil {

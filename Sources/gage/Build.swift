@@ -31,6 +31,7 @@ struct Build: ParsableCommand {
             let report = try SiteBuilder.build(.init(source: source.source, output: output,
                                                      includeDrafts: source.drafts,
                                                      overrides: SettingsOverrides(baseURL: baseURL)))
+            printWarnings(report.warnings)
             let written = report.written ?? .init()
             let total = report.timings.reduce(0) { $0 + $1.seconds }
             print("Built \(report.products) products into \(report.pages) pages (\(report.files) files) in \(Self.milliseconds(total)).")
@@ -57,10 +58,17 @@ struct Check: ParsableCommand {
         do {
             let (_, files, report) = try SiteBuilder.render(.init(source: source.source, output: "",
                                                                   includeDrafts: source.drafts))
-            print("OK: \(report.products) products, \(report.pages) pages, \(files.count) files; no problems found.")
+            printWarnings(report.warnings)
+            let problems = report.warnings.isEmpty ? "no problems found" : "\(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s")"
+            print("OK: \(report.products) products, \(report.pages) pages, \(files.count) files; \(problems).")
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)
         }
     }
+}
+
+/// Warnings go to stderr, one per line, like errors but without stopping anything.
+func printWarnings(_ warnings: [Diagnostic]) {
+    for warning in warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
 }

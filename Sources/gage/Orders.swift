@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import GageCore
 import GageLedger
 import GagePayments
@@ -73,7 +74,12 @@ struct OrdersList: ParsableCommand {
         print(Table(header: ["주문 일시", "주문번호", "상태", "금액", "상품", "주문자", "배송"],
                     rightAligned: [3], rows: rows).render())
         let paid = orders.filter { $0.status == "paid" }
-        print("\n\(orders.count)건 · 결제완료 \(paid.count)건 \(OrderText.won(paid.reduce(0) { $0 + $1.amount }))")
+        let kept = paid.reduce(0) { $0 + $1.amount - $1.cancelledAmount }
+        print("\n\(orders.count)건 · 결제완료 \(paid.count)건 \(OrderText.won(kept))")
+        let owed = orders.filter { $0.refundState == .pending || $0.refundState == .manual }
+        if !owed.isEmpty {
+            print("환불이 끝나지 않은 주문 \(owed.count)건: gage orders show IMP_UID 로 확인하세요.")
+        }
     }
 }
 
@@ -94,6 +100,16 @@ struct OrdersShow: ParsableCommand {
             ("주문 일시", OrderText.time(order.createdAt)),
         ]
         if let reason = order.reason { lines.append(("사유", reason)) }
+        if order.cancelledAmount > 0 { lines.append(("취소 금액", OrderText.won(order.cancelledAmount))) }
+        switch order.refundState {
+        case .pending?: lines.append(("환불", "대기 중 — 다음 확인 때 다시 시도합니다" + (order.actionNote.map { " (\($0))" } ?? "")))
+        case .manual?: lines.append(("환불", "판매자가 직접 환불해야 합니다: 입금된 가상계좌는 구매자의 환불 계좌가 필요합니다 (PortOne 콘솔)"))
+        case .done?: lines.append(("환불", "완료"))
+        case nil: break
+        }
+        if order.revokeState == .pending {
+            lines.append(("가상계좌", "발급 취소 대기 중" + (order.actionNote.map { " (\($0))" } ?? "")))
+        }
         for item in order.items {
             let options = item.options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
             lines.append(("상품", "\(item.title) [\(item.sku)]\(options.isEmpty ? "" : " (\(options))") × \(item.quantity)  \(OrderText.won(item.price * item.quantity))"))
@@ -136,18 +152,18 @@ struct OrdersExport: ParsableCommand {
 
     func run() throws {
         let orders = try ledger.open().orders(status: status)
-        var text = "\u{FEFF}" + CSV.row(["주문일시", "imp_uid", "주문번호", "상태", "금액", "통화", "상품", "사유", "환불",
-                                         "주문자", "연락처", "이메일", "우편번호", "주소", "발송일시", "송장번호"])
+        var text = "\u{FEFF}" + CSV.row(["주문일시", "imp_uid", "주문번호", "상태", "금액", "취소금액", "통화", "상품", "사유",
+                                         "환불", "주문자", "연락처", "이메일", "우편번호", "주소", "발송일시", "송장번호"])
         for order in orders {
             text += CSV.row([OrderText.time(order.createdAt), order.impUID, order.merchantUID, order.status,
-                             String(order.amount), order.currency, OrderText.items(order, full: true),
-                             order.reason ?? "", order.refunded == true ? "Y" : "",
+                             String(order.amount), String(order.cancelledAmount), order.currency,
+                             OrderText.items(order, full: true), order.reason ?? "", OrderText.refund(order),
                              order.buyer.name ?? "", order.buyer.tel ?? "", order.buyer.email ?? "",
                              order.buyer.postcode ?? "", order.buyer.addr ?? "",
                              order.shippedAt.map(OrderText.time) ?? "", order.tracking ?? ""])
         }
         if let file {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            try OwnerOnlyFile.write(Data(text.utf8), to: file)
             FileHandle.standardError.write(Data("\(orders.count) orders → \(file)\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
@@ -180,8 +196,11 @@ struct OrdersShip: ParsableCommand {
 struct OrdersReconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
-        abstract: "Ask Iamport for the shop's payments and record any the ledger missed.",
-        discussion: "Uses the verify function's settings: IAMPORT_API_KEY, IAMPORT_API_SECRET, IAMPORT_API_URL, GAGE_CATALOG.")
+        abstract: "Ask Iamport for the shop's payments, record any the ledger missed, retry refunds still owed.",
+        discussion: """
+            Uses the verify function's settings: IAMPORT_API_KEY, IAMPORT_API_SECRET, IAMPORT_API_URL, GAGE_CATALOG. \
+            A payment that cannot be checked is reported and the rest are still checked; the exit status is 1 then.
+            """)
 
     @Option(help: "Check payments from this date on (YYYY-MM-DD; default: the last 30 days).")
     var since: String?
@@ -194,12 +213,18 @@ struct OrdersReconcile: ParsableCommand {
         let from = try since.map(parseDate) ?? Int(Date().timeIntervalSince1970) - 30 * 86_400
         do {
             let configuration = try Configuration.load(environment: environment)
-            let catalog = try configuration.loadCatalog()
-            let report = try Reconciler(configuration: configuration, catalog: catalog, log: Log(enabled: false)).run(since: from)
+            let catalogFile = try configuration.loadCatalog()
+            let report = try Reconciler(configuration: configuration, catalogFile: catalogFile,
+                                        log: Log(enabled: false)).run(since: from)
             for change in report.changes {
                 print("\(change.impUID)  \(change.merchantUID)  \(change.before ?? "(없음)") → \(change.after)  \(OrderText.won(change.amount))")
             }
-            print("\(report.checked)건 확인, \(report.changes.count)건 바뀜.")
+            for failure in report.failures {
+                FileHandle.standardError.write(Data("\(failure.impUID): not checked: \(failure.problem)\n".utf8))
+            }
+            print("\(report.checked)건 확인, \(report.changes.count)건 바뀜"
+                  + (report.failures.isEmpty ? "." : ", \(report.failures.count)건 확인 실패 (다시 실행하세요)."))
+            if !report.failures.isEmpty { throw ExitCode(1) }
         } catch let problem as Configuration.Problem {
             throw ValidationError(problem.description)
         } catch let error as ServiceError {
@@ -232,13 +257,30 @@ enum OrderText {
 
     static func status(_ order: LedgerOrder) -> String {
         switch order.status {
-        case "paid": return "결제완료"
+        case "paid": return order.cancelledAmount > 0 ? "결제완료(부분취소)" : "결제완료"
         case "awaiting_deposit": return "입금대기"
-        case "rejected": return order.refunded == true ? "거절·환불" : "거절"
+        case "rejected":
+            switch order.refundState {
+            case .done?: return "거절·환불"
+            case .pending?: return "거절·환불대기"
+            case .manual?: return "거절·수동환불필요"
+            case nil: return "거절"
+            }
+        case "expired": return order.revokeState == .pending ? "기한만료·취소대기" : "기한만료"
         case "unpaid": return "미결제"
         case "failed": return "실패"
         case "cancelled": return "취소"
         default: return order.status
+        }
+    }
+
+    /// The export's 환불 column: Y when refunded, 대기 while owed, 수동 when the seller must do it.
+    static func refund(_ order: LedgerOrder) -> String {
+        switch order.refundState {
+        case .done?: return "Y"
+        case .pending?: return "대기"
+        case .manual?: return "수동"
+        case nil: return ""
         }
     }
 
@@ -293,13 +335,35 @@ struct Table {
     }
 }
 
-/// RFC 4180 rows: a field with a comma, quote or line break is quoted, quotes doubled; CRLF line ends.
+/// RFC 4180 rows: a field with a comma, quote or line break is quoted, quotes doubled; CRLF line ends. A field
+/// a spreadsheet would run as a formula (a buyer named `=HYPERLINK(…)`) is neutralised with a leading `'`, as
+/// OWASP advises; plain numbers such as `-3000` are left as they are.
 enum CSV {
     static func row(_ fields: [String]) -> String {
         fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+            let safe = neutralised(field)
+            return safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
         }.joined(separator: ",") + "\r\n"
+    }
+
+    static func neutralised(_ field: String) -> String {
+        guard let first = field.unicodeScalars.first, "=+-@\t\r\u{FF1D}\u{FF0B}\u{FF0D}\u{FF20}".unicodeScalars.contains(first)
+        else { return field }
+        if Int(field) != nil { return field }
+        return "'" + field
+    }
+}
+
+/// Files holding buyers' details are created readable by their owner only.
+enum OwnerOnlyFile {
+    static func write(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ValidationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        _ = fchmod(descriptor, 0o600)
+        let written = data.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == data.count else { throw ValidationError("cannot write \(path): the disk may be full") }
     }
 }
 
@@ -314,6 +378,9 @@ struct OrderJSON: Encodable {
     var items: [PricedItem]
     var reason: String?
     var refunded: Bool?
+    /// `pending`, `manual` or `done` when a refund is owed.
+    var refundState: String?
+    var cancelledAmount: Int
     var buyer: LedgerOrder.Buyer
     var vbank: VirtualAccount?
     var createdAt: Int
@@ -322,6 +389,7 @@ struct OrderJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", status, amount, currency, name, items, reason, refunded
+        case refundState = "refund_state", cancelledAmount = "cancelled_amount"
         case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", tracking
     }
 
@@ -335,6 +403,8 @@ struct OrderJSON: Encodable {
         items = order.items
         reason = order.reason
         refunded = order.refunded
+        refundState = order.refundState?.rawValue
+        cancelledAmount = order.cancelledAmount
         buyer = order.buyer
         vbank = order.vbank
         createdAt = order.createdAt

@@ -29,3 +29,40 @@ import Testing
         #expect(throws: Diagnostic.self) { try FrontMatterDocument.split("...\ntitle: x\n---\n", file: "a.md") }
     }
 }
+
+@Suite struct ShopIDTests {
+    @Test func test_shop_id_is_readable_short_and_differs_per_address() {
+        let production = ShopID.derive(from: "https://onggi-roastery.example.kr/")
+        #expect(production.hasPrefix("onggiroast-"))
+        #expect(production.count == 17)
+        #expect(production != ShopID.derive(from: "https://staging.onggi-roastery.example.kr/"))
+        #expect(production != ShopID.derive(from: "https://onggi-roastery.example.kr/shop2/"))
+        #expect(production == ShopID.derive(from: "HTTPS://Onggi-Roastery.example.kr"))
+    }
+
+    @Test func test_default_order_prefix_comes_from_the_shop_not_a_constant() {
+        let (a, _) = ShopSettings.parse("title: A\nbase_url: https://a.example.kr/\niamport: {merchant_code: imp1}\n")
+        let (b, _) = ShopSettings.parse("title: B\nbase_url: https://b.example.kr/\niamport: {merchant_code: imp1}\n")
+        #expect(a?.orderPrefix != b?.orderPrefix)
+        #expect(a?.orderPrefix == (a?.shopID ?? "") + "-")
+        #expect((a?.orderPrefix.count ?? 99) <= 20)
+    }
+
+    @Test func test_a_pg_without_mid_is_a_warning_with_its_line() {
+        let (_, errors, warnings) = ShopSettings.parseWithWarnings(
+            "title: A\niamport:\n  merchant_code: imp1\n  pg: html5_inicis\n")
+        #expect(errors.isEmpty)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.line == 4)
+        #expect(warnings.first?.hint?.contains("html5_inicis.MOI1234567") == true)
+        let (_, _, none) = ShopSettings.parseWithWarnings("title: A\niamport:\n  merchant_code: imp1\n  pg: kcp.A52CY\n")
+        #expect(none.isEmpty)
+    }
+
+    @Test func test_price_grace_and_vbank_hours_are_validated() {
+        let (settings, errors) = ShopSettings.parse(
+            "title: A\niamport: {merchant_code: imp1}\ncheckout:\n  price_grace: 30\n  vbank_hours: 0\n")
+        #expect(settings?.checkout.priceGraceMinutes == 30)
+        #expect(errors.map(\.line) == [5])
+    }
+}

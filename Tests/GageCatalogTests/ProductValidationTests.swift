@@ -1,5 +1,6 @@
 import Testing
 import GageTestSupport
+import GageCore
 @testable import GageCatalog
 
 /// Loads a shop and returns its diagnostics as the author sees them (`path:line: message — hint`).
@@ -190,7 +191,9 @@ func problems(_ shop: TemporaryShop) -> [String] {
         let parsed = try? #require(settings)
         #expect(parsed?.language == .ko)
         #expect(parsed?.currency == "KRW")
-        #expect(parsed?.checkout.orderPrefix == "gage-")
+        // No base_url: the local address; the prefix is the shop's id, not a constant every shop shares.
+        #expect(parsed?.orderPrefix == "localhost-" + String(ContentHash.of("http://localhost:1313").prefix(6)) + "-")
+        #expect(parsed?.checkout.priceGraceMinutes == 60 && parsed?.checkout.vbankHours == 72)
         #expect(parsed?.iamport.sdkURL == "https://cdn.iamport.kr/v1/iamport.js")
         #expect(parsed?.iamport.payMethods == ["card", "trans", "vbank", "phone"])
     }

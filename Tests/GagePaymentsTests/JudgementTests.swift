@@ -3,13 +3,24 @@ import Testing
 @testable import GagePayments
 
 let catalog = Catalog(
-    baseURL: "https://shop.example.kr/", orderPrefix: "shop-", shipping: ShippingRule(fee: 3000, freeOver: 50000),
+    shop: "shop-a1b2c3", baseURL: "https://shop.example.kr/", orderPrefix: "shop-",
+    shipping: ShippingRule(fee: 3000, freeOver: 50000),
+    payment: .init(pg: "html5_inicis.MOI1234567", payMethods: ["card", "vbank"]),
     products: [.init(sku: "TEA", title: "녹차", price: 12000, url: "", stock: 5)])
 
+let now = 1_800_000_000
+
 func payment(amount: Int = 15000, status: String = "paid", method: String = "card", merchantUID: String = "shop-1",
-             customData: String? = #"{"items":[{"sku":"TEA","quantity":1}]}"#, currency: String = "KRW") -> IamportPayment {
+             customData: String? = #"{"items":[{"sku":"TEA","quantity":1}],"shop":"shop-a1b2c3"}"#,
+             currency: String = "KRW", pg: String? = "html5_inicis", mid: String? = "MOI1234567") -> IamportPayment {
     IamportPayment(impUID: "imp_1", merchantUID: merchantUID, payMethod: method, amount: amount, currency: currency,
-                   status: status, customData: customData)
+                   status: status, customData: customData, pgProvider: pg, pgID: mid)
+}
+
+extension Judgement {
+    static func judge(_ payment: IamportPayment, catalog: Catalog, alreadySold: [String: Int] = [:]) -> Judgement {
+        judge(payment, Context(pricing: catalog, current: catalog, held: alreadySold, now: now))
+    }
 }
 
 @Suite struct JudgementTests {
@@ -81,9 +92,13 @@ func payment(amount: Int = 15000, status: String = "paid", method: String = "car
         }
     }
 
-    @Test func test_merchant_uid_is_optional_but_checked() throws {
-        let plain = try PaymentReference(fields: RequestFields(values: ["imp_uid": .string("imp_1")]))
-        #expect(plain.merchantUID == nil)
+    @Test func test_merchant_uid_is_required_and_checked() throws {
+        #expect(throws: RequestProblem.malformed("merchant_uid is required")) {
+            try PaymentReference(fields: RequestFields(values: ["imp_uid": .string("imp_1")]))
+        }
+        let both = try PaymentReference(fields: RequestFields(values: ["imp_uid": .string("imp_1"),
+                                                                       "merchant_uid": .string("shop-1")]))
+        #expect(both.merchantUID == "shop-1")
         #expect(throws: RequestProblem.self) {
             try PaymentReference(fields: RequestFields(values: ["imp_uid": .string("imp_1"),
                                                                 "merchant_uid": .string("has space")]))
@@ -94,5 +109,24 @@ func payment(amount: Int = 15000, status: String = "paid", method: String = "car
         #expect(CORS.origin(of: "https://shop.example.kr/path/") == "https://shop.example.kr")
         #expect(CORS(requestOrigin: "https://shop.example.kr", shopURL: "https://shop.example.kr/").allowedOrigin != nil)
         #expect(CORS(requestOrigin: "https://shop.example.kr.evil", shopURL: "https://shop.example.kr/").allowedOrigin == nil)
+    }
+
+    @Test func test_cors_origins_are_compared_after_normalising_case_and_default_ports() {
+        #expect(CORS.origin(of: "HTTPS://Shop.Example.KR:443/x/") == "https://shop.example.kr")
+        #expect(CORS.origin(of: "http://127.0.0.1:80/") == "http://127.0.0.1")
+        #expect(CORS(requestOrigin: "https://shop.example.kr", shopURL: "https://SHOP.example.kr:443/").allowedOrigin
+                == "https://shop.example.kr")
+        #expect(CORS(requestOrigin: "https://shop.example.kr:8443", shopURL: "https://shop.example.kr/").allowedOrigin == nil)
+        #expect(CORS(requestOrigin: "http://shop.example.kr", shopURL: "https://shop.example.kr/").allowedOrigin == nil)
+    }
+
+    @Test func test_plain_http_api_urls_only_on_loopback() {
+        for url in ["http://127.0.0.1:8080", "http://localhost/", "http://[::1]:9000", "http://127.5.6.7"] {
+            #expect(Configuration.isLoopback(url), "\(url)")
+        }
+        for url in ["http://api.iamport.kr", "http://127.0.0.1.evil.kr", "http://10.0.0.1", "http://127.0.0.1@evil.kr",
+                    "http://localhost.evil.kr"] {
+            #expect(!Configuration.isLoopback(url), "\(url)")
+        }
     }
 }

@@ -80,9 +80,15 @@ let beanProduct = TemporaryShop.product("""
         let output = try build(shop, drafts: true)
         let data = try #require(FileManager.default.contents(atPath: output + "/catalog.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(json.keys) == ["version", "base_url", "currency", "order_prefix", "shipping", "products"])
+        #expect(Set(json.keys) == ["version", "shop", "base_url", "currency", "order_prefix", "shipping", "payment",
+                                   "price_grace", "vbank_hours", "products"])
         #expect(json["currency"] as? String == "KRW")
-        #expect(json["order_prefix"] as? String == "gage-")
+        // No order_prefix in shop.yml: the shop's id and a dash, the same id the pages send as custom_data.shop.
+        let shopID = try #require(json["shop"] as? String)
+        #expect(json["order_prefix"] as? String == shopID + "-")
+        #expect(shopID.hasPrefix("shop-"))
+        #expect((json["payment"] as? [String: AnyHashable])?["pg"] == "html5_inicis")
+        #expect(json["price_grace"] as? Int == 60 && json["vbank_hours"] as? Int == 72)
         #expect((json["shipping"] as? [String: Int]) == ["fee": 3000, "free_over": 50000])
         let products = try #require(json["products"] as? [[String: Any]])
         #expect(products.compactMap { $0["sku"] as? String }.sorted() == ["ETH-200", "KEN", "TEA-1"])

@@ -411,7 +411,7 @@
       status.textContent = text.paying;
       var checkoutItems = items.map(function (item) { return { sku: item.sku, quantity: item.quantity, options: item.options }; });
       prepareOrder(checkoutItems, order).then(function (prepared) {
-        requestPayment(form, cart, checkoutItems, prepared, function () { payButton.disabled = false; });
+        requestPayment(form, cart, checkoutItems, prepared, catalog, function () { payButton.disabled = false; });
       }).catch(function () {
         payButton.disabled = false;
         status.textContent = text.status_error;
@@ -435,7 +435,15 @@
     });
   }
 
-  function requestPayment(form, cart, items, prepared, done) {
+  /** A virtual account's deadline, `vbank_hours` from now, as Iamport takes it: YYYYMMDDHHmm in Korean time. */
+  function vbankDue(hours) {
+    var korean = new Date(Date.now() + hours * 3600 * 1000 + 9 * 3600 * 1000);
+    function two(n) { return (n < 10 ? '0' : '') + n; }
+    return String(korean.getUTCFullYear()) + two(korean.getUTCMonth() + 1) + two(korean.getUTCDate()) +
+      two(korean.getUTCHours()) + two(korean.getUTCMinutes());
+  }
+
+  function requestPayment(form, cart, items, prepared, catalog, done) {
     var IMP = root.IMP;
     var status = cart.querySelector('[data-checkout-status]');
     if (!IMP) { status.textContent = text.status_error; done(); return; }
@@ -453,10 +461,13 @@
       buyer_email: form.elements.buyer_email.value.trim(),
       buyer_addr: form.elements.buyer_addr.value.trim(),
       buyer_postcode: form.elements.buyer_postcode.value.trim(),
-      custom_data: { items: items },
+      // The shop and the catalog version priced with: the function honours these prices for a while after
+      // the seller changes them, and ignores payments another shop on the same account made.
+      custom_data: { items: items, shop: catalog.shop, catalog: catalog.version },
       m_redirect_url: config.complete_url
     };
     if (params.pay_method === 'phone') params.digital = false;
+    if (params.pay_method === 'vbank') params.vbank_due = vbankDue(config.vbank_hours || 72);
     IMP.request_pay(params, function (rsp) {
       done();
       var result = cart.querySelector('[data-result]');

@@ -115,10 +115,11 @@ public struct IamportPayment: Codable, Sendable, Equatable {
     /// What is left to refund.
     public var refundableAmount: Int { max(0, amount - cancelAmount) }
 
-    /// Money the provider holds for the shop: paid, or cancelled only in part (a partial cancel reads
-    /// `cancelled` on Iamport, with something left).
+    /// Money the provider holds for the shop: paid, or paid and then cancelled only in part (a partial cancel
+    /// reads `cancelled` on Iamport, with something left). A revoked virtual account reads `cancelled` too, but
+    /// was never paid.
     public var holdsMoney: Bool {
-        status == "paid" || (status == "cancelled" && cancelAmount > 0 && refundableAmount > 0)
+        status == "paid" || (status == "cancelled" && paidAt > 0 && cancelAmount > 0 && refundableAmount > 0)
     }
 
     /// An issued virtual account waiting for its deposit.

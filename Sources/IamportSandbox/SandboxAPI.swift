@@ -219,7 +219,7 @@ public actor SandboxAPI {
         }
         guard var payment else { return Self.envelope(200, code: 1, message: "취소할 결제건이 존재하지 않습니다.") }
         let remaining = payment.amount - payment.cancelAmount
-        guard payment.status == "paid" || (payment.status == "cancelled" && remaining > 0) else {
+        guard payment.status == "paid" || (payment.status == "cancelled" && payment.paidAt > 0 && remaining > 0) else {
             if payment.status == "cancelled" { return Self.envelope(200, code: 1, message: "이미 전액취소된 주문입니다.") }
             return Self.envelope(200, code: 1, message: "취소할 수 있는 상태의 결제건이 아닙니다.(\(payment.status))")
         }
@@ -370,7 +370,8 @@ public actor SandboxAPI {
 
     /// A cancel made in the PortOne console (a partial one when `amount` is less than what is left).
     public func consoleCancel(impUID: String, amount: Int?, reason: String) -> SandboxPayment? {
-        guard var payment = payments[impUID], payment.status == "paid" || payment.status == "cancelled" else { return nil }
+        guard var payment = payments[impUID], payment.paidAt > 0,
+              payment.status == "paid" || payment.status == "cancelled" else { return nil }
         let remaining = payment.amount - payment.cancelAmount
         let cancelled = min(amount ?? remaining, remaining)
         guard cancelled > 0 else { return nil }

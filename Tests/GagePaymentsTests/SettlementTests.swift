@@ -59,6 +59,7 @@ import Testing
 
     @Test func test_a_partial_cancel_still_holds_money_and_is_judged_as_paid() {
         var record = payment(status: "cancelled")
+        record.paidAt = now - 60
         record.cancelAmount = 5000
         guard case .paid = Judgement.judge(record, catalog: catalog) else {
             Issue.record("partly cancelled is still paid")
@@ -92,6 +93,7 @@ import Testing
 
     @Test func test_a_paid_order_partly_cancelled_stays_paid_with_its_items() {
         var record = payment(status: "cancelled")
+        record.paidAt = now - 60
         record.cancelAmount = 5000
         let after = settle(order("paid"), record)
         #expect(after?.status == "paid")
@@ -99,6 +101,13 @@ import Testing
         #expect(after?.items.count == 1)
         record.cancelAmount = 15000
         #expect(settle(after, record)?.status == "cancelled")
+    }
+
+    @Test func test_a_revoked_virtual_account_with_a_cancel_on_record_holds_no_money() {
+        var revoked = payment(status: "cancelled", method: "vbank")
+        revoked.vbankNum = "T1"
+        revoked.cancelAmount = 1000  // paid_at 0: never paid
+        #expect(settle(order("expired"), revoked)?.status == "expired")
     }
 
     @Test func test_a_stale_ready_never_takes_back_a_deposit() {

@@ -1,0 +1,240 @@
+"""A model-based test of the money path: seeded random sequences of what buyers, PortOne, the seller and time do
+to a few payments and a small stock — callbacks, redirects, webhooks, duplicate and concurrent deliveries,
+reconciles, price changes with rebuilds, deposits, partial and full cancels in the console, virtual accounts
+running out, provider faults — run against the real gage-verify and `gage orders reconcile`, with the
+invariants of SPEC §3 and §4 checked after every step:
+
+1. nothing is `paid` that the provider does not hold at the amount its catalog version says, through the
+   shop's channel;
+2. a paid order is never refunded by Gage;
+3. every rejected payment whose money moved ends refunded, or is visibly owed in the ledger;
+4. stock is never oversold;
+5. every arrival of one payment tells one story: once paid (or rejected), always paid (or rejected, same reason),
+   and the reply is what the ledger holds.
+
+GAGE_MODEL_SEQUENCES sets how many sequences run (CI: 500); GAGE_MODEL_SEED the first seed."""
+import concurrent.futures
+import copy
+import json
+import os
+import random
+import sqlite3
+import time
+
+from conftest import SECRET, run
+from verify_helpers import CATALOG, order_id, verify
+
+SEQUENCES = int(os.environ.get("GAGE_MODEL_SEQUENCES", "500"))
+FIRST_SEED = int(os.environ.get("GAGE_MODEL_SEED", "1"))
+STEPS = 12
+STOCK = 3
+
+
+def model_catalog(seed, version, price):
+    """One sequence's shop: its own id and prefix, so no sequence judges another's payments."""
+    catalog = copy.deepcopy(CATALOG)
+    catalog["version"] = version
+    catalog["shop"] = f"model-{seed}"
+    catalog["order_prefix"] = f"m{seed}-"
+    catalog["shipping"] = {"fee": 0, "free_over": None}
+    catalog["products"] = [
+        {"sku": "LAST", "title": "한정판", "price": price, "url": "", "stock": STOCK, "max_quantity": None, "options": []},
+    ]
+    return catalog
+
+
+class Sequence:
+    """One generated history: its catalog versions, its payments, what each answer said."""
+
+    def __init__(self, seed, gage, gage_verify, sandbox, folder):
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.shop, self.prefix = f"model-{seed}", f"m{seed}-"
+        self.gage, self.gage_verify, self.sandbox = gage, gage_verify, sandbox
+        self.env = {
+            "PATH": os.environ["PATH"], "IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET,
+            "IAMPORT_API_URL": sandbox.url, "GAGE_CATALOG": str(folder / "catalog.json"),
+            "GAGE_CACHE_DIR": str(folder / "cache"), "GAGE_LEDGER": str(folder / "orders.sqlite"),
+            "IAMPORT_TIMEOUT": "3", "GAGE_VERIFY_QUIET": "1",
+        }
+        self.prices = {"v0": 10000}          # every version ever built, and its unit price
+        self.current = "v0"
+        self.rebuild("v0", 10000, age=86_400)
+        self.payments = []                   # sandbox records as created
+        self.story = {}                      # imp_uid → the first settled status and reason
+        self.log = []
+
+    # ------------------------------------------------------------------ the world's moves
+
+    def rebuild(self, version, price, age=0):
+        self.prices[version] = price
+        self.current = version
+        with open(self.env["GAGE_CATALOG"], "w") as file:
+            json.dump(model_catalog(self.seed, version, price), file, ensure_ascii=False)
+        moment = time.time() - age
+        os.utime(self.env["GAGE_CATALOG"], (moment, moment))
+
+    def new_payment(self):
+        kind = self.rng.choice(["card", "card", "card", "tampered", "vbank", "stale_page", "other_channel", "foreign"])
+        quantity = self.rng.randint(1, 2)
+        version = self.current if kind != "stale_page" else self.rng.choice(sorted(self.prices))
+        amount = self.prices[version] * quantity
+        fields = {"merchant_uid": order_id().replace("shop-", self.prefix), "amount": amount if kind != "tampered" else 100,
+                  "pg": "html5_inicis.INIpayTest", "pay_method": "card",
+                  "custom_data": {"items": [{"sku": "LAST", "quantity": quantity}], "shop": self.shop,
+                                  "catalog": version},
+                  "buyer_name": "구매자"}
+        if kind == "vbank":
+            fields.update(status="ready", pay_method="vbank")
+        elif kind == "other_channel":
+            fields["pg"] = "kcp.OTHERMID"
+        elif kind == "foreign":
+            fields["custom_data"]["shop"] = "othershop-000000"
+        self.payments.append(self.sandbox.create(**fields))
+        self.log.append(f"new {kind} ×{quantity} v={version}")
+
+    def look(self, payment, action=None):
+        action = action or self.rng.choice(["verify", "webhook"])
+        code, reply, stderr = verify(self.gage_verify, self.env, {"action": action, "imp_uid": payment["imp_uid"],
+                                                                  "merchant_uid": payment["merchant_uid"]})
+        self.log.append(f"{action} {payment['imp_uid']} → {code} {reply.get('status')} {reply.get('reason') or ''}")
+        self.check_reply(payment, code, reply, stderr)
+
+    def step(self):
+        moves = ["new", "look", "look", "look", "twice", "concurrent", "deposit", "cancel", "age", "rebuild",
+                 "reconcile", "fault"]
+        move = self.rng.choice(moves) if self.payments else "new"
+        if move == "new":
+            self.new_payment()
+        elif move == "look":
+            self.look(self.rng.choice(self.payments))
+        elif move == "twice":                                   # a duplicate delivery
+            payment = self.rng.choice(self.payments)
+            self.look(payment, "webhook")
+            self.look(payment, "webhook")
+        elif move == "concurrent":                              # callback and webhook racing, or two buyers
+            chosen = [self.rng.choice(self.payments) for _ in range(3)]
+            with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+                list(pool.map(self.look, chosen))
+        elif move == "deposit":
+            waiting = [p for p in self.payments if p["pay_method"] == "vbank"]
+            if waiting:
+                payment = self.rng.choice(waiting)
+                try:
+                    self.sandbox.control("POST", f"/payments/{payment['imp_uid']}/deposit")
+                    self.log.append(f"deposit {payment['imp_uid']}")
+                except Exception:
+                    pass                                        # not an issued account any more
+        elif move == "cancel":                                  # the seller, in the PortOne console
+            payment = self.rng.choice(self.payments)
+            amount = self.rng.choice([None, 1000])
+            try:
+                self.sandbox.control("POST", f"/payments/{payment['imp_uid']}/cancel",
+                                     {"amount": amount} if amount else {})
+                self.log.append(f"console cancel {payment['imp_uid']} {amount or 'all'}")
+            except Exception:
+                pass
+        elif move == "age":
+            payment = self.rng.choice(self.payments)
+            hours = self.rng.choice([1, 30, 80])
+            self.sandbox.control("POST", f"/payments/{payment['imp_uid']}/age", {"seconds": hours * 3600})
+            self.log.append(f"age {payment['imp_uid']} {hours}h")
+        elif move == "rebuild":
+            version = f"v{len(self.prices)}"
+            self.rebuild(version, self.rng.choice([8000, 10000, 12000]), age=self.rng.choice([0, 7200]))
+            self.log.append(f"rebuild {version} {self.prices[version]}")
+        elif move == "reconcile":
+            result = run(self.gage, "orders", "reconcile", env=self.env, timeout=60)
+            self.log.append(f"reconcile → {result.returncode}")
+            assert result.returncode in (0, 1), result.stderr
+        elif move == "fault":
+            kind = self.rng.choice(["error500", "garbage"])
+            prefix = self.rng.choice(["/payments/cancel", "/payments/imp_", "/vbanks/"])
+            self.sandbox.fault(kind, path_prefix=prefix, count=1)
+            self.log.append(f"fault {kind} {prefix}")
+        self.check_ledger()
+
+    # ------------------------------------------------------------------ the invariants
+
+    def provider(self, imp_uid):
+        return self.sandbox.payment(imp_uid)
+
+    def check_reply(self, payment, code, reply, stderr):
+        assert code in (0, 4), (code, reply, stderr)   # a decision, or the provider failed (nothing decided)
+        if code == 4:
+            return
+        status = reply["status"]
+        imp_uid = payment["imp_uid"]
+        if payment["custom_data"] and json.loads(payment["custom_data"]).get("shop") != self.shop:
+            assert status == "ignored"
+            return
+        if status in ("paid", "rejected"):
+            first = self.story.setdefault(imp_uid, (status, reply.get("reason")))
+            assert (status, reply.get("reason")) == first, f"one story: {first} then {status}"
+        held = self.ledger_row(imp_uid)
+        assert held is not None and held["status"] == status, "the reply is what the ledger holds"
+
+    def ledger_row(self, imp_uid):
+        if not os.path.exists(self.env["GAGE_LEDGER"]):
+            return None
+        connection = sqlite3.connect(self.env["GAGE_LEDGER"], timeout=30)
+        connection.row_factory = sqlite3.Row
+        try:
+            return connection.execute("SELECT * FROM orders WHERE imp_uid = ?", (imp_uid,)).fetchone()
+        finally:
+            connection.close()
+
+    def check_ledger(self, final=False):
+        if not os.path.exists(self.env["GAGE_LEDGER"]):
+            return
+        connection = sqlite3.connect(self.env["GAGE_LEDGER"], timeout=30)
+        connection.row_factory = sqlite3.Row
+        rows = connection.execute("SELECT * FROM orders").fetchall()
+        connection.close()
+        sold = 0
+        for row in rows:
+            record = self.provider(row["imp_uid"])
+            custom = json.loads(record["custom_data"] or "{}")
+            gage_refunds = [c for c in record["cancel_history"] if c["reason"].startswith("[gage]")]
+            if row["status"] == "paid":
+                # 1: the provider took the money through the shop's channel, at a price some built version had.
+                assert record["paid_at"] > 0 and record["pg_provider"] == "html5_inicis" and record["pg_id"] == "INIpayTest"
+                quantity = custom["items"][0]["quantity"]
+                assert record["amount"] in {price * quantity for price in self.prices.values()}
+                assert record["amount"] == json.loads(row["items_json"])[0]["price"] * quantity
+                # 2: never refunded by Gage.
+                assert gage_refunds == [], f"paid order {row['imp_uid']} refunded by Gage"
+                sold += quantity
+            if row["status"] == "rejected":
+                # Money that moved after the last look (a deposit into an account rejected for its amount) is
+                # owed from the next look on; the final pass looks at everything first.
+                moved = record["paid_at"] > 0 and (final or row["updated_at"] > record["paid_at"])
+                if moved:
+                    # 3: refunded, or visibly owed.
+                    assert row["refund_state"] in ("done", "pending", "manual"), dict(row)
+                    if row["refund_state"] == "done":
+                        assert record["amount"] - record["cancel_amount"] == 0
+            if row["refund_state"] == "done" or gage_refunds:
+                assert row["status"] == "rejected"
+        # 4: never oversold.
+        assert sold <= STOCK, f"{sold} sold of {STOCK}"
+
+
+def test_random_histories_keep_every_invariant(gage, gage_verify, sandbox_server, tmp_path):
+    ran = 0
+    for seed in range(FIRST_SEED, FIRST_SEED + SEQUENCES):
+        sandbox_server.control("POST", "/reset")
+        folder = tmp_path / f"s{seed}"
+        folder.mkdir()
+        sequence = Sequence(seed, gage, gage_verify, sandbox_server, folder)
+        try:
+            for _ in range(STEPS):
+                sequence.step()
+            for payment in sequence.payments:             # a last look at everything, then the checks once more
+                sequence.look(payment, "verify")
+            sequence.check_ledger(final=True)
+        except AssertionError as error:
+            raise AssertionError(f"seed {seed}: {error}\n  " + "\n  ".join(sequence.log)) from None
+        ran += 1
+    assert ran == SEQUENCES
+    print(f"{ran} sequences of {STEPS} steps")

@@ -165,13 +165,16 @@ def verify_cost(gage, largest_catalog, invocations=60):
     try:
         api = sandbox.stdout.readline().split("listening on ")[1].split()[0]
         environment = dict(os.environ, IAMPORT_API_KEY="sandbox_key", IAMPORT_API_SECRET="sandbox_secret",
-                           IAMPORT_API_URL=api, GAGE_CACHE_DIR=str(folder / "cache"), GAGE_VERIFY_QUIET="1")
+                           IAMPORT_API_URL=api, GAGE_CACHE_DIR=str(folder / "cache"),
+                           GAGE_LEDGER=str(folder / "orders.sqlite"), GAGE_VERIFY_QUIET="1")
+        print(f"gage-verify timings: token cache in {folder / 'cache'} (GAGE_CACHE_DIR), ledger {folder / 'orders.sqlite'}")
         example = dict(environment, GAGE_CATALOG=str(example_catalog))
-        (folder / "example.json").write_text(json.dumps({"imp_uid": stand_in_payment(
+        (folder / "example.json").write_text(json.dumps({"merchant_uid": "onggi-bench-1", "imp_uid": stand_in_payment(
             api, example_catalog, "onggi-bench-1", [{"sku": "ETH-YIRG-200", "quantity": 2,
                                                      "options": {"분쇄도": "에스프레소용"}}])}))
         large = json.loads(largest_catalog.read_text())
-        (folder / "large.json").write_text(json.dumps({"imp_uid": stand_in_payment(
+        (folder / "large.json").write_text(json.dumps({"merchant_uid": large["order_prefix"] + "bench-1",
+                                                       "imp_uid": stand_in_payment(
             api, largest_catalog, large["order_prefix"] + "bench-1", [{"sku": large["products"][0]["sku"],
                                                                        "quantity": 1, "options": {}}])}))
         noop = folder / "noop"

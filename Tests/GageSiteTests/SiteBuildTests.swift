@@ -87,7 +87,7 @@ let beanProduct = TemporaryShop.product("""
         let shopID = try #require(json["shop"] as? String)
         #expect(json["order_prefix"] as? String == shopID + "-")
         #expect(shopID.hasPrefix("shop-"))
-        #expect((json["payment"] as? [String: AnyHashable])?["pg"] == "html5_inicis")
+        #expect((json["payment"] as? [String: Any])?["pg"] as? String == "html5_inicis")
         #expect(json["price_grace"] as? Int == 60 && json["vbank_hours"] as? Int == 72)
         #expect((json["shipping"] as? [String: Int]) == ["fee": 3000, "free_over": 50000])
         let products = try #require(json["products"] as? [[String: Any]])

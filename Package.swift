@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CCmark", pkgConfig: "libcmark", providers: [.apt(["libcmark-dev"])]),
         // SQLite (Debian: libsqlite3-dev), for the order ledger.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // libpq (Debian: libpq-dev), for the order ledger on PostgreSQL when several hosts share it.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // libcurl (Debian: libcurl4-openssl-dev), with typed wrappers for its variadic setopt/getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -43,8 +45,8 @@ let package = Package(
 
         // Payment verification: the Iamport client (libcurl), the decision, the CGI and stdin front doors.
         .target(name: "GagePayments", dependencies: ["GageCore", "GageLedger", "CCurl"]),
-        // The order ledger: every judged order, durably, in SQLite.
-        .target(name: "GageLedger", dependencies: ["GageCore", "CSQLite"]),
+        // The order ledger: every judged order, durably, in SQLite or PostgreSQL behind one interface.
+        .target(name: "GageLedger", dependencies: ["GageCore", "CSQLite", "CLibPQ"]),
         .executableTarget(name: "gage-verify", dependencies: ["GagePayments"], path: "functions/verify",
                           exclude: ["README.md", "deploy"]),
 
@@ -69,6 +71,7 @@ let package = Package(
         .target(name: "GageTestSupport", path: "Tests/GageTestSupport"),
         .testTarget(name: "GageCoreTests", dependencies: ["GageCore"]),
         .testTarget(name: "GagePaymentsTests", dependencies: ["GagePayments", "GageCore"]),
+        .testTarget(name: "GageLedgerTests", dependencies: ["GageLedger", "GageCore"]),
         .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog", "GageTestSupport"]),
         .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore", "GageTestSupport"]),
     ]

@@ -106,6 +106,24 @@ def sandbox(sandbox_server) -> Sandbox:
     return sandbox_server
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the session; each test that wants a ledger there creates its own database."""
+    from pg_server import PostgresServer
+    server = PostgresServer().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def ledger_env(request, env, tmp_path):
+    """The verify function's environment with its ledger on each backend in turn: an SQLite file, then a fresh
+    database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return {**env, "GAGE_LEDGER": str(tmp_path / "orders.sqlite")}
+    return {**env, "GAGE_LEDGER": request.getfixturevalue("postgres").create_database()}
+
+
 @pytest.fixture()
 def env(tmp_path, sandbox):
     """The verify function's environment: the stand-in, a hand-priced catalog, a private token cache."""

@@ -12,19 +12,23 @@ invariants of SPEC §3 and §4 checked after every step:
 5. every arrival of one payment tells one story: once paid (or rejected), always paid (or rejected, same reason),
    and the reply is what the ledger holds.
 
-GAGE_MODEL_SEQUENCES sets how many sequences run (CI: 500); GAGE_MODEL_SEED the first seed."""
+GAGE_MODEL_SEQUENCES sets how many sequences run with the ledger in SQLite (CI: 500), GAGE_MODEL_SEQUENCES_POSTGRES
+how many with it in PostgreSQL (CI: 100); GAGE_MODEL_SEED the first seed."""
 import concurrent.futures
 import copy
 import json
 import os
 import random
-import sqlite3
 import time
 
+import pytest
+
 from conftest import SECRET, run
+from ledger_db import LedgerDB
 from verify_helpers import CATALOG, order_id, verify
 
-SEQUENCES = int(os.environ.get("GAGE_MODEL_SEQUENCES", "500"))
+SEQUENCES = {"sqlite": int(os.environ.get("GAGE_MODEL_SEQUENCES", "500")),
+             "postgres": int(os.environ.get("GAGE_MODEL_SEQUENCES_POSTGRES", "100"))}
 FIRST_SEED = int(os.environ.get("GAGE_MODEL_SEED", "1"))
 STEPS = 12
 STOCK = 3
@@ -46,7 +50,7 @@ def model_catalog(seed, version, price):
 class Sequence:
     """One generated history: its catalog versions, its payments, what each answer said."""
 
-    def __init__(self, seed, gage, gage_verify, sandbox, folder):
+    def __init__(self, seed, gage, gage_verify, sandbox, folder, ledger):
         self.rng = random.Random(seed)
         self.seed = seed
         self.shop, self.prefix = f"model-{seed}", f"m{seed}-"
@@ -54,7 +58,7 @@ class Sequence:
         self.env = {
             "PATH": os.environ["PATH"], "IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET,
             "IAMPORT_API_URL": sandbox.url, "GAGE_CATALOG": str(folder / "catalog.json"),
-            "GAGE_CACHE_DIR": str(folder / "cache"), "GAGE_LEDGER": str(folder / "orders.sqlite"),
+            "GAGE_CACHE_DIR": str(folder / "cache"), "GAGE_LEDGER": ledger,
             "IAMPORT_TIMEOUT": "3", "GAGE_VERIFY_QUIET": "1",
         }
         self.prices = {"v0": 10000}          # every version ever built, and its unit price
@@ -174,23 +178,30 @@ class Sequence:
         held = self.ledger_row(imp_uid)
         assert held is not None and held["status"] == status, "the reply is what the ledger holds"
 
-    def ledger_row(self, imp_uid):
-        if not os.path.exists(self.env["GAGE_LEDGER"]):
+    def ledger(self):
+        """The ledger as an auditor reads it, or None before the function has created its tables."""
+        location = self.env["GAGE_LEDGER"]
+        if not location.startswith("postgres") and not os.path.exists(location):
             return None
-        connection = sqlite3.connect(self.env["GAGE_LEDGER"], timeout=30)
-        connection.row_factory = sqlite3.Row
-        try:
-            return connection.execute("SELECT * FROM orders WHERE imp_uid = ?", (imp_uid,)).fetchone()
-        finally:
-            connection.close()
+        ledger = LedgerDB(location)
+        if "orders" not in ledger.tables():
+            ledger.close()
+            return None
+        return ledger
+
+    def ledger_row(self, imp_uid):
+        ledger = self.ledger()
+        if ledger is None:
+            return None
+        with ledger:
+            return ledger.execute("SELECT * FROM orders WHERE imp_uid = ?", (imp_uid,)).fetchone()
 
     def check_ledger(self, final=False):
-        if not os.path.exists(self.env["GAGE_LEDGER"]):
+        ledger = self.ledger()
+        if ledger is None:
             return
-        connection = sqlite3.connect(self.env["GAGE_LEDGER"], timeout=30)
-        connection.row_factory = sqlite3.Row
-        rows = connection.execute("SELECT * FROM orders").fetchall()
-        connection.close()
+        with ledger:
+            rows = ledger.execute("SELECT * FROM orders").fetchall()
         sold = 0
         for row in rows:
             record = self.provider(row["imp_uid"])
@@ -211,7 +222,7 @@ class Sequence:
                 moved = record["paid_at"] > 0 and (final or row["updated_at"] > record["paid_at"])
                 if moved:
                     # 3: refunded, or visibly owed.
-                    assert row["refund_state"] in ("done", "pending", "manual"), dict(row)
+                    assert row["refund_state"] in ("done", "pending", "manual"), row["imp_uid"]
                     if row["refund_state"] == "done":
                         assert record["amount"] - record["cancel_amount"] == 0
             if row["refund_state"] == "done" or gage_refunds:
@@ -220,13 +231,16 @@ class Sequence:
         assert sold <= STOCK, f"{sold} sold of {STOCK}"
 
 
-def test_random_histories_keep_every_invariant(gage, gage_verify, sandbox_server, tmp_path):
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_random_histories_keep_every_invariant(backend, request, gage, gage_verify, sandbox_server, tmp_path):
     ran = 0
-    for seed in range(FIRST_SEED, FIRST_SEED + SEQUENCES):
+    for seed in range(FIRST_SEED, FIRST_SEED + SEQUENCES[backend]):
         sandbox_server.control("POST", "/reset")
         folder = tmp_path / f"s{seed}"
         folder.mkdir()
-        sequence = Sequence(seed, gage, gage_verify, sandbox_server, folder)
+        ledger = (str(folder / "orders.sqlite") if backend == "sqlite"
+                  else request.getfixturevalue("postgres").create_database())
+        sequence = Sequence(seed, gage, gage_verify, sandbox_server, folder, ledger)
         try:
             for _ in range(STEPS):
                 sequence.step()
@@ -236,5 +250,5 @@ def test_random_histories_keep_every_invariant(gage, gage_verify, sandbox_server
         except AssertionError as error:
             raise AssertionError(f"seed {seed}: {error}\n  " + "\n  ".join(sequence.log)) from None
         ran += 1
-    assert ran == SEQUENCES
-    print(f"{ran} sequences of {STEPS} steps")
+    assert ran == SEQUENCES[backend]
+    print(f"{ran} sequences of {STEPS} steps on {backend}")

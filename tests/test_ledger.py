@@ -1,5 +1,6 @@
 """The order ledger: every judged order recorded once with its full history, durable under concurrency and
-SIGKILL, 503 when it cannot be written, stock enforced across orders, and `gage orders` to read it."""
+SIGKILL, 503 when it cannot be written, stock enforced across orders, and `gage orders` to read it. Tests that
+take `ledger_env` run twice: with the ledger in an SQLite file and in a PostgreSQL database."""
 import concurrent.futures
 import contextlib
 import csv
@@ -15,18 +16,17 @@ import uuid
 import pytest
 
 from conftest import SECRET, run
+from ledger_db import LedgerDB
 from verify_helpers import BEANS, BUYER, CATALOG, TEA, order_id, pay, ref, verify
 
 
-@pytest.fixture()
-def ledger_env(env, tmp_path):
-    return {**env, "GAGE_LEDGER": str(tmp_path / "orders.sqlite")}
+def db(env) -> LedgerDB:
+    return LedgerDB(env["GAGE_LEDGER"])
 
 
-def db(env):
-    connection = sqlite3.connect(env["GAGE_LEDGER"])
-    connection.row_factory = sqlite3.Row
-    return connection
+def ledger_exists(env) -> bool:
+    location = env["GAGE_LEDGER"]
+    return location.startswith("postgres") or os.path.exists(location)
 
 
 def test_a_paid_order_is_recorded_with_buyer_details_only_in_the_ledger(gage_verify, ledger_env, sandbox):
@@ -39,7 +39,8 @@ def test_a_paid_order_is_recorded_with_buyer_details_only_in_the_ledger(gage_ver
     assert json.loads(row["items_json"])[0]["sku"] == "BEAN"
     for private in BUYER.values():
         assert private not in json.dumps(reply, ensure_ascii=False) and private not in log
-    assert db(ledger_env).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if not db(ledger_env).postgres:
+        assert db(ledger_env).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_fifty_concurrent_arrivals_give_one_row_per_payment_and_one_history_entry_each(gage_verify, ledger_env, sandbox):
@@ -86,20 +87,21 @@ def test_sigkill_in_the_middle_of_writes_never_leaves_a_half_order(gage_verify, 
                 process.send_signal(signal.SIGKILL)
                 killed += 1
             process.wait()
-        if not os.path.exists(ledger_env["GAGE_LEDGER"]):
+        if not ledger_exists(ledger_env):
             continue
         connection = db(ledger_env)
-        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not connection.postgres:
+            assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        tables = connection.tables()
         if not tables:  # killed before the schema's first commit: an empty database, not a half one
             connection.close()
             continue
         assert {"orders", "order_items", "history"} <= tables
-        for row in connection.execute("SELECT * FROM orders"):
+        for row in connection.execute("SELECT * FROM orders").fetchall():
             items = json.loads(row["items_json"])
             stored = connection.execute("SELECT sku, quantity FROM order_items WHERE imp_uid = ?", (row["imp_uid"],)).fetchall()
             assert [(i["sku"], i["quantity"]) for i in items] == [tuple(s) for s in stored]
-            assert connection.execute("SELECT COUNT(*) FROM history WHERE imp_uid = ?", (row["imp_uid"],)).fetchone()[0] >= 1
+            assert connection.scalar("SELECT COUNT(*) FROM history WHERE imp_uid = ?", (row["imp_uid"],)) >= 1
         connection.close()
     assert killed > 0, "no invocation was caught mid-flight; the test proved nothing"
     # After all that, every payment still verifies to one clean order.
@@ -171,15 +173,28 @@ def test_a_read_only_filesystem_is_503_and_nothing_is_paid(gage_verify, env, san
         connection.close()
 
 
-def test_two_buyers_racing_for_the_last_unit_one_gets_it_one_is_refunded(gage_verify, env, sandbox, tmp_path):
+def host_spellings(location):
+    """The ledger as different hosts would name it: on PostgreSQL each invocation already has its own connection;
+    spelling the URL differently (scheme, host name, parameters) makes them look no more alike than two
+    machines' settings would."""
+    if not location.startswith("postgres"):
+        return [location]
+    return [location, location.replace("postgres://", "postgresql://", 1).replace("127.0.0.1", "localhost", 1),
+            location + "?sslmode=disable&application_name=host-b"]
+
+
+def test_two_buyers_racing_for_the_last_unit_one_gets_it_one_is_refunded(gage_verify, ledger_env, sandbox, tmp_path):
     catalog = dict(CATALOG, products=[dict(CATALOG["products"][0], stock=1)])
     (tmp_path / "last.json").write_text(json.dumps(catalog, ensure_ascii=False))
-    race_env = {**env, "GAGE_CATALOG": str(tmp_path / "last.json"), "GAGE_LEDGER": str(tmp_path / "race.sqlite")}
+    race_env = {**ledger_env, "GAGE_CATALOG": str(tmp_path / "last.json")}
+    hosts = host_spellings(ledger_env["GAGE_LEDGER"])
     one = [{"sku": "BEAN", "quantity": 1, "options": {"분쇄도": "홀빈"}}]                     # 18,000 + 3,000
     buyers = [pay(sandbox, 21000, one), pay(sandbox, 21000, one)]
-    jobs = [buyers[n % 2] for n in range(12)]
+    jobs = [(buyers[n % 2], hosts[n % len(hosts)]) for n in range(12)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
-        results = list(pool.map(lambda p: verify(gage_verify, race_env, ref(p))[1], jobs))
+        results = list(pool.map(lambda job: verify(gage_verify, {**race_env, "GAGE_LEDGER": job[1]}, ref(job[0]))[1],
+                                jobs))
+    assert all(r.get("ok") is not False for r in results), [r for r in results if r.get("ok") is False][:2]
     by_buyer = {p["imp_uid"]: {(r["status"], r.get("reason")) for r in results if r["imp_uid"] == p["imp_uid"]}
                 for p in buyers}
     outcomes = sorted(next(iter(v)) for v in by_buyer.values())
@@ -189,10 +204,10 @@ def test_two_buyers_racing_for_the_last_unit_one_gets_it_one_is_refunded(gage_ve
     assert sandbox.payment(loser)["status"] == "cancelled"
 
 
-def test_a_virtual_account_holds_stock_until_it_is_paid(gage_verify, env, sandbox, tmp_path):
+def test_a_virtual_account_holds_stock_until_it_is_paid(gage_verify, ledger_env, sandbox, tmp_path):
     catalog = dict(CATALOG, products=[dict(CATALOG["products"][0], stock=1)])
     (tmp_path / "last.json").write_text(json.dumps(catalog, ensure_ascii=False))
-    hold_env = {**env, "GAGE_CATALOG": str(tmp_path / "last.json"), "GAGE_LEDGER": str(tmp_path / "hold.sqlite")}
+    hold_env = {**ledger_env, "GAGE_CATALOG": str(tmp_path / "last.json")}
     one = [{"sku": "BEAN", "quantity": 1, "options": {"분쇄도": "홀빈"}}]
     waiting = pay(sandbox, 21000, one, status="ready", pay_method="vbank")
     assert verify(gage_verify, hold_env, ref(waiting))[1]["status"] == "awaiting_deposit"
@@ -234,9 +249,9 @@ def test_reconcile_records_a_paid_payment_never_verified_and_a_deposit(gage, gag
     result = orders(gage, ledger_env, "reconcile")
     assert f"{vbank['imp_uid']}  {vbank['merchant_uid']}  awaiting_deposit → paid" in result.stdout
     assert "1건 바뀜" in result.stdout
-    history = [r["channel"] for r in db(ledger_env).execute("SELECT channel FROM history WHERE imp_uid = ?", (seen["imp_uid"],))]
+    history = [r["channel"] for r in db(ledger_env).execute("SELECT channel FROM history WHERE imp_uid = ?", (seen["imp_uid"],)).fetchall()]
     assert history == ["callback"]  # already right: not re-judged
-    paid = {r["imp_uid"] for r in db(ledger_env).execute("SELECT imp_uid FROM orders WHERE status = 'paid'")}
+    paid = {r["imp_uid"] for r in db(ledger_env).execute("SELECT imp_uid FROM orders WHERE status = 'paid'").fetchall()}
     assert paid == {seen["imp_uid"], lost["imp_uid"], vbank["imp_uid"]}
 
 

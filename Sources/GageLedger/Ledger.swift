@@ -105,42 +105,24 @@ public struct LedgerEvent: Sendable, Equatable {
     }
 }
 
-/// The order ledger (SPEC §4): an SQLite database in WAL mode with full fsync, one row per `imp_uid` and an
-/// append-only history. Its schema is created and migrated here, versioned by `PRAGMA user_version`. The file
-/// holds buyers' details, so it (and with it SQLite's -wal and -shm files, which copy its mode) is owner-only.
+/// The order ledger (SPEC §4): one row per `imp_uid` and an append-only history, in an SQLite file or a
+/// PostgreSQL database (`LedgerLocation`). Everything above `LedgerDatabase` is written once for both; the schema
+/// is created and migrated here, by code, on first use.
 public final class Ledger {
-    let connection: SQLiteConnection
-    public let path: String
+    let database: any LedgerDatabase
+    public let location: LedgerLocation
 
-    public init(path: String, readOnly: Bool = false) throws(LedgerError) {
-        self.path = path
-        if !readOnly { try Self.createOwnerOnly(path) }
-        connection = try SQLiteConnection(path: path, readOnly: readOnly)
-        if !readOnly {
-            // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always
-            // wait for; invocations racing to create the ledger retry briefly instead of failing.
-            try Self.retryingWhileLocked { () throws(LedgerError) in
-                try connection.execute("PRAGMA journal_mode = WAL")
-                try migrate()
-            }
-            try connection.execute("PRAGMA synchronous = FULL")
+    public init(location: LedgerLocation, readOnly: Bool = false) throws(LedgerError) {
+        self.location = location
+        switch location {
+        case let .sqlite(path): database = try SQLiteConnection(path: path, readOnly: readOnly)
+        case let .postgres(url): database = try PostgresConnection(url: url)
         }
-        try connection.execute("PRAGMA foreign_keys = ON")
+        if !readOnly { try Self.retryingWhileLocked { () throws(LedgerError) in try migrate() } }
     }
 
-    /// Creates the file 0600 if it is missing (SQLite would make it 0644), and takes group and other access away
-    /// from one an earlier version left readable. A symlink is refused: the ledger is not written through one.
-    static func createOwnerOnly(_ path: String) throws(LedgerError) {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
-            throw LedgerError(message: "cannot open the ledger \(path): \(reason)")
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        if fstat(descriptor, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o077 != 0 {
-            _ = fchmod(descriptor, info.st_mode & 0o700)
-        }
+    public convenience init(path: String, readOnly: Bool = false) throws(LedgerError) {
+        try self.init(location: .sqlite(path: path), readOnly: readOnly)
     }
 
     static func retryingWhileLocked(_ body: () throws(LedgerError) -> Void) throws(LedgerError) {
@@ -156,101 +138,35 @@ public final class Ledger {
         }
     }
 
-    // MARK: - Schema
-
-    static let migrations: [String] = [
-        // 1: orders, their items (for stock sums), and the history of decisions.
-        """
-        CREATE TABLE orders (
-            imp_uid TEXT PRIMARY KEY,
-            merchant_uid TEXT NOT NULL,
-            status TEXT NOT NULL,
-            amount INTEGER NOT NULL,
-            currency TEXT NOT NULL,
-            name TEXT,
-            items_json TEXT NOT NULL,
-            reason TEXT,
-            refunded INTEGER,
-            buyer_name TEXT, buyer_tel TEXT, buyer_email TEXT, buyer_addr TEXT, buyer_postcode TEXT,
-            vbank_json TEXT,
-            created_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL,
-            shipped_at INTEGER,
-            tracking TEXT
-        );
-        CREATE INDEX orders_by_status ON orders(status, created_at);
-        CREATE INDEX orders_by_merchant_uid ON orders(merchant_uid);
-        CREATE TABLE order_items (
-            imp_uid TEXT NOT NULL REFERENCES orders(imp_uid) ON DELETE CASCADE,
-            sku TEXT NOT NULL,
-            quantity INTEGER NOT NULL
-        );
-        CREATE INDEX order_items_by_sku ON order_items(sku);
-        CREATE TABLE history (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            imp_uid TEXT NOT NULL REFERENCES orders(imp_uid),
-            at INTEGER NOT NULL,
-            channel TEXT NOT NULL,
-            iamport_status TEXT NOT NULL,
-            decision TEXT NOT NULL,
-            reason TEXT,
-            amount INTEGER
-        );
-        CREATE INDEX history_by_order ON history(imp_uid, id);
-        """,
-        // 2: final decisions. The catalog version an order was priced with, partial cancels, refunds and revokes
-        // that are owed, how long a virtual account holds stock, and every catalog version the function served.
-        """
-        ALTER TABLE orders ADD COLUMN catalog_version TEXT;
-        ALTER TABLE orders ADD COLUMN pay_method TEXT;
-        ALTER TABLE orders ADD COLUMN cancelled_amount INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE orders ADD COLUMN refund_state TEXT;
-        ALTER TABLE orders ADD COLUMN revoke_state TEXT;
-        ALTER TABLE orders ADD COLUMN action_note TEXT;
-        ALTER TABLE orders ADD COLUMN hold_until INTEGER;
-        ALTER TABLE orders ADD COLUMN expected_amount INTEGER;
-        UPDATE orders SET refund_state = CASE refunded WHEN 1 THEN 'done' WHEN 0 THEN 'pending' END;
-        UPDATE orders SET hold_until = created_at + 72 * 3600 WHERE status = 'awaiting_deposit';
-        ALTER TABLE orders DROP COLUMN refunded;
-        CREATE INDEX orders_owing_action ON orders(refund_state, revoke_state);
-        CREATE TABLE catalog_versions (
-            version TEXT PRIMARY KEY,
-            catalog_json TEXT NOT NULL
-        );
-        CREATE TABLE catalog_periods (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            version TEXT NOT NULL REFERENCES catalog_versions(version),
-            since INTEGER NOT NULL
-        );
-        CREATE INDEX catalog_periods_by_version ON catalog_periods(version, since);
-        """,
-    ]
-
     private func migrate() throws(LedgerError) {
+        let migrations = LedgerSchema.migrations(database.dialect)
+        guard try database.schemaVersion() < migrations.count else { return }
         try transaction { () throws(LedgerError) in
-            let version = try connection.execute("PRAGMA user_version").first?.int("user_version") ?? 0
-            guard version < Self.migrations.count else { return }
-            for (index, migration) in Self.migrations.enumerated() where index >= version {
+            // Again under the writer lock: another invocation may have migrated meanwhile.
+            let version = try database.schemaVersion()
+            guard version < migrations.count else { return }
+            for (index, migration) in migrations.enumerated() where index >= version {
                 for statement in migration.split(separator: ";") where statement.contains(where: { !$0.isWhitespace }) {
-                    try connection.execute(String(statement))
+                    try database.execute(String(statement))
                 }
             }
-            try connection.execute("PRAGMA user_version = \(Self.migrations.count)")
+            try database.setSchemaVersion(migrations.count)
         }
     }
 
     // MARK: - Writing
 
-    /// Runs `body` in one write transaction taken at the start (BEGIN IMMEDIATE), so two invocations racing
-    /// for the last unit of a product, or for one payment, are judged one after the other.
+    /// Runs `body` in one write transaction that excludes every other writer from its start, so two invocations
+    /// racing for the last unit of a product, or for one payment — on one host or several — are judged one after
+    /// the other.
     public func transaction<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
-        try connection.execute("BEGIN IMMEDIATE")
+        try database.beginExclusive()
         do {
             let result = try body()
-            try connection.execute("COMMIT")
+            try database.execute("COMMIT")
             return result
         } catch {
-            _ = try? connection.execute("ROLLBACK")
+            _ = try? database.execute("ROLLBACK")
             throw error
         }
     }
@@ -258,7 +174,7 @@ public final class Ledger {
     /// Units of each SKU held by other orders at `now`: paid (partly cancelled ones keep their items), or a
     /// virtual account still within its hold.
     public func unitsHeld(excluding impUID: String, at now: Int) throws(LedgerError) -> [String: Int] {
-        let rows = try connection.execute("""
+        let rows = try database.execute("""
             SELECT order_items.sku AS sku, SUM(order_items.quantity) AS units FROM order_items
             JOIN orders ON orders.imp_uid = order_items.imp_uid
             WHERE orders.imp_uid != ?
@@ -274,9 +190,9 @@ public final class Ledger {
     public func save(_ order: LedgerOrder, event: LedgerEvent) throws(LedgerError) {
         let items = String(decoding: (try? JSONEncoder.sorted.encode(order.items)) ?? Data("[]".utf8), as: UTF8.self)
         let vbank = order.vbank.flatMap { try? JSONEncoder.sorted.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
-        func text(_ value: String?) -> SQLiteConnection.Value { value.map(SQLiteConnection.Value.text) ?? .null }
-        func int(_ value: Int?) -> SQLiteConnection.Value { value.map(SQLiteConnection.Value.int) ?? .null }
-        try connection.execute("""
+        func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+        func int(_ value: Int?) -> SQLValue { value.map(SQLValue.int) ?? .null }
+        try database.execute("""
             INSERT INTO orders (imp_uid, merchant_uid, status, amount, currency, name, items_json, reason,
                 buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode, vbank_json, catalog_version, pay_method,
                 cancelled_amount, refund_state, revoke_state, action_note, hold_until, expected_amount, created_at,
@@ -304,21 +220,21 @@ public final class Ledger {
                 .int(order.cancelledAmount), text(order.refundState?.rawValue), text(order.revokeState?.rawValue),
                 text(order.actionNote), int(order.holdUntil), int(order.expectedAmount), .int(event.at), .int(event.at),
             ])
-        try connection.execute("DELETE FROM order_items WHERE imp_uid = ?", [.text(order.impUID)])
+        try database.execute("DELETE FROM order_items WHERE imp_uid = ?", [.text(order.impUID)])
         for item in order.items {
-            try connection.execute("INSERT INTO order_items (imp_uid, sku, quantity) VALUES (?, ?, ?)",
+            try database.execute("INSERT INTO order_items (imp_uid, sku, quantity) VALUES (?, ?, ?)",
                                    [.text(order.impUID), .text(item.sku), .int(item.quantity)])
         }
         try append(event, to: order.impUID)
     }
 
     public func append(_ event: LedgerEvent, to impUID: String) throws(LedgerError) {
-        try connection.execute("""
+        try database.execute("""
             INSERT INTO history (imp_uid, at, channel, iamport_status, decision, reason, amount)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.text(impUID), .int(event.at), .text(event.channel), .text(event.iamportStatus),
-                  .text(event.decision), event.reason.map(SQLiteConnection.Value.text) ?? .null,
-                  event.amount.map(SQLiteConnection.Value.int) ?? .null])
+                  .text(event.decision), event.reason.map(SQLValue.text) ?? .null,
+                  event.amount.map(SQLValue.int) ?? .null])
     }
 
     /// How a refund or revoke with the provider went: only those columns change, so a decision recorded by
@@ -327,15 +243,15 @@ public final class Ledger {
                              revoke: LedgerOrder.ProviderAction? = nil, note: String?, event: LedgerEvent) throws(LedgerError) {
         try transaction { () throws(LedgerError) in
             if let refund {
-                try connection.execute("UPDATE orders SET refund_state = ? WHERE imp_uid = ? AND refund_state != 'done'",
+                try database.execute("UPDATE orders SET refund_state = ? WHERE imp_uid = ? AND refund_state != 'done'",
                                        [.text(refund.rawValue), .text(impUID)])
             }
             if let revoke {
-                try connection.execute("UPDATE orders SET revoke_state = ? WHERE imp_uid = ? AND revoke_state != 'done'",
+                try database.execute("UPDATE orders SET revoke_state = ? WHERE imp_uid = ? AND revoke_state != 'done'",
                                        [.text(revoke.rawValue), .text(impUID)])
             }
-            try connection.execute("UPDATE orders SET action_note = ?, updated_at = ? WHERE imp_uid = ?",
-                                   [note.map(SQLiteConnection.Value.text) ?? .null, .int(event.at), .text(impUID)])
+            try database.execute("UPDATE orders SET action_note = ?, updated_at = ? WHERE imp_uid = ?",
+                                   [note.map(SQLValue.text) ?? .null, .int(event.at), .text(impUID)])
             try append(event, to: impUID)
         }
     }
@@ -344,8 +260,8 @@ public final class Ledger {
     public func ship(_ impUID: String, tracking: String?, at: Int = Int(Date().timeIntervalSince1970)) throws(LedgerError) -> Bool {
         try transaction { () throws(LedgerError) in
             guard let order = try order(impUID) else { return false }
-            try connection.execute("UPDATE orders SET shipped_at = ?, tracking = ?, updated_at = ? WHERE imp_uid = ?",
-                                   [.int(at), tracking.map(SQLiteConnection.Value.text) ?? .null, .int(at), .text(impUID)])
+            try database.execute("UPDATE orders SET shipped_at = ?, tracking = ?, updated_at = ? WHERE imp_uid = ?",
+                                   [.int(at), tracking.map(SQLValue.text) ?? .null, .int(at), .text(impUID)])
             try append(LedgerEvent(at: at, channel: "seller", iamportStatus: order.status, decision: "shipped",
                                    reason: tracking), to: impUID)
             return true
@@ -357,18 +273,18 @@ public final class Ledger {
     /// Records that `version` is the catalog being served, from `since` on, unless it already is. Keeps its
     /// content so that orders priced with it can be priced again with it later (SPEC §3 "Prices over time").
     public func noteCatalog(version: String, json: String, since: Int) throws(LedgerError) {
-        let latest = try connection.execute("SELECT version, since FROM catalog_periods ORDER BY id DESC LIMIT 1").first
+        let latest = try database.execute("SELECT version, since FROM catalog_periods ORDER BY id DESC LIMIT 1").first
         if latest?.text("version") == version { return }
-        try connection.execute("INSERT OR IGNORE INTO catalog_versions (version, catalog_json) VALUES (?, ?)",
+        try database.execute("INSERT INTO catalog_versions (version, catalog_json) VALUES (?, ?) ON CONFLICT (version) DO NOTHING",
                                [.text(version), .text(json)])
         // Periods stay in order even if a copied file carries an older time than the period before it.
         let start = max(since, latest?.int("since") ?? since)
-        try connection.execute("INSERT INTO catalog_periods (version, since) VALUES (?, ?)", [.text(version), .int(start)])
+        try database.execute("INSERT INTO catalog_periods (version, since) VALUES (?, ?)", [.text(version), .int(start)])
     }
 
     /// When `version` was the catalog served: each period's start and end (nil: it still is).
     public func catalogPeriods(of version: String) throws(LedgerError) -> [(since: Int, until: Int?)] {
-        try connection.execute("""
+        try database.execute("""
             SELECT p.since AS since, (SELECT n.since FROM catalog_periods n WHERE n.id > p.id ORDER BY n.id LIMIT 1) AS until
             FROM catalog_periods p WHERE p.version = ? ORDER BY p.id
             """, [.text(version)]).map { ($0.int("since") ?? 0, $0.int("until")) }
@@ -376,20 +292,20 @@ public final class Ledger {
 
     /// The catalog.json text of a version the function served.
     public func catalogJSON(of version: String) throws(LedgerError) -> String? {
-        try connection.execute("SELECT catalog_json FROM catalog_versions WHERE version = ?", [.text(version)])
+        try database.execute("SELECT catalog_json FROM catalog_versions WHERE version = ?", [.text(version)])
             .first?.text("catalog_json")
     }
 
     // MARK: - Reading
 
     public func order(_ impUID: String) throws(LedgerError) -> LedgerOrder? {
-        try connection.execute("SELECT * FROM orders WHERE imp_uid = ?", [.text(impUID)]).first.map(Self.order(from:))
+        try database.execute("SELECT * FROM orders WHERE imp_uid = ?", [.text(impUID)]).first.map(Self.order(from:))
     }
 
     /// Orders, newest first, optionally only one status and only from `since` (Unix seconds).
     public func orders(status: String? = nil, since: Int? = nil) throws(LedgerError) -> [LedgerOrder] {
         var conditions: [String] = []
-        var parameters: [SQLiteConnection.Value] = []
+        var parameters: [SQLValue] = []
         if let status {
             conditions.append("status = ?")
             parameters.append(.text(status))
@@ -399,27 +315,27 @@ public final class Ledger {
             parameters.append(.int(since))
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try connection.execute("SELECT * FROM orders \(filter) ORDER BY created_at DESC, imp_uid", parameters)
+        return try database.execute("SELECT * FROM orders \(filter) ORDER BY created_at DESC, imp_uid", parameters)
             .map(Self.order(from:))
     }
 
     /// Orders the provider still owes an action for: refunds not yet made (or made by hand) and virtual
     /// accounts not yet revoked, and virtual accounts still waiting for their deposit.
     public func ordersToRecheck() throws(LedgerError) -> [LedgerOrder] {
-        try connection.execute("""
+        try database.execute("""
             SELECT * FROM orders WHERE refund_state IN ('pending', 'manual') OR revoke_state = 'pending'
                OR status = 'awaiting_deposit' ORDER BY created_at, imp_uid
             """).map(Self.order(from:))
     }
 
     public func history(_ impUID: String) throws(LedgerError) -> [LedgerEvent] {
-        try connection.execute("SELECT * FROM history WHERE imp_uid = ? ORDER BY id", [.text(impUID)]).map { row in
+        try database.execute("SELECT * FROM history WHERE imp_uid = ? ORDER BY id", [.text(impUID)]).map { row in
             LedgerEvent(at: row.int("at") ?? 0, channel: row.text("channel") ?? "", iamportStatus: row.text("iamport_status") ?? "",
                         decision: row.text("decision") ?? "", reason: row.text("reason"), amount: row.int("amount"))
         }
     }
 
-    static func order(from row: [String: SQLiteConnection.Value]) -> LedgerOrder {
+    static func order(from row: SQLRow) -> LedgerOrder {
         let items = row.text("items_json").flatMap { try? JSONDecoder().decode([PricedItem].self, from: Data($0.utf8)) } ?? []
         let vbank = row.text("vbank_json").flatMap { try? JSONDecoder().decode(VirtualAccount.self, from: Data($0.utf8)) }
         var order = LedgerOrder(

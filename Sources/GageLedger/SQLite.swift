@@ -1,23 +1,15 @@
 import CSQLite
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Glibc
 
-/// Why the ledger could not be read or written. Every one of them means: decide nothing.
-public struct LedgerError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
-
-    public init(message: String) { self.message = message }
-}
-
-/// A thin, explicit handle on one SQLite connection: prepare, bind, step. Values are Int, String or nil.
-final class SQLiteConnection {
+/// The ledger in one SQLite file: WAL mode with full fsync; one writer at a time (BEGIN IMMEDIATE), the others
+/// wait. The file holds buyers' details, so it (and with it SQLite's -wal and -shm files, which copy its mode)
+/// is owner-only. The schema version is `PRAGMA user_version`.
+final class SQLiteConnection: LedgerDatabase {
     private let handle: OpaquePointer
+    let dialect = SQLDialect.sqlite
 
     init(path: String, readOnly: Bool) throws(LedgerError) {
+        if !readOnly { try Self.createOwnerOnly(path) }
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let code = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_FULLMUTEX, nil)
@@ -29,19 +21,44 @@ final class SQLiteConnection {
         handle = db
         // Concurrent invocations wait for each other instead of failing with "database is locked".
         sqlite3_busy_timeout(db, 10_000)
+        if !readOnly {
+            // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always
+            // wait for; invocations racing to create the ledger retry briefly instead of failing.
+            try Ledger.retryingWhileLocked { () throws(LedgerError) in try execute("PRAGMA journal_mode = WAL") }
+            try execute("PRAGMA synchronous = FULL")
+        }
+        try execute("PRAGMA foreign_keys = ON")
     }
 
     deinit { sqlite3_close_v2(handle) }
 
-    enum Value: Equatable {
-        case int(Int)
-        case text(String)
-        case null
+    /// Creates the file 0600 if it is missing (SQLite would make it 0644), and takes group and other access away
+    /// from one an earlier version left readable. A symlink is refused: the ledger is not written through one.
+    static func createOwnerOnly(_ path: String) throws(LedgerError) {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+            throw LedgerError(message: "cannot open the ledger \(path): \(reason)")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_uid == getuid(), info.st_mode & 0o077 != 0 {
+            _ = fchmod(descriptor, info.st_mode & 0o700)
+        }
     }
 
-    /// Runs one statement and returns its rows (column name → value).
+    func beginExclusive() throws(LedgerError) { try execute("BEGIN IMMEDIATE") }
+
+    func schemaVersion() throws(LedgerError) -> Int { try execute("PRAGMA user_version").first?.int("user_version") ?? 0 }
+
+    func setSchemaVersion(_ version: Int) throws(LedgerError) { try execute("PRAGMA user_version = \(version)") }
+
+    /// AUTOINCREMENT already moves past explicitly inserted ids.
+    func didCopyRows(into table: String) throws(LedgerError) {}
+
+    /// Runs one statement and returns its rows.
     @discardableResult
-    func execute(_ sql: String, _ parameters: [Value] = []) throws(LedgerError) -> [[String: Value]] {
+    func execute(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> [SQLRow] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw error("prepare")
@@ -55,12 +72,12 @@ final class SQLiteConnection {
             case .null: sqlite3_bind_null(statement, index)
             }
         }
-        var rows: [[String: Value]] = []
+        var rows: [SQLRow] = []
         while true {
             let code = sqlite3_step(statement)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw error("step") }
-            var row: [String: Value] = [:]
+            var row: SQLRow = [:]
             for column in 0..<sqlite3_column_count(statement) {
                 let name = String(cString: sqlite3_column_name(statement, column))
                 switch sqlite3_column_type(statement, column) {
@@ -77,9 +94,4 @@ final class SQLiteConnection {
     private func error(_ step: String) -> LedgerError {
         LedgerError(message: "ledger \(step) failed: \(String(cString: sqlite3_errmsg(handle)))")
     }
-}
-
-extension Dictionary where Key == String, Value == SQLiteConnection.Value {
-    func int(_ key: String) -> Int? { if case let .int(value)? = self[key] { return value } else { return nil } }
-    func text(_ key: String) -> String? { if case let .text(value)? = self[key] { return value } else { return nil } }
 }

@@ -1,4 +1,5 @@
 import GageCore
+import GageLedger
 import Glibc
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -13,7 +14,8 @@ public struct Configuration: Sendable {
     public var apiSecret: String
     public var apiURL: String
     public var catalogPath: String
-    public var ledgerPath: String
+    /// `GAGE_LEDGER`: an SQLite file, or a PostgreSQL URL when several hosts run the function.
+    public var ledger: LedgerLocation
     /// All calls to Iamport together must finish within this.
     public var timeout: Duration
     /// Where the access token is cached between invocations (nil: no caching).
@@ -48,7 +50,13 @@ public struct Configuration: Sendable {
         let key = try required("IAMPORT_API_KEY")
         let secret = try required("IAMPORT_API_SECRET")
         let catalog = try required("GAGE_CATALOG")
-        let ledger = try required("GAGE_LEDGER")
+        let ledgerName = try required("GAGE_LEDGER")
+        let ledger: LedgerLocation
+        do {
+            ledger = try LedgerLocation(ledgerName)
+        } catch {
+            throw .invalid("GAGE_LEDGER", error.message)
+        }
         let apiURL = values["IAMPORT_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.iamport.kr"
         guard apiURL.hasPrefix("https://") || (apiURL.hasPrefix("http://") && isLoopback(apiURL)) else {
             throw .invalid("IAMPORT_API_URL", "must start with https:// (plain http only to a loopback address)")
@@ -63,7 +71,7 @@ public struct Configuration: Sendable {
         var cache: String? = values["GAGE_CACHE_DIR"] ?? defaultCacheDirectory(values)
         if cache == "" || cache == "off" { cache = nil }
         return Configuration(apiKey: key, apiSecret: secret, apiURL: apiURL, catalogPath: catalog,
-                             ledgerPath: ledger,
+                             ledger: ledger,
                              timeout: timeout, cacheDirectory: cache)
     }
 

@@ -112,7 +112,7 @@ public enum VerifyFunction {
                                 key: configuration.apiKey, log: log)
         let client = IamportClient(baseURL: configuration.apiURL, key: configuration.apiKey,
                                    secret: configuration.apiSecret, http: http, tokens: tokens)
-        return VerifyService(catalogFile: catalogFile, client: client, log: log, ledgerPath: configuration.ledgerPath)
+        return VerifyService(catalogFile: catalogFile, client: client, log: log, ledger: configuration.ledger)
     }
 
     static func writeStdout(_ bytes: [UInt8]) {

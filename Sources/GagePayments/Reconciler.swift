@@ -15,7 +15,7 @@ public struct Reconciler {
 
     public init(configuration: Configuration, catalogFile: CatalogFile, log: Log) throws(ServiceError) {
         service = VerifyFunction.makeService(configuration: configuration, catalogFile: catalogFile, log: log)
-        do { ledger = try Ledger(path: configuration.ledgerPath) } catch { throw .ledgerUnavailable(error.message) }
+        do { ledger = try Ledger(location: configuration.ledger) } catch { throw .ledgerUnavailable(error.message) }
     }
 
     public struct Change: Sendable, Equatable {

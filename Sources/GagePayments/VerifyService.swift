@@ -42,15 +42,15 @@ public struct VerifyService {
     let client: IamportClient
     let log: Log
     /// Where decisions are kept (`GAGE_LEDGER`); every decision is final because it is kept there.
-    let ledgerPath: String
+    let ledger: LedgerLocation
 
     var catalog: Catalog { catalogFile.catalog }
 
-    public init(catalogFile: CatalogFile, client: IamportClient, log: Log, ledgerPath: String) {
+    public init(catalogFile: CatalogFile, client: IamportClient, log: Log, ledger: LedgerLocation) {
         self.catalogFile = catalogFile
         self.client = client
         self.log = log
-        self.ledgerPath = ledgerPath
+        self.ledger = ledger
     }
 
     /// Fetches the payment from Iamport and settles it, if the caller named the payment's own merchant_uid.
@@ -146,7 +146,7 @@ public struct VerifyService {
 
     func openLedger() throws(ServiceError) -> Ledger {
         do {
-            return try Ledger(path: ledgerPath)
+            return try Ledger(location: ledger)
         } catch {
             log.error("ledger: \(error.message)")
             throw .ledgerUnavailable(error.message)

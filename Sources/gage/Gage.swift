@@ -7,4 +7,10 @@ struct Gage: AsyncParsableCommand {
         abstract: "Gage (가게): a static shop generator with Iamport (PortOne V1) checkout.",
         version: "0.1.0",
         subcommands: [Build.self, Check.self, Serve.self, Orders.self, New.self, Init.self, Sandbox.self])
+
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        HiddenPasswords.hideInProcessArguments()
+        await main(arguments)
+    }
 }

@@ -8,23 +8,34 @@ import GagePayments
 struct Orders: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and manage the order ledger that gage-verify keeps (GAGE_LEDGER).",
-        subcommands: [OrdersList.self, OrdersShow.self, OrdersExport.self, OrdersShip.self, OrdersReconcile.self])
+        subcommands: [OrdersList.self, OrdersShow.self, OrdersExport.self, OrdersShip.self, OrdersReconcile.self,
+                      OrdersMigrate.self])
 }
 
 struct LedgerOption: ParsableArguments {
-    @Option(help: "The ledger file (default: $GAGE_LEDGER).")
+    @Option(help: "The ledger: an SQLite file or a postgres:// URL (default: $GAGE_LEDGER).")
     var ledger: String?
 
-    /// Opens the ledger, bringing its schema up to date if gage-verify has not yet (an empty file).
-    func open() throws -> Ledger {
-        guard let path = ledger ?? ProcessInfo.processInfo.environment["GAGE_LEDGER"], !path.isEmpty else {
-            throw ValidationError("no ledger: pass --ledger PATH or set GAGE_LEDGER")
+    /// Where the ledger is, from --ledger or GAGE_LEDGER.
+    func location() throws -> LedgerLocation {
+        guard let name = ledger ?? ProcessInfo.processInfo.environment["GAGE_LEDGER"], !name.isEmpty else {
+            throw ValidationError("no ledger: pass --ledger PATH|URL or set GAGE_LEDGER")
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        do {
+            return try LedgerLocation(name)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// Opens the ledger, bringing its schema up to date if gage-verify has not yet (an empty file or database).
+    func open() throws -> Ledger {
+        let location = try location()
+        if case let .sqlite(path) = location, !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path) does not exist (gage-verify creates it on its first decision)")
         }
         do {
-            return try Ledger(path: path)
+            return try Ledger(location: location)
         } catch {
             throw ValidationError(error.message)
         }
@@ -230,6 +241,38 @@ struct OrdersReconcile: ParsableCommand {
         } catch let error as ServiceError {
             FileHandle.standardError.write(Data("reconcile failed: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+}
+
+struct OrdersMigrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Copy the whole ledger into another, empty one — an SQLite file into PostgreSQL — and check the counts.",
+        discussion: """
+            Every order, item, decision in the history and catalog version is copied in one transaction, ids \
+            included; the destination must be empty. Afterwards point GAGE_LEDGER on every host at the new ledger \
+            and run `gage orders reconcile` against it: a payment decided in the old ledger while you switched is \
+            asked of Iamport again and recorded. A password is best kept out of the URL (PGPASSWORD or ~/.pgpass); \
+            one written in it is hidden from ps and never printed.
+            """)
+
+    @OptionGroup var ledger: LedgerOption
+
+    @Option(help: "The empty ledger to copy into: postgres://USER@HOST:5432/DB (or an SQLite file).")
+    var to: String
+
+    func run() throws {
+        let source = try ledger.open()
+        do {
+            let destination = try Ledger(location: try LedgerLocation(to))
+            let counts = try source.copy(into: destination)
+            print("\(source.location) → \(destination.location)")
+            print(Table(header: ["table", "rows"], rightAligned: [1],
+                        rows: counts.map { [$0.table, String($0.rows)] }).render())
+            print("Counts match. Point GAGE_LEDGER at the new ledger on every host, then run gage orders reconcile.")
+        } catch {
+            throw ValidationError("migrate: \(error.message)")
         }
     }
 }

@@ -1,0 +1,88 @@
+/// The ledger's tables, as a list of migrations applied in order by `Ledger` on first use. Both databases get
+/// the same migrations; only the spelling of generated keys and wide integers differs (`SQLDialect`). A new
+/// migration is appended, never edited: ledgers in use have run the earlier ones.
+enum LedgerSchema {
+    static func migrations(_ sql: SQLDialect) -> [String] {
+        let integer = sql.integer
+        return [
+            // 1: orders, their items (for stock sums), and the history of decisions.
+            """
+            CREATE TABLE orders (
+                imp_uid TEXT PRIMARY KEY,
+                merchant_uid TEXT NOT NULL,
+                status TEXT NOT NULL,
+                amount \(integer) NOT NULL,
+                currency TEXT NOT NULL,
+                name TEXT,
+                items_json TEXT NOT NULL,
+                reason TEXT,
+                refunded \(integer),
+                buyer_name TEXT, buyer_tel TEXT, buyer_email TEXT, buyer_addr TEXT, buyer_postcode TEXT,
+                vbank_json TEXT,
+                created_at \(integer) NOT NULL,
+                updated_at \(integer) NOT NULL,
+                shipped_at \(integer),
+                tracking TEXT
+            );
+            CREATE INDEX orders_by_status ON orders(status, created_at);
+            CREATE INDEX orders_by_merchant_uid ON orders(merchant_uid);
+            CREATE TABLE order_items (
+                imp_uid TEXT NOT NULL REFERENCES orders(imp_uid) ON DELETE CASCADE,
+                sku TEXT NOT NULL,
+                quantity \(integer) NOT NULL
+            );
+            CREATE INDEX order_items_by_sku ON order_items(sku);
+            CREATE TABLE history (
+                id \(sql.serialKey),
+                imp_uid TEXT NOT NULL REFERENCES orders(imp_uid),
+                at \(integer) NOT NULL,
+                channel TEXT NOT NULL,
+                iamport_status TEXT NOT NULL,
+                decision TEXT NOT NULL,
+                reason TEXT,
+                amount \(integer)
+            );
+            CREATE INDEX history_by_order ON history(imp_uid, id);
+            """,
+            // 2: final decisions. The catalog version an order was priced with, partial cancels, refunds and
+            // revokes that are owed, how long a virtual account holds stock, and every catalog version served.
+            """
+            ALTER TABLE orders ADD COLUMN catalog_version TEXT;
+            ALTER TABLE orders ADD COLUMN pay_method TEXT;
+            ALTER TABLE orders ADD COLUMN cancelled_amount \(integer) NOT NULL DEFAULT 0;
+            ALTER TABLE orders ADD COLUMN refund_state TEXT;
+            ALTER TABLE orders ADD COLUMN revoke_state TEXT;
+            ALTER TABLE orders ADD COLUMN action_note TEXT;
+            ALTER TABLE orders ADD COLUMN hold_until \(integer);
+            ALTER TABLE orders ADD COLUMN expected_amount \(integer);
+            UPDATE orders SET refund_state = CASE refunded WHEN 1 THEN 'done' WHEN 0 THEN 'pending' END;
+            UPDATE orders SET hold_until = created_at + 72 * 3600 WHERE status = 'awaiting_deposit';
+            ALTER TABLE orders DROP COLUMN refunded;
+            CREATE INDEX orders_owing_action ON orders(refund_state, revoke_state);
+            CREATE TABLE catalog_versions (
+                version TEXT PRIMARY KEY,
+                catalog_json TEXT NOT NULL
+            );
+            CREATE TABLE catalog_periods (
+                id \(sql.serialKey),
+                version TEXT NOT NULL REFERENCES catalog_versions(version),
+                since \(integer) NOT NULL
+            );
+            CREATE INDEX catalog_periods_by_version ON catalog_periods(version, since);
+            """,
+        ]
+    }
+
+    /// Every table that holds ledger data, parents before the rows that refer to them, with the order a copy
+    /// reads them in (`gage orders migrate`). A table added by a migration is added here too.
+    static let tables: [(name: String, order: String)] = [
+        ("catalog_versions", "version"),
+        ("catalog_periods", "id"),
+        ("orders", "imp_uid"),
+        ("order_items", "imp_uid, sku, quantity"),
+        ("history", "id"),
+    ]
+
+    /// Tables whose `id` the database generates.
+    static let tablesWithSerialID: Set<String> = ["catalog_periods", "history"]
+}

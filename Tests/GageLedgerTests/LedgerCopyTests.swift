@@ -1,0 +1,53 @@
+@testable import GageLedger
+import GageCore
+import XCTest
+
+final class LedgerCopyTests: XCTestCase {
+    var folder: String!
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "gage-ledger-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+
+    func paidOrder(_ id: String, units: Int) -> LedgerOrder {
+        LedgerOrder(impUID: id, merchantUID: "m-\(id)", status: "paid", amount: 1000 * units, currency: "KRW",
+                    name: "원두", items: [PricedItem(sku: "BEAN", title: "원두", quantity: units, options: [:], price: 1000)],
+                    buyer: .init(name: "홍길동", tel: "010-1234-5678"))
+    }
+
+    func test_a_copy_holds_every_row_and_new_ids_follow_the_copied_ones() throws {
+        let source = try Ledger(path: folder + "/a.sqlite")
+        try source.transaction { () throws(LedgerError) in
+            try source.noteCatalog(version: "v1", json: "{}", since: 100)
+            try source.save(paidOrder("imp_1", units: 2), event: LedgerEvent(at: 200, channel: "callback",
+                                                                             iamportStatus: "paid", decision: "paid"))
+            try source.save(paidOrder("imp_2", units: 1), event: LedgerEvent(at: 300, channel: "webhook",
+                                                                             iamportStatus: "paid", decision: "paid"))
+        }
+        _ = try source.ship("imp_1", tracking: "6012", at: 400)
+        let destination = try Ledger(path: folder + "/b.sqlite")
+        let counts = try source.copy(into: destination)
+        XCTAssertEqual(counts.map(\.rows), [1, 1, 2, 2, 3])
+        XCTAssertEqual(try destination.orders(), try source.orders())
+        XCTAssertEqual(try destination.history("imp_1"), try source.history("imp_1"))
+        XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 3])
+        try destination.append(LedgerEvent(at: 600, channel: "seller", iamportStatus: "paid", decision: "shipped"), to: "imp_2")
+        XCTAssertEqual(try destination.history("imp_2").map(\.at), [300, 600])
+    }
+
+    func test_a_ledger_that_holds_orders_is_never_copied_into() throws {
+        let source = try Ledger(path: folder + "/a.sqlite")
+        let destination = try Ledger(path: folder + "/b.sqlite")
+        try destination.transaction { () throws(LedgerError) in
+            try destination.save(paidOrder("imp_9", units: 1), event: LedgerEvent(at: 1, channel: "callback",
+                                                                                  iamportStatus: "paid", decision: "paid"))
+        }
+        XCTAssertThrowsError(try source.copy(into: destination)) { error in
+            XCTAssertTrue("\(error)".contains("not empty"), "\(error)")
+        }
+        XCTAssertEqual(try destination.orders().map(\.impUID), ["imp_9"])
+    }
+}

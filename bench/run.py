@@ -181,8 +181,14 @@ def verify_cost(gage, largest_catalog, invocations=60):
         (folder / "noop.c").write_text("int main(void) { return 0; }\n")
         sh("gcc", "-O2", "-o", noop, folder / "noop.c")
         verify = ROOT / "dist" / "gage-verify"
+        sys.path.insert(0, str(ROOT / "tests"))
+        from pg_server import PostgresServer
+        postgres = PostgresServer(parent=folder).start()   # on the same tmpfs as the SQLite ledger
+        on_postgres = dict(example, GAGE_LEDGER=postgres.create_database())
         peers = [("C program that does nothing", [noop], example, "example.json"),
-                 ("gage-verify (static, token cached)", [verify], example, "example.json"),
+                 ("gage-verify (static, token cached), ledger in SQLite", [verify], example, "example.json"),
+                 ("gage-verify (static, token cached), ledger on PostgreSQL (loopback TCP)", [verify], on_postgres,
+                  "example.json"),
                  (f"gage-verify, catalog.json of {len(large['products']):,} products", [verify], dict(
                      environment, GAGE_CATALOG=str(largest_catalog)), "large.json"),
                  ("Python + iamport-rest-client", [sys.executable, ROOT / "bench" / "verify_peer.py"], example,
@@ -206,6 +212,8 @@ def verify_cost(gage, largest_catalog, invocations=60):
     finally:
         sandbox.terminate()
         sandbox.wait()
+        if "postgres" in locals():
+            postgres.remove()
 
 
 def markdown(header, rows):
@@ -217,6 +225,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["verify"], help="run only this part (its largest catalog is generated)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     WORK.mkdir(parents=True, exist_ok=True)
@@ -224,6 +233,15 @@ def main():
     hugo = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     print(f"Machine: {os.cpu_count()} cores ({cpu}), output on {WORK}; hugo {hugo}; {args.runs} runs each, alternating.\n")
+    if args.only == "verify":
+        largest = WORK / f"out-gage-{max(sizes)}"
+        if not (largest / "catalog.json").exists():
+            source = WORK / f"catalog-{max(sizes)}"
+            sh(sys.executable, ROOT / "bench" / "generate.py", max(sizes), source, stdout=subprocess.DEVNULL)
+            sh(gage, "build", "--source", source / "gage", "--output", largest, stdout=subprocess.DEVNULL)
+        print(markdown(["one verification (stdin, stand-in on loopback)", "min ms", "median ms"],
+                       verify_cost(gage, largest / "catalog.json")))
+        return
     print(markdown(["products", "tool", "pages", "min s", "median s", "products/s", "peak RSS MB", "gage / hugo"],
                    build_table(gage, sizes, args.runs)))
     same, digest = determinism(gage, max(sizes))

@@ -27,9 +27,9 @@ def _free_port() -> int:
 class PostgresServer:
     USER = "gage"
 
-    def __init__(self):
+    def __init__(self, parent=None):
         self.bin = _bin_dir()
-        self.folder = pathlib.Path(tempfile.mkdtemp(prefix="gage-pg-"))
+        self.folder = pathlib.Path(tempfile.mkdtemp(prefix="gage-pg-", dir=parent))
         self.data = self.folder / "data"
         self.port = _free_port()
         self.password = "pw-" + uuid.uuid4().hex

@@ -112,17 +112,17 @@ public final class Ledger {
     let database: any LedgerDatabase
     public let location: LedgerLocation
 
-    public init(location: LedgerLocation, readOnly: Bool = false) throws(LedgerError) {
+    public init(location: LedgerLocation) throws(LedgerError) {
         self.location = location
         switch location {
-        case let .sqlite(path): database = try SQLiteConnection(path: path, readOnly: readOnly)
+        case let .sqlite(path): database = try SQLiteConnection(path: path)
         case let .postgres(url): database = try PostgresConnection(url: url)
         }
-        if !readOnly { try Self.retryingWhileLocked { () throws(LedgerError) in try migrate() } }
+        try Self.retryingWhileLocked { () throws(LedgerError) in try migrate() }
     }
 
-    public convenience init(path: String, readOnly: Bool = false) throws(LedgerError) {
-        try self.init(location: .sqlite(path: path), readOnly: readOnly)
+    public convenience init(path: String) throws(LedgerError) {
+        try self.init(location: .sqlite(path: path))
     }
 
     static func retryingWhileLocked(_ body: () throws(LedgerError) -> Void) throws(LedgerError) {
@@ -169,6 +169,13 @@ public final class Ledger {
             _ = try? database.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Runs `body` reading one consistent snapshot of the ledger while writers carry on.
+    public func reading<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        try database.beginSnapshot()
+        defer { _ = try? database.execute("COMMIT") }
+        return try body()
     }
 
     /// Units of each SKU held by other orders at `now`: paid (partly cancelled ones keep their items), or a

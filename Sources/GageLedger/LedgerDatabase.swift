@@ -42,6 +42,9 @@ protocol LedgerDatabase: AnyObject {
     /// and that sees everything committed before it was granted.
     func beginExclusive() throws(LedgerError)
 
+    /// Begins a read-only transaction that sees one consistent snapshot, however long it takes.
+    func beginSnapshot() throws(LedgerError)
+
     /// Which of `LedgerSchema.migrations` the database has had (0: none).
     func schemaVersion() throws(LedgerError) -> Int
     func setSchemaVersion(_ version: Int) throws(LedgerError)

@@ -50,6 +50,8 @@ final class PostgresConnection: LedgerDatabase {
             """)
     }
 
+    func beginSnapshot() throws(LedgerError) { try execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+
     /// Reads the catalog as a table (a snapshot of this statement) rather than by name lookup (`to_regclass`),
     /// whose per-session cache still says "no such table" after waiting for the lock held by the invocation
     /// that just created it.

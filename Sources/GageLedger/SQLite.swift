@@ -8,11 +8,10 @@ final class SQLiteConnection: LedgerDatabase {
     private let handle: OpaquePointer
     let dialect = SQLDialect.sqlite
 
-    init(path: String, readOnly: Bool) throws(LedgerError) {
-        if !readOnly { try Self.createOwnerOnly(path) }
+    init(path: String) throws(LedgerError) {
+        try Self.createOwnerOnly(path)
         var db: OpaquePointer?
-        let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-        let code = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_FULLMUTEX, nil)
+        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
@@ -21,12 +20,10 @@ final class SQLiteConnection: LedgerDatabase {
         handle = db
         // Concurrent invocations wait for each other instead of failing with "database is locked".
         sqlite3_busy_timeout(db, 10_000)
-        if !readOnly {
-            // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always
-            // wait for; invocations racing to create the ledger retry briefly instead of failing.
-            try Ledger.retryingWhileLocked { () throws(LedgerError) in try execute("PRAGMA journal_mode = WAL") }
-            try execute("PRAGMA synchronous = FULL")
-        }
+        // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always wait
+        // for; invocations racing to create the ledger retry briefly instead of failing.
+        try Ledger.retryingWhileLocked { () throws(LedgerError) in try execute("PRAGMA journal_mode = WAL") }
+        try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA foreign_keys = ON")
     }
 
@@ -48,6 +45,9 @@ final class SQLiteConnection: LedgerDatabase {
     }
 
     func beginExclusive() throws(LedgerError) { try execute("BEGIN IMMEDIATE") }
+
+    /// In WAL mode a read transaction keeps the snapshot of its first read until it ends.
+    func beginSnapshot() throws(LedgerError) { try execute("BEGIN DEFERRED") }
 
     func schemaVersion() throws(LedgerError) -> Int { try execute("PRAGMA user_version").first?.int("user_version") ?? 0 }
 

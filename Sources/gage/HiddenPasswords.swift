@@ -1,3 +1,4 @@
+import Foundation
 import GageLedger
 
 /// A password in a `postgres://` URL given on the command line (`--ledger`, `--to`) would show in `ps` to every
@@ -9,7 +10,7 @@ enum HiddenPasswords {
         for index in 1..<Int(CommandLine.argc) {
             guard let argument = CommandLine.unsafeArgv[index] else { continue }
             let text = String(cString: argument)
-            guard let start = text.lowercased().firstRange(of: "postgres")?.lowerBound else { continue }
+            guard let start = text.range(of: "postgres", options: .caseInsensitive)?.lowerBound else { continue }
             let url = String(text[start...])
             let offset = text.utf8.distance(from: text.startIndex, to: start)
             for range in LedgerLocation.passwordRanges(in: url) {

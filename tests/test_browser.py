@@ -277,3 +277,93 @@ def test_9_phone_width_pages_for_a_look(fresh, shop):
         assert width <= 400, "the cart page scrolls sideways on a phone"
     finally:
         driver.set_window_size(1280, 1000)
+
+
+# ------------------------------------------------------------------------------------------ 성인인증 (SPEC §6)
+
+def certify(driver, birthday, redirect=False):
+    """Fills the stand-in's identity window the way a tester does."""
+    field = wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox-birthday")))
+    driver.execute_script("arguments[0].value = arguments[1]", field, birthday)
+    if redirect:
+        driver.find_element(By.ID, "imp-sandbox-redirect").click()
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="certify"]').click()
+
+
+def orders_by_uid(shop):
+    listing = subprocess.run([str(shop["gage"]), "orders", "list", "--json", "--ledger", shop["ledger"]],
+                             capture_output=True, text=True, check=True)
+    return {o["imp_uid"]: o for o in json.loads(listing.stdout)}
+
+
+def test_10_an_adult_buys_makgeolli_after_identity_verification(fresh, shop):
+    driver = fresh
+    driver.get(shop["url"] + "/products/yangpyeong-makgeolli/")
+    assert "19세 이상 구매 가능" in driver.find_element(By.CSS_SELECTOR, ".adult-only").text
+    add_to_cart(driver, shop, "yangpyeong-makgeolli", quantity=2)                    # 12,000 + 3,000
+    fill_checkout(driver, shop)
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    shot(driver, "10-identity-window")
+    certify(driver, "1990-05-05")
+    wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-sandbox-action="approve"]'))).click()
+    text = result_text(driver)
+    shot(driver, "10-adult-paid")
+    assert "결제가 완료되었습니다" in text and "15,000원" in text
+    paid = [p for p in sandbox_payments(shop) if p["amount"] == 15000 and "SUL-MAKGEOLLI" in (p["custom_data"] or "")][-1]
+    assert json.loads(paid["custom_data"])["certification"].startswith("imp_")
+    recorded = orders_by_uid(shop)[paid["imp_uid"]]
+    assert recorded["status"] == "paid" and recorded["identity"]["provider"] == "danal"
+
+
+def test_11_a_minor_is_stopped_before_any_money_moves(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "andong-soju")
+    fill_checkout(driver, shop)
+    before = len(sandbox_payments(shop))
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    certify(driver, "2012-03-01")
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-checkout-status]"), "19세 미만"))
+    shot(driver, "11-minor-stopped")
+    assert driver.find_elements(By.ID, "imp-sandbox") == []                           # no payment window
+    assert len(sandbox_payments(shop)) == before                                        # and no payment
+    assert driver.find_element(By.CSS_SELECTOR, "[data-pay]").is_enabled()
+
+
+def test_12_a_page_edited_to_skip_identity_verification_is_rejected_and_refunded(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "yangpyeong-makgeolli")                                # 6,000 + 3,000
+    fill_checkout(driver, shop)
+    # What a minor does in devtools: pretend the verification passed and the function said "adult".
+    driver.execute_script("""
+        IMP.certification = function (params, callback) { callback({ success: true, imp_uid: 'imp_000000000001' }); };
+        var realFetch = window.fetch;
+        window.fetch = function (url, options) {
+          if (String(url).indexOf('/identity') >= 0) {
+            return Promise.resolve(new Response(JSON.stringify({ ok: true, adult: true }), { status: 200 }));
+          }
+          return realFetch.apply(this, arguments);
+        };
+    """)
+    pay(driver)
+    text = result_text(driver)
+    shot(driver, "12-skipped-identity-refunded")
+    assert "본인인증" in text and "환불" in text
+    skipped = [p for p in sandbox_payments(shop) if p["amount"] == 9000 and "SUL-MAKGEOLLI" in (p["custom_data"] or "")][-1]
+    assert skipped["status"] == "cancelled" and skipped["cancel_amount"] == 9000
+    recorded = orders_by_uid(shop)[skipped["imp_uid"]]
+    assert (recorded["status"], recorded["reason"]) == ("rejected", "identity_required")
+
+
+def test_13_on_a_phone_identity_verification_returns_to_the_cart_and_goes_on_to_pay(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "andong-soju")                                          # 18,000 + 3,000
+    fill_checkout(driver, shop)
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    certify(driver, "1985-10-10", redirect=True)
+    wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-sandbox-action="approve"]')))
+    assert "success" not in driver.current_url                                          # the query was consumed
+    assert driver.find_element(By.ID, "buyer_name").get_attribute("value") == "홍길동"
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="approve"]').click()
+    text = result_text(driver)
+    shot(driver, "13-phone-identity-paid")
+    assert "결제가 완료되었습니다" in text and "21,000원" in text

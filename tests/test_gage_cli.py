@@ -8,10 +8,10 @@ def test_example_shop_builds_with_every_product_and_page(gage, tmp_path):
     out = tmp_path / "public"
     result = run(gage, "build", "--source", ROOT, "--output", out)
     assert result.returncode == 0, result.stderr
-    assert "Built 13 products" in result.stdout
+    assert "Built 15 products" in result.stdout
     catalog = json.loads((out / "catalog.json").read_text())
     skus = {p["sku"] for p in catalog["products"]}
-    assert len(skus) == 13 and "GDS-GIFT" not in skus  # the draft gift set stays out
+    assert len(skus) == 15 and "GDS-GIFT" not in skus  # the draft gift set stays out
     assert catalog["order_prefix"] == "onggi-"
     for page in ("about", "shipping", "terms", "privacy"):
         assert (out / page / "index.html").exists()

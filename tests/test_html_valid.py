@@ -25,7 +25,7 @@ def test_every_page_of_the_example_shop_is_valid_html(built_example):
 
 def test_json_ld_on_every_product_page_parses(built_example):
     pages = list((built_example / "products").glob("*/index.html"))
-    assert len(pages) == 13
+    assert len(pages) == 15
     for page in pages:
         html = page.read_text()
         block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)

@@ -19,6 +19,8 @@ public struct ProductSource: Sendable {
     public var stock: Int?
     public var maxQuantity: Int?
     public var options: [Catalog.Option]
+    /// 19세 이상 구매 가능: sold only after identity verification (SPEC §6).
+    public var adultOnly: Bool = false
     public var draft: Bool
     public var weight: Int?
     public var params: [String: FrontMatterValue]
@@ -28,7 +30,7 @@ public struct ProductSource: Sendable {
     public var isSoldOut: Bool { stock == 0 }
 
     static let keys = ["title", "sku", "price", "compare_at", "summary", "images", "category", "tags", "stock",
-                       "max_quantity", "options", "draft", "weight", "params"]
+                       "max_quantity", "options", "adult_only", "draft", "weight", "params"]
 }
 
 extension ProductSource {
@@ -93,12 +95,19 @@ extension ProductSource {
                           hint: "e.g. params: { origin: Ethiopia }")
             }
         }
-        return ProductSource(
+        let adultOnly = fields.bool("adult_only")
+        if fields.has("adult_only"), adultOnly == nil {
+            log.error(line: fields.value("adult_only").flatMap(fields.line(of:)), "adult_only must be true or false",
+                      hint: "write adult_only: true for 전통주 and other 19세 이상 products")
+        }
+        var product = ProductSource(
             slug: slug, file: file, bundleFolder: bundleFolder, title: title ?? "", sku: sku, price: price ?? 0,
             compareAt: compareAt, summary: fields.string("summary"), images: fields.stringList("images") ?? [],
             category: fields.string("category"), tags: fields.stringList("tags") ?? [], stock: stock,
             maxQuantity: maxQuantity, options: options, draft: fields.bool("draft") ?? false,
             weight: fields.int("weight"), params: params, body: body)
+        product.adultOnly = adultOnly ?? false
+        return product
     }
 
     private static func decodeOptions(_ fields: YAMLFields) -> [Catalog.Option] {

@@ -10,6 +10,8 @@ public struct ShopSettings: Sendable, Equatable {
     public var language: Language
     public var currency: String
     public var iamport: Iamport
+    /// How buyers prove their age for adult-only products (`identity:`); nil when not set up.
+    public var identity: Catalog.Identity?
     public var checkout: Checkout
     public var business: Business
     public var categories: [Category]
@@ -111,7 +113,7 @@ public enum ShopID {
 
 extension ShopSettings {
     static let topLevelKeys = ["title", "description", "base_url", "language", "currency", "iamport", "checkout",
-                               "business", "categories", "paginate", "markdown"]
+                               "business", "categories", "paginate", "markdown", "identity"]
 
     /// Reads `shop.yml`. Returns nil (with diagnostics logged) when it cannot be used at all.
     public static func parse(_ text: String, file: String = "shop.yml") -> (ShopSettings?, [Diagnostic]) {
@@ -150,8 +152,8 @@ extension ShopSettings {
         }
         let settings = ShopSettings(
             title: title, description: fields.string("description"), baseURL: baseURL, language: language,
-            currency: "KRW", iamport: iamport(fields), checkout: checkout(fields), business: business(fields),
-            categories: categories(fields), paginate: paginate(fields),
+            currency: "KRW", iamport: iamport(fields), identity: identity(fields), checkout: checkout(fields),
+            business: business(fields), categories: categories(fields), paginate: paginate(fields),
             markdownRawHTML: markdownRawHTML(fields))
         return (settings, log.diagnostics, log.warnings)
     }
@@ -226,6 +228,33 @@ extension ShopSettings {
         }
         if let url = iamport.string("sdk_url") { result.sdkURL = url }
         return result
+    }
+
+    /// V1 identity verification channels (`IMP.certification`'s `pg`).
+    static let identityPGs = ["danal", "inicis_unified", "inicis"]
+
+    private static func identity(_ fields: YAMLFields) -> Catalog.Identity? {
+        guard fields.has("identity") else { return nil }
+        guard let identity = fields.fields("identity") else {
+            fields.log.error(line: fields.value("identity").flatMap(fields.line(of:)), "identity must be a set of keys",
+                             hint: "write identity:\n    pg: danal   # 휴대폰 본인인증")
+            return nil
+        }
+        identity.rejectUnknownKeys(allowed: ["pg", "channel_key"], what: "identity")
+        let pg = identity.string("pg")
+        if let pg, !identityPGs.contains(pg) {
+            let guess = Suggestion.closest(to: pg, among: identityPGs)
+            fields.log.error(line: identity.value("pg").flatMap(identity.line(of:)),
+                             "identity.pg '\(pg)' is not an identity verification channel",
+                             hint: guess.map { "did you mean '\($0)'?" } ?? "use danal (휴대폰) or inicis_unified (통합인증)")
+            return nil
+        }
+        let channelKey = identity.string("channel_key")
+        guard pg != nil || channelKey != nil else {
+            identity.missing("pg", hint: "add pg: danal (휴대폰 본인인증) or pg: inicis_unified (통합인증)")
+            return nil
+        }
+        return Catalog.Identity(pg: pg, channelKey: channelKey)
     }
 
     private static func checkout(_ fields: YAMLFields) -> Checkout {

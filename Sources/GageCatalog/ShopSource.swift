@@ -65,6 +65,12 @@ public enum ShopLoader {
 
         if let settings {
             diagnostics += crossCheck(products, settings: settings, root: root)
+            if settings.identity == nil, let adult = products.filter({ $0.adultOnly && !$0.draft }).min(by: { $0.file < $1.file }) {
+                warnings.append(Diagnostic(
+                    file: adult.file, line: lineOf(key: "adult_only", in: adult, root: root),
+                    message: "adult_only products need identity verification, but shop.yml has no identity:",
+                    hint: "add identity: { pg: danal } (휴대폰 본인인증) to shop.yml; until then nobody can buy them"))
+            }
         }
         guard diagnostics.isEmpty, let settings else { throw BuildErrors(diagnostics) }
 
@@ -86,12 +92,12 @@ public enum ShopLoader {
             shop: settings.shopID, baseURL: settings.baseURL, currency: settings.currency,
             orderPrefix: settings.orderPrefix, shipping: settings.checkout.shipping, payment: settings.paymentChannels,
             priceGraceMinutes: settings.checkout.priceGraceMinutes, vbankHours: settings.checkout.vbankHours,
-            products: products.map { product in
+            identity: settings.identity, products: products.map { product in
                 Catalog.Product(sku: product.sku, title: product.title, price: product.price,
                                 url: settings.baseURL + "products/" + URLPath.encode(product.slug) + "/",
                                 stock: product.stock,
                                 maxQuantity: product.maxQuantity ?? settings.checkout.maxQuantity,
-                                options: product.options)
+                                options: product.options, adultOnly: product.adultOnly)
             })
         catalog.version = catalog.pricedContentHash()
         return catalog

@@ -20,6 +20,8 @@ public struct Catalog: Codable, Equatable, Sendable {
     public var priceGraceMinutes: Int
     /// Hours an issued virtual account may hold stock at most.
     public var vbankHours: Int
+    /// How buyers prove their age for `adult_only` products (SPEC §6); nil when the shop has not set it up.
+    public var identity: Identity?
     public var products: [Product]
 
     public static let defaultPriceGraceMinutes = 60
@@ -28,7 +30,7 @@ public struct Catalog: Codable, Equatable, Sendable {
     public init(version: String = "", shop: String = "", baseURL: String, currency: String = "KRW",
                 orderPrefix: String = "gage-", shipping: ShippingRule = ShippingRule(),
                 payment: PaymentChannels = PaymentChannels(), priceGraceMinutes: Int = Catalog.defaultPriceGraceMinutes,
-                vbankHours: Int = Catalog.defaultVbankHours, products: [Product]) {
+                vbankHours: Int = Catalog.defaultVbankHours, identity: Identity? = nil, products: [Product]) {
         self.version = version
         self.shop = shop
         self.baseURL = baseURL
@@ -38,11 +40,12 @@ public struct Catalog: Codable, Equatable, Sendable {
         self.payment = payment
         self.priceGraceMinutes = priceGraceMinutes
         self.vbankHours = vbankHours
+        self.identity = identity
         self.products = products
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, shop, currency, shipping, payment, products
+        case version, shop, currency, shipping, payment, identity, products
         case baseURL = "base_url"
         case orderPrefix = "order_prefix"
         case priceGraceMinutes = "price_grace"
@@ -61,7 +64,31 @@ public struct Catalog: Codable, Equatable, Sendable {
         priceGraceMinutes = try container.decodeIfPresent(Int.self, forKey: .priceGraceMinutes)
             ?? Self.defaultPriceGraceMinutes
         vbankHours = try container.decodeIfPresent(Int.self, forKey: .vbankHours) ?? Self.defaultVbankHours
+        identity = try container.decodeIfPresent(Identity.self, forKey: .identity)
         products = try container.decode([Product].self, forKey: .products)
+    }
+
+    /// The identity verification channel the pages open before paying for an adult-only product.
+    public struct Identity: Codable, Equatable, Sendable {
+        /// V1: `danal` (phone) or `inicis_unified` (통합인증).
+        public var pg: String?
+        /// V2: the identity verification channel's key.
+        public var channelKey: String?
+
+        public init(pg: String? = nil, channelKey: String? = nil) {
+            self.pg = pg
+            self.channelKey = channelKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case pg
+            case channelKey = "channel_key"
+        }
+    }
+
+    /// Whether any of these SKUs is sold to adults only (today's catalog: a rule, like stock).
+    public func needsAdult(_ skus: [String]) -> Bool {
+        skus.contains { product(sku: $0)?.adultOnly == true }
     }
 
     /// The PG (with its MID when the shop names one) and the pay methods a shop offers, as shop.yml says.
@@ -106,9 +133,11 @@ public struct Catalog: Codable, Equatable, Sendable {
         /// `nil` when there is no per-order limit.
         public var maxQuantity: Int?
         public var options: [Option]
+        /// 19세 이상: sold only to a buyer who passed identity verification as an adult (SPEC §6).
+        public var adultOnly: Bool
 
         public init(sku: String, title: String, price: Int, url: String, stock: Int? = nil,
-                    maxQuantity: Int? = nil, options: [Option] = []) {
+                    maxQuantity: Int? = nil, options: [Option] = [], adultOnly: Bool = false) {
             self.sku = sku
             self.title = title
             self.price = price
@@ -116,11 +145,13 @@ public struct Catalog: Codable, Equatable, Sendable {
             self.stock = stock
             self.maxQuantity = maxQuantity
             self.options = options
+            self.adultOnly = adultOnly
         }
 
         enum CodingKeys: String, CodingKey {
             case sku, title, price, url, stock, options
             case maxQuantity = "max_quantity"
+            case adultOnly = "adult_only"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -133,6 +164,7 @@ public struct Catalog: Codable, Equatable, Sendable {
             try container.encode(stock, forKey: .stock)
             try container.encode(maxQuantity, forKey: .maxQuantity)
             try container.encode(options, forKey: .options)
+            if adultOnly { try container.encode(true, forKey: .adultOnly) }   // absent: anyone may buy it
         }
 
         public init(from decoder: any Decoder) throws {
@@ -144,6 +176,7 @@ public struct Catalog: Codable, Equatable, Sendable {
             stock = try container.decodeIfPresent(Int.self, forKey: .stock)
             maxQuantity = try container.decodeIfPresent(Int.self, forKey: .maxQuantity)
             options = try container.decodeIfPresent([Option].self, forKey: .options) ?? []
+            adultOnly = try container.decodeIfPresent(Bool.self, forKey: .adultOnly) ?? false
         }
     }
 

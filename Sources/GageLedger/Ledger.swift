@@ -37,6 +37,8 @@ public struct LedgerOrder: Sendable, Equatable {
     public var updatedAt: Int = 0
     public var shippedAt: Int?
     public var tracking: String?
+    /// For an order with an adult-only item: the identity verification that passed (never the person's details).
+    public var identity: IdentityCheck?
 
     public init(impUID: String, merchantUID: String, status: String, amount: Int, currency: String, name: String?,
                 items: [PricedItem], reason: String? = nil, buyer: Buyer = Buyer(), vbank: VirtualAccount? = nil) {
@@ -59,6 +61,20 @@ public struct LedgerOrder: Sendable, Equatable {
         /// Cannot be done by Gage (a deposited virtual account needs the buyer's refund account): the seller must.
         case manual
         case done
+    }
+
+    /// That the buyer passed identity verification as an adult: which certification, through which provider,
+    /// and when it was made.
+    public struct IdentityCheck: Sendable, Equatable {
+        public var certification: String
+        public var provider: String?
+        public var certifiedAt: Int
+
+        public init(certification: String, provider: String?, certifiedAt: Int) {
+            self.certification = certification
+            self.provider = provider
+            self.certifiedAt = certifiedAt
+        }
     }
 
     /// `true` once refunded, `false` while a refund is owed, nil when none is.
@@ -202,9 +218,9 @@ public final class Ledger {
         try database.execute("""
             INSERT INTO orders (imp_uid, merchant_uid, status, amount, currency, name, items_json, reason,
                 buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode, vbank_json, catalog_version, pay_method,
-                cancelled_amount, refund_state, revoke_state, action_note, hold_until, expected_amount, created_at,
-                updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                cancelled_amount, refund_state, revoke_state, action_note, hold_until, expected_amount,
+                identity_certification, identity_provider, identity_certified_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(imp_uid) DO UPDATE SET
                 status = excluded.status, amount = excluded.amount, currency = excluded.currency,
                 name = excluded.name, items_json = excluded.items_json, reason = excluded.reason,
@@ -218,6 +234,9 @@ public final class Ledger {
                 cancelled_amount = excluded.cancelled_amount, refund_state = excluded.refund_state,
                 revoke_state = excluded.revoke_state, action_note = excluded.action_note,
                 hold_until = excluded.hold_until, expected_amount = excluded.expected_amount,
+                identity_certification = COALESCE(orders.identity_certification, excluded.identity_certification),
+                identity_provider = COALESCE(orders.identity_provider, excluded.identity_provider),
+                identity_certified_at = COALESCE(orders.identity_certified_at, excluded.identity_certified_at),
                 updated_at = excluded.updated_at
             """, [
                 .text(order.impUID), .text(order.merchantUID), .text(order.status), .int(order.amount),
@@ -225,7 +244,9 @@ public final class Ledger {
                 text(order.buyer.name), text(order.buyer.tel), text(order.buyer.email), text(order.buyer.addr),
                 text(order.buyer.postcode), text(vbank), text(order.catalogVersion), text(order.payMethod),
                 .int(order.cancelledAmount), text(order.refundState?.rawValue), text(order.revokeState?.rawValue),
-                text(order.actionNote), int(order.holdUntil), int(order.expectedAmount), .int(event.at), .int(event.at),
+                text(order.actionNote), int(order.holdUntil), int(order.expectedAmount),
+                text(order.identity?.certification), text(order.identity?.provider), int(order.identity?.certifiedAt),
+                .int(event.at), .int(event.at),
             ])
         try database.execute("DELETE FROM order_items WHERE imp_uid = ?", [.text(order.impUID)])
         for item in order.items {
@@ -364,6 +385,10 @@ public final class Ledger {
         order.updatedAt = row.int("updated_at") ?? 0
         order.shippedAt = row.int("shipped_at")
         order.tracking = row.text("tracking")
+        if let certification = row.text("identity_certification") {
+            order.identity = .init(certification: certification, provider: row.text("identity_provider"),
+                                   certifiedAt: row.int("identity_certified_at") ?? 0)
+        }
         return order
     }
 }

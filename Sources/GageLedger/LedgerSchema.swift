@@ -70,6 +70,12 @@ enum LedgerSchema {
             );
             CREATE INDEX catalog_periods_by_version ON catalog_periods(version, since);
             """,
+            // 3: identity verification (성인인증): which certification vouched for an adult-only order, and when.
+            """
+            ALTER TABLE orders ADD COLUMN identity_certification TEXT;
+            ALTER TABLE orders ADD COLUMN identity_provider TEXT;
+            ALTER TABLE orders ADD COLUMN identity_certified_at \(integer);
+            """,
         ]
     }
 

@@ -41,7 +41,7 @@ public enum VerifyFunction {
             case let .malformed(message): return Answer(httpStatus: 400, exitCode: 2, reply: .failure(message))
             case .tooLarge: return Answer(httpStatus: 413, exitCode: 2, reply: .failure("the request body is over 64 KiB"))
             case let .unknownAction(action):
-                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook or prepare"))
+                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare or identity"))
             case let .methodNotAllowed(allowed):
                 return Answer(httpStatus: 405, exitCode: 2, reply: .failure("method not allowed"),
                               extraHeaders: ["Allow: " + allowed.joined(separator: ", ")])
@@ -95,6 +95,8 @@ public enum VerifyFunction {
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.verify(reference, channel: channel))
             case .prepare:
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.prepare(fields))
+            case .identity:
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.identity(fields))
             }
         } catch {
             switch error {
@@ -188,6 +190,7 @@ enum CGIDoor {
         case "", "/verify": action = .verify
         case "/webhook": action = .webhook
         case "/prepare": action = .prepare
+        case "/identity": action = .identity
         default: return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
         }
         let allowed = action == .verify ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]

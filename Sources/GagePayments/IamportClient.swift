@@ -59,6 +59,11 @@ public final class IamportClient {
                               body: Body(imp_uid: impUID, checksum: checksum, reason: reason))
     }
 
+    /// `GET /certifications/{imp_uid}`: an identity verification's result. `impUID` must already be validated.
+    public func certification(impUID: String) throws(IamportError) -> IamportCertification {
+        try authorized(method: "GET", path: "/certifications/\(impUID)", body: nil)
+    }
+
     /// `DELETE /vbanks/{imp_uid}`: revokes an issued virtual account that has had no deposit.
     public func revokeVirtualAccount(impUID: String) throws(IamportError) -> IamportPayment {
         try authorized(method: "DELETE", path: "/vbanks/\(impUID)", body: nil)

@@ -59,12 +59,16 @@ public enum Judgement: Sendable, Equatable {
         public var current: Catalog
         public var held: [String: Int]
         public var now: Int
+        /// The identity verification the order names, when it holds an adult-only product (nil: none looked up).
+        public var identity: IdentityEvidence?
 
-        public init(pricing: Catalog, current: Catalog, held: [String: Int] = [:], now: Int) {
+        public init(pricing: Catalog, current: Catalog, held: [String: Int] = [:], now: Int,
+                    identity: IdentityEvidence? = nil) {
             self.pricing = pricing
             self.current = current
             self.held = held
             self.now = now
+            self.identity = identity
         }
     }
 
@@ -119,6 +123,10 @@ public enum Judgement: Sendable, Equatable {
             return reject(error.reason)
         }
         guard payment.amount == order.total else { return reject("amount_mismatch", expected: order.total) }
+        // Adult-only is today's rule, like stock: an edited page cannot drop the certification it needs.
+        if context.current.needsAdult(order.items.map(\.sku)) {
+            guard case .adult? = context.identity else { return reject("identity_required") }
+        }
         return accept(order)
     }
 }

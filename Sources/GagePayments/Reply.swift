@@ -22,11 +22,13 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var vbank: VirtualAccount?
     /// What the provider has cancelled of a paid order (a partial cancel).
     public var cancelledAmount: Int?
+    /// `/identity`: whether the certification makes the buyer an adult for this shop. Nothing else of it.
+    public var adult: Bool?
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
-        case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", error
+        case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, error
     }
 
     public static func failure(_ message: String) -> Reply {

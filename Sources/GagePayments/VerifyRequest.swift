@@ -7,6 +7,8 @@ import Foundation
 /// What the caller asks for. Every field is hostile until it has passed `PaymentReference.init`.
 public enum Action: String, Sendable {
     case verify, webhook, prepare
+    /// Whether an identity verification qualifies the buyer for adult-only products (SPEC §6).
+    case identity
 }
 
 /// How a decision was reached: the page's callback (POST), the mobile redirect (GET), Iamport's webhook,

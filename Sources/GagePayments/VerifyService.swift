@@ -74,8 +74,9 @@ public struct VerifyService {
             log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): ignored (not this shop's)")
             return .ignored(payment)
         }
+        let identity = try identityEvidence(for: payment)
         let ledger = try openLedger()
-        var order = try decide(payment, channel: channel, ledger: ledger)
+        var order = try decide(payment, channel: channel, ledger: ledger, identity: identity)
         if order.status == "rejected", order.refundState == .pending, payment.refundableAmount > 0 {
             order = try refund(order, payment: payment, ledger: ledger)
         }
@@ -95,7 +96,8 @@ public struct VerifyService {
     /// One write transaction: the catalog being served is noted, the order priced against what other orders hold
     /// (two buyers racing for the last unit are judged one after the other), moved forward from what the ledger
     /// already holds, and durable before any answer is given.
-    func decide(_ payment: IamportPayment, channel: Channel, ledger: Ledger) throws(ServiceError) -> LedgerOrder {
+    func decide(_ payment: IamportPayment, channel: Channel, ledger: Ledger,
+                identity: IdentityEvidence? = nil) throws(ServiceError) -> LedgerOrder {
         do {
             return try ledger.transaction { () throws(LedgerError) -> LedgerOrder in
                 let now = Self.now()
@@ -104,10 +106,15 @@ public struct VerifyService {
                 let existing = try ledger.order(payment.impUID)
                 let (pricing, version) = try pricingCatalog(for: payment, existing: existing, ledger: ledger, now: now)
                 let held = try ledger.unitsHeld(excluding: payment.impUID, at: now)
-                let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now))
-                guard let next = Settlement.next(existing: existing, judged: judged, payment: payment,
+                let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
+                                                            identity: identity))
+                guard var next = Settlement.next(existing: existing, judged: judged, payment: payment,
                                                  catalogVersion: version) else {
                     throw LedgerError(message: "nothing to record for \(payment.impUID)")
+                }
+                if case let .adult(certification, provider, certifiedAt)? = identity, next.identity == nil,
+                   next.status == "paid" || next.status == "awaiting_deposit" {
+                    next.identity = .init(certification: certification, provider: provider, certifiedAt: certifiedAt)
                 }
                 try ledger.save(next, event: LedgerEvent(at: now, channel: channel.rawValue, iamportStatus: payment.status,
                                                          decision: next.status, reason: next.reason,
@@ -142,6 +149,48 @@ public struct VerifyService {
             return (current, current.version)
         }
         return (earlier.withStock(of: current), wanted)
+    }
+
+    /// The identity verification an order with an adult-only item names, looked up before the decision (SPEC §6).
+    /// nil when the order needs none, or could not be paid anyway. Iamport failing is a 502: nothing is decided.
+    func identityEvidence(for payment: IamportPayment) throws(ServiceError) -> IdentityEvidence? {
+        guard payment.holdsMoney || payment.isIssuedVirtualAccount,
+              let data = Judgement.OrderData.parse(payment.customData),
+              catalog.needsAdult(data.items.map(\.sku)) else { return nil }
+        guard let claimed = IdentityEvidence.claimedCertification(payment.customData) else { return .missing }
+        do {
+            let certification = try client.certification(impUID: claimed)
+            let evidence = IdentityEvidence.assess(certification, for: payment, now: Self.now())
+            if case .adult = evidence {} else {
+                log.info("identity \(payment.impUID): certification \(claimed) does not qualify (\(evidence))")
+            }
+            return evidence
+        } catch .notFound {
+            return .unknown
+        } catch {
+            throw Self.serviceError(error)
+        }
+    }
+
+    /// `/identity`: whether a certification makes its buyer an adult, so a page can stop a minor before any money
+    /// moves. Answers nothing but `adult`; the payment is still checked on its own when it arrives.
+    public func identity(_ fields: RequestFields) throws(ServiceError) -> Reply {
+        guard let impUID = fields.string("imp_uid"), PaymentReference.isIMPUID(impUID) else {
+            throw .request(.malformed("imp_uid must be imp_ followed by digits"))
+        }
+        var reply = Reply(ok: true)
+        do {
+            let certification = try client.certification(impUID: impUID)
+            let adult = certification.certified
+                && certification.birthday.flatMap { Adulthood.isAdult(birthday: $0, at: Self.now()) } == true
+            reply.adult = adult
+        } catch .notFound {
+            reply.adult = false
+        } catch {
+            throw Self.serviceError(error)
+        }
+        log.info("identity \(impUID): adult \(reply.adult == true)")
+        return reply
     }
 
     func openLedger() throws(ServiceError) -> Ledger {

@@ -1,8 +1,10 @@
 /// What `gage serve --sandbox` serves in place of Iamport's CDN script and console.
 enum SandboxAssets {
-    /// A stand-in for `https://cdn.iamport.kr/v1/iamport.js`: `IMP.init` and `IMP.request_pay` with the real
-    /// parameters, a clearly labelled test payment window, and both result flows (callback and
-    /// `m_redirect_url`). Payments are created in the local Iamport stand-in, so the verify function finds them.
+    /// A stand-in for `https://cdn.iamport.kr/v1/iamport.js`: `IMP.init`, `IMP.request_pay` and
+    /// `IMP.certification` with the real parameters, clearly labelled test windows (the identity one asks for a
+    /// birth date), and both result flows (callback and `m_redirect_url`, whose flag is `imp_success` for a
+    /// payment and `success` for a certification, as on Iamport). Payments and certifications are created in
+    /// the local Iamport stand-in, so the verify function finds them.
     static let sdkScript = #"""
 (function () {
   'use strict';
@@ -32,12 +34,12 @@ enum SandboxAssets {
       .then(function (r) { if (!r.ok) throw new Error('sandbox ' + r.status); return r.json(); });
   }
 
-  function finish(params, callback, redirect, rsp) {
+  function finish(params, callback, redirect, rsp, successName) {
     if (redirect || typeof callback !== 'function') {
       var url = new URL(params.m_redirect_url || '/', location.href);
       if (rsp.imp_uid) url.searchParams.set('imp_uid', rsp.imp_uid);
       url.searchParams.set('merchant_uid', params.merchant_uid);
-      url.searchParams.set('imp_success', rsp.success ? 'true' : 'false');
+      url.searchParams.set(successName || 'imp_success', rsp.success ? 'true' : 'false');
       if (!rsp.success) {
         url.searchParams.set('error_code', rsp.error_code || '');
         url.searchParams.set('error_msg', rsp.error_msg || '');
@@ -48,21 +50,36 @@ enum SandboxAssets {
     }
   }
 
-  function openWindow(params, callback) {
+  /** The clearly labelled test window both stand-ins open: a modal box with its label, title and the
+   *  "mobile" checkbox that makes the result go to m_redirect_url instead of the callback. */
+  function testWindow(boxTag, label, title, callback) {
     var backdrop = el('div', { id: 'imp-sandbox', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'imp-sandbox-title' });
     backdrop.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(0,0,0,.55);display:flex;' +
       'align-items:center;justify-content:center;padding:1rem;font-family:system-ui,sans-serif';
-    var box = el('div');
+    var box = el(boxTag);
     box.style.cssText = 'background:#fff;color:#1d1d1f;border-radius:12px;max-width:26rem;width:100%;padding:1.25rem 1.25rem 1rem;' +
       'box-shadow:0 10px 40px rgba(0,0,0,.3);border-top:8px solid #f2b705';
     var redirectBox = el('input', { type: 'checkbox', id: 'imp-sandbox-redirect' });
     if (typeof callback !== 'function') { redirectBox.checked = true; redirectBox.disabled = true; }
-    function button(action, label, primary) {
-      var b = el('button', { type: 'button', 'data-sandbox-action': action, text: label });
-      b.style.cssText = 'font:inherit;font-weight:700;padding:.7rem;border-radius:8px;cursor:pointer;border:1px solid #1d1d1f;' +
-        (primary ? 'background:#1d1d1f;color:#fff' : 'background:#fff;color:#1d1d1f');
-      return b;
-    }
+    box.appendChild(el('p', { text: label }));
+    box.lastChild.style.cssText = 'margin:0 0 .25rem;font-size:.8rem;font-weight:800;letter-spacing:.08em;color:#9a6b00';
+    box.appendChild(el('h2', { id: 'imp-sandbox-title', text: title }));
+    box.lastChild.style.cssText = 'margin:0 0 .5rem;font-size:1.2rem';
+    backdrop.appendChild(box);
+    return { backdrop: backdrop, box: box, redirectBox: redirectBox,
+      redirectLabel: el('label', {}, [redirectBox, document.createTextNode(' 모바일 방식으로 (m_redirect_url로 이동)')]) };
+  }
+
+  function button(action, label, primary, type) {
+    var b = el('button', { type: type || 'button', 'data-sandbox-action': action, text: label });
+    b.style.cssText = 'font:inherit;font-weight:700;padding:.7rem;border-radius:8px;cursor:pointer;border:1px solid #1d1d1f;' +
+      (primary ? 'background:#1d1d1f;color:#fff' : 'background:#fff;color:#1d1d1f');
+    return b;
+  }
+
+  function openWindow(params, callback) {
+    var shell = testWindow('div', 'TEST · 테스트 결제창', 'Gage 결제 샌드박스', callback);
+    var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
     var actions = el('div', {}, [
       button('approve', '결제 승인 (테스트)', true),
       params.pay_method === 'vbank' ? button('vbank', '가상계좌 발급', true) : null,
@@ -70,10 +87,6 @@ enum SandboxAssets {
       button('close', '창 닫기')
     ]);
     actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
-    box.appendChild(el('p', { text: 'TEST · 테스트 결제창' }, []));
-    box.firstChild.style.cssText = 'margin:0 0 .25rem;font-size:.8rem;font-weight:800;letter-spacing:.08em;color:#9a6b00';
-    box.appendChild(el('h2', { id: 'imp-sandbox-title', text: 'Gage 결제 샌드박스' }));
-    box.lastChild.style.cssText = 'margin:0 0 .5rem;font-size:1.2rem';
     box.appendChild(el('p', { text: '실제로 돈이 나가지 않는 테스트 결제입니다. 결과를 골라 주세요.' }));
     box.appendChild(el('dl', {}, [
       el('dt', { text: '주문' }), el('dd', { text: params.name || '' }),
@@ -81,9 +94,8 @@ enum SandboxAssets {
       el('dt', { text: '결제 수단' }), el('dd', { text: params.pay_method + ' · ' + (params.pg || '') }),
       el('dt', { text: '가맹점' }), el('dd', { text: merchantCode })
     ]));
-    box.appendChild(el('label', {}, [redirectBox, document.createTextNode(' 모바일 방식으로 (m_redirect_url로 이동)')]));
+    box.appendChild(shell.redirectLabel);
     box.appendChild(actions);
-    backdrop.appendChild(box);
     document.body.appendChild(backdrop);
     actions.firstChild.focus();
 
@@ -121,8 +133,52 @@ enum SandboxAssets {
     });
   }
 
+  function openIdentityWindow(params, callback) {
+    var shell = testWindow('form', 'TEST · 테스트 본인인증', 'Gage 본인인증 샌드박스', callback);
+    var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
+    var birthday = el('input', { type: 'date', id: 'imp-sandbox-birthday', name: 'birthday', required: 'required' });
+    var confirm = button('certify', '본인인증 완료 (테스트)', true, 'submit');
+    var cancel = button('close', '창 닫기', false);
+    box.appendChild(el('p', { text: '실제 인증은 하지 않습니다. 확인할 생년월일을 입력해 주세요. (' + (params.pg || '') + ')' }));
+    box.appendChild(el('label', { for: 'imp-sandbox-birthday', text: '생년월일 ' }, [birthday]));
+    box.appendChild(el('p', {}, [shell.redirectLabel]));
+    var actions = el('div', {}, [confirm, cancel]);
+    actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
+    box.appendChild(actions);
+    document.body.appendChild(backdrop);
+    birthday.focus();
+
+    function close() { backdrop.remove(); }
+    cancel.addEventListener('click', function () {
+      close();
+      finish(params, callback, redirectBox.checked, { success: false, imp_uid: null, merchant_uid: params.merchant_uid,
+        error_code: 'F1001', error_msg: '사용자가 본인인증을 취소하셨습니다' }, 'success');
+    });
+    box.addEventListener('submit', function (event) {
+      event.preventDefault();
+      confirm.disabled = cancel.disabled = true;
+      var redirect = redirectBox.checked;
+      fetch(API + '/certifications', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ merchant_uid: params.merchant_uid || null, birthday: birthday.value, pg: params.pg || null })
+      }).then(function (r) { if (!r.ok) throw new Error('sandbox ' + r.status); return r.json(); }).then(function (cert) {
+        close();
+        finish(params, callback, redirect, { success: true, imp_uid: cert.imp_uid, merchant_uid: params.merchant_uid,
+          pg_provider: cert.pg_provider }, 'success');
+      }).catch(function (error) {
+        close();
+        finish(params, callback, redirect, { success: false, imp_uid: null, merchant_uid: params.merchant_uid,
+          error_code: 'F500', error_msg: String(error) }, 'success');
+      });
+    });
+  }
+
   window.IMP = {
     init: function (code) { merchantCode = code; },
+    certification: function (params, callback) {
+      if (!merchantCode) throw new Error('IMP.init(merchant code) must be called first');
+      openIdentityWindow(params || {}, callback);
+    },
     request_pay: function (params, callback) {
       if (!merchantCode) throw new Error('IMP.init(merchant code) must be called first');
       if (typeof params.amount !== 'number') throw new Error('amount must be a number');

@@ -81,6 +81,9 @@ struct SiteContext: @unchecked Sendable {
             "catalog_url": base + "catalog.json",
             "cart_url": base + "cart/",
             "complete_url": settings.baseURL + "checkout/complete/",
+            // Where a phone returns after identity verification (IMP.certification's m_redirect_url).
+            "certified_url": settings.baseURL + "cart/",
+            "identity_pg": settings.identity?.pg ?? "",
             "prepare": settings.checkout.prepare,
         ]
         var values: [String: Any] = [
@@ -125,6 +128,7 @@ struct SiteContext: @unchecked Sendable {
             "url": path(Self.productPath(product.slug)),
             "price_text": money.format(product.price),
             "sold_out": product.isSoldOut,
+            "adult_only": product.adultOnly,
             "summary": product.summary ?? false,
             "compare_at_text": product.compareAt.map(money.format) ?? false,
             "image_url": product.images.first.map { imageURL($0, of: product) } ?? false,
@@ -185,6 +189,7 @@ struct SiteContext: @unchecked Sendable {
             name: product.title, sku: product.sku, description: description, url: absolute(pagePath),
             image: product.images.isEmpty ? nil : product.images.map { imageURL($0, of: product, absolute: true) },
             category: category,
+            audience: product.adultOnly ? .init(suggestedMinAge: 19) : nil,
             offers: .init(price: product.price, priceCurrency: settings.currency,
                           availability: product.isSoldOut ? "https://schema.org/OutOfStock" : "https://schema.org/InStock",
                           url: absolute(pagePath), seller: .init(name: settings.business.name ?? settings.title)))
@@ -226,7 +231,15 @@ struct ProductJSONLD: Encodable {
     var url: String
     var image: [String]?
     var category: String?
+    /// Adults-only products: 19 and over (청소년보호법).
+    var audience: Audience?
     var offers: Offer
+
+    struct Audience: Encodable {
+        var type = "PeopleAudience"
+        var suggestedMinAge: Int
+        enum CodingKeys: String, CodingKey { case type = "@type", suggestedMinAge }
+    }
 
     struct Offer: Encodable {
         var type = "Offer"
@@ -246,6 +259,6 @@ struct ProductJSONLD: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case context = "@context", type = "@type", name, sku, description, url, image, category, offers
+        case context = "@context", type = "@type", name, sku, description, url, image, category, audience, offers
     }
 }

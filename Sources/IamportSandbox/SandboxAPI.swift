@@ -43,6 +43,7 @@ public actor SandboxAPI {
     private var payments: [String: SandboxPayment] = [:]
     private var paymentOrder: [String] = []
     private var prepared: [String: (amount: Int, currency: String?)] = [:]
+    private var certifications: [String: SandboxCertification] = [:]
     private var faults: [SandboxFault] = []
     private var calls: [SandboxCall] = []
     private var clock: () -> Int
@@ -125,8 +126,17 @@ public actor SandboxAPI {
             }
             return Self.success(payment)
         }
-        if request.match("GET", "certifications/*") != nil || request.match("DELETE", "certifications/*") != nil {
-            return Self.envelope(404, code: -1, message: "인증결과가 존재하지 않습니다.")
+        if let p = request.match("GET", "certifications/*") {
+            guard let certification = certifications[p[0]] else {
+                return Self.envelope(404, code: -1, message: "인증결과가 존재하지 않습니다.")
+            }
+            return Self.success(certification)
+        }
+        if let p = request.match("DELETE", "certifications/*") {
+            guard let certification = certifications.removeValue(forKey: p[0]) else {
+                return Self.envelope(404, code: -1, message: "인증결과가 존재하지 않습니다.")
+            }
+            return Self.success(certification)
         }
         return Self.envelope(404, code: -1, message: "존재하지 않는 API입니다.")
     }
@@ -401,6 +411,36 @@ public actor SandboxAPI {
     }
 
     public func payment(impUID: String) -> SandboxPayment? { payments[impUID] }
+
+    /// What a tester (or a test) enters in the stand-in's identity window.
+    public struct NewCertification: Decodable, Sendable {
+        public var merchantUID: String?
+        /// `YYYY-MM-DD`.
+        public var birthday: String
+        public var certified: Bool?
+        public var pg: String?
+        /// Seconds before now the verification was made (default 0).
+        public var age: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case merchantUID = "merchant_uid", birthday, certified, pg, age
+        }
+    }
+
+    @discardableResult
+    public func createCertification(_ request: NewCertification) -> SandboxCertification {
+        sequence += 1
+        let now = clock()
+        let impUID = "imp_" + Self.digits((now % 1_000_000) * 1_000_000 + sequence, width: 12)
+        let certification = SandboxCertification(
+            impUID: impUID, merchantUID: request.merchantUID, pgTID: "sandbox-cert-\(impUID)",
+            pgProvider: request.pg ?? "danal", name: "테스트인증자", gender: "female", birthday: request.birthday,
+            foreigner: false, phone: "01099998888", carrier: "SKT", certified: request.certified ?? true,
+            certifiedAt: now - (request.age ?? 0), uniqueKey: "CI-SANDBOX-\(impUID)-SECRET",
+            uniqueInSite: "DI-SANDBOX-\(impUID)", origin: nil)
+        certifications[impUID] = certification
+        return certification
+    }
     public func setTokenLifetime(_ seconds: Int) { tokenLifetime = seconds }
     public func allPayments() -> [SandboxPayment] { paymentOrder.compactMap { payments[$0] } }
     public func recordedCalls() -> [SandboxCall] { calls }
@@ -462,6 +502,12 @@ public actor SandboxAPI {
             }
             arm(fault)
             return Self.json(["armed": fault.kind])
+        }
+        if request.match("POST", "certifications") != nil {
+            guard let new = try? decoder.decode(NewCertification.self, from: body) else {
+                return Self.json(["error": "send {birthday: YYYY-MM-DD, merchant_uid?, certified?, pg?, age?}"], status: 400)
+            }
+            return Self.json(createCertification(new))
         }
         if request.match("GET", "calls") != nil { return Self.json(calls) }
         if request.match("DELETE", "calls") != nil {

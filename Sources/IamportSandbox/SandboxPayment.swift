@@ -83,3 +83,29 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
         try c.encode(cancelHistory, forKey: .cancelHistory); try c.encode(receiptURL, forKey: .receiptURL)
     }
 }
+
+/// A stand-in identity verification result, in the shape of Iamport's `CertificationAnnotation`: the personal
+/// fields are filled with obviously fake values so tests can prove none of them leaks.
+public struct SandboxCertification: Codable, Sendable, Equatable {
+    public var impUID: String
+    public var merchantUID: String?
+    public var pgTID: String
+    public var pgProvider: String
+    public var name: String
+    public var gender: String
+    public var birthday: String
+    public var foreigner: Bool
+    public var phone: String
+    public var carrier: String
+    public var certified: Bool
+    public var certifiedAt: Int
+    public var uniqueKey: String
+    public var uniqueInSite: String
+    public var origin: String?
+
+    enum CodingKeys: String, CodingKey {
+        case impUID = "imp_uid", merchantUID = "merchant_uid", pgTID = "pg_tid", pgProvider = "pg_provider"
+        case name, gender, birthday, foreigner, phone, carrier, certified, certifiedAt = "certified_at"
+        case uniqueKey = "unique_key", uniqueInSite = "unique_in_site", origin
+    }
+}

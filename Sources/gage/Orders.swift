@@ -125,6 +125,10 @@ struct OrdersShow: ParsableCommand {
             let options = item.options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
             lines.append(("상품", "\(item.title) [\(item.sku)]\(options.isEmpty ? "" : " (\(options))") × \(item.quantity)  \(OrderText.won(item.price * item.quantity))"))
         }
+        if let identity = order.identity {
+            lines.append(("성인인증", "확인됨 · \(identity.provider ?? "본인인증") \(identity.certification) · "
+                                    + OrderText.time(identity.certifiedAt)))
+        }
         if let vbank = order.vbank {
             lines.append(("가상계좌", "\(vbank.bank) \(vbank.number)" + (vbank.due.map { " (기한 \(OrderText.time($0)))" } ?? "")))
         }
@@ -429,11 +433,20 @@ struct OrderJSON: Encodable {
     var createdAt: Int
     var shippedAt: Int?
     var tracking: String?
+    /// For an adult-only order: the certification that showed the buyer is an adult, and when it was made.
+    var identity: Identity?
+
+    struct Identity: Encodable {
+        var certification: String
+        var provider: String?
+        var certifiedAt: Int
+        enum CodingKeys: String, CodingKey { case certification, provider, certifiedAt = "certified_at" }
+    }
 
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", status, amount, currency, name, items, reason, refunded
         case refundState = "refund_state", cancelledAmount = "cancelled_amount"
-        case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", tracking
+        case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", tracking, identity
     }
 
     init(_ order: LedgerOrder) {
@@ -451,6 +464,8 @@ struct OrderJSON: Encodable {
         buyer = order.buyer
         vbank = order.vbank
         createdAt = order.createdAt
+        identity = order.identity.map { .init(certification: $0.certification, provider: $0.provider,
+                                              certifiedAt: $0.certifiedAt) }
         shippedAt = order.shippedAt
         tracking = order.tracking
     }

@@ -308,6 +308,7 @@
       }
       renderCart(cart, catalog);
       setUpCheckoutForm(cart, catalog);
+      resumeCertified(cart, catalog);
     }).catch(function () {
       notice.textContent = text.status_error;
       notice.hidden = false;
@@ -411,7 +412,9 @@
       status.textContent = text.paying;
       var checkoutItems = items.map(function (item) { return { sku: item.sku, quantity: item.quantity, options: item.options }; });
       prepareOrder(checkoutItems, order).then(function (prepared) {
-        requestPayment(form, cart, checkoutItems, prepared, catalog, function () { payButton.disabled = false; });
+        var done = function () { payButton.disabled = false; };
+        if (needsAdult(catalog, checkoutItems)) certifyThenPay(form, cart, checkoutItems, prepared, catalog, done);
+        else requestPayment(form, cart, checkoutItems, prepared, catalog, done);
       }).catch(function () {
         payButton.disabled = false;
         status.textContent = text.status_error;
@@ -435,6 +438,99 @@
     });
   }
 
+  // ----- identity verification (성인인증) for adult-only products
+
+  function needsAdult(catalog, items) {
+    return items.some(function (item) {
+      var product = findProduct(catalog, item.sku);
+      return Boolean(product && product.adult_only);
+    });
+  }
+
+  // A phone leaves the page for the identity provider and comes back to the cart (m_redirect_url): the order
+  // being paid waits in this tab's session storage meanwhile.
+  var pendingKey = 'gage-certifying:' + (config.base_path || '/');
+  var buyerFields = ['buyer_name', 'buyer_tel', 'buyer_email', 'buyer_postcode', 'buyer_addr'];
+
+  function savePending(form, items, prepared) {
+    var method = form.querySelector('input[name="pay_method"]:checked');
+    var buyer = {};
+    buyerFields.forEach(function (name) { buyer[name] = form.elements[name].value; });
+    try {
+      root.sessionStorage.setItem(pendingKey, JSON.stringify({
+        items: items, prepared: prepared, buyer: buyer, pay_method: method ? method.value : null
+      }));
+    } catch (error) { /* storage full or disabled: the popup flow still works */ }
+  }
+
+  function takePending() {
+    try {
+      var pending = JSON.parse(root.sessionStorage.getItem(pendingKey) || 'null');
+      root.sessionStorage.removeItem(pendingKey);
+      return pending;
+    } catch (error) { return null; }
+  }
+
+  function certifyThenPay(form, cart, items, prepared, catalog, done) {
+    var IMP = root.IMP;
+    var status = cart.querySelector('[data-checkout-status]');
+    if (!IMP || !IMP.certification || !config.identity_pg) { status.textContent = text.identity_failed; done(); return; }
+    IMP.init(config.merchant_code);
+    savePending(form, items, prepared);
+    IMP.certification({ pg: config.identity_pg, merchant_uid: prepared.merchant_uid, m_redirect_url: config.certified_url },
+      function (rsp) {
+        takePending();
+        continueCertified(form, cart, items, prepared, catalog, done, Boolean(rsp && rsp.success), rsp && rsp.imp_uid);
+      });
+  }
+
+  /** Asks the function whether the certification is an adult's, so a minor is stopped before any money moves. */
+  function checkIdentity(impUID) {
+    return fetch(actionURL('identity'), {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ imp_uid: impUID })
+    }).then(function (response) {
+      return response.json().then(function (body) { return response.ok && body.ok ? body.adult : null; });
+    }).catch(function () { return null; });   // unknown: the function checks again when the payment arrives
+  }
+
+  function continueCertified(form, cart, items, prepared, catalog, done, success, certification) {
+    var status = cart.querySelector('[data-checkout-status]');
+    if (!success || !certification) {
+      status.textContent = text.identity_failed;
+      if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
+      done();
+      return;
+    }
+    status.textContent = text.identity_checking;
+    checkIdentity(certification).then(function (adult) {
+      if (adult === false) {
+        status.textContent = text.identity_minor;
+        if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
+        done();
+        return;
+      }
+      status.textContent = text.paying;
+      requestPayment(form, cart, items, prepared, catalog, done, certification);
+    });
+  }
+
+  /** Back on the cart from the identity provider on a phone: ?imp_uid=…&merchant_uid=…&success=true|false. */
+  function resumeCertified(cart, catalog) {
+    var query = new URLSearchParams(root.location.search);
+    if (!query.has('success') || !query.get('merchant_uid')) return;
+    var pending = takePending();
+    if (!pending || !pending.prepared || pending.prepared.merchant_uid !== query.get('merchant_uid')) return;
+    root.history.replaceState(null, '', root.location.pathname);
+    var form = cart.querySelector('[data-checkout-form]');
+    buyerFields.forEach(function (name) { if (pending.buyer && pending.buyer[name]) form.elements[name].value = pending.buyer[name]; });
+    var method = pending.pay_method && form.querySelector('input[name="pay_method"][value="' + pending.pay_method + '"]');
+    if (method) method.checked = true;
+    var payButton = form.querySelector('[data-pay]');
+    payButton.disabled = true;
+    continueCertified(form, cart, pending.items, pending.prepared, catalog, function () { payButton.disabled = false; },
+      query.get('success') === 'true', query.get('imp_uid'));
+  }
+
   /** A virtual account's deadline, `vbank_hours` from now, as Iamport takes it: YYYYMMDDHHmm in Korean time. */
   function vbankDue(hours) {
     var korean = new Date(Date.now() + hours * 3600 * 1000 + 9 * 3600 * 1000);
@@ -443,7 +539,7 @@
       two(korean.getUTCHours()) + two(korean.getUTCMinutes());
   }
 
-  function requestPayment(form, cart, items, prepared, catalog, done) {
+  function requestPayment(form, cart, items, prepared, catalog, done, certification) {
     var IMP = root.IMP;
     var status = cart.querySelector('[data-checkout-status]');
     if (!IMP) { status.textContent = text.status_error; done(); return; }
@@ -466,6 +562,7 @@
       custom_data: { items: items, shop: catalog.shop, catalog: catalog.version },
       m_redirect_url: config.complete_url
     };
+    if (certification) params.custom_data.certification = certification;
     if (params.pay_method === 'phone') params.digital = false;
     if (params.pay_method === 'vbank') params.vbank_due = vbankDue(config.vbank_hours || 72);
     IMP.request_pay(params, function (rsp) {

@@ -101,6 +101,17 @@ def test_one_certification_cannot_vouch_for_a_second_order(gage_verify, adult_en
     assert (reply["status"], reply["reason"]) == ("rejected", "identity_required")
 
 
+def test_a_paid_adult_order_stays_paid_without_asking_for_its_certification_again(gage_verify, adult_env, sandbox):
+    merchant_uid = "shop-" + uuid.uuid4().hex[:12]
+    payment = sul_order(sandbox, certify(sandbox, merchant_uid)["imp_uid"], merchant_uid)
+    assert verify(gage_verify, adult_env, ref(payment))[1]["status"] == "paid"
+    sandbox.control("DELETE", "/calls")
+    sandbox.fault("error500", path_prefix="/certifications", count=3)     # would be a 502 if it were asked
+    code, reply, _ = verify(gage_verify, adult_env, {"action": "webhook", **ref(payment)})
+    assert (code, reply["status"]) == (0, "paid")
+    assert sandbox.calls("/certifications") == [] and sandbox.calls("/payments/cancel") == []
+
+
 def test_iamport_failing_on_the_certification_decides_nothing(gage_verify, adult_env, sandbox):
     merchant_uid = "shop-" + uuid.uuid4().hex[:12]
     payment = sul_order(sandbox, certify(sandbox, merchant_uid)["imp_uid"], merchant_uid)

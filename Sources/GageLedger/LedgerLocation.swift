@@ -25,8 +25,6 @@ public enum LedgerLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var isPostgres: Bool { if case .postgres = self { return true } else { return false } }
-
     public var description: String {
         switch self {
         case let .sqlite(path): return path

@@ -8,6 +8,12 @@ import GageLedger
 /// - `unpaid`, `failed`, `awaiting_deposit` and `expired` may still become what the provider now says, but a
 ///   stale read (a slow redirect's `ready` after the webhook's deposit) never takes an order back.
 public enum Settlement {
+    /// Whether the order is past anything a later look could judge differently: paid, rejected or cancelled
+    /// orders only take the provider's cancels and refunds, never a new judgement.
+    public static func isSettled(_ order: LedgerOrder?) -> Bool {
+        ["paid", "rejected", "cancelled"].contains(order?.status ?? "")
+    }
+
     /// The order as it stands after this look, or nil when the payment is not the shop's to record.
     public static func next(existing: LedgerOrder?, judged: Judgement, payment: IamportPayment,
                             catalogVersion: String) -> LedgerOrder? {

@@ -74,8 +74,10 @@ public struct VerifyService {
             log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): ignored (not this shop's)")
             return .ignored(payment)
         }
-        let identity = try identityEvidence(for: payment)
         let ledger = try openLedger()
+        // A settled order's later looks (webhook re-sends, reloads) need no certification: nothing they judge counts.
+        let identity = Settlement.isSettled(try recorded(payment.impUID, in: ledger)) ? nil
+            : try identityEvidence(for: payment)
         var order = try decide(payment, channel: channel, ledger: ledger, identity: identity)
         if order.status == "rejected", order.refundState == .pending, payment.refundableAmount > 0 {
             order = try refund(order, payment: payment, ledger: ledger)
@@ -196,6 +198,16 @@ public struct VerifyService {
     func openLedger() throws(ServiceError) -> Ledger {
         do {
             return try Ledger(location: ledger)
+        } catch {
+            log.error("ledger: \(error.message)")
+            throw .ledgerUnavailable(error.message)
+        }
+    }
+
+    /// The order the ledger holds for a payment now (it can only move forward afterwards).
+    func recorded(_ impUID: String, in ledger: Ledger) throws(ServiceError) -> LedgerOrder? {
+        do {
+            return try ledger.order(impUID)
         } catch {
             log.error("ledger: \(error.message)")
             throw .ledgerUnavailable(error.message)

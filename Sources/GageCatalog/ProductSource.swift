@@ -21,6 +21,8 @@ public struct ProductSource: Sendable {
     public var options: [Catalog.Option]
     /// 19세 이상 구매 가능: sold only after identity verification (SPEC §6).
     public var adultOnly: Bool = false
+    /// 상품정보제공고시 (`notice:`), shown as a table on the product page.
+    public var notice: ProductNotice?
     public var draft: Bool
     public var weight: Int?
     public var params: [String: FrontMatterValue]
@@ -30,7 +32,7 @@ public struct ProductSource: Sendable {
     public var isSoldOut: Bool { stock == 0 }
 
     static let keys = ["title", "sku", "price", "compare_at", "summary", "images", "category", "tags", "stock",
-                       "max_quantity", "options", "adult_only", "draft", "weight", "params"]
+                       "max_quantity", "options", "adult_only", "notice", "draft", "weight", "params"]
 }
 
 extension ProductSource {
@@ -107,7 +109,35 @@ extension ProductSource {
             maxQuantity: maxQuantity, options: options, draft: fields.bool("draft") ?? false,
             weight: fields.int("weight"), params: params, body: body)
         product.adultOnly = adultOnly ?? false
+        product.notice = ProductNotice.decode(fields)
+        if let notice = product.notice { checkNotice(notice, fields: fields) }
         return product
+    }
+
+    /// Warns (the law is the seller's to follow, not the build's to enforce) when the 고시's group is missing or
+    /// unknown, or when a checked group lacks a required field.
+    private static func checkNotice(_ notice: ProductNotice, fields: YAMLFields) {
+        guard case let .mapping(mapping)? = fields.value("notice") else { return }
+        let noticeLine = fields.mapping.first { $0.key.string == "notice" }.flatMap { fields.line(of: $0.key) }
+        let typeLine = mapping.first { $0.key.string == "type" }.flatMap { fields.line(of: $0.key) } ?? noticeLine
+        guard let type = notice.type else {
+            fields.log.warning(line: noticeLine, "notice has no type, so its required fields cannot be checked",
+                               hint: "add type: 가공식품 (the 고시's product group: 가공식품, 농수축산물, 의류, 화장품, 기타 재화, …)")
+            return
+        }
+        guard let group = NoticeGroup.checkedGroup(for: type) else {
+            if !NoticeGroup.isKnown(type) {
+                let guess = Suggestion.closest(to: type, among: NoticeGroup.allNames)
+                fields.log.warning(line: typeLine, "notice type '\(type)' is not a product group of the 고시",
+                                   hint: guess.map { "did you mean '\($0)'?" }
+                                       ?? "use the 고시's group name, e.g. 가공식품, 농수축산물, 의류, 화장품, 기타 재화")
+            }
+            return
+        }
+        for field in group.missingFields(among: notice.rows.map(\.label)) {
+            fields.log.warning(line: typeLine, "notice for \(group.name) lacks '\(field)', which the 고시 requires",
+                               hint: "add \(field): … under notice: (or '상세페이지 참조' when the description gives it)")
+        }
     }
 
     private static func decodeOptions(_ fields: YAMLFields) -> [Catalog.Option] {

@@ -1,3 +1,4 @@
+import Foundation
 import GageCore
 import Yams
 
@@ -19,6 +20,18 @@ public struct ShopSettings: Sendable, Equatable {
     public var paginate: Int
     /// Pass raw HTML in Markdown through (off: it is dropped, as are `javascript:` links).
     public var markdownRawHTML: Bool
+    /// Where the buyer form loads the address search from; nil: Kakao's own script. Not a shop.yml key:
+    /// `gage serve --sandbox` points it at an offline stand-in.
+    public var postcodeURL: String?
+    /// Shopping-search feeds `build` writes (`feeds:`).
+    public var feeds = Feeds()
+
+    public struct Feeds: Sendable, Equatable {
+        /// `feeds/naver.tsv`: Naver Shopping EP 3.0.
+        public var naver = false
+        /// `feeds/google.xml`: Google Merchant Center RSS 2.0.
+        public var google = false
+    }
 
     public enum Language: String, Sendable, CaseIterable { case ko, en }
 
@@ -42,6 +55,10 @@ public struct ShopSettings: Sendable, Equatable {
         public var priceGraceMinutes: Int = Catalog.defaultPriceGraceMinutes
         /// Hours an issued virtual account may wait for its deposit (and hold stock).
         public var vbankHours: Int = Catalog.defaultVbankHours
+        /// Cash payments (계좌이체, 가상계좌) go through the PG's 구매안전서비스 (`escrow: true` in the request).
+        public var escrow = false
+        /// Kakao (Daum) postcode search in the buyer form; nil: on for Korean shops.
+        public var addressSearch: Bool?
     }
 
     /// 사업자 정보: what Korean e-commerce law requires in every page's footer.
@@ -53,9 +70,19 @@ public struct ShopSettings: Sendable, Equatable {
         public var address: String?
         public var phone: String?
         public var email: String?
+        /// 호스팅 서비스 제공자 (시행규칙: shown with the other seller facts).
+        public var hosting: String?
 
         public var isEmpty: Bool {
-            [name, representative, registrationNumber, mailOrderNumber, address, phone, email].allSatisfy { $0 == nil }
+            [name, representative, registrationNumber, mailOrderNumber, address, phone, email, hosting]
+                .allSatisfy { $0 == nil }
+        }
+
+        /// 사업자등록번호 as the FTC's 사업자정보 공개 page takes it: its 10 digits, or nil when it has not 10.
+        public var registrationDigits: String? {
+            guard let number = registrationNumber else { return nil }
+            let digits = number.filter { $0.isASCII && $0.isNumber }
+            return digits.count == 10 ? digits : nil
         }
     }
 
@@ -91,6 +118,14 @@ public struct ShopSettings: Sendable, Equatable {
     /// Every merchant_uid the shop makes starts with it: `checkout.order_prefix`, or the shop's id and `-`.
     public var orderPrefix: String { checkout.explicitOrderPrefix ?? shopID + "-" }
 
+    /// Pay methods that move cash rather than card credit (계좌이체, 가상계좌): the ones 전자상거래법 §13② asks
+    /// 구매안전서비스 for.
+    public var cashPayMethods: [String] { iamport.payMethods.filter { Self.cashPayMethods.contains($0) } }
+    static let cashPayMethods: Set<String> = ["trans", "vbank"]
+
+    /// Whether the buyer form offers the Kakao postcode search.
+    public var addressSearch: Bool { checkout.addressSearch ?? (language == .ko) }
+
     /// The price manifest's view of the payment channels.
     public var paymentChannels: Catalog.PaymentChannels {
         Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods)
@@ -113,7 +148,7 @@ public enum ShopID {
 
 extension ShopSettings {
     static let topLevelKeys = ["title", "description", "base_url", "language", "currency", "iamport", "checkout",
-                               "business", "categories", "paginate", "markdown", "identity"]
+                               "business", "categories", "paginate", "markdown", "identity", "feeds"]
 
     /// Reads `shop.yml`. Returns nil (with diagnostics logged) when it cannot be used at all.
     public static func parse(_ text: String, file: String = "shop.yml") -> (ShopSettings?, [Diagnostic]) {
@@ -150,11 +185,13 @@ extension ShopSettings {
             log.error(line: fields.line(of: node), "currency '\(currency)' is not supported",
                       hint: "Gage prices in won: write currency: KRW or leave it out")
         }
-        let settings = ShopSettings(
+        var settings = ShopSettings(
             title: title, description: fields.string("description"), baseURL: baseURL, language: language,
             currency: "KRW", iamport: iamport(fields), identity: identity(fields), checkout: checkout(fields),
             business: business(fields), categories: categories(fields), paginate: paginate(fields),
             markdownRawHTML: markdownRawHTML(fields))
+        settings.feeds = feeds(fields)
+        lawWarnings(settings, fields: fields)
         return (settings, log.diagnostics, log.warnings)
     }
 
@@ -262,8 +299,10 @@ extension ShopSettings {
                               explicitOrderPrefix: nil, prepare: false)
         guard let checkout = fields.fields("checkout") else { return result }
         checkout.rejectUnknownKeys(allowed: ["verify_url", "shipping", "max_quantity", "order_prefix", "prepare",
-                                             "price_grace", "vbank_hours"],
+                                             "price_grace", "vbank_hours", "escrow", "address_search"],
                                    what: "checkout")
+        if let escrow = checkout.bool("escrow") { result.escrow = escrow }
+        result.addressSearch = checkout.bool("address_search")
         if let url = checkout.string("verify_url") { result.verifyURL = url }
         if let shipping = checkout.fields("shipping") {
             shipping.rejectUnknownKeys(allowed: ["fee", "free_over"], what: "checkout.shipping")
@@ -320,7 +359,7 @@ extension ShopSettings {
         var result = Business()
         guard let business = fields.fields("business") else { return result }
         business.rejectUnknownKeys(allowed: ["name", "representative", "registration_number", "mail_order_number",
-                                             "address", "phone", "email"], what: "business")
+                                             "address", "phone", "email", "hosting"], what: "business")
         result.name = business.string("name")
         result.representative = business.string("representative")
         result.registrationNumber = business.string("registration_number")
@@ -328,7 +367,40 @@ extension ShopSettings {
         result.address = business.string("address")
         result.phone = business.string("phone")
         result.email = business.string("email")
+        result.hosting = business.string("hosting")
+        if let number = result.registrationNumber, result.registrationDigits == nil {
+            fields.log.error(line: business.value("registration_number").flatMap(business.line(of:)),
+                             "business.registration_number '\(number)' is not a 사업자등록번호",
+                             hint: "it has 10 digits, e.g. registration_number: 123-45-67890")
+        }
         return result
+    }
+
+    private static func feeds(_ fields: YAMLFields) -> Feeds {
+        var result = Feeds()
+        guard let feeds = fields.fields("feeds") else { return result }
+        feeds.rejectUnknownKeys(allowed: ["naver", "google"], what: "feeds")
+        result.naver = feeds.bool("naver") ?? false
+        result.google = feeds.bool("google") ?? false
+        return result
+    }
+
+    /// What 전자상거래법 asks of a shop's pages that shop.yml alone can tell is missing: warnings, since some
+    /// sellers are exempt (통신판매업 신고 면제, 구매안전서비스 through 소비자피해보상보험 instead of escrow).
+    private static func lawWarnings(_ settings: ShopSettings, fields: YAMLFields) {
+        let cash = settings.cashPayMethods
+        if !cash.isEmpty, !settings.checkout.escrow {
+            let line = fields.quietLine(of: "checkout", "escrow") ?? fields.quietLine(of: "iamport", "pay_methods")
+            fields.log.warning(line: line,
+                               "the shop takes cash payments (\(cash.joined(separator: ", "))) without checkout.escrow",
+                               hint: "전자상거래법 §13② asks for 구매안전서비스 on cash payments: set checkout: { escrow: true } "
+                                   + "if your PG contract has escrow, or keep your 소비자피해보상보험 and ignore this")
+        }
+        if !settings.business.isEmpty, settings.business.hosting == nil {
+            fields.log.warning(line: fields.quietLine(of: "business"),
+                               "business has no hosting (호스팅 서비스 제공자), which the footer must show",
+                               hint: "add hosting: 호스팅 회사 이름 under business:")
+        }
     }
 
     private static func categories(_ fields: YAMLFields) -> [Category] {
@@ -385,6 +457,21 @@ public func isMerchantUIDCharacter(_ character: Character) -> Bool {
 public enum Slug {
     public static func isValid(_ slug: String) -> Bool {
         !slug.isEmpty && slug.allSatisfy { ($0.isLetter && !$0.isUppercase) || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+
+    /// An address for new content named `name` (`gage new product "제주 감귤 5kg"`): the name romanised by ICU's
+    /// transliteration (`jeju-gamgyul-5kg`), or `product-N` when nothing readable is left; never one `isTaken`.
+    public static func forNewContent(named name: String, isTaken: (String) -> Bool) -> String {
+        let latin = name.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? ""
+        let romanised = String(make(from: latin).filter { $0.isASCII }.prefix(60))
+        let base = romanised.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        if !base.isEmpty, isValid(base) {
+            if !isTaken(base) { return base }
+            for number in 2... where !isTaken("\(base)-\(number)") { return "\(base)-\(number)" }
+        }
+        var number = 1
+        while isTaken("product-\(number)") { number += 1 }
+        return "product-\(number)"
     }
 
     /// A slug for free text such as a tag: lower-cased, spaces to `-`, other punctuation dropped.

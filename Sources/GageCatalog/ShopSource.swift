@@ -7,11 +7,14 @@ public struct SettingsOverrides: Sendable {
     public var baseURL: String?
     public var sdkURL: String?
     public var verifyURL: String?
+    /// The address-search script (`gage serve --sandbox`: an offline stand-in of Kakao's).
+    public var postcodeURL: String?
 
-    public init(baseURL: String? = nil, sdkURL: String? = nil, verifyURL: String? = nil) {
+    public init(baseURL: String? = nil, sdkURL: String? = nil, verifyURL: String? = nil, postcodeURL: String? = nil) {
         self.baseURL = baseURL
         self.sdkURL = sdkURL
         self.verifyURL = verifyURL
+        self.postcodeURL = postcodeURL
     }
 
     func apply(_ settings: ShopSettings) -> ShopSettings {
@@ -19,6 +22,7 @@ public struct SettingsOverrides: Sendable {
         if let baseURL { settings.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
         if let sdkURL { settings.iamport.sdkURL = sdkURL }
         if let verifyURL { settings.checkout.verifyURL = verifyURL }
+        if let postcodeURL { settings.postcodeURL = postcodeURL }
         return settings
     }
 }
@@ -31,10 +35,17 @@ public struct Shop: Sendable {
     /// Published products in list order (weight, then title); drafts only with `includeDrafts`.
     public var products: [ProductSource]
     public var pages: [PageSource]
+    /// Declared categories in shop.yml's order, then those products name without declaring them (by slug),
+    /// titled with their slug.
+    public var categories: [ShopSettings.Category]
     /// The price manifest, written as `catalog.json`. Never contains drafts.
     public var catalog: Catalog
     /// Problems that do not stop the build (`gage check` and `gage build` print them).
     public var warnings: [Diagnostic] = []
+
+    /// The shipping, exchange and refund page (배송·교환·환불 안내) the 청약철회 notice links to: the first page whose
+    /// address says so (`shipping`, `returns`, `refund`, `배송`, `환불`, …).
+    public var returnsPage: PageSource? { ShopLoader.returnsPage(among: pages) }
 }
 
 public enum ShopLoader {
@@ -58,8 +69,9 @@ public enum ShopLoader {
                                           hint: "run 'gage init' to create a shop, or create shop.yml with title and iamport.merchant_code"))
         }
 
-        let (products, productProblems) = loadProducts(root: root)
+        let (products, productProblems, productWarnings) = loadProducts(root: root)
         diagnostics += productProblems
+        warnings += productWarnings
         let (pages, pageProblems) = loadPages(root: root)
         diagnostics += pageProblems
 
@@ -77,9 +89,23 @@ public enum ShopLoader {
         let published = products.filter { includeDrafts || !$0.draft }.sorted(by: listOrder)
         let publishedPages = pages.filter { includeDrafts || !$0.draft }
             .sorted { ($0.weight ?? Int.max, $0.title, $0.slug) < ($1.weight ?? Int.max, $1.title, $1.slug) }
+        for product in published where !product.draft {
+            if let reason = FeedRules.exclusion(of: product, feeds: settings.feeds) {
+                warnings.append(Diagnostic(file: product.file, line: lineOf(key: reason.key, in: product, root: root),
+                                           message: reason.message, hint: reason.hint))
+            }
+        }
+        let categories = categoriesInUse(published, declared: settings.categories)
+        if !published.isEmpty, returnsPage(among: publishedPages) == nil {
+            warnings.append(Diagnostic(
+                file: "content", line: nil,
+                message: "no shipping and refund page for the 청약철회 notice to link to",
+                hint: "add content/shipping.md (배송·교환·환불 안내): shipping fees, how to return, and what cannot be returned"))
+        }
+        warnings += categoryNearMisses(products, declared: settings.categories, root: root)
         let catalog = makeCatalog(products.filter { !$0.draft }.sorted(by: listOrder), settings: settings)
-        return Shop(root: root, settings: settings, products: published, pages: publishedPages, catalog: catalog,
-                    warnings: warnings.sorted())
+        return Shop(root: root, settings: settings, products: published, pages: publishedPages,
+                    categories: categories, catalog: catalog, warnings: warnings.sorted())
     }
 
     /// Weight first (unweighted last), then title, then slug: a stable order independent of the file system.
@@ -111,10 +137,10 @@ public enum ShopLoader {
         var bundleFolder: String?
     }
 
-    private static func loadProducts(root: String) -> ([ProductSource], [Diagnostic]) {
+    private static func loadProducts(root: String) -> ([ProductSource], [Diagnostic], warnings: [Diagnostic]) {
         let fileManager = FileManager.default
         let folder = "content/products"
-        guard let names = try? fileManager.contentsOfDirectory(atPath: root + "/" + folder) else { return ([], []) }
+        guard let names = try? fileManager.contentsOfDirectory(atPath: root + "/" + folder) else { return ([], [], []) }
         var files: [ContentFile] = []
         var problems: [Diagnostic] = []
         for name in names.sorted() where !name.hasPrefix(".") {
@@ -135,12 +161,12 @@ public enum ShopLoader {
         }
         // Decoding is independent per file: spread it over the cores.
         let found = files
-        let results = ResultSlots<(ProductSource?, [Diagnostic])>(count: found.count)
+        let results = ResultSlots<(ProductSource?, [Diagnostic], [Diagnostic])>(count: found.count)
         DispatchQueue.concurrentPerform(iterations: found.count) { index in
             let file = found[index]
             let log = DiagnosticLog(file: file.relativePath)
             guard let text = readText(root + "/" + file.relativePath, file: file.relativePath, log: log) else {
-                results[index] = (nil, log.diagnostics)
+                results[index] = (nil, log.diagnostics, [])
                 return
             }
             let product = ProductSource.decode(text, slug: file.slug, file: file.relativePath,
@@ -149,14 +175,16 @@ public enum ShopLoader {
                 log.error(line: nil, "the file name '\(file.slug)' cannot be a page address",
                           hint: "rename it with lower-case letters, digits and '-', e.g. \(Slug.make(from: file.slug)).md")
             }
-            results[index] = (product, log.diagnostics)
+            results[index] = (product, log.diagnostics, log.warnings)
         }
         var products: [ProductSource] = []
-        for (product, diagnostics) in results.values {
+        var warnings: [Diagnostic] = []
+        for (product, diagnostics, productWarnings) in results.values {
             if let product { products.append(product) }
             problems += diagnostics
+            warnings += productWarnings
         }
-        return (products, problems)
+        return (products, problems, warnings)
     }
 
     private static func loadPages(root: String) -> ([PageSource], [Diagnostic]) {
@@ -188,7 +216,7 @@ public enum ShopLoader {
 
     /// Output folders the shop itself writes; a page may not take their names.
     static let reservedPageSlugs: Set<String> = ["products", "categories", "tags", "cart", "checkout", "page",
-                                                "assets", "index", "404", "sitemap", "catalog"]
+                                                "assets", "index", "404", "sitemap", "catalog", "search", "feeds", "orders"]
 
     private static func readText(_ path: String, file: String, log: DiagnosticLog) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -215,18 +243,11 @@ public enum ShopLoader {
             } else {
                 firstFileBySKU[product.sku] = product.file
             }
-            if let category = product.category, settings.category(slug: category) == nil {
-                let known = settings.categories.map(\.slug)
-                let hint: String
-                if let guess = Suggestion.closest(to: category, among: known) {
-                    hint = "did you mean '\(guess)'?"
-                } else if known.isEmpty {
-                    hint = "declare it in shop.yml under categories: (- slug: \(category)  title: …)"
-                } else {
-                    hint = "declared categories are \(known.joined(separator: ", ")); add it to shop.yml's categories:"
-                }
+            if let category = product.category, settings.category(slug: category) == nil, !Slug.isValid(category) {
                 problems.append(Diagnostic(file: product.file, line: lineOf(key: "category", in: product, root: root),
-                                           message: "category '\(category)' does not exist", hint: hint))
+                                           message: "category '\(category)' cannot be part of a page address",
+                                           hint: "write category: \(Slug.make(from: category)) (lower-case letters, digits and '-'), "
+                                               + "and give it a title under shop.yml's categories:"))
             }
             for image in product.images where !image.hasPrefix("http://") && !image.hasPrefix("https://") {
                 let (path, place) = imagePath(image, of: product)
@@ -244,6 +265,37 @@ public enum ShopLoader {
                                        hint: "keep either \(slug).md or \(slug)/index.md"))
         }
         return problems
+    }
+
+    static let returnsPageWords = ["shipping", "delivery", "return", "refund", "exchange", "배송", "반품", "환불", "교환"]
+
+    static func returnsPage(among pages: [PageSource]) -> PageSource? {
+        pages.first { page in returnsPageWords.contains { page.slug.contains($0) } }
+    }
+
+    /// Declared categories first, in shop.yml's order; then each category only products name, by slug.
+    static func categoriesInUse(_ products: [ProductSource], declared: [ShopSettings.Category]) -> [ShopSettings.Category] {
+        let declaredSlugs = Set(declared.map(\.slug))
+        let undeclared = Set(products.compactMap(\.category)).subtracting(declaredSlugs)
+        return declared + undeclared.sorted().map { ShopSettings.Category(slug: $0, title: $0, description: nil) }
+    }
+
+    /// A category named by one product only and a small edit away from another category is most likely a typo
+    /// (`cofee` for `coffee`): warn, since a new category is also a legitimate thing to write.
+    static func categoryNearMisses(_ products: [ProductSource], declared: [ShopSettings.Category],
+                                   root: String) -> [Diagnostic] {
+        let uses = Dictionary(grouping: products.filter { $0.category != nil }, by: { $0.category! })
+        let known = Set(declared.map(\.slug)).union(uses.keys)
+        var warnings: [Diagnostic] = []
+        for (category, users) in uses where users.count == 1 && !declared.contains(where: { $0.slug == category }) {
+            let others = known.subtracting([category]).sorted()
+            guard let guess = Suggestion.closest(to: category, among: others) else { continue }
+            let product = users[0]
+            warnings.append(Diagnostic(file: product.file, line: lineOf(key: "category", in: product, root: root),
+                                       message: "category '\(category)' is used by this product only",
+                                       hint: "did you mean '\(guess)'? (if it is a new category, add it to shop.yml's categories: to silence this)"))
+        }
+        return warnings
     }
 
     /// Where a product's image lives in the source: beside a bundle's index.md, else under static/.

@@ -205,6 +205,20 @@ struct YAMLFields {
         return YAMLFields(nested, log: log, lineOffset: lineOffset, prefix: "\(prefix)\(key).")
     }
 
+    /// The line of a key, following nested mappings (`checkout`, `escrow`), without logging anything when the
+    /// path is missing or not a mapping (for warnings about settings read and checked elsewhere).
+    func quietLine(of path: String...) -> Int? {
+        var mapping = self.mapping
+        var line: Int?
+        for key in path {
+            guard let entry = mapping.first(where: { $0.key.string == key }) else { return line }
+            line = self.line(of: entry.key)
+            guard case let .mapping(nested) = entry.value else { return line }
+            mapping = nested
+        }
+        return line
+    }
+
     func kind(of node: Node) -> String {
         switch node {
         case .scalar: return "single value"

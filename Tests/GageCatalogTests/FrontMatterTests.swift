@@ -50,12 +50,13 @@ import Testing
 
     @Test func test_a_pg_without_mid_is_a_warning_with_its_line() {
         let (_, errors, warnings) = ShopSettings.parseWithWarnings(
-            "title: A\niamport:\n  merchant_code: imp1\n  pg: html5_inicis\n")
+            "title: A\niamport:\n  merchant_code: imp1\n  pg: html5_inicis\n  pay_methods: [card]\n")
         #expect(errors.isEmpty)
         #expect(warnings.count == 1)
         #expect(warnings.first?.line == 4)
         #expect(warnings.first?.hint?.contains("html5_inicis.MOI1234567") == true)
-        let (_, _, none) = ShopSettings.parseWithWarnings("title: A\niamport:\n  merchant_code: imp1\n  pg: kcp.A52CY\n")
+        let (_, _, none) = ShopSettings.parseWithWarnings(
+            "title: A\niamport:\n  merchant_code: imp1\n  pg: kcp.A52CY\n  pay_methods: [card]\n")
         #expect(none.isEmpty)
     }
 

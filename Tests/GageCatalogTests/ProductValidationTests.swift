@@ -13,6 +13,11 @@ func problems(_ shop: TemporaryShop) -> [String] {
     }
 }
 
+/// The warnings about products' 상품정보제공고시.
+func noticeWarnings(_ shop: TemporaryShop) throws -> [Diagnostic] {
+    try ShopLoader.load(from: shop.root).warnings.filter { $0.message.hasPrefix("notice") }
+}
+
 @Suite struct ProductValidationTests {
     @Test func test_a_complete_product_decodes_every_field() throws {
         let shop = try TemporaryShop(files: [
@@ -129,16 +134,118 @@ func problems(_ shop: TemporaryShop) -> [String] {
         #expect(problems(shop) == ["content/products/b.md: SKU 'SAME' is also used by content/products/a.md — every product needs its own sku:"])
     }
 
-    @Test func test_undeclared_category_and_missing_image_are_errors() throws {
+    @Test func test_missing_image_is_an_error_with_its_line() throws {
         let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
             title: 녹차
             price: 12000
-            category: cofee
+            category: tea
             images: [/images/none.jpg]
             """)])
         let found = problems(shop)
-        #expect(found.contains("content/products/tea.md:4: category 'cofee' does not exist — did you mean 'coffee'?"))
-        #expect(found.contains { $0.hasPrefix("content/products/tea.md:5: image '/images/none.jpg' does not exist (looked for static/images/none.jpg)") })
+        #expect(found == ["content/products/tea.md:5: image '/images/none.jpg' does not exist (looked for static/images/none.jpg) — put the file under static/, or fix the name"])
+    }
+
+    @Test func test_a_category_nobody_declared_is_used_after_the_declared_ones() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/a.md": TemporaryShop.product("title: A\nprice: 1000\ncategory: tools"),
+            "content/products/b.md": TemporaryShop.product("title: B\nprice: 1000\ncategory: tools"),
+            "content/products/c.md": TemporaryShop.product("title: C\nprice: 1000\ncategory: bags"),
+            "content/products/d.md": TemporaryShop.product("title: D\nprice: 1000\ncategory: tea"),
+        ])
+        let loaded = try ShopLoader.load(from: shop.root)
+        #expect(loaded.categories.map(\.slug) == ["coffee", "tea", "bags", "tools"])
+        #expect(loaded.categories.map(\.title) == ["커피", "차", "bags", "tools"])
+        #expect(loaded.warnings.filter { $0.message.contains("category") }.isEmpty)
+    }
+
+    @Test func test_a_category_used_once_next_to_a_near_twin_is_a_warning_with_its_line() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/a.md": TemporaryShop.product("title: A\nprice: 1000\ncategory: cofee"),
+            "content/products/b.md": TemporaryShop.product("title: B\nprice: 1000\ncategory: coffee"),
+            "content/products/c.md": TemporaryShop.product("title: C\nprice: 1000\ncategory: mugs"),
+        ])
+        let loaded = try ShopLoader.load(from: shop.root)
+        let warnings = loaded.warnings.filter { $0.message.contains("category") }.map(\.description)
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("content/products/a.md:4: category 'cofee' is used by this product only — did you mean 'coffee'?") == true)
+    }
+
+    @Test func test_a_category_that_cannot_be_an_address_is_an_error() throws {
+        let shop = try TemporaryShop(files: ["content/products/a.md": TemporaryShop.product(
+            "title: A\nprice: 1000\ncategory: Hand Drip")])
+        #expect(problems(shop) == ["content/products/a.md:4: category 'Hand Drip' cannot be part of a page address — write category: hand-drip (lower-case letters, digits and '-'), and give it a title under shop.yml's categories:"])
+    }
+
+    // MARK: - 상품정보제공고시
+
+    @Test func test_notice_keeps_the_authors_order_and_reads_yes_no_and_lists() throws {
+        let shop = try TemporaryShop(files: ["content/products/a.md": TemporaryShop.product("""
+            title: A
+            price: 1000
+            notice:
+              type: 기타 재화
+              품명 및 모델명: 머그 (M-1)
+              제조국(원산지): 대한민국
+              제조자: 온기공방
+              인증 여부: false
+              구성: [머그, 받침]
+              소비자상담 관련 전화번호: 02-123-4567
+            """)])
+        let notice = try #require(try ShopLoader.load(from: shop.root).products.first?.notice)
+        #expect(notice.type == "기타 재화")
+        #expect(notice.rows.map(\.label) == ["품명 및 모델명", "제조국(원산지)", "제조자", "인증 여부", "구성", "소비자상담 관련 전화번호"])
+        #expect(notice.rows[3].value == "아니오")
+        #expect(notice.rows[4].value == "머그, 받침")
+    }
+
+    @Test func test_notice_missing_a_required_field_warns_naming_it_at_the_type_line() throws {
+        let shop = try TemporaryShop(files: ["content/products/beans.md": TemporaryShop.product("""
+            title: 원두
+            price: 18000
+            notice:
+              type: 가공식품
+              제품명: 예가체프 원두
+              식품의 유형: 볶은커피
+              생산자 및 소재지: 온기 로스터리 / 서울
+              제조연월일: 포장에 표시
+              내용량: 200g
+              원재료명 및 함량: 커피원두 100%
+              소비자안전을 위한 주의사항: 서늘한 곳에 보관
+              소비자상담 관련 전화번호: 02-123-4567
+            """)])
+        let warnings = try noticeWarnings(shop).map(\.description)
+        #expect(warnings == ["content/products/beans.md:5: notice for 가공식품 lacks '소비기한 또는 품질유지기한', which the 고시 requires — add 소비기한 또는 품질유지기한: … under notice: (or '상세페이지 참조' when the description gives it)"])
+    }
+
+    @Test(arguments: [
+        ("농수축산물", ["품목 또는 명칭", "포장단위별 용량(중량), 수량, 크기", "생산자", "원산지", "제조연월일(포장일 또는 생산연도)",
+                   "소비기한 또는 품질유지기한", "상품구성", "보관방법 또는 취급방법", "소비자상담 관련 전화번호"]),
+        ("의류", ["제품 소재", "색상", "치수", "제조자", "제조국", "세탁방법 및 취급 시 주의사항", "제조연월", "품질보증기준",
+                "A/S 책임자와 전화번호"]),
+        ("화장품", ["용량 또는 중량", "제품 주요 사양", "사용기한 또는 개봉 후 사용기간", "사용방법",
+                 "화장품제조업자 및 화장품책임판매업자", "제조국", "화장품법에 따라 기재해야 하는 모든 성분", "기능성 화장품 심사 필 유무",
+                 "사용할 때의 주의사항", "품질보증기준", "소비자상담 전화번호"]),
+        ("기타 재화", ["품명 및 모델명", "제조국(원산지)", "제조자(수입품은 수입자 병기)", "소비자상담 관련 전화번호"]),
+    ])
+    func test_an_empty_notice_of_each_checked_group_names_every_required_field(type: String, fields: [String]) throws {
+        let shop = try TemporaryShop(files: ["content/products/a.md": TemporaryShop.product(
+            "title: A\nprice: 1000\nnotice:\n  type: \(type)\n  비고: 없음")])
+        let warnings = try noticeWarnings(shop).map(\.message)
+        #expect(Set(warnings) == Set(fields.map { "notice for \(type) lacks '\($0)', which the 고시 requires" }))
+        #expect(warnings.count == fields.count)
+    }
+
+    @Test func test_notice_type_that_is_no_group_suggests_the_nearest() throws {
+        let shop = try TemporaryShop(files: ["content/products/a.md": TemporaryShop.product(
+            "title: A\nprice: 1000\nnotice:\n  type: 가공 식픔\n  제품명: A")])
+        let warnings = try noticeWarnings(shop).map(\.description)
+        #expect(warnings == ["content/products/a.md:5: notice type '가공 식픔' is not a product group of the 고시 — did you mean '가공식품'?"])
+    }
+
+    @Test func test_a_group_gage_does_not_check_is_accepted_silently() throws {
+        let shop = try TemporaryShop(files: ["content/products/a.md": TemporaryShop.product(
+            "title: A\nprice: 1000\nnotice:\n  type: 서적\n  도서명: A")])
+        #expect(try noticeWarnings(shop).isEmpty)
     }
 
     @Test func test_every_problem_of_every_file_is_reported_in_one_run() throws {

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -17,6 +18,7 @@ selenium = pytest.importorskip("selenium", reason="installed by scripts/setup")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
@@ -233,7 +235,7 @@ def test_7_no_serious_accessibility_violations(fresh, shop):
     driver = fresh
     add_to_cart(driver, shop, "tumbler", {"용량": "500ml"})
     pages = {"home": "/", "product": "/products/ethiopia-yirgacheffe/", "cart": "/cart/",
-             "result": "/checkout/complete/?merchant_uid=onggi-none"}
+             "result": "/checkout/complete/?merchant_uid=onggi-none", "search": "/search/?q=%EB%93%9C%EB%A6%BD"}
     problems = {}
     for name, path in pages.items():
         driver.get(shop["url"] + path)
@@ -367,3 +369,142 @@ def test_13_on_a_phone_identity_verification_returns_to_the_cart_and_goes_on_to_
     text = result_text(driver)
     shot(driver, "13-phone-identity-paid")
     assert "결제가 완료되었습니다" in text and "21,000원" in text
+
+
+# ------------------------------------------------- what Korean buyers and law expect of a shop page
+
+def record_payment_requests(driver):
+    """Keeps what the page passes to IMP.request_pay, to check the request itself (escrow, address)."""
+    driver.execute_script("""
+        window.__payRequests = [];
+        var real = IMP.request_pay;
+        IMP.request_pay = function (params, callback) { window.__payRequests.push(params); return real.apply(this, arguments); };
+    """)
+
+
+def test_14_address_search_fills_postcode_and_address_and_leaves_the_detail_to_type(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "filter-paper")                                          # 4,500 + 3,000
+    driver.get(shop["url"] + "/cart/")
+    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-checkout-form]")))
+    for field, value in {"buyer_name": "홍길동", "buyer_tel": "010-1234-5678", "buyer_email": "gildong@example.kr"}.items():
+        driver.find_element(By.ID, field).send_keys(value)
+    search = driver.find_element(By.CSS_SELECTOR, "[data-address-search]")
+    search.send_keys(Keys.ENTER)                                                       # keyboard, not a click
+    query = wait(driver).until(ec.visibility_of_element_located((By.ID, "postcode-sandbox-query")))
+    assert driver.switch_to.active_element == query
+    query.send_keys("테헤란")
+    shot(driver, "14-postcode-stand-in")
+    driver.find_element(By.CSS_SELECTOR, '[data-postcode-zonecode="06236"]').send_keys(Keys.ENTER)
+    assert driver.find_element(By.ID, "buyer_postcode").get_attribute("value") == "06236"
+    assert driver.find_element(By.ID, "buyer_addr").get_attribute("value") == "서울 강남구 테헤란로 152 (역삼동)"
+    assert driver.switch_to.active_element.get_attribute("id") == "buyer_addr_detail"
+    driver.switch_to.active_element.send_keys("3층 301호")
+    driver.find_element(By.CSS_SELECTOR, 'input[name="pay_method"][value="vbank"]').click()
+    driver.find_element(By.ID, "agree").click()
+    record_payment_requests(driver)
+    pay(driver, action="vbank")
+    text = result_text(driver)
+    assert "가상계좌가 발급되었습니다" in text and "7,500원" in text
+    request = driver.execute_script("return window.__payRequests[0]")
+    assert request["buyer_postcode"] == "06236"
+    assert request["buyer_addr"] == "서울 강남구 테헤란로 152 (역삼동) 3층 301호"
+    assert request["escrow"] is True                                                     # cash through 구매안전서비스
+    issued = [p for p in sandbox_payments(shop) if p["pay_method"] == "vbank"][-1]
+    assert issued["escrow"] is True and issued["buyer_addr"] == request["buyer_addr"]
+
+
+def test_15_card_payments_do_not_ask_for_escrow(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "filter-paper")
+    fill_checkout(driver, shop, pay_method="card")
+    record_payment_requests(driver)
+    pay(driver)
+    assert "결제가 완료되었습니다" in result_text(driver)
+    assert "escrow" not in driver.execute_script("return window.__payRequests[0]")
+
+
+def test_16_without_the_address_service_the_buyer_types_the_address(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "filter-paper")
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*postcode.v2.js*"]})
+    try:
+        driver.get(shop["url"] + "/cart/")
+        wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-checkout-form]")))
+        driver.find_element(By.CSS_SELECTOR, "[data-address-search]").click()
+        wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-address-status]"), "직접 입력"))
+        assert driver.switch_to.active_element.get_attribute("id") == "buyer_postcode"
+        fill_checkout(driver, shop)                                                    # typed by hand
+        pay(driver)
+        assert "결제가 완료되었습니다" in result_text(driver)
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
+def search_results(driver, query):
+    field = driver.find_element(By.ID, "site-search-query")
+    field.clear()
+    field.send_keys(query)
+    panel = (By.CSS_SELECTOR, "#site-search-results")
+    wait(driver).until(lambda d: d.find_element(*panel).is_displayed() and
+                       d.execute_script("return document.getElementById('site-search-query').value") == query and
+                       d.find_elements(By.CSS_SELECTOR, "#site-search-results .search-hit, #site-search-results .search-empty"))
+    return [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#site-search-results .search-hit-title")]
+
+
+def test_17_search_finds_products_by_parts_of_korean_words(fresh, shop):
+    driver = fresh
+    driver.get(shop["url"] + "/about/")                                                 # the box is on every page
+    assert search_results(driver, "예가") == ["에티오피아 예가체프 원두 200g"]
+    dripping = search_results(driver, "드립")                                            # 드립 주전자, and 핸드드립 tags
+    assert {"스테인리스 드립 주전자 600ml", "원뿔형 필터 100매", "도자기 드리퍼 1~2인용"} <= set(dripping)
+    assert dripping[0] == "스테인리스 드립 주전자 600ml"                                   # a title beats a tag
+    assert search_results(driver, "ㅇㄱㅊㅍ") == ["에티오피아 예가체프 원두 200g"]          # 초성
+    assert search_results(driver, "전통주 소주") == ["안동 증류식 소주 375ml"]
+    assert search_results(driver, "없는상품") == []
+    shot(driver, "17-search")
+    search_results(driver, "원두")
+    field = driver.find_element(By.ID, "site-search-query")
+    field.send_keys(Keys.ARROW_DOWN)
+    assert driver.switch_to.active_element.tag_name == "a"
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(driver).until(ec.url_contains("/products/"))
+    driver.get(shop["url"] + "/search/?q=" + urllib.parse.quote("핸드드립"))
+    wait(driver).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#search-page-results .search-hit")))
+    titles = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#search-page-results .search-hit-title")]
+    assert set(titles) == {"스테인리스 드립 주전자 600ml", "원뿔형 필터 100매", "도자기 드리퍼 1~2인용"}
+
+
+def test_18_notices_and_seller_facts_are_there_at_phone_width(fresh, shop):
+    driver = fresh
+    driver.set_window_size(390, 844)
+    try:
+        driver.get(shop["url"] + "/products/yangpyeong-makgeolli/")
+        notice = driver.find_element(By.CSS_SELECTOR, "[data-product-notice]")
+        driver.execute_script("arguments[0].scrollIntoView()", notice)
+        assert notice.is_displayed()
+        rows = [r.text for r in notice.find_elements(By.CSS_SELECTOR, "tbody th")]
+        assert rows[:3] == ["제품명", "식품의 유형", "생산자 및 소재지"]
+        withdrawal = driver.find_element(By.CSS_SELECTOR, "[data-withdrawal]")
+        assert "7일 이내" in withdrawal.text
+        assert withdrawal.find_element(By.TAG_NAME, "a").get_attribute("href") == shop["url"] + "/shipping/"
+        shot(driver, "18-phone-product-notice")
+        footer = driver.find_element(By.CSS_SELECTOR, ".site-footer")
+        driver.execute_script("arguments[0].scrollIntoView()", footer)
+        assert "호스팅 서비스 제공자" in footer.text and "구매안전서비스" in footer.text
+        link = footer.find_element(By.CSS_SELECTOR, "[data-ftc-link]")
+        assert link.is_displayed()
+        assert link.get_attribute("href") == "https://www.ftc.go.kr/bizCommPop.do?wrkr_no=1234567890"
+        shot(driver, "18-phone-footer")
+        for path in ("/", "/products/yangpyeong-makgeolli/", "/search/?q=%EC%9B%90%EB%91%90"):
+            driver.get(shop["url"] + path)
+            assert driver.execute_script("return document.documentElement.scrollWidth") <= 390, path
+        add_to_cart(driver, shop, "filter-paper")
+        driver.get(shop["url"] + "/cart/")
+        wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-checkout-form]")))
+        assert "7일 이내" in driver.find_element(By.CSS_SELECTOR, "[data-checkout-form] [data-withdrawal]").text
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390
+        shot(driver, "18-phone-cart")
+    finally:
+        driver.set_window_size(1280, 1000)

@@ -30,6 +30,9 @@ struct DevHandler: HTTPHandler {
         if path == "/__sandbox/iamport.js" {
             return Self.text(SandboxAssets.sdkScript, type: "text/javascript; charset=utf-8")
         }
+        if path == "/__sandbox/postcode.v2.js" {
+            return Self.text(SandboxAssets.postcodeScript, type: "text/javascript; charset=utf-8")
+        }
         if path == "/__sandbox" || path == "/__sandbox/" {
             return Self.text(SandboxAssets.controlPage, type: "text/html; charset=utf-8")
         }

@@ -78,7 +78,8 @@ public final class DevServer: Sendable {
         let started = ContinuousClock.now
         let baseURL = await state.baseURL
         let overrides = SettingsOverrides(baseURL: baseURL, sdkURL: options.sandbox ? "/__sandbox/iamport.js" : nil,
-                                          verifyURL: nil)
+                                          verifyURL: nil,
+                                          postcodeURL: options.sandbox ? "/__sandbox/postcode.v2.js" : nil)
         let build = SiteBuilder.Options(source: options.source, output: output, includeDrafts: options.includeDrafts,
                                         overrides: overrides)
         do {

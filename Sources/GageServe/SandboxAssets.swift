@@ -25,7 +25,7 @@ enum SandboxAssets {
   function createPayment(params, status, method) {
     var body = {
       merchant_uid: params.merchant_uid, amount: params.amount, status: status, pay_method: method,
-      pg: params.pg || null, vbank_due: params.vbank_due || null,
+      pg: params.pg || null, vbank_due: params.vbank_due || null, escrow: params.escrow === true,
       currency: params.currency || 'KRW', name: params.name, custom_data: params.custom_data === undefined ? null : params.custom_data,
       buyer_name: params.buyer_name, buyer_email: params.buyer_email, buyer_tel: params.buyer_tel,
       buyer_addr: params.buyer_addr, buyer_postcode: params.buyer_postcode

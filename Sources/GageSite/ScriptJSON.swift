@@ -35,18 +35,22 @@ public enum ScriptJSON {
     }
 }
 
-/// Escaping for XML text and attributes (sitemap.xml).
+/// Escaping for XML text and attributes (sitemap.xml, the Google feed). Characters XML 1.0 cannot carry at
+/// all (control characters other than tab and line breaks, U+FFFE/U+FFFF) are dropped, so a stray one pasted
+/// into a product's text cannot make a feed unreadable.
 enum XMLText {
     static func escape(_ text: String) -> String {
         var result = ""
-        for character in text {
-            switch character {
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&apos;"
-            default: result.append(character)
+            case "\t", "\n", "\r": result.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result

@@ -52,6 +52,9 @@ struct SiteContext: @unchecked Sendable {
 
     // MARK: - Shared values
 
+    /// Kakao (Daum) 우편번호 서비스: free, no key, the address search Korean buyers know.
+    static let postcodeURL = "https://t1.kakaocdn.net/mapjsapi/bundle/postcode/prod/postcode.v2.js"
+
     private static func siteValues(shop: Shop, text: [String: String], money: MoneyFormat) -> [String: Any] {
         let settings = shop.settings
         let base = settings.basePath
@@ -67,6 +70,7 @@ struct SiteContext: @unchecked Sendable {
         row("address", business.address)
         row("phone", business.phone)
         row("email", business.email)
+        row("hosting", business.hosting)
 
         let checkout: [String: Any] = [
             "merchant_code": settings.iamport.merchantCode,
@@ -85,7 +89,13 @@ struct SiteContext: @unchecked Sendable {
             "certified_url": settings.baseURL + "cart/",
             "identity_pg": settings.identity?.pg ?? "",
             "prepare": settings.checkout.prepare,
+            // Cash methods are paid through the PG's 구매안전서비스 when the shop has it (escrow: true).
+            "escrow_methods": settings.checkout.escrow ? settings.cashPayMethods : [],
+            "postcode_url": settings.addressSearch ? settings.postcodeURL ?? postcodeURL : "",
+            "search_url": base + "search.json",
+            "search_page": base + "search/",
         ]
+        let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [
             "title": settings.title,
             "description": settings.description ?? "",
@@ -97,7 +107,7 @@ struct SiteContext: @unchecked Sendable {
             "css_url": base + "assets/gage.css",
             "js_url": base + "assets/gage.js",
             "sdk_url": settings.iamport.sdkURL,
-            "categories": settings.categories.map {
+            "categories": shop.categories.map {
                 ["title": $0.title, "url": base + categoryPath($0.slug)]
             },
             "pages": shop.pages.map { ["title": $0.title, "url": base + URLPath.encode($0.slug) + "/"] },
@@ -108,6 +118,12 @@ struct SiteContext: @unchecked Sendable {
             },
             "business": businessRows,
             "has_business": !businessRows.isEmpty,
+            // 사업자정보 공개페이지 of the 공정거래위원회, which the footer must link (전자상거래법 시행규칙).
+            "ftc_url": business.registrationDigits.map { "https://www.ftc.go.kr/bizCommPop.do?wrkr_no=" + $0 } ?? false,
+            "escrow_notice": !settings.cashPayMethods.isEmpty,
+            "returns_url": returnsPage ?? false,
+            "address_search": settings.addressSearch,
+            "search_page": base + "search/",
             "checkout_json": ScriptJSON.encode(checkout),
             // Only the pages that run checkout code carry the interface text (it is the larger part).
             "text_json": ScriptJSON.encode(text),
@@ -149,7 +165,7 @@ struct SiteContext: @unchecked Sendable {
         }
         values["has_images"] = !product.images.isEmpty
         values["category"] = false
-        if let slug = product.category, let category = settings.categories.first(where: { $0.slug == slug }) {
+        if let slug = product.category, let category = shop.categories.first(where: { $0.slug == slug }) {
             values["category"] = ["title": category.title, "url": path(Self.categoryPath(slug))]
         }
         values["tags"] = product.tags.map { ["name": $0, "url": path(Self.tagPath($0))] }
@@ -169,6 +185,10 @@ struct SiteContext: @unchecked Sendable {
         }
         values["has_options"] = !product.options.isEmpty
         values["params"] = product.params.mapValues(\.templateValue)
+        values["notice"] = product.notice.map { notice -> [String: Any] in
+            ["type": notice.type ?? false,
+             "rows": notice.rows.map { ["label": $0.label, "value": $0.value] }]
+        } ?? false
         let manifestEntry = catalogEntries[product.sku] ?? ShopLoader.makeCatalog([product], settings: settings).products[0]
         values["data_json"] = ScriptJSON.encode(encodable: manifestEntry)
         values["jsonld"] = jsonLD(product, description: description, pagePath: pagePath)
@@ -184,7 +204,7 @@ struct SiteContext: @unchecked Sendable {
     }
 
     func jsonLD(_ product: ProductSource, description: String, pagePath: String) -> String {
-        let category = product.category.flatMap { slug in settings.categories.first { $0.slug == slug }?.title }
+        let category = product.category.flatMap { slug in shop.categories.first { $0.slug == slug }?.title }
         let value = ProductJSONLD(
             name: product.title, sku: product.sku, description: description, url: absolute(pagePath),
             image: product.images.isEmpty ? nil : product.images.map { imageURL($0, of: product, absolute: true) },

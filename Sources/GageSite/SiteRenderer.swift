@@ -65,6 +65,10 @@ public struct SiteRenderer {
         files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON())))
         files.append(OutputFile(path: "sitemap.xml", content: .text(sitemap())))
         files.append(OutputFile(path: "robots.txt", content: .text(robots())))
+        files.append(OutputFile(path: "search.json", content: .text(SearchIndex.json(for: shop, context: context))))
+        let feeds = ShoppingFeeds(shop: shop, context: context)
+        if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
+        if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
         for (path, text) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: path, content: .text(text)))
         }
@@ -88,7 +92,7 @@ public struct SiteRenderer {
                 return context.with(["product": values], page: meta)
             })
         }
-        for category in shop.settings.categories {
+        for category in shop.categories {
             let products = shop.products.filter { $0.category == category.slug }
             jobs += listJobs(products: products, cards: cards, folder: "categories/\(category.slug)/", title: category.title,
                              heading: category.title, description: category.description ?? "", template: "list")
@@ -111,6 +115,10 @@ public struct SiteRenderer {
         jobs.append(PageJob(path: "checkout/complete/index.html", template: "complete",
                             values: context.with([:], page: context.pageMeta(
                                 title: text["result_title"] ?? "", description: "", path: "checkout/complete/",
+                                indexable: false))))
+        jobs.append(PageJob(path: "search/index.html", template: "search",
+                            values: context.with([:], page: context.pageMeta(
+                                title: text["search_results"] ?? "", description: "", path: "search/",
                                 indexable: false))))
         jobs.append(PageJob(path: "404.html", template: "404",
                             values: context.with([:], page: context.pageMeta(
@@ -215,7 +223,7 @@ public struct SiteRenderer {
     func sitemap() -> String {
         var urls = [""]
         urls += shop.products.map { SiteContext.productPath($0.slug) }
-        urls += shop.settings.categories.map { SiteContext.categoryPath($0.slug) }
+        urls += shop.categories.map { SiteContext.categoryPath($0.slug) }
         urls += tagGroups().map { SiteContext.tagPath($0.tag) }
         urls += shop.pages.map { URLPath.encode($0.slug) + "/" }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

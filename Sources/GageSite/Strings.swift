@@ -66,6 +66,17 @@ enum InterfaceText {
         "not_found_body": "주소가 바뀌었거나 삭제된 페이지입니다.",
         "test_mode": "테스트 결제", "skip": "본문 바로가기", "information": "안내", "no_products": "아직 상품이 없습니다.",
         "breadcrumb": "현재 위치", "needs_javascript": "장바구니와 결제에는 JavaScript가 필요합니다.",
+        "hosting": "호스팅 서비스 제공자", "ftc_link": "사업자정보 확인",
+        "escrow_notice": "고객님은 안전거래를 위해 현금 등으로 결제 시 저희 쇼핑몰에서 가입한 구매안전서비스를 이용하실 수 있습니다.",
+        "withdrawal_title": "청약철회 안내",
+        "withdrawal_notice": "상품을 받으신 날부터 7일 이내에 청약철회(교환·반품)를 신청하실 수 있습니다. 상품이 표시·광고 내용과 다르거나 계약과 다르게 이행된 경우에는 받으신 날부터 3개월 이내, 그 사실을 안 날 또는 알 수 있었던 날부터 30일 이내에 청약철회를 하실 수 있습니다.",
+        "withdrawal_link": "배송·교환·환불 안내 보기",
+        "notice_title": "상품정보제공고시", "notice_item": "항목", "notice_value": "내용",
+        "buyer_addr_detail": "상세주소", "address_search": "주소 검색",
+        "address_search_failed": "주소 검색을 불러오지 못했습니다. 우편번호와 주소를 직접 입력해 주세요.",
+        "search": "검색", "search_label": "상품 검색", "search_placeholder": "상품 이름, 태그로 검색",
+        "search_results": "검색 결과", "search_none": "찾는 상품이 없습니다.", "search_count": "{n}개 상품",
+        "search_more": "검색 결과 모두 보기", "search_loading": "검색 중…",
     ]
 
     static let english: [String: String] = [
@@ -128,5 +139,16 @@ enum InterfaceText {
         "test_mode": "Test payment", "skip": "Skip to content", "information": "Information",
         "no_products": "No products yet.", "breadcrumb": "You are here",
         "needs_javascript": "The cart and checkout need JavaScript.",
+        "hosting": "Hosting provider", "ftc_link": "Check business registration (FTC)",
+        "escrow_notice": "For safe trading, you can use the purchase safety service (escrow) this shop has joined when you pay in cash.",
+        "withdrawal_title": "Your right to withdraw",
+        "withdrawal_notice": "You may withdraw from the purchase (return or exchange) within 7 days of receiving the goods. If the goods differ from their description or the contract, you may withdraw within 3 months of receiving them, or within 30 days of when you knew or could have known.",
+        "withdrawal_link": "Shipping, exchanges and refunds",
+        "notice_title": "Product information", "notice_item": "Item", "notice_value": "Details",
+        "buyer_addr_detail": "Address line 2", "address_search": "Find address",
+        "address_search_failed": "The address search could not be loaded. Please type your postcode and address.",
+        "search": "Search", "search_label": "Search products", "search_placeholder": "Search by name or tag",
+        "search_results": "Search results", "search_none": "No products found.", "search_count": "{n} products",
+        "search_more": "See all results", "search_loading": "Searching…",
     ]
 }

@@ -292,10 +292,11 @@ public actor SandboxAPI {
         public var pg: String?
         /// The virtual account's deadline as the page asked for it (`YYYYMMDDHHmm…` in Korean time, or Unix seconds).
         public var vbankDue: String?
+        public var escrow: Bool?
 
         enum CodingKeys: String, CodingKey {
             case merchantUID = "merchant_uid", amount, status, payMethod = "pay_method", currency, name, pg
-            case vbankDue = "vbank_due"
+            case vbankDue = "vbank_due", escrow
             case customData = "custom_data", buyerName = "buyer_name", buyerEmail = "buyer_email"
             case buyerTel = "buyer_tel", buyerAddr = "buyer_addr", buyerPostcode = "buyer_postcode"
             case startedAt = "started_at"
@@ -329,6 +330,7 @@ public actor SandboxAPI {
             customData: request.customData?.text, buyerName: request.buyerName, buyerEmail: request.buyerEmail,
             buyerTel: request.buyerTel, buyerAddr: request.buyerAddr, buyerPostcode: request.buyerPostcode,
             startedAt: now, receiptURL: "https://sandbox.invalid/receipts/\(impUID)")
+        payment.escrow = request.escrow ?? false
         if let pg = request.pg, !pg.isEmpty {
             let parts = pg.split(separator: ".", maxSplits: 1)
             payment.pgProvider = String(parts[0])

@@ -17,6 +17,8 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
     public var currency: String
     public var status: String
     public var customData: String?
+    /// Paid through the PG's 구매안전서비스 (`escrow: true` in the request).
+    public var escrow = false
     public var buyerName: String?
     public var buyerEmail: String?
     public var buyerTel: String?
@@ -53,7 +55,7 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", channel
         case pgProvider = "pg_provider", pgTID = "pg_tid", pgID = "pg_id", sandbox, name, amount, cancelAmount = "cancel_amount"
-        case currency, status, customData = "custom_data", buyerName = "buyer_name", buyerEmail = "buyer_email"
+        case currency, status, customData = "custom_data", escrow, buyerName = "buyer_name", buyerEmail = "buyer_email"
         case buyerTel = "buyer_tel", buyerAddr = "buyer_addr", buyerPostcode = "buyer_postcode"
         case vbankCode = "vbank_code", vbankName = "vbank_name", vbankNum = "vbank_num", vbankHolder = "vbank_holder"
         case vbankDate = "vbank_date", vbankIssuedAt = "vbank_issued_at", startedAt = "started_at", paidAt = "paid_at"
@@ -71,7 +73,8 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
         try c.encode(sandbox, forKey: .sandbox); try c.encode(name, forKey: .name)
         try c.encode(amount, forKey: .amount); try c.encode(cancelAmount, forKey: .cancelAmount)
         try c.encode(currency, forKey: .currency); try c.encode(status, forKey: .status)
-        try c.encode(customData, forKey: .customData); try c.encode(buyerName, forKey: .buyerName)
+        try c.encode(customData, forKey: .customData); try c.encode(escrow, forKey: .escrow)
+        try c.encode(buyerName, forKey: .buyerName)
         try c.encode(buyerEmail, forKey: .buyerEmail); try c.encode(buyerTel, forKey: .buyerTel)
         try c.encode(buyerAddr, forKey: .buyerAddr); try c.encode(buyerPostcode, forKey: .buyerPostcode)
         try c.encode(vbankCode, forKey: .vbankCode); try c.encode(vbankName, forKey: .vbankName)

@@ -9,33 +9,52 @@ struct New: ParsableCommand {
 
 struct NewProduct: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "product", abstract: "Create content/products/NAME.md with every product key filled in.")
+        commandName: "product",
+        abstract: "Create a product file with every product key filled in.",
+        discussion: """
+            NAME is the product's name ("제주 감귤 5kg") or its address (jeju-gamgyul-5kg). A name becomes the \
+            title, and the address is made from it: romanised (jeju-gamgyul-5kg), or product-N when nothing \
+            readable is left. --slug chooses the address yourself.
+            """)
 
-    @Argument(help: "The product's slug: its file name and page address (e.g. yirgacheffe-200g).")
+    @Argument(help: "The product's name, or its slug (e.g. \"제주 감귤 5kg\" or yirgacheffe-200g).")
     var name: String
+
+    @Option(help: "The file name and page address (default: made from NAME).")
+    var slug: String?
 
     @Option(name: .shortAndLong, help: "The shop's source folder.")
     var source: String = "."
 
     func validate() throws {
-        guard Slug.isValid(name) else {
-            throw ValidationError("'\(name)' cannot be a page address; try '\(Slug.make(from: name))'")
+        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("give the product a name, e.g. gage new product \"제주 감귤 5kg\"")
+        }
+        if let slug, !Slug.isValid(slug) {
+            throw ValidationError("'\(slug)' cannot be a page address; try '\(Slug.make(from: slug))'")
         }
     }
 
     func run() throws {
         let folder = source + "/content/products"
-        let path = folder + "/\(name).md"
+        let title = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let chosen = slug ?? Slug.forNewContent(named: title) { candidate in
+            FileManager.default.fileExists(atPath: folder + "/\(candidate).md")
+                || FileManager.default.fileExists(atPath: folder + "/\(candidate)")
+        }
+        let path = folder + "/\(chosen).md"
         guard !FileManager.default.fileExists(atPath: path),
-              !FileManager.default.fileExists(atPath: folder + "/\(name)/index.md") else {
-            throw ValidationError("content/products/\(name) already exists")
+              !FileManager.default.fileExists(atPath: folder + "/\(chosen)/index.md") else {
+            throw ValidationError("content/products/\(chosen) already exists; choose another with --slug")
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let sku = name.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        let sku = chosen.uppercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        // A JSON string is a valid YAML double-quoted scalar: any name (with ':' or '#') is written safely.
+        let quotedTitle = String(decoding: try JSONEncoder().encode(title), as: UTF8.self)
         let text = """
         ---
-        title: \(name)
-        sku: \(sku.isEmpty ? "SKU-1" : sku)
+        title: \(quotedTitle)
+        sku: \(sku.isEmpty ? "SKU-1" : String(sku.prefix(64)))
         price: 10000
         summary: 한 줄 소개
         # compare_at: 12000
@@ -50,6 +69,9 @@ struct NewProduct: ParsableCommand {
         #       - label: S
         #       - label: L
         #         price: 1000
+        # notice:                 # 상품정보제공고시 (gage check names the fields your type needs)
+        #   type: 가공식품
+        #   제품명: …
         draft: true
         ---
         상품 설명을 Markdown으로 적습니다.

@@ -139,13 +139,110 @@
     return language === 'en' ? sign + '₩' + digits : sign + digits + '원';
   }
 
+  // ---------------------------------------------------------------- search (Korean-aware, over search.json)
+
+  var HANGUL_FIRST = 0xAC00, HANGUL_LAST = 0xD7A3, SYLLABLES_PER_INITIAL = 588;
+  var INITIALS = 'ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ';
+
+  /** Lower case, NFC (a Mac writes 한글 decomposed), single spaces. */
+  function normalizeText(value) {
+    return String(value || '').normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+
+  /** Each syllable's initial consonant (초성): '예가체프' → 'ㅇㄱㅊㅍ'; other characters are kept. */
+  function initials(value) {
+    var result = '';
+    for (var i = 0; i < value.length; i++) {
+      var code = value.charCodeAt(i);
+      result += code >= HANGUL_FIRST && code <= HANGUL_LAST
+        ? INITIALS[Math.floor((code - HANGUL_FIRST) / SYLLABLES_PER_INITIAL)] : value[i];
+    }
+    return result;
+  }
+
+  function escapeRegExp(value) { return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+  /**
+   * A matcher for one query word. Korean is matched inside words (`드립` finds 핸드드립), spaces ignored
+   * (`드립 백` finds 드립백); a word of initials only (`ㅇㄱㅊ`) matches titles by their 초성; and a trailing
+   * lone consonant, as the keyboard shows it while a syllable is being typed (`예가ㅊ`), matches any syllable
+   * starting with it.
+   */
+  function wordMatcher(word) {
+    var compact = word.replace(/ /g, '');
+    if (/^[ㄱ-ㅎ]+$/.test(compact)) {
+      return { initialsOnly: compact };
+    }
+    var last = compact.charAt(compact.length - 1);
+    var index = INITIALS.indexOf(last);
+    if (compact.length > 1 && index >= 0) {
+      var first = HANGUL_FIRST + index * SYLLABLES_PER_INITIAL;
+      var range = '[' + String.fromCharCode(first) + '-' + String.fromCharCode(first + SYLLABLES_PER_INITIAL - 1) + last + ']';
+      return { pattern: new RegExp(escapeRegExp(compact.slice(0, -1)) + range) };
+    }
+    return { text: compact };
+  }
+
+  function fieldMatches(matcher, field) {
+    if (matcher.initialsOnly) return field.initials.indexOf(matcher.initialsOnly) >= 0;
+    if (matcher.pattern) return matcher.pattern.test(field.compact);
+    return field.compact.indexOf(matcher.text) >= 0;
+  }
+
+  function searchField(value) {
+    var compact = normalizeText(value).replace(/ /g, '');
+    return { compact: compact, initials: initials(compact) };
+  }
+
+  // How much a word found in each field counts: a title beats a tag beats the summary beats the description.
+  var FIELD_WEIGHTS = [100, 30, 20, 10];
+
+  /**
+   * Prepares search.json's entries ([title, url, price, summary, tags, description]) once, so each keystroke
+   * only compares strings.
+   */
+  function searchEntries(index) {
+    return (index.products || []).map(function (entry, position) {
+      return {
+        title: entry[0], url: entry[1], price: entry[2], summary: entry[3], position: position,
+        fields: [searchField(entry[0]), searchField(entry[4]), searchField(entry[3]), searchField(entry[5])]
+      };
+    });
+  }
+
+  /** Entries where every word of `query` is found, best first (then in the shop's own order). */
+  function searchProducts(entries, query) {
+    var words = normalizeText(query).split(' ').filter(Boolean);
+    if (words.length === 0) return [];
+    var matchers = words.map(wordMatcher);
+    var hits = [];
+    entries.forEach(function (entry) {
+      var score = 0;
+      for (var w = 0; w < matchers.length; w++) {
+        var best = 0;
+        for (var f = 0; f < entry.fields.length; f++) {
+          if (matchers[w].initialsOnly && f > 0) break;   // initials are matched against titles only
+          if (fieldMatches(matchers[w], entry.fields[f])) { best = FIELD_WEIGHTS[f]; break; }
+        }
+        if (!best) return;
+        if (matchers[w].text && entry.fields[0].compact.indexOf(matchers[w].text) === 0) best += 50;
+        score += best;
+      }
+      hits.push({ entry: entry, score: score });
+    });
+    hits.sort(function (a, b) { return b.score - a.score || a.entry.position - b.entry.position; });
+    return hits.map(function (hit) { return hit.entry; });
+  }
+
   var exported = {
     PricingError: PricingError,
     unitPrice: unitPrice,
     priceOrder: priceOrder,
     newMerchantUID: newMerchantUID,
     orderName: orderName,
-    formatMoney: formatMoney
+    formatMoney: formatMoney,
+    searchEntries: searchEntries,
+    searchProducts: searchProducts
   };
   if (typeof module === 'object' && module.exports) module.exports = exported;
   root.Gage = exported;
@@ -394,9 +491,76 @@
     return !firstInvalid;
   }
 
+  // ----- address search (Kakao/Daum 우편번호 서비스): fills 우편번호 and 주소, the buyer types 상세주소
+
+  function fullAddress(form) {
+    var detail = form.elements.buyer_addr_detail ? form.elements.buyer_addr_detail.value.trim() : '';
+    var address = form.elements.buyer_addr.value.trim();
+    return detail ? address + ' ' + detail : address;
+  }
+
+  var postcodePromise = null;
+  /** Loads the postcode script once, when first needed; rejects if it cannot load within a few seconds. */
+  function loadPostcode() {
+    if (root.daum && root.daum.Postcode) return Promise.resolve(root.daum);
+    if (!postcodePromise) {
+      postcodePromise = new Promise(function (resolve, reject) {
+        var script = document.createElement('script');
+        var timer = setTimeout(function () { reject(new Error('postcode timeout')); }, 8000);
+        script.src = config.postcode_url;
+        script.async = true;
+        script.onload = function () {
+          clearTimeout(timer);
+          if (root.daum && root.daum.Postcode) resolve(root.daum); else reject(new Error('postcode missing'));
+        };
+        script.onerror = function () { clearTimeout(timer); reject(new Error('postcode unavailable')); };
+        document.head.appendChild(script);
+      }).catch(function (error) { postcodePromise = null; throw error; });
+    }
+    return postcodePromise;
+  }
+
+  /** The address as the postcode service's own sample composes it: road address plus (동, 아파트 이름). */
+  function addressFrom(data) {
+    if (data.userSelectedType === 'J') return data.jibunAddress || data.address;
+    var extra = [];
+    if (data.bname && /[동로가]$/.test(data.bname)) extra.push(data.bname);
+    if (data.buildingName && data.apartment === 'Y') extra.push(data.buildingName);
+    var road = data.roadAddress || data.address;
+    return extra.length ? road + ' (' + extra.join(', ') + ')' : road;
+  }
+
+  function setUpAddressSearch(form) {
+    var button = form.querySelector('[data-address-search]');
+    var status = form.querySelector('[data-address-status]');
+    if (!button) return;
+    if (!config.postcode_url) { button.hidden = true; return; }
+    button.addEventListener('click', function () {
+      status.textContent = '';
+      loadPostcode().then(function (daum) {
+        new daum.Postcode({
+          oncomplete: function (data) {
+            form.elements.buyer_postcode.value = data.zonecode || '';
+            form.elements.buyer_addr.value = addressFrom(data);
+            ['buyer_postcode', 'buyer_addr'].forEach(function (name) {
+              form.elements[name].setAttribute('aria-invalid', 'false');
+              document.getElementById(name + '-error').textContent = '';
+            });
+            form.elements.buyer_addr_detail.focus();
+          }
+        }).open();
+      }).catch(function () {
+        // No address service (offline, blocked): the fields are ordinary inputs, so the buyer types them.
+        status.textContent = text.address_search_failed;
+        form.elements.buyer_postcode.focus();
+      });
+    });
+  }
+
   function setUpCheckoutForm(cart, catalog) {
     var form = cart.querySelector('[data-checkout-form]');
     var status = cart.querySelector('[data-checkout-status]');
+    setUpAddressSearch(form);
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       status.textContent = '';
@@ -450,7 +614,7 @@
   // A phone leaves the page for the identity provider and comes back to the cart (m_redirect_url): the order
   // being paid waits in this tab's session storage meanwhile.
   var pendingKey = 'gage-certifying:' + (config.base_path || '/');
-  var buyerFields = ['buyer_name', 'buyer_tel', 'buyer_email', 'buyer_postcode', 'buyer_addr'];
+  var buyerFields = ['buyer_name', 'buyer_tel', 'buyer_email', 'buyer_postcode', 'buyer_addr', 'buyer_addr_detail'];
 
   function savePending(form, items, prepared) {
     var method = form.querySelector('input[name="pay_method"]:checked');
@@ -555,7 +719,7 @@
       buyer_name: form.elements.buyer_name.value.trim(),
       buyer_tel: form.elements.buyer_tel.value.trim(),
       buyer_email: form.elements.buyer_email.value.trim(),
-      buyer_addr: form.elements.buyer_addr.value.trim(),
+      buyer_addr: fullAddress(form),
       buyer_postcode: form.elements.buyer_postcode.value.trim(),
       // The shop and the catalog version priced with: the function honours these prices for a while after
       // the seller changes them, and ignores payments another shop on the same account made.
@@ -564,6 +728,8 @@
     };
     if (certification) params.custom_data.certification = certification;
     if (params.pay_method === 'phone') params.digital = false;
+    // 구매안전서비스: cash payments go through the PG's escrow when the shop has it (checkout.escrow).
+    if ((config.escrow_methods || []).indexOf(params.pay_method) >= 0) params.escrow = true;
     if (params.pay_method === 'vbank') params.vbank_due = vbankDue(config.vbank_hours || 72);
     IMP.request_pay(params, function (rsp) {
       done();
@@ -680,8 +846,102 @@
     verifyAndShow(result, { imp_uid: impUID, merchant_uid: merchantUID || '' }, 'GET', pgMessage);
   }
 
+  // ----- the search box on every page, and the search page
+
+  var searchIndexPromise = null;
+  function loadSearchIndex() {
+    if (!searchIndexPromise) {
+      searchIndexPromise = fetch(config.search_url, { cache: 'no-cache' }).then(function (response) {
+        if (!response.ok) throw new Error('search index ' + response.status);
+        return response.json();
+      }).then(searchEntries).catch(function (error) { searchIndexPromise = null; throw error; });
+    }
+    return searchIndexPromise;
+  }
+
+  function productURL(entry) { return (config.base_path || '/') + entry.url; }
+
+  function hitElement(entry) {
+    return element('li', { class: 'search-hit' }, [
+      element('a', { href: productURL(entry) }, [
+        element('span', { class: 'search-hit-title', text: entry.title }),
+        element('span', { class: 'search-hit-price', text: entry.price }),
+        entry.summary ? element('span', { class: 'search-hit-summary', text: entry.summary }) : null
+      ])
+    ]);
+  }
+
+  function setUpSearch(form) {
+    var input = form.querySelector('[data-search-input]');
+    var panel = form.querySelector('[data-search-results]');
+    var status = form.querySelector('[data-search-status]');
+    var isPage = form.hasAttribute('data-search-page');
+    var limit = isPage ? Infinity : 8;
+    var shown = '';
+
+    function close() { if (!isPage) panel.hidden = true; }
+
+    function render(entries, query) {
+      shown = query;
+      panel.textContent = '';
+      if (!query.trim()) { close(); status.textContent = ''; return; }
+      var hits = searchProducts(entries, query);
+      var count = String(form.getAttribute('data-count') || '{n}').replace('{n}', hits.length);
+      status.textContent = hits.length ? count : form.getAttribute('data-none');
+      if (hits.length === 0) {
+        panel.appendChild(element('p', { class: 'search-empty', text: form.getAttribute('data-none') }));
+      } else {
+        panel.appendChild(element('ul', {}, hits.slice(0, limit).map(hitElement)));
+        if (hits.length > limit && form.getAttribute('data-more')) {
+          var more = new URL(form.getAttribute('action'), root.location.href);
+          more.searchParams.set('q', query);
+          panel.appendChild(element('a', { class: 'search-more', href: more.pathname + more.search,
+            text: form.getAttribute('data-more') + ' (' + count + ')' }));
+        }
+      }
+      panel.hidden = false;
+    }
+
+    function update() {
+      var query = input.value;
+      if (query === shown) return;
+      loadSearchIndex().then(function (entries) { if (input.value === query) render(entries, query); })
+        .catch(function () { status.textContent = text.status_error || ''; });
+    }
+
+    input.addEventListener('input', update);
+    input.addEventListener('focus', function () { loadSearchIndex().catch(function () {}); });
+    // Arrow keys move between the input and the results; Escape closes the list.
+    form.addEventListener('keydown', function (event) {
+      var links = Array.prototype.slice.call(panel.querySelectorAll('a'));
+      var at = links.indexOf(document.activeElement);
+      if (event.key === 'ArrowDown' && links.length) {
+        event.preventDefault();
+        links[Math.min(at + 1, links.length - 1)].focus();
+      } else if (event.key === 'ArrowUp' && at >= 0) {
+        event.preventDefault();
+        if (at === 0) input.focus(); else links[at - 1].focus();
+      } else if (event.key === 'Escape' && !isPage) {
+        close();
+        input.focus();
+      }
+    });
+    if (!isPage) {
+      document.addEventListener('click', function (event) { if (!form.contains(event.target)) close(); });
+    } else {
+      var query = new URLSearchParams(root.location.search).get('q') || '';
+      input.value = query;
+      if (query) update();
+    }
+  }
+
+  function setUpSearchForms() {
+    Array.prototype.forEach.call(document.querySelectorAll('[data-search]'), setUpSearch);
+  }
+
   function start() {
     showCartCount();
+    setUpSearchForms();
     setUpProductPage();
     setUpCartPage();
     setUpCompletePage();

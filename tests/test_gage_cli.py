@@ -56,8 +56,8 @@ def test_init_and_new_product_make_a_shop_that_builds(gage, tmp_path):
     assert (shop / "public" / "products" / "first-product" / "index.html").exists()
 
 
-def test_new_product_refuses_an_address_unsafe_name(gage, tmp_path):
-    result = run(gage, "new", "product", "My Product", "--source", tmp_path)
+def test_new_product_refuses_an_address_unsafe_slug(gage, tmp_path):
+    result = run(gage, "new", "product", "My Product", "--slug", "My Product", "--source", tmp_path)
     assert result.returncode != 0
     assert "try 'my-product'" in result.stderr
 

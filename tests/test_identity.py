@@ -182,7 +182,7 @@ def test_check_warns_when_adult_only_products_have_no_identity_channel(gage, exa
     settings.write_text(settings.read_text().replace("identity:\n  pg: danal", "# no identity"))
     result = run(gage, "check", "--source", example_shop)
     assert result.returncode == 0, result.stderr
-    assert ("warning: content/products/andong-soju.md:8: adult_only products need identity verification, "
+    assert ("warning: content/products/andong-soju.md:9: adult_only products need identity verification, "
             "but shop.yml has no identity:") in result.stderr
 
 

@@ -124,6 +124,7 @@ def test_the_example_shop_has_no_warnings(gage):
 def test_new_product_takes_a_korean_name(gage, tmp_path):
     shop = tmp_path / "shop"
     assert run(gage, "init", shop).returncode == 0
+    assert run(gage, "check", "--source", shop).stderr == ""                       # a new shop starts clean
     result = run(gage, "new", "product", "제주 감귤 5kg", "--source", shop)
     assert result.returncode == 0, result.stderr
     made = shop / "content" / "products" / "jeju-gamgyul-5kg.md"

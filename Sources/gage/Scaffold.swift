@@ -102,12 +102,13 @@ struct Init: ParsableCommand {
         language: ko
         iamport:
           merchant_code: imp00000000      # 가맹점 식별코드 (PortOne console)
-          pg: html5_inicis
+          pg: html5_inicis.INIpayTest     # PG 와 MID: INIpayTest 는 이니시스 테스트 MID, 계약 후 실제 MID 로
           pay_methods: [card, trans, vbank]
         checkout:
           verify_url: /verify             # where gage-verify runs
           shipping: { fee: 3000, free_over: 50000 }
           order_prefix: gage-
+          escrow: true                    # 계좌이체·가상계좌는 구매안전서비스(에스크로)로 (PG 계약 필요)
         categories:
           - slug: goods
             title: 상품
@@ -119,6 +120,7 @@ struct Init: ParsableCommand {
           address: 주소
           phone: 010-0000-0000
           email: hello@example.kr
+          hosting: 호스팅 서비스 제공자
 
         """
         try settings.write(toFile: directory + "/shop.yml", atomically: true, encoding: .utf8)

@@ -89,20 +89,9 @@ public enum ShopLoader {
         let published = products.filter { includeDrafts || !$0.draft }.sorted(by: listOrder)
         let publishedPages = pages.filter { includeDrafts || !$0.draft }
             .sorted { ($0.weight ?? Int.max, $0.title, $0.slug) < ($1.weight ?? Int.max, $1.title, $1.slug) }
-        for product in published where !product.draft {
-            if let reason = FeedRules.exclusion(of: product, feeds: settings.feeds) {
-                warnings.append(Diagnostic(file: product.file, line: lineOf(key: reason.key, in: product, root: root),
-                                           message: reason.message, hint: reason.hint))
-            }
-        }
         let categories = categoriesInUse(published, declared: settings.categories)
-        if !published.isEmpty, returnsPage(among: publishedPages) == nil {
-            warnings.append(Diagnostic(
-                file: "content", line: nil,
-                message: "no shipping and refund page for the 청약철회 notice to link to",
-                hint: "add content/shipping.md (배송·교환·환불 안내): shipping fees, how to return, and what cannot be returned"))
-        }
-        warnings += categoryNearMisses(products, declared: settings.categories, root: root)
+        warnings += shopPageWarnings(products: products, published: published, pages: publishedPages,
+                                     settings: settings, root: root)
         let catalog = makeCatalog(products.filter { !$0.draft }.sorted(by: listOrder), settings: settings)
         return Shop(root: root, settings: settings, products: published, pages: publishedPages,
                     categories: categories, catalog: catalog, warnings: warnings.sorted())
@@ -265,6 +254,26 @@ public enum ShopLoader {
                                        hint: "keep either \(slug).md or \(slug)/index.md"))
         }
         return problems
+    }
+
+    /// What the built pages will lack that the author should hear of: products the feeds must leave out, no
+    /// refund page for the 청약철회 notice, and likely category typos.
+    private static func shopPageWarnings(products: [ProductSource], published: [ProductSource], pages: [PageSource],
+                                         settings: ShopSettings, root: String) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        for product in published where !product.draft {
+            if let reason = FeedRules.exclusion(of: product, feeds: settings.feeds) {
+                warnings.append(Diagnostic(file: product.file, line: lineOf(key: reason.key, in: product, root: root),
+                                           message: reason.message, hint: reason.hint))
+            }
+        }
+        if !published.isEmpty, returnsPage(among: pages) == nil {
+            warnings.append(Diagnostic(
+                file: "content", line: nil,
+                message: "no shipping and refund page for the 청약철회 notice to link to",
+                hint: "add content/shipping.md (배송·교환·환불 안내): shipping fees, how to return, and what cannot be returned"))
+        }
+        return warnings + categoryNearMisses(products, declared: settings.categories, root: root)
     }
 
     static let returnsPageWords = ["shipping", "delivery", "return", "refund", "exchange", "배송", "반품", "환불", "교환"]

@@ -93,7 +93,6 @@ struct SiteContext: @unchecked Sendable {
             "escrow_methods": settings.checkout.escrow ? settings.cashPayMethods : [],
             "postcode_url": settings.addressSearch ? settings.postcodeURL ?? postcodeURL : "",
             "search_url": base + "search.json",
-            "search_page": base + "search/",
         ]
         let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [

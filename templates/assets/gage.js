@@ -357,14 +357,17 @@
 
   // ----- cart page
 
+  /** A JSON file of the built shop, fresh (a rebuild may have changed it since the page was cached). */
+  function fetchShopJSON(url) {
+    return fetch(url, { cache: 'no-cache' }).then(function (response) {
+      if (!response.ok) throw new Error(url + ' ' + response.status);
+      return response.json();
+    });
+  }
+
   var catalogPromise = null;
   function loadCatalog() {
-    if (!catalogPromise) {
-      catalogPromise = fetch(config.catalog_url, { cache: 'no-cache' }).then(function (response) {
-        if (!response.ok) throw new Error('catalog ' + response.status);
-        return response.json();
-      });
-    }
+    if (!catalogPromise) catalogPromise = fetchShopJSON(config.catalog_url);
     return catalogPromise;
   }
 
@@ -851,10 +854,8 @@
   var searchIndexPromise = null;
   function loadSearchIndex() {
     if (!searchIndexPromise) {
-      searchIndexPromise = fetch(config.search_url, { cache: 'no-cache' }).then(function (response) {
-        if (!response.ok) throw new Error('search index ' + response.status);
-        return response.json();
-      }).then(searchEntries).catch(function (error) { searchIndexPromise = null; throw error; });
+      searchIndexPromise = fetchShopJSON(config.search_url).then(searchEntries)
+        .catch(function (error) { searchIndexPromise = null; throw error; });
     }
     return searchIndexPromise;
   }

@@ -47,7 +47,13 @@ let package = Package(
         .target(name: "GagePayments", dependencies: ["GageCore", "GageLedger", "CCurl"]),
         // The order ledger: every judged order, durably, in SQLite or PostgreSQL behind one interface.
         .target(name: "GageLedger", dependencies: ["GageCore", "CSQLite", "CLibPQ"]),
-        .executableTarget(name: "gage-verify", dependencies: ["GagePayments"], path: "functions/verify",
+        // Notifications (SPEC §8): the outbox's contents (e-mails rendered from templates/emails/, chat lines) and
+        // their delivery over SMTP and chat webhooks, both through libcurl.
+        .target(name: "GageNotify", dependencies: [
+            "GageCore", "GageLedger", "GagePayments", "CCurl",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], plugins: ["EmbedTheme"]),
+        .executableTarget(name: "gage-verify", dependencies: ["GagePayments", "GageNotify"], path: "functions/verify",
                           exclude: ["README.md", "deploy"]),
 
         // A stand-in for the Iamport REST API on 127.0.0.1 (tests, `gage sandbox`, `gage serve --sandbox`).
@@ -55,7 +61,7 @@ let package = Package(
 
         // `gage serve`: the dev server with live reload, and the offline payment sandbox.
         .target(name: "GageServe", dependencies: [
-            "GageSite", "GageCatalog", "IamportSandbox", .product(name: "FlyingFox", package: "FlyingFox"),
+            "GageSite", "GageCatalog", "IamportSandbox", "GageLedger", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
 
         // Turns the repository's templates/ folder into Swift source, so the default theme ships inside the binary.
@@ -63,7 +69,7 @@ let package = Package(
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["gage-embed-theme"]),
 
         .executableTarget(name: "gage", dependencies: [
-            "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox", "GageLedger", "GagePayments",
+            "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox", "GageLedger", "GagePayments", "GageNotify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -72,6 +78,7 @@ let package = Package(
         .testTarget(name: "GageCoreTests", dependencies: ["GageCore"]),
         .testTarget(name: "GagePaymentsTests", dependencies: ["GagePayments", "GageCore"]),
         .testTarget(name: "GageLedgerTests", dependencies: ["GageLedger", "GageCore"]),
+        .testTarget(name: "GageNotifyTests", dependencies: ["GageNotify", "GageLedger", "GageCore"]),
         .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog", "GageTestSupport"]),
         .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore", "GageTestSupport"]),
     ]

@@ -6,7 +6,9 @@ import PackagePlugin
 @main
 struct EmbedTheme: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
-        let themeDirectory = context.package.directoryURL.appending(path: "templates")
+        // The notifications module carries only the theme's e-mails; the site builder carries all of it.
+        let folder = target.name == "GageNotify" ? "templates/emails" : "templates"
+        let themeDirectory = context.package.directoryURL.appending(path: folder)
         let output = context.pluginWorkDirectoryURL.appending(path: "DefaultTheme.generated.swift")
         let inputs = try themeFiles(under: themeDirectory)
         return [

@@ -37,6 +37,10 @@ public struct LedgerOrder: Sendable, Equatable {
     public var updatedAt: Int = 0
     public var shippedAt: Int?
     public var tracking: String?
+    /// The carrier's code (`cj`, `hanjin`, …) when the seller named one at shipping.
+    public var carrier: String?
+    /// Whether the buyer paid through the PG's escrow (구매안전서비스): its delivery is registered with the provider.
+    public var escrow = false
     /// For an order with an adult-only item: the identity verification that passed (never the person's details).
     public var identity: IdentityCheck?
 
@@ -219,8 +223,8 @@ public final class Ledger {
             INSERT INTO orders (imp_uid, merchant_uid, status, amount, currency, name, items_json, reason,
                 buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode, vbank_json, catalog_version, pay_method,
                 cancelled_amount, refund_state, revoke_state, action_note, hold_until, expected_amount,
-                identity_certification, identity_provider, identity_certified_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                identity_certification, identity_provider, identity_certified_at, escrow, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(imp_uid) DO UPDATE SET
                 status = excluded.status, amount = excluded.amount, currency = excluded.currency,
                 name = excluded.name, items_json = excluded.items_json, reason = excluded.reason,
@@ -237,7 +241,7 @@ public final class Ledger {
                 identity_certification = COALESCE(orders.identity_certification, excluded.identity_certification),
                 identity_provider = COALESCE(orders.identity_provider, excluded.identity_provider),
                 identity_certified_at = COALESCE(orders.identity_certified_at, excluded.identity_certified_at),
-                updated_at = excluded.updated_at
+                escrow = excluded.escrow, updated_at = excluded.updated_at
             """, [
                 .text(order.impUID), .text(order.merchantUID), .text(order.status), .int(order.amount),
                 .text(order.currency), text(order.name), .text(items), text(order.reason),
@@ -246,7 +250,7 @@ public final class Ledger {
                 .int(order.cancelledAmount), text(order.refundState?.rawValue), text(order.revokeState?.rawValue),
                 text(order.actionNote), int(order.holdUntil), int(order.expectedAmount),
                 text(order.identity?.certification), text(order.identity?.provider), int(order.identity?.certifiedAt),
-                .int(event.at), .int(event.at),
+                .int(order.escrow ? 1 : 0), .int(event.at), .int(event.at),
             ])
         try database.execute("DELETE FROM order_items WHERE imp_uid = ?", [.text(order.impUID)])
         for item in order.items {
@@ -268,7 +272,8 @@ public final class Ledger {
     /// How a refund or revoke with the provider went: only those columns change, so a decision recorded by
     /// another invocation meanwhile is kept.
     public func settleAction(_ impUID: String, refund: LedgerOrder.ProviderAction? = nil,
-                             revoke: LedgerOrder.ProviderAction? = nil, note: String?, event: LedgerEvent) throws(LedgerError) {
+                             revoke: LedgerOrder.ProviderAction? = nil, note: String?, event: LedgerEvent,
+                             notifications: [OutgoingNotification] = []) throws(LedgerError) {
         try transaction { () throws(LedgerError) in
             if let refund {
                 try database.execute("UPDATE orders SET refund_state = ? WHERE imp_uid = ? AND refund_state != 'done'",
@@ -281,18 +286,28 @@ public final class Ledger {
             try database.execute("UPDATE orders SET action_note = ?, updated_at = ? WHERE imp_uid = ?",
                                    [note.map(SQLValue.text) ?? .null, .int(event.at), .text(impUID)])
             try append(event, to: impUID)
+            try enqueue(notifications, at: event.at)
         }
     }
 
-    /// The seller's fulfilment mark. Returns false when there is no such order.
-    public func ship(_ impUID: String, tracking: String?, at: Int = Int(Date().timeIntervalSince1970)) throws(LedgerError) -> Bool {
-        try transaction { () throws(LedgerError) in
-            guard let order = try order(impUID) else { return false }
-            try database.execute("UPDATE orders SET shipped_at = ?, tracking = ?, updated_at = ? WHERE imp_uid = ?",
-                                   [.int(at), tracking.map(SQLValue.text) ?? .null, .int(at), .text(impUID)])
+    /// The seller's fulfilment mark, with the notifications it owes the buyer, in one transaction. Returns the
+    /// order as it was and as it now is, or nil when there is no such order.
+    public func ship(_ impUID: String, carrier: String?, tracking: String?, at: Int = Int(Date().timeIntervalSince1970),
+                     notifications: (_ before: LedgerOrder, _ after: LedgerOrder) -> [OutgoingNotification] = { _, _ in [] })
+        throws(LedgerError) -> (before: LedgerOrder, after: LedgerOrder)? {
+        try transaction { () throws(LedgerError) -> (before: LedgerOrder, after: LedgerOrder)? in
+            guard let order = try order(impUID) else { return nil }
+            try database.execute("UPDATE orders SET shipped_at = ?, carrier = ?, tracking = ?, updated_at = ? WHERE imp_uid = ?",
+                                   [.int(at), carrier.map(SQLValue.text) ?? .null, tracking.map(SQLValue.text) ?? .null,
+                                    .int(at), .text(impUID)])
             try append(LedgerEvent(at: at, channel: "seller", iamportStatus: order.status, decision: "shipped",
-                                   reason: tracking), to: impUID)
-            return true
+                                   reason: [carrier, tracking].compactMap { $0 }.joined(separator: " ")), to: impUID)
+            var shipped = order
+            shipped.shippedAt = at
+            shipped.carrier = carrier
+            shipped.tracking = tracking
+            try enqueue(notifications(order, shipped), at: at)
+            return (order, shipped)
         }
     }
 
@@ -385,6 +400,8 @@ public final class Ledger {
         order.updatedAt = row.int("updated_at") ?? 0
         order.shippedAt = row.int("shipped_at")
         order.tracking = row.text("tracking")
+        order.carrier = row.text("carrier")
+        order.escrow = (row.int("escrow") ?? 0) != 0
         if let certification = row.text("identity_certification") {
             order.identity = .init(certification: certification, provider: row.text("identity_provider"),
                                    certifiedAt: row.int("identity_certified_at") ?? 0)

@@ -76,6 +76,42 @@ enum LedgerSchema {
             ALTER TABLE orders ADD COLUMN identity_provider TEXT;
             ALTER TABLE orders ADD COLUMN identity_certified_at \(integer);
             """,
+            // 4: notifications. The outbox every decision writes its e-mails and chat messages into (delivered after
+            // the answer, retried by `gage orders notify`), the carrier of a shipment and whether the payment went
+            // through escrow (its delivery is registered with the provider), and failed guest order lookups
+            // (limited per order and per client address).
+            """
+            ALTER TABLE orders ADD COLUMN carrier TEXT;
+            ALTER TABLE orders ADD COLUMN escrow \(integer) NOT NULL DEFAULT 0;
+            CREATE TABLE notifications (
+                id \(sql.serialKey),
+                dedupe_key TEXT NOT NULL UNIQUE,
+                imp_uid TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                channel TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                text_body TEXT NOT NULL,
+                html_body TEXT,
+                state TEXT NOT NULL,
+                attempts \(integer) NOT NULL DEFAULT 0,
+                next_attempt_at \(integer) NOT NULL,
+                claimed_at \(integer),
+                last_error TEXT,
+                created_at \(integer) NOT NULL,
+                sent_at \(integer)
+            );
+            CREATE INDEX notifications_due ON notifications(state, next_attempt_at);
+            CREATE INDEX notifications_by_order ON notifications(imp_uid, id);
+            CREATE TABLE lookup_failures (
+                id \(sql.serialKey),
+                order_key TEXT NOT NULL,
+                client_key TEXT NOT NULL,
+                at \(integer) NOT NULL
+            );
+            CREATE INDEX lookup_failures_by_order ON lookup_failures(order_key, at);
+            CREATE INDEX lookup_failures_by_client ON lookup_failures(client_key, at);
+            """,
         ]
     }
 
@@ -87,8 +123,10 @@ enum LedgerSchema {
         ("orders", "imp_uid"),
         ("order_items", "imp_uid, sku, quantity"),
         ("history", "id"),
+        ("notifications", "id"),
+        ("lookup_failures", "id"),
     ]
 
     /// Tables whose `id` the database generates.
-    static let tablesWithSerialID: Set<String> = ["catalog_periods", "history"]
+    static let tablesWithSerialID: Set<String> = ["catalog_periods", "history", "notifications", "lookup_failures"]
 }

@@ -37,12 +37,18 @@ public struct Configuration: Sendable {
         }
     }
 
-    public static func load(environment: [String: String]) throws(Problem) -> Configuration {
+    /// The settings as the function sees them: the config file's, overridden by the environment's.
+    public static func settings(environment: [String: String]) throws(Problem) -> [String: String] {
         var values: [String: String] = [:]
         if let file = environment["GAGE_VERIFY_CONFIG"], !file.isEmpty {
             values = try readFile(file)
         }
         for (name, value) in environment { values[name] = value }
+        return values
+    }
+
+    public static func load(environment: [String: String]) throws(Problem) -> Configuration {
+        let values = try settings(environment: environment)
         func required(_ name: String) throws(Problem) -> String {
             guard let value = values[name], !value.isEmpty else { throw .missing(name) }
             return value
@@ -86,7 +92,7 @@ public struct Configuration: Sendable {
     }
 
     /// `http://127.0.0.1:8080`, `http://localhost`, `http://[::1]/`: a server on this machine.
-    static func isLoopback(_ url: String) -> Bool {
+    public static func isLoopback(_ url: String) -> Bool {
         guard let scheme = url.firstRange(of: "://") else { return false }
         let authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !authority.contains("@") else { return false }

@@ -20,17 +20,22 @@ public enum VerifyFunction {
     /// Bodies above this are refused (413) without being read.
     public static let maximumBody = 64 * 1024
 
-    /// Runs one invocation; returns the process exit status.
-    public static func main(environment: [String: String]) -> Int32 {
+    /// Runs one invocation and closes stdout, so the web server can send the answer while the caller goes on
+    /// (delivering notifications); returns the process exit status.
+    public static func main(environment: [String: String], notifier: (any OrderNotifier)? = nil) -> Int32 {
         let log = Log(enabled: environment["GAGE_VERIFY_QUIET"] == nil)
+        let status: Int32
         if environment["GATEWAY_INTERFACE"] != nil {
-            let answer = CGIDoor.handle(environment: environment, log: log)
+            let answer = CGIDoor.handle(environment: environment, log: log, notifier: notifier)
             writeStdout(CGIDoor.render(answer))
-            return 0
+            status = 0
+        } else {
+            let answer = StdinDoor.handle(environment: environment, log: log, notifier: notifier)
+            writeStdout(answer.reply.json + [0x0A])
+            status = answer.exitCode
         }
-        let answer = StdinDoor.handle(environment: environment, log: log)
-        writeStdout(answer.reply.json + [0x0A])
-        return answer.exitCode
+        close(1)
+        return status
     }
 
     /// Maps a failure to its status, exit code and message.
@@ -41,7 +46,7 @@ public enum VerifyFunction {
             case let .malformed(message): return Answer(httpStatus: 400, exitCode: 2, reply: .failure(message))
             case .tooLarge: return Answer(httpStatus: 413, exitCode: 2, reply: .failure("the request body is over 64 KiB"))
             case let .unknownAction(action):
-                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare or identity"))
+                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare, identity or order"))
             case let .methodNotAllowed(allowed):
                 return Answer(httpStatus: 405, exitCode: 2, reply: .failure("method not allowed"),
                               extraHeaders: ["Allow: " + allowed.joined(separator: ", ")])
@@ -64,6 +69,13 @@ public enum VerifyFunction {
         case .ledgerUnavailable:
             return Answer(httpStatus: 503, exitCode: 5,
                           reply: .failure("the order ledger cannot be written; nothing was decided, try again"))
+        // One answer for an unknown number and a wrong phone: the lookup tells nothing about which it was.
+        case .noSuchOrder:
+            return Answer(httpStatus: 404, exitCode: 2, reply: .failure("no order matches this order number and phone number"))
+        case .tooManyTries:
+            return Answer(httpStatus: 429, exitCode: 2,
+                          reply: .failure("too many failed lookups; try again in an hour or ask the shop"),
+                          extraHeaders: ["Retry-After: \(OrderLookup.window)"])
         }
     }
 
@@ -84,10 +96,12 @@ public enum VerifyFunction {
         }
     }
 
-    /// Runs `action` for a parsed request.
-    static func run(action: Action, fields: RequestFields, channel: Channel, context: Context, log: Log) -> Answer {
+    /// Runs `action` for a parsed request from `client` (the caller's address; nil when unknown).
+    static func run(action: Action, fields: RequestFields, channel: Channel, context: Context, log: Log,
+                    notifier: (any OrderNotifier)?, client: String?) -> Answer {
         do throws(ServiceError) {
-            let service = makeService(configuration: context.configuration, catalogFile: context.catalogFile, log: log)
+            let service = makeService(configuration: context.configuration, catalogFile: context.catalogFile, log: log,
+                                      notifier: notifier)
             switch action {
             case .verify, .webhook:
                 let reference: PaymentReference
@@ -97,6 +111,8 @@ public enum VerifyFunction {
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.prepare(fields))
             case .identity:
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.identity(fields))
+            case .order:
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.lookup(fields, client: client))
             }
         } catch {
             switch error {
@@ -108,13 +124,15 @@ public enum VerifyFunction {
         }
     }
 
-    static func makeService(configuration: Configuration, catalogFile: CatalogFile, log: Log) -> VerifyService {
+    static func makeService(configuration: Configuration, catalogFile: CatalogFile, log: Log,
+                            notifier: (any OrderNotifier)?) -> VerifyService {
         let http = CurlHTTPClient(totalTimeout: configuration.timeout)
         let tokens = TokenCache(directory: configuration.cacheDirectory, apiURL: configuration.apiURL,
                                 key: configuration.apiKey, log: log)
         let client = IamportClient(baseURL: configuration.apiURL, key: configuration.apiKey,
                                    secret: configuration.apiSecret, http: http, tokens: tokens)
-        return VerifyService(catalogFile: catalogFile, client: client, log: log, ledger: configuration.ledger)
+        return VerifyService(catalogFile: catalogFile, client: client, log: log, ledger: configuration.ledger,
+                             notifier: notifier)
     }
 
     static func writeStdout(_ bytes: [UInt8]) {
@@ -141,7 +159,7 @@ public enum VerifyFunction {
 
 /// stdin-JSON mode, as serverless runners (the OpenFaaS classic watchdog) call functions.
 enum StdinDoor {
-    static func handle(environment: [String: String], log: Log) -> Answer {
+    static func handle(environment: [String: String], log: Log, notifier: (any OrderNotifier)?) -> Answer {
         let body = VerifyFunction.readStdin(limit: VerifyFunction.maximumBody + 1)
         guard body.count <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
         let fields: RequestFields
@@ -157,7 +175,8 @@ enum StdinDoor {
         let channel: Channel = action == .webhook ? .webhook : .callback
         switch VerifyFunction.loadContext(environment: environment, log: log) {
         case let .success(context):
-            return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log)
+            return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log,
+                                      notifier: notifier, client: nil)
         case let .failure(error):
             return VerifyFunction.answer(for: error)
         }
@@ -166,7 +185,7 @@ enum StdinDoor {
 
 /// CGI (RFC 3875): the web server passes the request in the environment and the body on stdin.
 enum CGIDoor {
-    static func handle(environment: [String: String], log: Log) -> Answer {
+    static func handle(environment: [String: String], log: Log, notifier: (any OrderNotifier)?) -> Answer {
         let method = environment["REQUEST_METHOD"]?.uppercased() ?? "GET"
         let context: VerifyFunction.Context
         switch VerifyFunction.loadContext(environment: environment, log: log) {
@@ -175,14 +194,15 @@ enum CGIDoor {
         }
         let cors = CORS(requestOrigin: environment["HTTP_ORIGIN"], shopURL: context.catalog.baseURL)
         var bodyRead = false
-        var answer = route(method: method, environment: environment, context: context, log: log, bodyRead: &bodyRead)
+        var answer = route(method: method, environment: environment, context: context, log: log, notifier: notifier,
+                           bodyRead: &bodyRead)
         if !bodyRead { discardBody(environment) }
         answer.extraHeaders += cors.headers(preflight: method == "OPTIONS")
         return answer
     }
 
     private static func route(method: String, environment: [String: String], context: VerifyFunction.Context,
-                              log: Log, bodyRead: inout Bool) -> Answer {
+                              log: Log, notifier: (any OrderNotifier)?, bodyRead: inout Bool) -> Answer {
         var path = environment["PATH_INFO"] ?? ""
         while path.hasSuffix("/") { path.removeLast() }
         let action: Action
@@ -191,6 +211,7 @@ enum CGIDoor {
         case "/webhook": action = .webhook
         case "/prepare": action = .prepare
         case "/identity": action = .identity
+        case "/order": action = .order
         default: return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
         }
         let allowed = action == .verify ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
@@ -218,7 +239,8 @@ enum CGIDoor {
             }
         }
         let channel: Channel = action == .webhook ? .webhook : (method == "GET" ? .redirect : .callback)
-        return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log)
+        return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log,
+                                  notifier: notifier, client: environment["REMOTE_ADDR"])
     }
 
     /// Servers such as Apache write the whole request body to the program and cut the answer short if the
@@ -252,6 +274,7 @@ enum CGIDoor {
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
         case 413: return "Content Too Large"
+        case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"
         case 502: return "Bad Gateway"
         case 503: return "Service Unavailable"

@@ -100,6 +100,12 @@ public final class IamportClient {
 
     // MARK: - Calls
 
+    /// `POST /escrows/logis/{imp_uid}`: registers an escrow payment's delivery (carrier code, waybill number,
+    /// when it left) with the PG through Iamport, which the buyer's purchase confirmation waits for.
+    public func registerEscrowDelivery(impUID: String, delivery: EscrowDelivery) throws(IamportError) -> EscrowLogis {
+        try authorized(method: "POST", path: "/escrows/logis/\(impUID)", body: delivery)
+    }
+
     private func authorized<Response: Decodable>(
         method: String, path: String, body: (any Encodable)?) throws(IamportError) -> Response {
         var bytes: [UInt8]?

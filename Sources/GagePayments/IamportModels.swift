@@ -41,6 +41,8 @@ public struct IamportPayment: Codable, Sendable, Equatable {
     public var buyerTel: String?
     public var buyerAddr: String?
     public var buyerPostcode: String?
+    /// Paid through the PG's escrow (구매안전서비스): the delivery must be registered with Iamport.
+    public var escrow = false
 
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", name, amount
@@ -49,7 +51,7 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         case cancelReason = "cancel_reason", pgProvider = "pg_provider", pgID = "pg_id", embPGProvider = "emb_pg_provider"
         case startedAt = "started_at", paidAt = "paid_at", vbankIssuedAt = "vbank_issued_at"
         case buyerName = "buyer_name", buyerEmail = "buyer_email", buyerTel = "buyer_tel", buyerAddr = "buyer_addr"
-        case buyerPostcode = "buyer_postcode"
+        case buyerPostcode = "buyer_postcode", escrow
     }
 
     public init(impUID: String, merchantUID: String, payMethod: String? = "card", name: String? = nil, amount: Int,
@@ -98,6 +100,7 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         buyerName = try? container.decodeIfPresent(String.self, forKey: .buyerName)
         buyerEmail = try? container.decodeIfPresent(String.self, forKey: .buyerEmail)
         buyerTel = try? container.decodeIfPresent(String.self, forKey: .buyerTel)
+        escrow = ((try? container.decodeIfPresent(Bool.self, forKey: .escrow)) ?? nil) ?? false
         buyerAddr = try? container.decodeIfPresent(String.self, forKey: .buyerAddr)
         buyerPostcode = try? container.decodeIfPresent(String.self, forKey: .buyerPostcode)
     }
@@ -177,4 +180,56 @@ public enum JSONValue: Codable, Sendable, Equatable {
         default: return nil
         }
     }
+}
+
+/// The body of `POST /escrows/logis/{imp_uid}`: who sent the parcel, who receives it, and the parcel.
+public struct EscrowDelivery: Encodable, Sendable, Equatable {
+    public struct Person: Encodable, Sendable, Equatable {
+        public var name: String
+        public var tel: String
+        public var addr: String
+        public var postcode: String
+
+        public init(name: String, tel: String, addr: String, postcode: String) {
+            self.name = name
+            self.tel = tel
+            self.addr = addr
+            self.postcode = postcode
+        }
+    }
+
+    public struct Logis: Encodable, Sendable, Equatable {
+        /// Iamport's carrier code (`CJGLS`, `HANJIN`, …).
+        public var company: String
+        public var invoice: String
+        /// Unix seconds.
+        public var sentAt: Int
+
+        enum CodingKeys: String, CodingKey { case company, invoice, sentAt = "sent_at" }
+
+        public init(company: String, invoice: String, sentAt: Int) {
+            self.company = company
+            self.invoice = invoice
+            self.sentAt = sentAt
+        }
+    }
+
+    public var sender: Person
+    public var receiver: Person
+    public var logis: Logis
+
+    public init(sender: Person, receiver: Person, logis: Logis) {
+        self.sender = sender
+        self.receiver = receiver
+        self.logis = logis
+    }
+}
+
+/// Iamport's answer to a delivery registration (`EscrowLogisAnnotation`).
+public struct EscrowLogis: Decodable, Sendable, Equatable {
+    public var company: String?
+    public var invoice: String?
+    public var sentAt: Int?
+
+    enum CodingKeys: String, CodingKey { case company, invoice, sentAt = "sent_at" }
 }

@@ -13,8 +13,10 @@ public struct Reconciler {
     let service: VerifyService
     let ledger: Ledger
 
-    public init(configuration: Configuration, catalogFile: CatalogFile, log: Log) throws(ServiceError) {
-        service = VerifyFunction.makeService(configuration: configuration, catalogFile: catalogFile, log: log)
+    public init(configuration: Configuration, catalogFile: CatalogFile, log: Log,
+                notifier: (any OrderNotifier)? = nil) throws(ServiceError) {
+        service = VerifyFunction.makeService(configuration: configuration, catalogFile: catalogFile, log: log,
+                                             notifier: notifier)
         do { ledger = try Ledger(location: configuration.ledger) } catch { throw .ledgerUnavailable(error.message) }
     }
 

@@ -24,11 +24,13 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var cancelledAmount: Int?
     /// `/identity`: whether the certification makes the buyer an adult for this shop. Nothing else of it.
     public var adult: Bool?
+    /// `/order`: the order a guest looked up, without anything about the buyer.
+    public var order: OrderSummary?
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
-        case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, error
+        case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
     }
 
     public static func failure(_ message: String) -> Reply {

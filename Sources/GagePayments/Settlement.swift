@@ -67,6 +67,7 @@ extension LedgerOrder {
                   buyer: .init(name: payment.buyerName, tel: payment.buyerTel, email: payment.buyerEmail,
                                addr: payment.buyerAddr, postcode: payment.buyerPostcode))
         payMethod = payment.payMethod
+        escrow = payment.escrow
         cancelledAmount = payment.cancelAmount
         switch judgement {
         case let .paid(order):

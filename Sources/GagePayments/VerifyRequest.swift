@@ -9,6 +9,8 @@ public enum Action: String, Sendable {
     case verify, webhook, prepare
     /// Whether an identity verification qualifies the buyer for adult-only products (SPEC §6).
     case identity
+    /// A guest's order lookup by order number and phone (SPEC §8).
+    case order
 }
 
 /// How a decision was reached: the page's callback (POST), the mobile redirect (GET), Iamport's webhook,

@@ -20,6 +20,10 @@ public enum ServiceError: Error, Sendable, Equatable {
     case iamportUnavailable(String)
     /// The ledger could not be opened or written: nothing is reported as paid.
     case ledgerUnavailable(String)
+    /// A guest order lookup matched no order: the number, or the phone, is not one the ledger holds.
+    case noSuchOrder
+    /// Too many failed guest lookups for this order number or from this address.
+    case tooManyTries
 }
 
 /// `catalog.json` as the function read it: decoded, its text (kept in the ledger for later pricing), and when it
@@ -43,14 +47,18 @@ public struct VerifyService {
     let log: Log
     /// Where decisions are kept (`GAGE_LEDGER`); every decision is final because it is kept there.
     let ledger: LedgerLocation
+    /// Writes the notifications each change owes into the outbox, with the change (nil: none are kept).
+    let notifier: (any OrderNotifier)?
 
     var catalog: Catalog { catalogFile.catalog }
 
-    public init(catalogFile: CatalogFile, client: IamportClient, log: Log, ledger: LedgerLocation) {
+    public init(catalogFile: CatalogFile, client: IamportClient, log: Log, ledger: LedgerLocation,
+                notifier: (any OrderNotifier)? = nil) {
         self.catalogFile = catalogFile
         self.client = client
         self.log = log
         self.ledger = ledger
+        self.notifier = notifier
     }
 
     /// Fetches the payment from Iamport and settles it, if the caller named the payment's own merchant_uid.
@@ -114,6 +122,8 @@ public struct VerifyService {
                                                  catalogVersion: version) else {
                     throw LedgerError(message: "nothing to record for \(payment.impUID)")
                 }
+                if next.createdAt == 0 { next.createdAt = now }
+                next.updatedAt = now
                 if case let .adult(certification, provider, certifiedAt)? = identity, next.identity == nil,
                    next.status == "paid" || next.status == "awaiting_deposit" {
                     next.identity = .init(certification: certification, provider: provider, certifiedAt: certifiedAt)
@@ -121,6 +131,7 @@ public struct VerifyService {
                 try ledger.save(next, event: LedgerEvent(at: now, channel: channel.rawValue, iamportStatus: payment.status,
                                                          decision: next.status, reason: next.reason,
                                                          amount: payment.amount))
+                try ledger.enqueue(notifier?.notifications(before: existing, after: next) ?? [], at: now)
                 return next
             }
         } catch {
@@ -305,8 +316,13 @@ public struct VerifyService {
                               decision: String, amount: Int) throws(ServiceError) {
         let event = LedgerEvent(at: Self.now(), channel: refund != nil ? "refund" : "revoke", iamportStatus: iamportStatus,
                                 decision: decision, reason: note ?? order.reason, amount: amount)
+        var after = order
+        if let refund { after.refundState = refund }
+        if let revoke { after.revokeState = revoke }
+        after.actionNote = note
         do {
-            try ledger.settleAction(order.impUID, refund: refund, revoke: revoke, note: note, event: event)
+            try ledger.settleAction(order.impUID, refund: refund, revoke: revoke, note: note, event: event,
+                                    notifications: notifier?.notifications(before: order, after: after) ?? [])
         } catch {
             log.error("ledger: \(error.message)")
             throw .ledgerUnavailable(error.message)

@@ -36,6 +36,12 @@ struct DevHandler: HTTPHandler {
         if path == "/__sandbox" || path == "/__sandbox/" {
             return Self.text(SandboxAssets.controlPage, type: "text/html; charset=utf-8")
         }
+        if path == "/__sandbox/mail" || path == "/__sandbox/mail/" {
+            return Self.text(SandboxMail.page(ledgerPath: server.ledgerPath), type: "text/html; charset=utf-8")
+        }
+        if path == "/__sandbox/mail.json" {
+            return Self.json(SandboxMail.messages(ledgerPath: server.ledgerPath))
+        }
         if path.hasPrefix("/__iamport/") || path == "/__iamport" {
             return try await forwardToIamport(String(path.dropFirst("/__iamport".count)), request: request, api: iamport)
         }

@@ -111,6 +111,8 @@ public final class DevServer: Sendable {
                 "IAMPORT_API_KEY": iamport?.key ?? "", "IAMPORT_API_SECRET": iamport?.secret ?? "",
                 "IAMPORT_API_URL": baseURL + "__iamport", "GAGE_CATALOG": output + "/catalog.json",
                 "GAGE_CACHE_DIR": workFolder + "/cache", "GAGE_LEDGER": ledgerPath,
+                // E-mails are written to the outbox but never sent (no GAGE_SMTP_URL): /__sandbox/mail shows them.
+                "GAGE_MAIL_FROM": SandboxMail.from, "GAGE_SELLER_EMAIL": SandboxMail.seller,
             ])
         }
     }

@@ -222,7 +222,7 @@ enum SandboxAssets {
 <body>
 <header>
   <h1>Gage 결제 샌드박스</h1>
-  <p>테스트 결제만 있습니다. 실제 돈은 오가지 않습니다. <a href="/">가게로 돌아가기</a></p>
+  <p>테스트 결제만 있습니다. 실제 돈은 오가지 않습니다. <a href="/">가게로 돌아가기</a> · <a href="/__sandbox/mail">보낼 메일 보기</a></p>
 </header>
 <main>
   <h2>결제 목록</h2>

@@ -123,6 +123,7 @@ struct SiteContext: @unchecked Sendable {
             "returns_url": returnsPage ?? false,
             "address_search": settings.addressSearch,
             "search_page": base + "search/",
+            "lookup_url": base + "orders/lookup/",
             "checkout_json": ScriptJSON.encode(checkout),
             // Only the pages that run checkout code carry the interface text (it is the larger part).
             "text_json": ScriptJSON.encode(text),

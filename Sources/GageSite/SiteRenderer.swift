@@ -66,6 +66,7 @@ public struct SiteRenderer {
         files.append(OutputFile(path: "sitemap.xml", content: .text(sitemap())))
         files.append(OutputFile(path: "robots.txt", content: .text(robots())))
         files.append(OutputFile(path: "search.json", content: .text(SearchIndex.json(for: shop, context: context))))
+        files.append(OutputFile(path: "emails.json", content: .text(EmailsFile.json(shop: shop, theme: theme))))
         let feeds = ShoppingFeeds(shop: shop, context: context)
         if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
         if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
@@ -119,6 +120,10 @@ public struct SiteRenderer {
         jobs.append(PageJob(path: "search/index.html", template: "search",
                             values: context.with([:], page: context.pageMeta(
                                 title: text["search_results"] ?? "", description: "", path: "search/",
+                                indexable: false))))
+        jobs.append(PageJob(path: "orders/lookup/index.html", template: "lookup",
+                            values: context.with([:], page: context.pageMeta(
+                                title: text["order_lookup"] ?? "", description: "", path: "orders/lookup/",
                                 indexable: false))))
         jobs.append(PageJob(path: "404.html", template: "404",
                             values: context.with([:], page: context.pageMeta(

@@ -77,6 +77,17 @@ enum InterfaceText {
         "search": "검색", "search_label": "상품 검색", "search_placeholder": "상품 이름, 태그로 검색",
         "search_results": "검색 결과", "search_none": "찾는 상품이 없습니다.", "search_count": "{n}개 상품",
         "search_more": "검색 결과 모두 보기", "search_loading": "검색 중…",
+        "order_lookup": "비회원 주문조회",
+        "lookup_intro": "주문번호와 주문할 때 적은 휴대폰 번호를 입력하세요. 주문번호는 주문 확인 메일과 결제 결과 화면에 있습니다.",
+        "lookup_order_number": "주문번호", "lookup_phone": "휴대폰 번호", "lookup_submit": "조회하기",
+        "lookup_checking": "조회 중…",
+        "lookup_not_found": "주문번호와 휴대폰 번호가 맞는 주문이 없습니다. 다시 확인해 주세요.",
+        "lookup_too_many": "조회에 여러 번 실패해 잠시 조회할 수 없습니다. 한 시간 뒤에 다시 시도하거나 판매자에게 문의해 주세요.",
+        "lookup_status": "주문 상태", "lookup_ordered_at": "주문일시", "lookup_cancelled": "취소된 금액",
+        "lookup_carrier": "택배사", "lookup_tracking": "송장번호", "lookup_track": "배송 조회",
+        "state_paid": "결제 완료 · 발송 준비 중", "state_shipped": "발송 완료", "state_awaiting_deposit": "입금 대기",
+        "state_rejected": "결제 취소", "state_refunded": "결제 취소 · 환불 완료", "state_cancelled": "주문 취소",
+        "state_expired": "입금 기한 만료 · 주문 취소",
     ]
 
     static let english: [String: String] = [
@@ -150,5 +161,16 @@ enum InterfaceText {
         "search": "Search", "search_label": "Search products", "search_placeholder": "Search by name or tag",
         "search_results": "Search results", "search_none": "No products found.", "search_count": "{n} products",
         "search_more": "See all results", "search_loading": "Searching…",
+        "order_lookup": "Order lookup",
+        "lookup_intro": "Enter the order number and the phone number you ordered with. The order number is in the confirmation e-mail and on the payment result page.",
+        "lookup_order_number": "Order number", "lookup_phone": "Phone number", "lookup_submit": "Look up",
+        "lookup_checking": "Looking up…",
+        "lookup_not_found": "No order matches this order number and phone number. Please check them.",
+        "lookup_too_many": "Too many failed lookups. Please try again in an hour or contact the shop.",
+        "lookup_status": "Status", "lookup_ordered_at": "Ordered", "lookup_cancelled": "Cancelled",
+        "lookup_carrier": "Carrier", "lookup_tracking": "Tracking number", "lookup_track": "Track the parcel",
+        "state_paid": "Paid · preparing to ship", "state_shipped": "Shipped", "state_awaiting_deposit": "Awaiting deposit",
+        "state_rejected": "Payment cancelled", "state_refunded": "Payment cancelled · refunded", "state_cancelled": "Cancelled",
+        "state_expired": "Deposit deadline passed · cancelled",
     ]
 }

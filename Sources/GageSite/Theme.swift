@@ -8,9 +8,12 @@ public struct Theme: Sendable {
     public let library: MustacheLibrary
     /// Non-template theme files (`assets/gage.js`, `assets/gage.css`) by path, copied to the output.
     public let assets: [String: String]
+    /// The e-mail templates (`emails/order_confirmed.txt` → text), which the verify function renders from
+    /// `emails.json`.
+    public var emailTemplates: [String: String] = [:]
 
     /// Templates every shop page needs.
-    static let requiredTemplates = ["index", "product", "list", "page", "cart", "complete", "404"]
+    static let requiredTemplates = ["index", "product", "list", "page", "cart", "complete", "lookup", "404"]
 
     public static func load(shopRoot: String) throws(BuildErrors) -> Theme {
         var files = DefaultTheme.files.mapValues { (text: $0, origin: "built-in theme") }
@@ -45,7 +48,11 @@ public struct Theme: Sendable {
                                        hint: "restore it, or delete the override folder to use the built-in theme"))
         }
         guard problems.isEmpty else { throw BuildErrors(problems) }
-        return Theme(library: library, assets: assets)
+        var theme = Theme(library: library, assets: assets)
+        for (path, file) in files where path.hasPrefix("emails/") && path.hasSuffix(".mustache") {
+            theme.emailTemplates[String(path.dropFirst("emails/".count).dropLast(".mustache".count))] = file.text
+        }
+        return theme
     }
 
     func render(_ context: [String: Any], template: String) -> String {

@@ -44,6 +44,8 @@ public actor SandboxAPI {
     private var paymentOrder: [String] = []
     private var prepared: [String: (amount: Int, currency: String?)] = [:]
     private var certifications: [String: SandboxCertification] = [:]
+    /// Escrow deliveries registered with `POST /escrows/logis/{imp_uid}`, as Iamport answers them.
+    private var escrowDeliveries: [String: [String: Any]] = [:]
     private var faults: [SandboxFault] = []
     private var calls: [SandboxCall] = []
     private var clock: () -> Int
@@ -125,6 +127,14 @@ public actor SandboxAPI {
                 return Self.envelope(404, code: -1, message: "존재하지 않는 결제정보입니다.")
             }
             return Self.success(payment)
+        }
+        if let p = request.match("POST", "escrows/logis/*") { return registerEscrowDelivery(impUID: p[0], body: body) }
+        if let p = request.match("GET", "escrows/logis/*") {
+            guard payments[p[0]] != nil else { return Self.envelope(404, code: -1, message: "존재하지 않는 결제정보입니다.") }
+            guard let delivery = escrowDeliveries[p[0]] else {
+                return Self.envelope(409, code: -1, message: "배송정보가 등록되지 않았습니다.")
+            }
+            return Self.success(delivery)
         }
         if let p = request.match("GET", "certifications/*") {
             guard let certification = certifications[p[0]] else {
@@ -219,6 +229,31 @@ public actor SandboxAPI {
     }
 
     /// `imp_uid` wins over `merchant_uid`; no amount (or 0) cancels what is left; `checksum` must equal what is left.
+    /// `POST /escrows/logis/{imp_uid}` (V1 `escrow_logis_save`): sender, receiver and logis{company, invoice,
+    /// sent_at} for a paid escrow payment; once per payment (409 after that), like Iamport.
+    private func registerEscrowDelivery(impUID: String, body: Data) -> SandboxResponse {
+        guard let payment = payments[impUID] else { return Self.envelope(404, code: -1, message: "존재하지 않는 결제정보입니다.") }
+        guard payment.escrow else { return Self.envelope(400, code: -1, message: "에스크로 결제건이 아닙니다.") }
+        guard payment.status == "paid" else { return Self.envelope(400, code: -1, message: "결제완료 상태가 아닙니다.") }
+        guard escrowDeliveries[impUID] == nil else { return Self.envelope(409, code: -1, message: "이미 배송정보가 등록되었습니다.") }
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
+              let logis = object["logis"] as? [String: Any], let company = logis["company"] as? String, !company.isEmpty,
+              let invoice = logis["invoice"] as? String, !invoice.isEmpty, let sentAt = logis["sent_at"] as? Int,
+              let sender = object["sender"] as? [String: Any], let receiver = object["receiver"] as? [String: Any] else {
+            return Self.envelope(400, code: -1, message: "sender, receiver, logis(company, invoice, sent_at)는 필수입니다.")
+        }
+        // 이니시스 needs name, tel, addr and postcode of both.
+        for person in [sender, receiver] {
+            for field in ["name", "tel", "addr", "postcode"] where (person[field] as? String ?? "").isEmpty {
+                return Self.envelope(400, code: -1, message: "\(field) 는 필수입니다.")
+            }
+        }
+        let delivery: [String: Any] = ["company": company, "invoice": invoice, "sent_at": sentAt, "applied_at": clock(),
+                                       "sender": sender, "receiver": receiver]
+        escrowDeliveries[impUID] = delivery
+        return Self.success(["company": company, "invoice": invoice, "sent_at": sentAt, "applied_at": clock()] as [String: Any])
+    }
+
     private func cancel(_ body: Data) -> SandboxResponse {
         let fields = Self.fields(body)
         var payment: SandboxPayment?

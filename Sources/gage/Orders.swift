@@ -3,13 +3,14 @@ import Foundation
 import Glibc
 import GageCore
 import GageLedger
+import GageNotify
 import GagePayments
 
 struct Orders: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and manage the order ledger that gage-verify keeps (GAGE_LEDGER).",
-        subcommands: [OrdersList.self, OrdersShow.self, OrdersExport.self, OrdersShip.self, OrdersReconcile.self,
-                      OrdersMigrate.self])
+        subcommands: [OrdersList.self, OrdersShow.self, OrdersExport.self, OrdersShip.self, OrdersNotify.self,
+                      OrdersReconcile.self, OrdersMigrate.self])
 }
 
 struct LedgerOption: ParsableArguments {
@@ -65,11 +66,16 @@ struct OrdersList: ParsableCommand {
     @Option(help: "Only orders from this date on (YYYY-MM-DD, local time).")
     var since: String?
 
+    @Flag(help: "Only paid orders not yet shipped.")
+    var toShip = false
+
     @Flag(help: "JSON for scripts instead of a table.")
     var json = false
 
     func run() throws {
-        let orders = try ledger.open().orders(status: status, since: try since.map(parseDate))
+        let book = try ledger.open()
+        var orders = try book.orders(status: toShip ? "paid" : status, since: try since.map(parseDate))
+        if toShip { orders = orders.filter(\.awaitsShipping) }
         if json {
             print(try OrderJSON.encode(orders.map(OrderJSON.init)))
             return
@@ -80,7 +86,7 @@ struct OrdersList: ParsableCommand {
         }
         let rows = orders.map { order in
             [OrderText.time(order.createdAt), order.merchantUID, OrderText.status(order), OrderText.won(order.amount),
-             OrderText.items(order), order.buyer.name ?? "", order.shippedAt == nil ? "" : "발송"]
+             OrderText.items(order), order.buyer.name ?? "", OrderText.shipping(order)]
         }
         print(Table(header: ["주문 일시", "주문번호", "상태", "금액", "상품", "주문자", "배송"],
                     rightAligned: [3], rows: rows).render())
@@ -91,6 +97,11 @@ struct OrdersList: ParsableCommand {
         if !owed.isEmpty {
             print("환불이 끝나지 않은 주문 \(owed.count)건: gage orders show IMP_UID 로 확인하세요.")
         }
+        let unshipped = try book.orders(status: "paid").filter(\.awaitsShipping)
+        if !unshipped.isEmpty {
+            print("발송할 주문 \(unshipped.count)건: gage orders list --to-ship")
+        }
+        for line in try OrderText.outboxSummary(book) { print(line) }
     }
 }
 
@@ -135,7 +146,11 @@ struct OrdersShow: ParsableCommand {
         let buyer = order.buyer
         lines += [("주문자", buyer.name ?? ""), ("연락처", buyer.tel ?? ""), ("이메일", buyer.email ?? ""),
                   ("배송지", [buyer.postcode.map { "(\($0))" }, buyer.addr].compactMap { $0 }.joined(separator: " "))]
-        lines.append(("배송", order.shippedAt.map { "발송 \(OrderText.time($0))" + (order.tracking.map { " · 송장 \($0)" } ?? "") } ?? "미발송"))
+        lines.append(("배송", order.shippedAt.map { shipped in
+            "발송 \(OrderText.time(shipped))" + (order.carrier.map { " · \(Carrier.named($0)?.name ?? $0)" } ?? "")
+                + (order.tracking.map { " · 송장 \($0)" } ?? "")
+        } ?? (order.status == "paid" ? "미발송" : "")))
+        if order.escrow { lines.append(("에스크로", "구매안전서비스 결제 (발송 시 송장이 PG에 등록됩니다)")) }
         let width = lines.map { Table.displayWidth($0.0) }.max() ?? 0
         for (label, value) in lines { print(Table.pad(label, to: width) + "  " + value) }
         print("\n기록")
@@ -143,6 +158,15 @@ struct OrdersShow: ParsableCommand {
             [OrderText.time(event.at), event.channel, event.iamportStatus, event.decision, event.reason ?? ""]
         }
         print(Table(header: ["일시", "경로", "Iamport", "결정", "사유"], rightAligned: [], rows: history).render())
+        let notifications = try book.notifications(impUID: impUID)
+        if !notifications.isEmpty {
+            print("\n알림")
+            print(Table(header: ["일시", "알림", "받는 곳", "상태"], rightAligned: [], rows: notifications.map { notification in
+                [OrderText.time(notification.createdAt), OrderText.notificationName(notification.message.kind),
+                 notification.message.channel == .chat ? "채팅" : notification.message.recipient,
+                 OrderText.delivery(notification)]
+            }).render())
+        }
     }
 }
 
@@ -186,28 +210,6 @@ struct OrdersExport: ParsableCommand {
     }
 }
 
-struct OrdersShip: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ship", abstract: "Mark an order as shipped.")
-
-    @Argument(help: "The order's imp_uid.")
-    var impUID: String
-
-    @Option(help: "The parcel's tracking number (송장번호).")
-    var tracking: String?
-
-    @OptionGroup var ledger: LedgerOption
-
-    func run() throws {
-        let book = try ledger.open()
-        guard let order = try book.order(impUID) else { throw ValidationError("no order \(impUID) in the ledger") }
-        guard order.status == "paid" else {
-            throw ValidationError("\(impUID) is \(order.status), not paid: nothing to ship")
-        }
-        _ = try book.ship(impUID, tracking: tracking)
-        print("\(order.merchantUID) 발송 처리" + (tracking.map { " (송장 \($0))" } ?? ""))
-    }
-}
-
 struct OrdersReconcile: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconcile",
@@ -229,8 +231,16 @@ struct OrdersReconcile: ParsableCommand {
         do {
             let configuration = try Configuration.load(environment: environment)
             let catalogFile = try configuration.loadCatalog()
+            let settings = NotifySettings(values: try Configuration.settings(environment: environment))
+            let notifier = Notifier(settings: settings, log: Log(enabled: false))
             let report = try Reconciler(configuration: configuration, catalogFile: catalogFile,
-                                        log: Log(enabled: false)).run(since: from)
+                                        log: Log(enabled: false), notifier: notifier).run(since: from)
+            // What the changes owe goes out now; what cannot stays for gage orders notify.
+            if !notifier.touchedOrders.isEmpty, let book = try? Ledger(location: configuration.ledger) {
+                for impUID in notifier.touchedOrders.sorted() {
+                    _ = try? Courier(settings: settings, ledger: book).deliver(impUID: impUID)
+                }
+            }
             for change in report.changes {
                 print("\(change.impUID)  \(change.merchantUID)  \(change.before ?? "(없음)") → \(change.after)  \(OrderText.won(change.amount))")
             }
@@ -432,7 +442,9 @@ struct OrderJSON: Encodable {
     var vbank: VirtualAccount?
     var createdAt: Int
     var shippedAt: Int?
+    var carrier: String?
     var tracking: String?
+    var escrow: Bool
     /// For an adult-only order: the certification that showed the buyer is an adult, and when it was made.
     var identity: Identity?
 
@@ -446,7 +458,7 @@ struct OrderJSON: Encodable {
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", status, amount, currency, name, items, reason, refunded
         case refundState = "refund_state", cancelledAmount = "cancelled_amount"
-        case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", tracking, identity
+        case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", carrier, tracking, escrow, identity
     }
 
     init(_ order: LedgerOrder) {
@@ -467,7 +479,9 @@ struct OrderJSON: Encodable {
         identity = order.identity.map { .init(certification: $0.certification, provider: $0.provider,
                                               certifiedAt: $0.certifiedAt) }
         shippedAt = order.shippedAt
+        carrier = order.carrier
         tracking = order.tracking
+        escrow = order.escrow
     }
 
     static func encode(_ orders: [OrderJSON]) throws -> String {

@@ -849,6 +849,86 @@
     verifyAndShow(result, { imp_uid: impUID, merchant_uid: merchantUID || '' }, 'GET', pgMessage);
   }
 
+  // ----- 비회원 주문조회: an order by its number and the phone it was placed with (the function's /order)
+
+  function lookupState(order) {
+    if (order.status === 'paid' && order.shipment) return text.state_shipped;
+    if (order.status === 'rejected' && order.refunded) return text.state_refunded;
+    return text['state_' + order.status] || order.status;
+  }
+
+  function showLookup(result, order) {
+    result.textContent = '';
+    result.className = 'result lookup-result result-' + order.status;
+    var locale = language === 'en' ? 'en-US' : 'ko-KR';
+    var rows = [[text.lookup_order_number, order.number], [text.lookup_status, lookupState(order)],
+      [text.lookup_ordered_at, new Date(order.ordered_at * 1000).toLocaleString(locale)],
+      [text.amount_paid, money(order.amount)]];
+    if (order.cancelled_amount) rows.push([text.lookup_cancelled, money(order.cancelled_amount)]);
+    if (order.vbank) {
+      rows.push([text.vbank_bank, order.vbank.bank], [text.vbank_number, order.vbank.number]);
+      if (order.vbank.holder) rows.push([text.vbank_holder, order.vbank.holder]);
+      if (order.vbank.due) rows.push([text.vbank_due, new Date(order.vbank.due * 1000).toLocaleString(locale)]);
+    }
+    if (order.shipment) {
+      if (order.shipment.carrier_name) rows.push([text.lookup_carrier, order.shipment.carrier_name]);
+      if (order.shipment.tracking) rows.push([text.lookup_tracking, order.shipment.tracking]);
+    }
+    var details = element('dl', { class: 'result-details' });
+    rows.forEach(function (row) {
+      details.appendChild(element('dt', { text: row[0] }));
+      details.appendChild(element('dd', { text: String(row[1]) }));
+    });
+    result.appendChild(details);
+    if (order.shipment && /^https:\/\//.test(order.shipment.tracking_url || '')) {
+      result.appendChild(element('p', {}, [element('a', { class: 'button', href: order.shipment.tracking_url,
+        target: '_blank', rel: 'noopener', text: text.lookup_track, 'data-tracking-link': '' })]));
+    }
+    if (Array.isArray(order.items) && order.items.length) {
+      result.appendChild(element('h2', { text: text.items }));
+      result.appendChild(element('ul', { class: 'result-items' }, order.items.map(function (item) {
+        var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
+        return element('li', { text: (item.title || item.sku) + (options ? ' (' + options + ')' : '') + ' × ' + item.quantity });
+      })));
+    }
+  }
+
+  function setUpOrderLookup() {
+    var form = document.querySelector('[data-order-lookup]');
+    var result = document.querySelector('[data-lookup-result]');
+    if (!form || !result) return;
+    var number = new URLSearchParams(root.location.search).get('order');
+    if (number) form.elements.order.value = number;
+    form.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var order = form.elements.order.value.trim();
+      var phone = form.elements.phone.value.trim();
+      if (!order) { form.elements.order.focus(); return; }
+      if (!phone) { form.elements.phone.focus(); return; }
+      var button = form.querySelector('button[type="submit"]');
+      button.disabled = true;
+      result.hidden = false;
+      result.className = 'result lookup-result';
+      result.textContent = text.lookup_checking;
+      fetch(actionURL('order'), {
+        method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ order: order, phone: phone })
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          if (response.ok && answer.order) { showLookup(result, answer.order); return; }
+          result.className = 'result lookup-result result-error';
+          var message = response.status === 429 ? text.lookup_too_many
+            : response.status === 404 ? text.lookup_not_found : text.status_error;
+          result.textContent = '';
+          result.appendChild(element('p', { class: 'result-message', role: 'alert', text: message }));
+        });
+      }).catch(function () {
+        result.className = 'result lookup-result result-error';
+        result.textContent = text.status_error;
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
   // ----- the search box on every page, and the search page
 
   var searchIndexPromise = null;
@@ -946,6 +1026,7 @@
     setUpProductPage();
     setUpCartPage();
     setUpCompletePage();
+    setUpOrderLookup();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

@@ -1,0 +1,117 @@
+import Foundation
+import GageCore
+import GageLedger
+
+/// The values an e-mail template sees (documented in the README): the shop, the order as the ledger holds it,
+/// the buyer's details for the seller's mail, the virtual account, the shipment. Money is written out
+/// (`40,000원`) and times in Korean time.
+enum EmailContext {
+    static func make(order: LedgerOrder, notice: Notice, shop: ShopContact) -> [String: Any] {
+        let subtotal = order.items.reduce(0) { $0 + $1.price * $1.quantity }
+        let shippingFee = max(0, order.amount - subtotal)
+        var context: [String: Any] = [
+            "shop": present([
+                "title": shop.title, "url": shop.baseURL, "email": shop.email, "phone": shop.phone,
+                "business": shop.business,
+            ]),
+            "order": [
+                "number": order.merchantUID, "imp_uid": order.impUID, "name": order.name ?? "",
+                "amount": won(order.amount), "subtotal": won(subtotal), "shipping_fee": won(shippingFee),
+                "free_shipping": shippingFee == 0, "ordered_at": koreanTime(order.createdAt),
+                "pay_method": payMethodName(order.payMethod),
+                "items": order.items.map { item -> [String: Any] in
+                    let options = item.options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                    return ["title": item.title, "sku": item.sku, "quantity": item.quantity, "price": won(item.price),
+                            "total": won(item.price * item.quantity), "options": options.joined(separator: ", "),
+                            "has_options": !options.isEmpty]
+                },
+                "cancelled_amount": won(order.cancelledAmount), "escrow": order.escrow,
+            ] as [String: Any],
+            "lookup_url": shop.lookupURL(order: order.merchantUID),
+            "buyer": present([
+                "name": order.buyer.name, "phone": order.buyer.tel, "email": order.buyer.email,
+                "postcode": order.buyer.postcode, "address": order.buyer.addr,
+            ]),
+        ]
+        if let vbank = order.vbank {
+            context["vbank"] = ["bank": vbank.bank, "number": vbank.number, "holder": vbank.holder ?? "",
+                                "due": vbank.due.map(koreanTime) ?? ""]
+        }
+        if order.shippedAt != nil {
+            let carrier = order.carrier.flatMap(Carrier.named)
+            context["shipment"] = [
+                "carrier": carrier?.name ?? order.carrier ?? "", "tracking": order.tracking ?? "",
+                "tracking_url": order.tracking.flatMap { carrier?.trackingLink($0) } ?? "",
+                "shipped_at": order.shippedAt.map(koreanTime) ?? "",
+            ]
+        }
+        switch notice.kind {
+        case .refunded:
+            let partial = notice.detail.hasPrefix("partial")
+            context["refund"] = [
+                "amount": won(partial || order.status == "cancelled" ? max(order.cancelledAmount, 0) : order.amount),
+                "partial": partial, "reason": refundReason(order, detail: notice.detail),
+            ] as [String: Any]
+        case .refundPending:
+            context["refund"] = ["manual": order.refundState == .manual, "note": order.actionNote ?? "",
+                                 "reason": order.reason ?? ""] as [String: Any]
+        default:
+            break
+        }
+        return context
+    }
+
+    /// The values that are there: a missing (or empty) one is left out, so `{{#shop.phone}}…{{/shop.phone}}`
+    /// shows nothing for it.
+    static func present(_ values: [String: Any?]) -> [String: Any] {
+        values.compactMapValues { value -> Any? in
+            guard let value else { return nil }
+            if let text = value as? String, text.isEmpty { return nil }
+            return value
+        }
+    }
+
+    /// What the buyer is told about why their money went back.
+    static func refundReason(_ order: LedgerOrder, detail: String) -> String {
+        if detail != "rejected" { return "판매자가 주문을 취소했습니다." }
+        switch order.reason {
+        case "amount_mismatch": return "결제 금액이 주문 금액과 달라 결제를 취소했습니다."
+        case "sold_out": return "결제하는 사이에 상품이 품절되어 결제를 취소했습니다."
+        case "quantity_limit": return "한 번에 주문할 수 있는 수량을 넘어 결제를 취소했습니다."
+        case "unknown_item": return "판매하지 않는 상품이 담겨 있어 결제를 취소했습니다."
+        case "identity_required": return "성인인증이 확인되지 않아 결제를 취소했습니다."
+        default: return "주문을 확인할 수 없어 결제를 취소했습니다."
+        }
+    }
+
+    static func payMethodName(_ method: String?) -> String {
+        switch method {
+        case "card": return "신용카드"
+        case "trans": return "실시간 계좌이체"
+        case "vbank": return "가상계좌"
+        case "phone": return "휴대폰 소액결제"
+        default: return method ?? ""
+        }
+    }
+
+    /// 40000 → `40,000원`.
+    static func won(_ amount: Int) -> String {
+        let digits = String(abs(amount))
+        var grouped = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
+            grouped.append(digit)
+        }
+        return (amount < 0 ? "-" : "") + grouped + "원"
+    }
+
+    /// Unix seconds → `2026년 11월 23일 14:05` in Korean time (UTC+9, no daylight saving).
+    static func koreanTime(_ seconds: Int) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 9 * 3600)!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute],
+                                            from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        return "\(parts.year!)년 \(parts.month!)월 \(parts.day!)일 "
+            + String(format: "%02d:%02d", parts.hour!, parts.minute!)
+    }
+}

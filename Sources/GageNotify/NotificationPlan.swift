@@ -1,0 +1,88 @@
+import GageLedger
+
+/// Who a notification is for.
+public enum Audience: String, Sendable {
+    case buyer, seller
+}
+
+/// What a person must hear of (SPEC §8), one case per e-mail template in `templates/emails/`.
+public enum NotificationKind: String, Sendable, CaseIterable {
+    /// 주문 확인: a card (or other instant) payment went through.
+    case orderConfirmed = "order_confirmed"
+    /// 입금 안내: the virtual account to pay into, and until when.
+    case vbankIssued = "vbank_issued"
+    /// 입금 확인: the deposit arrived; the order is paid.
+    case depositReceived = "deposit_received"
+    /// 환불 안내: money went back (a rejected payment refunded, or the order cancelled by the provider).
+    case refunded
+    /// 발송 안내: the parcel left, with the carrier's tracking link.
+    case shipped
+    /// 새 주문: the seller has something to ship (with the address and phone).
+    case newOrder = "new_order"
+    /// 환불 대기: a refund Gage owes did not go through, or must be made by hand.
+    case refundPending = "refund_pending"
+    /// 입금 기한 만료: a virtual account expired unpaid; its stock is free again.
+    case vbankExpired = "vbank_expired"
+
+    public var audience: Audience {
+        switch self {
+        case .orderConfirmed, .vbankIssued, .depositReceived, .refunded, .shipped: return .buyer
+        case .newOrder, .refundPending, .vbankExpired: return .seller
+        }
+    }
+}
+
+/// A notification an order's change owes: its kind, and what makes it a different one from an earlier of the
+/// same kind (a second partial refund, a corrected tracking number).
+public struct Notice: Sendable, Equatable {
+    public var kind: NotificationKind
+    public var detail: String
+
+    public init(_ kind: NotificationKind, detail: String = "") {
+        self.kind = kind
+        self.detail = detail
+    }
+}
+
+/// Which notifications an order's move from `before` to `after` owes. Pure: the same change always owes the
+/// same notices, and the outbox's dedupe key makes a change seen twice (a webhook re-sent) owe nothing more.
+public enum NotificationPlan {
+    public static func notices(before: LedgerOrder?, after: LedgerOrder) -> [Notice] {
+        var notices: [Notice] = []
+        let was = before?.status
+        switch after.status {
+        case "paid" where was != "paid":
+            notices.append(Notice(was == "awaiting_deposit" ? .depositReceived : .orderConfirmed))
+            notices.append(Notice(.newOrder))
+        case "awaiting_deposit" where was != "awaiting_deposit":
+            notices.append(Notice(.vbankIssued))
+        case "expired" where was != "expired" && was == "awaiting_deposit":
+            notices.append(Notice(.vbankExpired))
+        case "rejected":
+            if after.refundState == .done && before?.refundState != .done && refundedAmount(after) > 0 {
+                notices.append(Notice(.refunded, detail: "rejected"))
+            }
+            // A refund Gage makes right after the decision is told of only once it failed; one it cannot make
+            // (a deposited virtual account) at once.
+            if after.refundState == .manual && before?.refundState != .manual {
+                notices.append(Notice(.refundPending, detail: "manual"))
+            } else if after.refundState == .pending && before?.refundState == .pending {
+                notices.append(Notice(.refundPending, detail: "pending"))
+            }
+        case "cancelled" where was == "paid":
+            notices.append(Notice(.refunded, detail: "cancelled"))
+        case "paid" where after.cancelledAmount > (before?.cancelledAmount ?? 0):
+            notices.append(Notice(.refunded, detail: "partial-\(after.cancelledAmount)"))
+        default:
+            break
+        }
+        if let shipped = after.shippedAt, after.status == "paid",
+           before?.shippedAt == nil || before?.tracking != after.tracking || before?.carrier != after.carrier {
+            notices.append(Notice(.shipped, detail: "\(after.carrier ?? "")-\(after.tracking ?? String(shipped))"))
+        }
+        return notices
+    }
+
+    /// What went back to the buyer of a rejected order.
+    static func refundedAmount(_ order: LedgerOrder) -> Int { order.amount }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import GageCore
+import GageLedger
+import GagePayments
+
+/// The notifier the verify function and `gage orders ship` hand the ledger: turns an order's change into the
+/// e-mails and chat messages it owes, rendered now (so the outbox row is what will be sent, whoever sends it).
+public final class Notifier: OrderNotifier {
+    public let settings: NotifySettings
+    let log: Log
+    /// The imp_uids this process wrote notifications for, to deliver once the answer is out.
+    public private(set) var touchedOrders: Set<String> = []
+    private var loaded: (templates: EmailTemplates, shop: ShopContact)??
+
+    public init(settings: NotifySettings, log: Log = Log(enabled: true)) {
+        self.settings = settings
+        self.log = log
+    }
+
+    public func notifications(before: LedgerOrder?, after: LedgerOrder) -> [OutgoingNotification] {
+        let notices = NotificationPlan.notices(before: before, after: after)
+        guard !notices.isEmpty else { return [] }
+        var messages: [OutgoingNotification] = []
+        for notice in notices {
+            let key = "\(after.impUID):\(notice.kind.rawValue)" + (notice.detail.isEmpty ? "" : ":\(notice.detail)")
+            if settings.emailEnabled, let recipient = recipient(for: notice.kind, order: after),
+               let (templates, shop) = emailTemplates() {
+                let context = EmailContext.make(order: after, notice: notice, shop: shop)
+                let mail = templates.render(notice.kind, context: context)
+                messages.append(OutgoingNotification(
+                    dedupeKey: key + ":email", impUID: after.impUID, kind: notice.kind.rawValue, channel: .email,
+                    recipient: recipient, subject: mail.subject.isEmpty ? shop.title : mail.subject,
+                    text: mail.text, html: mail.html))
+            }
+            if settings.chatEnabled, notice.kind == .newOrder {
+                messages.append(OutgoingNotification(
+                    dedupeKey: key + ":chat", impUID: after.impUID, kind: notice.kind.rawValue, channel: .chat,
+                    recipient: "webhook", subject: "새 주문", text: ChatLine.newOrder(after)))
+            }
+        }
+        if !messages.isEmpty { touchedOrders.insert(after.impUID) }
+        return messages
+    }
+
+    func recipient(for kind: NotificationKind, order: LedgerOrder) -> String? {
+        switch kind.audience {
+        case .buyer: return order.buyer.email.flatMap(MailAddress.address(in:))
+        case .seller: return settings.sellerEmail.flatMap(MailAddress.address(in:))
+        }
+    }
+
+    /// `emails.json` as built with the shop, else the built-in templates; loaded once, on the first e-mail.
+    func emailTemplates() -> (EmailTemplates, ShopContact)? {
+        if let loaded { return loaded }
+        let bundle = EmailBundle.load(emailsPath: settings.emailsPath)
+        if bundle == nil, let path = settings.emailsPath, FileManager.default.fileExists(atPath: path) {
+            log.error("notifications: \(path) is not a Gage emails.json; using the built-in e-mails")
+        }
+        let catalog = settings.catalogPath.flatMap { FileManager.default.contents(atPath: $0) }
+            .flatMap { try? JSONDecoder().decode(Catalog.self, from: $0) }
+        let fallbackShop = ShopContact(title: settings.mailFrom.flatMap(MailAddress.displayName(in:)) ?? "쇼핑몰",
+                                       baseURL: catalog?.baseURL ?? "/")
+        var result: (EmailTemplates, ShopContact)?
+        do {
+            let chosen = bundle ?? EmailBundle.builtIn(shop: fallbackShop)
+            result = (try EmailTemplates(chosen), chosen.shop)
+        } catch {
+            log.error("notifications: \(error); using the built-in e-mails")
+            let builtIn = EmailBundle.builtIn(shop: bundle?.shop ?? fallbackShop)
+            result = (try? EmailTemplates(builtIn)).map { ($0, builtIn.shop) }
+        }
+        loaded = .some(result)
+        return result
+    }
+}
+
+/// The seller's chat line for a new paid order: what, how much, which order — short enough for a phone's lock screen.
+enum ChatLine {
+    static func newOrder(_ order: LedgerOrder) -> String {
+        let units = order.items.reduce(0) { $0 + $1.quantity }
+        let what = order.name.flatMap { $0.isEmpty ? nil : $0 } ?? "\(units)개 상품"
+        return "🛒 새 주문 \(EmailContext.won(order.amount)) · \(what) · 주문번호 \(order.merchantUID)"
+    }
+}

@@ -27,10 +27,16 @@ final class LedgerCopyTests: XCTestCase {
             try source.save(paidOrder("imp_2", units: 1), event: LedgerEvent(at: 300, channel: "webhook",
                                                                              iamportStatus: "paid", decision: "paid"))
         }
-        _ = try source.ship("imp_1", tracking: "6012", at: 400)
+        _ = try source.ship("imp_1", carrier: "cj", tracking: "6012", at: 400) { _, after in
+            [OutgoingNotification(dedupeKey: "imp_1:shipped", impUID: after.impUID, kind: "shipped", channel: .email,
+                                  recipient: "buyer@example.kr", subject: "발송", text: after.tracking ?? "")]
+        }
+        try source.noteLookupFailure(order: "shop-x", client: "192.0.2.1", at: 500)
         let destination = try Ledger(path: folder + "/b.sqlite")
         let counts = try source.copy(into: destination)
-        XCTAssertEqual(counts.map(\.rows), [1, 1, 2, 2, 3])
+        XCTAssertEqual(counts.map(\.rows), [1, 1, 2, 2, 3, 1, 1])
+        XCTAssertEqual(try destination.notifications(), try source.notifications())
+        XCTAssertEqual(try destination.order("imp_1")?.carrier, "cj")
         XCTAssertEqual(try destination.orders(), try source.orders())
         XCTAssertEqual(try destination.history("imp_1"), try source.history("imp_1"))
         XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 3])

@@ -508,3 +508,50 @@ def test_18_notices_and_seller_facts_are_there_at_phone_width(fresh, shop):
         shot(driver, "18-phone-cart")
     finally:
         driver.set_window_size(1280, 1000)
+
+
+def lookup_answer(driver, order, phone):
+    form = driver.find_element(By.CSS_SELECTOR, "[data-order-lookup]")
+    for name, value in (("order", order), ("phone", phone)):
+        field = form.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-lookup-result]").text not in ("", "조회 중…"))
+    return driver.find_element(By.CSS_SELECTOR, "[data-lookup-result]").text
+
+
+def test_19_the_buyer_gets_a_receipt_and_finds_the_order_by_number_and_phone(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "hojicha")
+    fill_checkout(driver, shop)
+    pay(driver)
+    assert "결제가 완료되었습니다" in result_text(driver)
+    paid = [p for p in sandbox_payments(shop) if p["status"] == "paid"][-1]
+    number = paid["merchant_uid"]
+    # The e-mails the sandbox would have sent: the buyer's receipt and the seller's new order.
+    with urllib.request.urlopen(shop["url"] + "/__sandbox/mail.json") as response:
+        mails = [m for m in json.loads(response.read()) if m["imp_uid"] == paid["imp_uid"]]
+    assert {(m["kind"], m["to"]) for m in mails} == {("order_confirmed", "gildong@example.kr"),
+                                                     ("new_order", "seller@sandbox.invalid")}
+    driver.get(shop["url"] + "/__sandbox/mail")
+    assert f"주문이 완료되었습니다 ({number})" in driver.find_element(By.TAG_NAME, "main").text
+    shot(driver, "19-sandbox-mail")
+    # The footer links the lookup page on every page; the receipt links it opened on the order.
+    driver.get(shop["url"] + "/")
+    driver.find_element(By.CSS_SELECTOR, "[data-lookup-link]").click()
+    wait(driver).until(ec.url_contains("/orders/lookup/"))
+    receipt = [m for m in mails if m["kind"] == "order_confirmed"][0]
+    link = re.search(r"https?://\S+/orders/lookup/\?order=\S+", receipt["text"]).group(0)
+    driver.get(shop["url"] + "/orders/lookup/?order=" + link.rsplit("=", 1)[1])
+    assert driver.find_element(By.NAME, "order").get_attribute("value") == number
+    text = lookup_answer(driver, number, "01012345678")
+    shot(driver, "19-lookup-found")
+    assert "결제 완료" in text and "호지차" in text and number in text
+    assert "홍길동" not in text and "세종대로" not in text
+    assert "맞는 주문이 없습니다" in lookup_answer(driver, number, "010-9999-0000")
+    for _ in range(4):
+        lookup_answer(driver, number, "010-9999-0000")
+    text = lookup_answer(driver, number, "010-1234-5678")
+    shot(driver, "19-lookup-too-many")
+    assert "여러 번 실패" in text

@@ -21,20 +21,12 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 /// share one connection, and one deadline for all of them together.
 public final class CurlHTTPClient {
     private let handle: UnsafeMutableRawPointer
-    private let totalTimeout: Duration
-    private var deadline: ContinuousClock.Instant
+    private let deadline: ContinuousClock.Instant
 
     public init(totalTimeout: Duration) {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         guard let handle = curl_easy_init() else { fatalError("libcurl could not create a handle") }
         self.handle = handle
-        self.totalTimeout = totalTimeout
-        deadline = .now + totalTimeout
-    }
-
-    /// Starts a fresh time budget: a long run (`gage orders reconcile`) gives each payment its own, as each
-    /// invocation of the function has.
-    public func renewDeadline() {
         deadline = .now + totalTimeout
     }
 

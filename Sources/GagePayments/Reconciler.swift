@@ -49,7 +49,6 @@ public struct Reconciler {
             var page = 1
             while true {
                 let listing: IamportClient.PaymentPage
-                service.client.http.renewDeadline()
                 do {
                     listing = try service.client.payments(status: status, from: since, to: until, page: page)
                 } catch {
@@ -71,7 +70,6 @@ public struct Reconciler {
 
         var report = Report()
         for impUID in impUIDs.sorted() {
-            service.client.http.renewDeadline()
             do throws(ServiceError) {
                 try check(impUID, listed: candidates[impUID], report: &report)
             } catch {

@@ -23,6 +23,8 @@ public struct ProductSource: Sendable {
     public var adultOnly: Bool = false
     /// 상품정보제공고시 (`notice:`), shown as a table on the product page.
     public var notice: ProductNotice?
+    /// 정기배송 (`subscription:`): the intervals offered and the subscriber price (SPEC §5).
+    public var subscription: SubscriptionOffer?
     public var draft: Bool
     public var weight: Int?
     public var params: [String: FrontMatterValue]
@@ -32,7 +34,7 @@ public struct ProductSource: Sendable {
     public var isSoldOut: Bool { stock == 0 }
 
     static let keys = ["title", "sku", "price", "compare_at", "summary", "images", "category", "tags", "stock",
-                       "max_quantity", "options", "adult_only", "notice", "draft", "weight", "params"]
+                       "max_quantity", "options", "adult_only", "notice", "draft", "weight", "params", "subscription"]
 }
 
 extension ProductSource {
@@ -111,7 +113,67 @@ extension ProductSource {
         product.adultOnly = adultOnly ?? false
         product.notice = ProductNotice.decode(fields)
         if let notice = product.notice { checkNotice(notice, fields: fields) }
+        product.subscription = decodeSubscription(fields, price: price)
+        if product.subscription != nil, product.adultOnly {
+            log.error(line: fields.value("subscription").flatMap(fields.line(of:)),
+                      "an adult_only product cannot be sold as a subscription",
+                      hint: "every adult_only order needs the buyer's identity verification, which a scheduled charge "
+                          + "cannot ask for; remove subscription: or adult_only:")
+        }
         return product
+    }
+
+    /// `subscription: {intervals: [2w, 4w], price: 16200}`: every interval `Nw` or `Nm` (N ≥ 1, at most a year),
+    /// listed once, and a subscriber price above 0 (default: the product's price).
+    private static func decodeSubscription(_ fields: YAMLFields, price: Int?) -> SubscriptionOffer? {
+        guard fields.has("subscription") else { return nil }
+        guard let subscription = fields.fields("subscription") else { return nil }
+        subscription.rejectUnknownKeys(allowed: ["intervals", "price"], what: "subscription")
+        let line = subscription.value("intervals").flatMap(subscription.line(of:)) ?? subscription.line
+        guard let written = subscription.stringList("intervals") else {
+            if !subscription.has("intervals") {
+                subscription.missing("intervals", hint: "list how often it can be delivered, e.g. intervals: [2w, 4w, 1m]")
+            }
+            return nil
+        }
+        var intervals: [String] = []
+        var valid = true
+        for text in written {
+            guard let interval = SubscriptionInterval(text.trimmingCharacters()) else {
+                valid = false
+                let hint: String
+                if let count = Int(text.filter(\.isNumber)), count == 0 {
+                    hint = "an interval needs at least 1 week or month, e.g. 2w"
+                } else if text.last.map({ "dDyY".contains($0) }) == true {
+                    hint = "use weeks or months: Nw (every N weeks, up to 52w) or Nm (every N months, up to 12m)"
+                } else {
+                    hint = "write Nw (every N weeks, 1–52) or Nm (every N months, 1–12), e.g. [2w, 4w, 1m]"
+                }
+                fields.log.error(line: line, "subscription interval '\(text)' is not an interval", hint: hint)
+                continue
+            }
+            if intervals.contains(interval.description) {
+                fields.log.error(line: line, "subscription interval '\(text)' is listed twice", hint: "keep one")
+                continue
+            }
+            intervals.append(interval.description)
+        }
+        if written.isEmpty {
+            valid = false
+            fields.log.error(line: line, "subscription.intervals is empty", hint: "list at least one, e.g. intervals: [4w]")
+        }
+        var subscriberPrice = price ?? 0
+        if subscription.has("price") {
+            guard let written = subscription.int("price") else { return nil }
+            guard written > 0 else {
+                fields.log.error(line: subscription.value("price").flatMap(subscription.line(of:)),
+                                 "subscription.price must be more than 0, not \(written)",
+                                 hint: "write the price of one delivery in won, e.g. price: 16200, or leave it out to charge price:")
+                return nil
+            }
+            subscriberPrice = written
+        }
+        return valid ? SubscriptionOffer(intervals: intervals, price: subscriberPrice) : nil
     }
 
     /// Warns (the law is the seller's to follow, not the build's to enforce) when the 고시's group is missing or

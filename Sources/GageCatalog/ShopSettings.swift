@@ -40,6 +40,8 @@ public struct ShopSettings: Sendable, Equatable {
         public var pg: String
         public var payMethods: [String]
         public var sdkURL: String
+        /// The PG (and MID) that issues billing keys for subscriptions, e.g. `html5_inicis.INIBillTst`.
+        public var billingPG: String?
         public static let defaultSDKURL = "https://cdn.iamport.kr/v1/iamport.js"
     }
 
@@ -128,7 +130,7 @@ public struct ShopSettings: Sendable, Equatable {
 
     /// The price manifest's view of the payment channels.
     public var paymentChannels: Catalog.PaymentChannels {
-        Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods)
+        Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods, billingPG: iamport.billingPG)
     }
 }
 
@@ -230,7 +232,7 @@ extension ShopSettings {
                            hint: "add iamport:\n    merchant_code: imp12345678   # 가맹점 식별코드 from the PortOne console")
             return result
         }
-        iamport.rejectUnknownKeys(allowed: ["merchant_code", "pg", "pay_methods", "sdk_url"], what: "iamport")
+        iamport.rejectUnknownKeys(allowed: ["merchant_code", "pg", "pay_methods", "sdk_url", "billing_pg"], what: "iamport")
         if let code = iamport.string("merchant_code") {
             if code.hasPrefix("imp"), code.count > 3, code.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) {
                 result.merchantCode = code
@@ -264,6 +266,16 @@ extension ShopSettings {
             }
         }
         if let url = iamport.string("sdk_url") { result.sdkURL = url }
+        if let billing = iamport.string("billing_pg") {
+            let provider = Catalog.PaymentChannels.provider(of: billing)
+            if provider.isEmpty || !provider.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                fields.log.error(line: iamport.value("billing_pg").flatMap(iamport.line(of:)),
+                                 "iamport.billing_pg '\(billing)' is not a PG code",
+                                 hint: "write the PG that issues billing keys, with its MID, e.g. billing_pg: html5_inicis.INIBillTst")
+            } else {
+                result.billingPG = billing
+            }
+        }
         return result
     }
 

@@ -83,6 +83,13 @@ public enum ShopLoader {
                     message: "adult_only products need identity verification, but shop.yml has no identity:",
                     hint: "add identity: { pg: danal } (휴대폰 본인인증) to shop.yml; until then nobody can buy them"))
             }
+            if settings.iamport.billingPG == nil,
+               let offered = products.filter({ $0.subscription != nil && !$0.draft }).min(by: { $0.file < $1.file }) {
+                diagnostics.append(Diagnostic(
+                    file: offered.file, line: lineOf(key: "subscription", in: offered, root: root),
+                    message: "subscription: needs a PG that issues billing keys, but shop.yml's iamport: has no billing_pg",
+                    hint: "add billing_pg: html5_inicis.INIBillTst (the billing MID from your PG contract) under iamport:"))
+            }
         }
         guard diagnostics.isEmpty, let settings else { throw BuildErrors(diagnostics) }
 
@@ -112,7 +119,8 @@ public enum ShopLoader {
                                 url: settings.baseURL + "products/" + URLPath.encode(product.slug) + "/",
                                 stock: product.stock,
                                 maxQuantity: product.maxQuantity ?? settings.checkout.maxQuantity,
-                                options: product.options, adultOnly: product.adultOnly)
+                                options: product.options, adultOnly: product.adultOnly,
+                                subscription: product.subscription)
             })
         catalog.version = catalog.pricedContentHash()
         return catalog

@@ -96,25 +96,36 @@ public struct Catalog: Codable, Equatable, Sendable {
         /// `html5_inicis`, or `html5_inicis.MOI1234567` with the MID.
         public var pg: String
         public var payMethods: [String]
+        /// The PG (and MID) that issues billing keys for subscriptions (`billing_pg`); nil: none offered.
+        public var billingPG: String?
 
         public static let defaultPG = "html5_inicis"
         public static let defaultPayMethods = ["card", "trans", "vbank", "phone"]
 
-        public init(pg: String = PaymentChannels.defaultPG, payMethods: [String] = PaymentChannels.defaultPayMethods) {
+        public init(pg: String = PaymentChannels.defaultPG, payMethods: [String] = PaymentChannels.defaultPayMethods,
+                    billingPG: String? = nil) {
             self.pg = pg
             self.payMethods = payMethods
+            self.billingPG = billingPG
         }
 
         enum CodingKeys: String, CodingKey {
             case pg
             case payMethods = "pay_methods"
+            case billingPG = "billing_pg"
         }
 
         /// The PG code without the MID: `html5_inicis`.
-        public var provider: String { String(pg.prefix { $0 != "." }) }
+        public var provider: String { Self.provider(of: pg) }
 
         /// The MID after the dot, when `pg` names one.
-        public var merchantID: String? {
+        public var merchantID: String? { Self.merchantID(of: pg) }
+
+        /// `html5_inicis.MOI1234567` → `html5_inicis`.
+        public static func provider(of pg: String) -> String { String(pg.prefix { $0 != "." }) }
+
+        /// `html5_inicis.MOI1234567` → `MOI1234567`; nil without a MID.
+        public static func merchantID(of pg: String) -> String? {
             guard let dot = pg.firstIndex(of: ".") else { return nil }
             let mid = pg[pg.index(after: dot)...]
             return mid.isEmpty ? nil : String(mid)
@@ -135,9 +146,13 @@ public struct Catalog: Codable, Equatable, Sendable {
         public var options: [Option]
         /// 19세 이상: sold only to a buyer who passed identity verification as an adult (SPEC §6).
         public var adultOnly: Bool
+        /// Also sold as a subscription (정기배송, SPEC §5): at these intervals, at this price per delivery.
+        public var subscription: SubscriptionOffer?
 
         public init(sku: String, title: String, price: Int, url: String, stock: Int? = nil,
-                    maxQuantity: Int? = nil, options: [Option] = [], adultOnly: Bool = false) {
+                    maxQuantity: Int? = nil, options: [Option] = [], adultOnly: Bool = false,
+                    subscription: SubscriptionOffer? = nil) {
+            self.subscription = subscription
             self.sku = sku
             self.title = title
             self.price = price
@@ -149,7 +164,7 @@ public struct Catalog: Codable, Equatable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case sku, title, price, url, stock, options
+            case sku, title, price, url, stock, options, subscription
             case maxQuantity = "max_quantity"
             case adultOnly = "adult_only"
         }
@@ -165,6 +180,7 @@ public struct Catalog: Codable, Equatable, Sendable {
             try container.encode(maxQuantity, forKey: .maxQuantity)
             try container.encode(options, forKey: .options)
             if adultOnly { try container.encode(true, forKey: .adultOnly) }   // absent: anyone may buy it
+            try container.encodeIfPresent(subscription, forKey: .subscription)  // absent: sold once only
         }
 
         public init(from decoder: any Decoder) throws {
@@ -177,6 +193,7 @@ public struct Catalog: Codable, Equatable, Sendable {
             maxQuantity = try container.decodeIfPresent(Int.self, forKey: .maxQuantity)
             options = try container.decodeIfPresent([Option].self, forKey: .options) ?? []
             adultOnly = try container.decodeIfPresent(Bool.self, forKey: .adultOnly) ?? false
+            subscription = try container.decodeIfPresent(SubscriptionOffer.self, forKey: .subscription)
         }
     }
 

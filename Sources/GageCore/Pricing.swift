@@ -51,6 +51,13 @@ public struct PricedOrder: Equatable, Sendable {
     public var subtotal: Int
     public var shipping: Int
     public var total: Int
+
+    public init(items: [PricedItem], subtotal: Int, shipping: Int, total: Int) {
+        self.items = items
+        self.subtotal = subtotal
+        self.shipping = shipping
+        self.total = total
+    }
 }
 
 /// Why an order cannot be priced. The raw values are the `reason` codes of SPEC §3.
@@ -64,12 +71,14 @@ public enum PricingError: Error, Equatable, Sendable, CustomStringConvertible {
     case soldOut(sku: String, requested: Int, available: Int)
     case quantityLimit(sku: String, requested: Int, limit: Int)
     case amountOverflow
+    /// The product is not sold as a subscription, or not at this interval.
+    case notSubscribable(sku: String, interval: String)
 
     /// The `reason` a rejected payment is answered with.
     public var reason: String {
         switch self {
         case .emptyOrder, .invalidQuantity, .amountOverflow: return "bad_custom_data"
-        case .unknownItem, .unknownOption, .missingOption, .unknownOptionValue: return "unknown_item"
+        case .unknownItem, .unknownOption, .missingOption, .unknownOptionValue, .notSubscribable: return "unknown_item"
         case .soldOut: return "sold_out"
         case .quantityLimit: return "quantity_limit"
         }
@@ -86,6 +95,7 @@ public enum PricingError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .soldOut(sku, requested, available): return "\(sku): \(requested) requested, \(available) in stock"
         case let .quantityLimit(sku, requested, limit): return "\(sku): \(requested) requested, at most \(limit) per order"
         case .amountOverflow: return "the order's amount is too large"
+        case let .notSubscribable(sku, interval): return "\(sku) is not offered as a subscription every \(interval)"
         }
     }
 }
@@ -100,8 +110,10 @@ public enum Pricing {
     ///
     /// - `alreadySold`: units of each SKU already sold to other orders (from the ledger); stock is checked
     ///   against `stock - alreadySold`.
-    public static func price(_ items: [OrderItem], in catalog: Catalog,
-                             alreadySold: [String: Int] = [:]) throws(PricingError) -> PricedOrder {
+    /// - `subscription`: price one delivery of a subscription at this interval: every product must offer it, and
+    ///   its subscriber price replaces the product price (options still add theirs).
+    public static func price(_ items: [OrderItem], in catalog: Catalog, alreadySold: [String: Int] = [:],
+                             subscription: SubscriptionInterval? = nil) throws(PricingError) -> PricedOrder {
         guard !items.isEmpty else { throw .emptyOrder }
         var priced: [PricedItem] = []
         priced.reserveCapacity(items.count)
@@ -111,7 +123,13 @@ public enum Pricing {
             guard item.quantity >= 1, item.quantity <= absoluteMaxQuantity else {
                 throw .invalidQuantity(sku: item.sku, quantity: item.quantity)
             }
-            guard let product = catalog.product(sku: item.sku) else { throw .unknownItem(sku: item.sku) }
+            guard var product = catalog.product(sku: item.sku) else { throw .unknownItem(sku: item.sku) }
+            if let subscription {
+                guard let offer = product.subscription, offer.offers(subscription) else {
+                    throw .notSubscribable(sku: item.sku, interval: subscription.description)
+                }
+                product.price = offer.price
+            }
             let unitPrice = try self.unitPrice(of: product, options: item.options)
             quantityBySKU[item.sku, default: 0] += item.quantity
             let (line, lineOverflow) = unitPrice.multipliedReportingOverflow(by: item.quantity)

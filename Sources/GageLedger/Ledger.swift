@@ -43,6 +43,8 @@ public struct LedgerOrder: Sendable, Equatable {
     public var escrow = false
     /// For an order with an adult-only item: the identity verification that passed (never the person's details).
     public var identity: IdentityCheck?
+    /// For a subscription's charge: the subscription it delivers.
+    public var subscriptionID: String?
 
     public init(impUID: String, merchantUID: String, status: String, amount: Int, currency: String, name: String?,
                 items: [PricedItem], reason: String? = nil, buyer: Buyer = Buyer(), vbank: VirtualAccount? = nil) {
@@ -223,8 +225,9 @@ public final class Ledger {
             INSERT INTO orders (imp_uid, merchant_uid, status, amount, currency, name, items_json, reason,
                 buyer_name, buyer_tel, buyer_email, buyer_addr, buyer_postcode, vbank_json, catalog_version, pay_method,
                 cancelled_amount, refund_state, revoke_state, action_note, hold_until, expected_amount,
-                identity_certification, identity_provider, identity_certified_at, escrow, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                identity_certification, identity_provider, identity_certified_at, escrow, subscription_id, created_at,
+                updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(imp_uid) DO UPDATE SET
                 status = excluded.status, amount = excluded.amount, currency = excluded.currency,
                 name = excluded.name, items_json = excluded.items_json, reason = excluded.reason,
@@ -241,7 +244,8 @@ public final class Ledger {
                 identity_certification = COALESCE(orders.identity_certification, excluded.identity_certification),
                 identity_provider = COALESCE(orders.identity_provider, excluded.identity_provider),
                 identity_certified_at = COALESCE(orders.identity_certified_at, excluded.identity_certified_at),
-                escrow = excluded.escrow, updated_at = excluded.updated_at
+                escrow = excluded.escrow, updated_at = excluded.updated_at,
+                subscription_id = COALESCE(orders.subscription_id, excluded.subscription_id)
             """, [
                 .text(order.impUID), .text(order.merchantUID), .text(order.status), .int(order.amount),
                 .text(order.currency), text(order.name), .text(items), text(order.reason),
@@ -250,7 +254,7 @@ public final class Ledger {
                 .int(order.cancelledAmount), text(order.refundState?.rawValue), text(order.revokeState?.rawValue),
                 text(order.actionNote), int(order.holdUntil), int(order.expectedAmount),
                 text(order.identity?.certification), text(order.identity?.provider), int(order.identity?.certifiedAt),
-                .int(order.escrow ? 1 : 0), .int(event.at), .int(event.at),
+                .int(order.escrow ? 1 : 0), text(order.subscriptionID), .int(event.at), .int(event.at),
             ])
         try database.execute("DELETE FROM order_items WHERE imp_uid = ?", [.text(order.impUID)])
         for item in order.items {
@@ -402,6 +406,7 @@ public final class Ledger {
         order.tracking = row.text("tracking")
         order.carrier = row.text("carrier")
         order.escrow = (row.int("escrow") ?? 0) != 0
+        order.subscriptionID = row.text("subscription_id")
         if let certification = row.text("identity_certification") {
             order.identity = .init(certification: certification, provider: row.text("identity_provider"),
                                    certifiedAt: row.int("identity_certified_at") ?? 0)

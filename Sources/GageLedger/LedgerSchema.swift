@@ -112,6 +112,38 @@ enum LedgerSchema {
             CREATE INDEX lookup_failures_by_order ON lookup_failures(order_key, at);
             CREATE INDEX lookup_failures_by_client ON lookup_failures(client_key, at);
             """,
+            // 5: subscriptions (정기배송). One row per subscription: its billing key (`customer_uid`, unique, so a key
+            // is never used for two), what one delivery costs (fixed for its life), the charge it waits for and
+            // whether that charge is scheduled with the provider; each charge is an order naming its subscription.
+            """
+            CREATE TABLE subscriptions (
+                id TEXT PRIMARY KEY,
+                customer_uid TEXT NOT NULL UNIQUE,
+                manage_token TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL,
+                interval_spec TEXT NOT NULL,
+                amount \(integer) NOT NULL,
+                currency TEXT NOT NULL,
+                name TEXT,
+                items_json TEXT NOT NULL,
+                catalog_version TEXT,
+                anchor_at \(integer) NOT NULL,
+                charge_sequence \(integer) NOT NULL,
+                charge_attempt \(integer) NOT NULL,
+                next_charge_at \(integer),
+                schedule_state TEXT,
+                key_state TEXT,
+                buyer_name TEXT, buyer_tel TEXT, buyer_email TEXT, buyer_addr TEXT, buyer_postcode TEXT,
+                ended_reason TEXT,
+                action_note TEXT,
+                created_at \(integer) NOT NULL,
+                updated_at \(integer) NOT NULL,
+                cancelled_at \(integer)
+            );
+            CREATE INDEX subscriptions_by_status ON subscriptions(status, next_charge_at);
+            ALTER TABLE orders ADD COLUMN subscription_id TEXT;
+            CREATE INDEX orders_by_subscription ON orders(subscription_id, created_at);
+            """,
         ]
     }
 
@@ -120,6 +152,7 @@ enum LedgerSchema {
     static let tables: [(name: String, order: String)] = [
         ("catalog_versions", "version"),
         ("catalog_periods", "id"),
+        ("subscriptions", "id"),
         ("orders", "imp_uid"),
         ("order_items", "imp_uid, sku, quantity"),
         ("history", "id"),

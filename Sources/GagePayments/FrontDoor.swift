@@ -46,7 +46,7 @@ public enum VerifyFunction {
             case let .malformed(message): return Answer(httpStatus: 400, exitCode: 2, reply: .failure(message))
             case .tooLarge: return Answer(httpStatus: 413, exitCode: 2, reply: .failure("the request body is over 64 KiB"))
             case let .unknownAction(action):
-                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare, identity or order"))
+                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare, identity, order, subscribe or subscription"))
             case let .methodNotAllowed(allowed):
                 return Answer(httpStatus: 405, exitCode: 2, reply: .failure("method not allowed"),
                               extraHeaders: ["Allow: " + allowed.joined(separator: ", ")])
@@ -72,6 +72,8 @@ public enum VerifyFunction {
         // One answer for an unknown number and a wrong phone: the lookup tells nothing about which it was.
         case .noSuchOrder:
             return Answer(httpStatus: 404, exitCode: 2, reply: .failure("no order matches this order number and phone number"))
+        case .noSuchSubscription:
+            return Answer(httpStatus: 404, exitCode: 2, reply: .failure("no subscription has this manage token"))
         case .tooManyTries:
             return Answer(httpStatus: 429, exitCode: 2,
                           reply: .failure("too many failed lookups; try again in an hour or ask the shop"),
@@ -113,6 +115,10 @@ public enum VerifyFunction {
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.identity(fields))
             case .order:
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.lookup(fields, client: client))
+            case .subscribe:
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.subscribe(fields))
+            case .subscription:
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.manage(fields))
             }
         } catch {
             switch error {
@@ -124,7 +130,7 @@ public enum VerifyFunction {
         }
     }
 
-    static func makeService(configuration: Configuration, catalogFile: CatalogFile, log: Log,
+    public static func makeService(configuration: Configuration, catalogFile: CatalogFile, log: Log,
                             notifier: (any OrderNotifier)?) -> VerifyService {
         let http = CurlHTTPClient(totalTimeout: configuration.timeout)
         let tokens = TokenCache(directory: configuration.cacheDirectory, apiURL: configuration.apiURL,
@@ -212,9 +218,11 @@ enum CGIDoor {
         case "/prepare": action = .prepare
         case "/identity": action = .identity
         case "/order": action = .order
+        case "/subscribe": action = .subscribe
+        case "/subscription": action = .subscription
         default: return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
         }
-        let allowed = action == .verify ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
+        let allowed = action == .verify || action == .subscription ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
         if method == "OPTIONS" { return Answer(httpStatus: 204, exitCode: 0, reply: Reply(ok: true)) }
         guard allowed.contains(method) else { return VerifyFunction.answer(for: .request(.methodNotAllowed(allowed: allowed))) }
 

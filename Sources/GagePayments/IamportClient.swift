@@ -26,6 +26,14 @@ public enum IamportError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The Iamport (PortOne V1) REST API calls the verify function makes.
+/// A coding key spelled at run time.
+struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
 public final class IamportClient {
     let baseURL: String
     let key: String
@@ -96,6 +104,60 @@ public final class IamportClient {
         }
         return try authorized(method: "POST", path: "/payments/prepare",
                               body: Body(merchant_uid: merchantUID, amount: amount, currency: currency))
+    }
+
+    // MARK: - Billing keys (subscriptions)
+
+    /// `GET /subscribe/customers/{customer_uid}`: the billing key, if Iamport has one under this alias.
+    public func customer(customerUID: String) throws(IamportError) -> IamportCustomer {
+        try authorized(method: "GET", path: "/subscribe/customers/\(customerUID)", body: nil)
+    }
+
+    /// `DELETE /subscribe/customers/{customer_uid}`: deletes the billing key (it cannot be used again).
+    public func deleteCustomer(customerUID: String) throws(IamportError) {
+        let _: IamportCustomer = try authorized(method: "DELETE", path: "/subscribe/customers/\(customerUID)", body: nil)
+    }
+
+    /// `POST /subscribe/payments/again`: charges the key now. A card decline comes back either as a payment whose
+    /// status is `failed` or as `.refused(code: -1, …)`.
+    public func chargeAgain(customerUID: String, charge: BillingCharge) throws(IamportError) -> IamportPayment {
+        struct Body: Encodable {
+            var customer_uid: String
+            var charge: BillingCharge
+            func encode(to encoder: any Encoder) throws {
+                try charge.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(customer_uid, forKey: Key(stringValue: "customer_uid")!)
+            }
+        }
+        return try authorized(method: "POST", path: "/subscribe/payments/again",
+                              body: Body(customer_uid: customerUID, charge: charge))
+    }
+
+    /// `POST /subscribe/payments/schedule`: one charge of the key at `charge.scheduleAt`.
+    public func schedule(customerUID: String, charge: BillingCharge) throws(IamportError) -> [IamportSchedule] {
+        struct Body: Encodable {
+            var customer_uid: String
+            var schedules: [BillingCharge]
+        }
+        return try authorized(method: "POST", path: "/subscribe/payments/schedule",
+                              body: Body(customer_uid: customerUID, schedules: [charge]))
+    }
+
+    /// `POST /subscribe/payments/unschedule`: revokes every charge still scheduled for the key.
+    public func unscheduleAll(customerUID: String) throws(IamportError) -> [IamportSchedule] {
+        struct Body: Encodable { var customer_uid: String }
+        return try authorized(method: "POST", path: "/subscribe/payments/unschedule", body: Body(customer_uid: customerUID))
+    }
+
+    /// `GET /subscribe/payments/schedule/{merchant_uid}`.
+    public func scheduled(merchantUID: String) throws(IamportError) -> IamportSchedule {
+        try authorized(method: "GET", path: "/subscribe/payments/schedule/\(merchantUID)", body: nil)
+    }
+
+    /// `GET /payments/find/{merchant_uid}`: the newest payment under an order number.
+    public func payment(merchantUID: String) throws(IamportError) -> IamportPayment {
+        try authorized(method: "GET", path: "/payments/find/\(merchantUID)", body: nil)
     }
 
     // MARK: - Calls

@@ -43,6 +43,10 @@ public struct IamportPayment: Codable, Sendable, Equatable {
     public var buyerPostcode: String?
     /// Paid through the PG's escrow (구매안전서비스): the delivery must be registered with Iamport.
     public var escrow = false
+    /// For a charge with a billing key: the key's alias (a subscription's charge must carry its own).
+    public var customerUID: String?
+    /// Why a failed payment failed (a declined card: the card company's reason).
+    public var failReason: String?
 
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", name, amount
@@ -51,7 +55,8 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         case cancelReason = "cancel_reason", pgProvider = "pg_provider", pgID = "pg_id", embPGProvider = "emb_pg_provider"
         case startedAt = "started_at", paidAt = "paid_at", vbankIssuedAt = "vbank_issued_at"
         case buyerName = "buyer_name", buyerEmail = "buyer_email", buyerTel = "buyer_tel", buyerAddr = "buyer_addr"
-        case buyerPostcode = "buyer_postcode", escrow
+        case buyerPostcode = "buyer_postcode", escrow, customerUID = "customer_uid"
+        case failReason = "fail_reason"
     }
 
     public init(impUID: String, merchantUID: String, payMethod: String? = "card", name: String? = nil, amount: Int,
@@ -103,6 +108,8 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         escrow = ((try? container.decodeIfPresent(Bool.self, forKey: .escrow)) ?? nil) ?? false
         buyerAddr = try? container.decodeIfPresent(String.self, forKey: .buyerAddr)
         buyerPostcode = try? container.decodeIfPresent(String.self, forKey: .buyerPostcode)
+        customerUID = try? container.decodeIfPresent(String.self, forKey: .customerUID)
+        failReason = try? container.decodeIfPresent(String.self, forKey: .failReason)
     }
 
     /// Amounts are JSON numbers; KRW has no fractions, so `1000.0` is 1000 and `1000.5` is malformed.
@@ -232,4 +239,51 @@ public struct EscrowLogis: Decodable, Sendable, Equatable {
     public var sentAt: Int?
 
     enum CodingKeys: String, CodingKey { case company, invoice, sentAt = "sent_at" }
+}
+
+/// A billing key as Iamport describes it (`CustomerAnnotation`): which PG (and MID) issued it. The card and the
+/// customer's details are not read.
+public struct IamportCustomer: Decodable, Sendable, Equatable {
+    public var customerUID: String
+    public var pgProvider: String?
+    public var pgID: String?
+
+    enum CodingKeys: String, CodingKey { case customerUID = "customer_uid", pgProvider = "pg_provider", pgID = "pg_id" }
+}
+
+/// A scheduled charge as Iamport reports it (`ScheduleResultAnnotation`): `imp_uid` is null until it ran.
+public struct IamportSchedule: Decodable, Sendable, Equatable {
+    public var customerUID: String?
+    public var merchantUID: String
+    public var impUID: String?
+    public var scheduleAt: Int?
+    public var scheduleStatus: String?
+    public var paymentStatus: String?
+
+    enum CodingKeys: String, CodingKey {
+        case customerUID = "customer_uid", merchantUID = "merchant_uid", impUID = "imp_uid", scheduleAt = "schedule_at"
+        case scheduleStatus = "schedule_status", paymentStatus = "payment_status"
+    }
+}
+
+/// One charge to schedule (`ScheduleAnnotation`) or make now with a billing key.
+public struct BillingCharge: Encodable, Sendable, Equatable {
+    public var merchantUID: String
+    public var amount: Int
+    public var name: String?
+    public var currency: String
+    /// Unix seconds; only for a schedule.
+    public var scheduleAt: Int?
+    public var customData: String
+    public var buyerName: String?
+    public var buyerEmail: String?
+    public var buyerTel: String?
+    public var buyerAddr: String?
+    public var buyerPostcode: String?
+
+    enum CodingKeys: String, CodingKey {
+        case merchantUID = "merchant_uid", amount, name, currency, scheduleAt = "schedule_at", customData = "custom_data"
+        case buyerName = "buyer_name", buyerEmail = "buyer_email", buyerTel = "buyer_tel", buyerAddr = "buyer_addr"
+        case buyerPostcode = "buyer_postcode"
+    }
 }

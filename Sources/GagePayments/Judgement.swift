@@ -61,14 +61,17 @@ public enum Judgement: Sendable, Equatable {
         public var now: Int
         /// The identity verification the order names, when it holds an adult-only product (nil: none looked up).
         public var identity: IdentityEvidence?
+        /// For a subscription's charge: the subscription its merchant_uid names, as the ledger holds it.
+        public var subscription: SubscriptionTerms?
 
         public init(pricing: Catalog, current: Catalog, held: [String: Int] = [:], now: Int,
-                    identity: IdentityEvidence? = nil) {
+                    identity: IdentityEvidence? = nil, subscription: SubscriptionTerms? = nil) {
             self.pricing = pricing
             self.current = current
             self.held = held
             self.now = now
             self.identity = identity
+            self.subscription = subscription
         }
     }
 
@@ -113,7 +116,11 @@ public enum Judgement: Sendable, Equatable {
         func reject(_ reason: String, expected: Int? = nil) -> Judgement {
             .rejected(reason: reason, expectedAmount: expected, refund: moneyMoved, alreadyRefunded: false)
         }
+        func rejectCharge(_ reason: String, expected: Int?) -> Judgement { reject(reason, expected: expected) }
         guard payment.currency == context.current.currency else { return reject("currency_mismatch") }
+        if let charge = SubscriptionCharge(merchantUID: payment.merchantUID, prefix: context.current.orderPrefix) {
+            return checkCharge(charge, payment, context, reject: rejectCharge, accept: accept)
+        }
         guard ChannelCheck.accepts(payment, context.current.payment) else { return reject("channel_mismatch") }
         guard let data = OrderData.parse(payment.customData) else { return reject("bad_custom_data") }
         let order: PricedOrder
@@ -131,6 +138,37 @@ public enum Judgement: Sendable, Equatable {
     }
 }
 
+extension Judgement {
+    /// A subscription's charge is judged against the subscription, not against anything the payment says: it must
+    /// be a charge of a subscription the ledger holds, with that subscription's billing key and through the shop's
+    /// billing PG, for exactly the amount the function charges every delivery (fixed when the buyer subscribed);
+    /// the products must still exist and be in stock today. One made after the subscription was cancelled is
+    /// refused (and refunded).
+    fileprivate static func checkCharge(_ charge: SubscriptionCharge, _ payment: IamportPayment, _ context: Context,
+                                        reject: (String, Int?) -> Judgement,
+                                        accept: (PricedOrder) -> Judgement) -> Judgement {
+        guard let terms = context.subscription, terms.id == charge.subscriptionID,
+              payment.customerUID == terms.customerUID else { return reject("bad_custom_data", nil) }
+        guard ChannelCheck.acceptsBilling(payment, context.current.payment) else { return reject("channel_mismatch", nil) }
+        if let cancelledAt = terms.cancelledAt, (payment.paidAt > 0 ? payment.paidAt : context.now) >= cancelledAt {
+            return reject("subscription_cancelled", nil)
+        }
+        let wanted = terms.items.map { OrderItem(sku: $0.sku, quantity: $0.quantity, options: $0.options) }
+        do {
+            _ = try Pricing.price(wanted, in: context.current, alreadySold: context.held)
+        } catch {
+            return reject(error.reason, nil)
+        }
+        guard payment.amount == terms.amount else { return reject("amount_mismatch", terms.amount) }
+        if context.current.needsAdult(wanted.map(\.sku)) {
+            guard case .adult? = context.identity else { return reject("identity_required", nil) }
+        }
+        let subtotal = terms.items.reduce(0) { $0 + $1.lineTotal }
+        return accept(PricedOrder(items: terms.items, subtotal: subtotal, shipping: terms.amount - subtotal,
+                                  total: terms.amount))
+    }
+}
+
 /// Only the shop's own channels count: its PG, its MID when `pg` names one, and one of its pay methods.
 public enum ChannelCheck {
     /// PGs whose window lets the buyer choose how to pay inside it; what they report is one of these.
@@ -139,6 +177,14 @@ public enum ChannelCheck {
     static let easyPayMethods: Set<String> = ["card", "point", "trans"]
     /// How Iamport reports a pay method when it differs from the name `IMP.request_pay` takes.
     static let reportedAs: [String: String] = ["samsungpay": "samsung"]
+
+    /// A charge with a billing key: by card, through the shop's billing PG (and its MID when `billing_pg` names one).
+    public static func acceptsBilling(_ payment: IamportPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+        guard let billing = channels.billingPG,
+              payment.pgProvider == Catalog.PaymentChannels.provider(of: billing) else { return false }
+        if let mid = Catalog.PaymentChannels.merchantID(of: billing), payment.pgID != mid { return false }
+        return payment.payMethod == "card"
+    }
 
     public static func accepts(_ payment: IamportPayment, _ channels: Catalog.PaymentChannels) -> Bool {
         guard payment.pgProvider == channels.provider else { return false }

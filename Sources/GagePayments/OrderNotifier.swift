@@ -7,4 +7,14 @@ public protocol OrderNotifier: AnyObject {
     /// The notifications owed when an order moves from `before` (nil: first seen) to `after`. Must not fail or
     /// block: a notification that cannot be written must never cost a decision.
     func notifications(before: LedgerOrder?, after: LedgerOrder) -> [OutgoingNotification]
+
+    /// The notifications owed when a subscription moves from `before` to `subscription` (nil `before`: it was just
+    /// recorded), with the charge's order that moved it, if one did.
+    func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
+                       order: LedgerOrder?) -> [OutgoingNotification]
+}
+
+extension OrderNotifier {
+    public func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
+                              order: LedgerOrder?) -> [OutgoingNotification] { [] }
 }

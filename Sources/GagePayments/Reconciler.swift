@@ -38,6 +38,9 @@ public struct Reconciler {
         public var changes: [Change] = []
         /// Payments that could not be checked this time; the rest were.
         public var failures: [Failure] = []
+        /// Subscriptions whose state changed (id, "before → after"), and those that could not be brought up to date.
+        public var subscriptionChanges: [(id: String, change: String)] = []
+        public var subscriptionFailures: [(id: String, problem: String)] = []
     }
 
     /// Checks every paid, cancelled or issued payment started since `since`, and every order the ledger says
@@ -76,6 +79,13 @@ public struct Reconciler {
                 report.failures.append(Failure(impUID: impUID, problem: Self.describe(error)))
             }
         }
+        // Then subscriptions: charges whose webhook was lost, charges not scheduled, keys not deleted.
+        var changes: [(id: String, change: String)] = []
+        var failures: [(id: String, problem: String)] = []
+        try service.reconcileSubscriptions(now: until - 60, changed: { changes.append(($0, $1)) },
+                                           failed: { failures.append(($0, $1)) })
+        report.subscriptionChanges = changes
+        report.subscriptionFailures = failures
         return report
     }
 

@@ -26,11 +26,17 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var adult: Bool?
     /// `/order`: the order a guest looked up, without anything about the buyer.
     public var order: OrderSummary?
+    /// `/subscribe` and `/subscription`: the subscription, and (to its buyer, once) the token of its manage page.
+    public var subscription: SubscriptionSummary?
+    public var manageToken: String?
+    /// A declined card: the card company's reason, as the buyer would see it in the PG's window.
+    public var declineMessage: String?
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
         case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
+        case subscription, manageToken = "manage_token", declineMessage = "decline_message"
     }
 
     public static func failure(_ message: String) -> Reply {

@@ -11,6 +11,8 @@ public enum Action: String, Sendable {
     case identity
     /// A guest's order lookup by order number and phone (SPEC §8).
     case order
+    /// A subscription checkout, and a buyer's view (or cancel) of their subscription (SPEC §5).
+    case subscribe, subscription
 }
 
 /// How a decision was reached: the page's callback (POST), the mobile redirect (GET), Iamport's webhook,

@@ -24,6 +24,8 @@ public enum ServiceError: Error, Sendable, Equatable {
     case noSuchOrder
     /// Too many failed guest lookups for this order number or from this address.
     case tooManyTries
+    /// No subscription has this manage token.
+    case noSuchSubscription
 }
 
 /// `catalog.json` as the function read it: decoded, its text (kept in the ledger for later pricing), and when it
@@ -97,6 +99,7 @@ public struct VerifyService {
             }
             order.revokeState = .done
         }
+        if let id = order.subscriptionID { followUp(subscriptionID: id) }
         let reply = Reply(order: order)
         log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): \(order.status)"
                  + (order.reason.map { " (\($0)\(order.refundState.map { ", refund \($0.rawValue)" } ?? ""))" } ?? ""))
@@ -116,11 +119,27 @@ public struct VerifyService {
                 let existing = try ledger.order(payment.impUID)
                 let (pricing, version) = try pricingCatalog(for: payment, existing: existing, ledger: ledger, now: now)
                 let held = try ledger.unitsHeld(excluding: payment.impUID, at: now)
+                let charge = SubscriptionCharge(merchantUID: payment.merchantUID, prefix: catalog.orderPrefix)
+                var subscription: LedgerSubscription?
+                if let charge { subscription = try ledger.subscription(id: charge.subscriptionID) }
                 let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
-                                                            identity: identity))
+                                                            identity: identity,
+                                                            subscription: subscription.map(SubscriptionTerms.init)))
                 guard var next = Settlement.next(existing: existing, judged: judged, payment: payment,
                                                  catalogVersion: version) else {
                     throw LedgerError(message: "nothing to record for \(payment.impUID)")
+                }
+                if let subscription, let charge {
+                    next.subscriptionID = subscription.id
+                    let genuine = payment.customerUID == subscription.customerUID
+                        && ChannelCheck.acceptsBilling(payment, catalog.payment)
+                    if let moved = SubscriptionProgress.after(subscription, charge: charge, order: next, genuine: genuine,
+                                                              interval: SubscriptionInterval(subscription.interval),
+                                                              now: now) {
+                        try ledger.saveSubscription(moved)
+                        try ledger.enqueue(notifier?.notifications(subscription: moved, before: subscription,
+                                                                   order: next) ?? [], at: now)
+                    }
                 }
                 if next.createdAt == 0 { next.createdAt = now }
                 next.updatedAt = now

@@ -40,16 +40,22 @@ public actor SandboxAPI {
     public var tokenLifetime = 1800
     private var token: (value: String, expiresAt: Int)?
     private var retiredTokens: Set<String> = []
-    private var payments: [String: SandboxPayment] = [:]
-    private var paymentOrder: [String] = []
+    var payments: [String: SandboxPayment] = [:]
+    var paymentOrder: [String] = []
+    /// Billing keys (`/subscribe/customers`), scheduled charges by merchant_uid, and declines armed for the next
+    /// charges (see SandboxBilling.swift).
+    var customers: [String: SandboxCustomer] = [:]
+    var schedules: [String: SandboxSchedule] = [:]
+    var scheduleOrder: [String] = []
+    var declines: [SandboxDecline] = []
     private var prepared: [String: (amount: Int, currency: String?)] = [:]
     private var certifications: [String: SandboxCertification] = [:]
     /// Escrow deliveries registered with `POST /escrows/logis/{imp_uid}`, as Iamport answers them.
     private var escrowDeliveries: [String: [String: Any]] = [:]
     private var faults: [SandboxFault] = []
     private var calls: [SandboxCall] = []
-    private var clock: () -> Int
-    private var sequence = 0
+    var clock: () -> Int
+    var sequence = 0
 
     public init(key: String = "sandbox_key", secret: String = "sandbox_secret",
                 clock: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
@@ -142,6 +148,7 @@ public actor SandboxAPI {
             }
             return Self.success(certification)
         }
+        if let answer = billing(request, query: query, body: body) { return answer }
         if let p = request.match("DELETE", "certifications/*") {
             guard let certification = certifications.removeValue(forKey: p[0]) else {
                 return Self.envelope(404, code: -1, message: "인증결과가 존재하지 않습니다.")
@@ -546,6 +553,7 @@ public actor SandboxAPI {
             }
             return Self.json(createCertification(new))
         }
+        if let answer = billingControl(request, body: body) { return answer }
         if request.match("GET", "calls") != nil { return Self.json(calls) }
         if request.match("DELETE", "calls") != nil {
             calls.removeAll()
@@ -554,6 +562,10 @@ public actor SandboxAPI {
         if request.match("POST", "reset") != nil {
             calls.removeAll()
             faults.removeAll()
+            // Scheduled charges and armed declines would run into the next test's time travel.
+            schedules.removeAll()
+            scheduleOrder.removeAll()
+            declines.removeAll()
             return Self.json(["reset": true])
         }
         if request.match("POST", "tokens/expire") != nil {

@@ -38,6 +38,10 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
     public var cancelReason: String?
     public var cancelHistory: [Cancellation] = []
     public var receiptURL: String
+    /// For a payment made with a billing key: the key's alias, and how it was used (`issue`, `payment`,
+    /// `payment.scheduled`); null otherwise.
+    public var customerUID: String?
+    public var customerUIDUsage: String?
 
     public struct Cancellation: Codable, Sendable, Equatable {
         public var pgTID: String
@@ -61,6 +65,7 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
         case vbankDate = "vbank_date", vbankIssuedAt = "vbank_issued_at", startedAt = "started_at", paidAt = "paid_at"
         case failedAt = "failed_at", cancelledAt = "cancelled_at", failReason = "fail_reason"
         case cancelReason = "cancel_reason", cancelHistory = "cancel_history", receiptURL = "receipt_url"
+        case customerUID = "customer_uid", customerUIDUsage = "customer_uid_usage"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -84,6 +89,7 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
         try c.encode(failedAt, forKey: .failedAt); try c.encode(cancelledAt, forKey: .cancelledAt)
         try c.encode(failReason, forKey: .failReason); try c.encode(cancelReason, forKey: .cancelReason)
         try c.encode(cancelHistory, forKey: .cancelHistory); try c.encode(receiptURL, forKey: .receiptURL)
+        try c.encode(customerUID, forKey: .customerUID); try c.encode(customerUIDUsage, forKey: .customerUIDUsage)
     }
 }
 

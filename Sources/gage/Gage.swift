@@ -6,7 +6,7 @@ struct Gage: AsyncParsableCommand {
         commandName: "gage",
         abstract: "Gage (가게): a static shop generator with Iamport (PortOne V1) checkout.",
         version: "0.1.0",
-        subcommands: [Build.self, Check.self, Serve.self, Orders.self, New.self, Init.self, Sandbox.self])
+        subcommands: [Build.self, Check.self, Serve.self, Orders.self, Subscriptions.self, New.self, Init.self, Sandbox.self])
 
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())

@@ -247,9 +247,13 @@ struct OrdersReconcile: ParsableCommand {
             for failure in report.failures {
                 FileHandle.standardError.write(Data("\(failure.impUID): not checked: \(failure.problem)\n".utf8))
             }
+            for change in report.subscriptionChanges { print("정기배송 \(change.id)  \(change.change)") }
+            for failure in report.subscriptionFailures {
+                FileHandle.standardError.write(Data("subscription \(failure.id): not brought up to date: \(failure.problem)\n".utf8))
+            }
             print("\(report.checked)건 확인, \(report.changes.count)건 바뀜"
                   + (report.failures.isEmpty ? "." : ", \(report.failures.count)건 확인 실패 (다시 실행하세요)."))
-            if !report.failures.isEmpty { throw ExitCode(1) }
+            if !report.failures.isEmpty || !report.subscriptionFailures.isEmpty { throw ExitCode(1) }
         } catch let problem as Configuration.Problem {
             throw ValidationError(problem.description)
         } catch let error as ServiceError {

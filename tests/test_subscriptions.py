@@ -25,13 +25,20 @@ FOUR_WEEKS = 28 * 86_400
 
 @pytest.fixture()
 def shop(env, tmp_path):
+    """The function's environment with a catalog of subscribable products and an order prefix of this test's own
+    (reconcile looks at every payment with the prefix on the shared stand-in)."""
+    global PREFIX
+    PREFIX = "s" + uuid.uuid4().hex[:6] + "-"
     catalog = tmp_path / "catalog.json"
-    catalog.write_text(json.dumps(SUBSCRIBABLE, ensure_ascii=False))
+    catalog.write_text(json.dumps(dict(SUBSCRIBABLE, order_prefix=PREFIX), ensure_ascii=False))
     return {**env, "GAGE_CATALOG": str(catalog)}
 
 
+PREFIX = "shop-"
+
+
 def customer_uid() -> str:
-    return "shop-bk-" + uuid.uuid4().hex
+    return PREFIX + "bk-" + uuid.uuid4().hex
 
 
 def issue_key(sandbox, uid=None, pg=BILLING_PG) -> str:
@@ -79,7 +86,7 @@ def test_subscribe_charges_the_first_delivery_and_schedules_the_next(gage_verify
     sub = reply["subscription"]
     assert sub["interval"] == "4w" and sub["amount"] == AMOUNT and sub["status"] == "active"
     assert len(reply["manage_token"]) == 64 and reply["manage_token"] not in log
-    assert reply["merchant_uid"] == f"shop-S{sub['id']}-1"
+    assert reply["merchant_uid"] == f"{PREFIX}S{sub['id']}-1"
     assert [item["price"] for item in reply["items"]] == [16_500]
     # The first charge: made by the function itself, for the amount it priced, through the billing key.
     charges = [c for c in sandbox.calls("/subscribe/payments/again")]
@@ -88,7 +95,7 @@ def test_subscribe_charges_the_first_delivery_and_schedules_the_next(gage_verify
     assert [(o["status"], o["amount"], o["buyer_name"]) for o in order] == [("paid", AMOUNT, "홍길동")]
     # The next delivery is scheduled four weeks after the first, under the derived merchant_uid.
     [scheduled] = schedules(sandbox, sub["id"])
-    assert scheduled["merchant_uid"] == f"shop-S{sub['id']}-2" and scheduled["amount"] == AMOUNT
+    assert scheduled["merchant_uid"] == f"{PREFIX}S{sub['id']}-2" and scheduled["amount"] == AMOUNT
     assert abs(scheduled["schedule_at"] - (sub["next_charge_at"])) <= 1
     assert abs(sub["next_charge_at"] - time.time() - FOUR_WEEKS) < 120
 
@@ -99,7 +106,7 @@ def test_subscribe_charges_the_first_delivery_and_schedules_the_next(gage_verify
     orders = ledger_rows(shop, "SELECT status FROM orders WHERE subscription_id = ? ORDER BY created_at", sub["id"])
     assert [o["status"] for o in orders] == ["paid", "paid"]
     pending = [s for s in schedules(sandbox, sub["id"]) if s["schedule_status"] == "scheduled"]
-    assert [s["merchant_uid"] for s in pending] == [f"shop-S{sub['id']}-3"]
+    assert [s["merchant_uid"] for s in pending] == [f"{PREFIX}S{sub['id']}-3"]
     row = subscription_row(shop, sub["id"])
     assert (row["status"], row["charge_sequence"], row["schedule_state"]) == ("active", 3, "done")
 
@@ -271,7 +278,7 @@ def test_a_charge_with_a_subscription_merchant_uid_but_not_its_key_is_refused(ga
     _, reply, _ = subscribe(gage_verify, shop, issue_key(sandbox))
     sub_id = reply["subscription"]["id"]
     # Someone pays the right amount through the billing PG under the next charge's order number, with their own key.
-    forged = sandbox.create(merchant_uid=f"shop-S{sub_id}-2", amount=AMOUNT, pg=BILLING_PG,
+    forged = sandbox.create(merchant_uid=f"{PREFIX}S{sub_id}-2", amount=AMOUNT, pg=BILLING_PG,
                             custom_data={"shop": CATALOG["shop"], "subscription": sub_id, "items": ITEMS})
     status, answer, _ = webhook(gage_verify, shop, {**forged, "status": "paid"})
     assert status == 0 and answer["status"] == "rejected" and answer["refunded"]

@@ -347,3 +347,48 @@ func noticeWarnings(_ shop: TemporaryShop) throws -> [Diagnostic] {
         #expect(Suggestion.closest(to: "merchant", among: ["merchant_code", "pg"]) == "merchant_code")
     }
 }
+
+@Suite struct SubscriptionOfferTests {
+    static let billingSettings = TemporaryShop.minimalSettings.replacingOccurrences(
+        of: "  merchant_code: imp12345678\n", with: "  merchant_code: imp12345678\n  billing_pg: html5_inicis.INIBillTst\n")
+
+    @Test func test_a_subscription_offer_reaches_the_catalog_with_its_price() throws {
+        let shop = try TemporaryShop(settings: Self.billingSettings, files: [
+            "content/products/bean.md": TemporaryShop.product("""
+                title: 원두
+                price: 18000
+                subscription:
+                  intervals: [2w, 4w, 1m]
+                  price: 16200
+                """),
+            "content/products/tea.md": TemporaryShop.product("title: 차\nprice: 9000\nsubscription: { intervals: [1m] }"),
+        ])
+        let catalog = try ShopLoader.load(from: shop.root).catalog
+        #expect(catalog.product(sku: "bean")?.subscription == SubscriptionOffer(intervals: ["2w", "4w", "1m"], price: 16200))
+        #expect(catalog.product(sku: "tea")?.subscription == SubscriptionOffer(intervals: ["1m"], price: 9000))
+        #expect(catalog.payment.billingPG == "html5_inicis.INIBillTst")
+    }
+
+    @Test func test_bad_offers_name_the_file_the_line_and_the_fix() throws {
+        let shop = try TemporaryShop(settings: Self.billingSettings, files: [
+            "content/products/a.md": TemporaryShop.product("title: A\nprice: 1000\nsubscription:\n  intervals: [2d]"),
+            "content/products/b.md": TemporaryShop.product("title: B\nprice: 1000\nsubscription:\n  intervals: [0w]"),
+            "content/products/c.md": TemporaryShop.product("title: C\nprice: 1000\nsubscription:\n  intervals: [1m]\n  price: 0"),
+            "content/products/d.md": TemporaryShop.product("title: D\nprice: 1000\nsubscription:\n  interval: [1m]"),
+            "content/products/e.md": TemporaryShop.product("title: E\nprice: 1000\nadult_only: true\nsubscription: { intervals: [1m] }"),
+        ])
+        let found = problems(shop)
+        #expect(found.contains { $0.hasPrefix("content/products/a.md:5:") && $0.contains("'2d'") && $0.contains("weeks or months") })
+        #expect(found.contains { $0.hasPrefix("content/products/b.md:5:") && $0.contains("'0w'") && $0.contains("at least 1") })
+        #expect(found.contains { $0.hasPrefix("content/products/c.md:6:") && $0.contains("subscription.price must be more than 0") })
+        #expect(found.contains { $0.hasPrefix("content/products/d.md:5:") && $0.contains("did you mean 'intervals'") })
+        #expect(found.contains { $0.hasPrefix("content/products/e.md") && $0.contains("adult_only product cannot be sold as a subscription") })
+    }
+
+    @Test func test_an_offer_without_a_billing_pg_is_an_error_in_the_product() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/a.md": TemporaryShop.product("title: A\nprice: 1000\nsubscription: { intervals: [1m] }"),
+        ])
+        #expect(problems(shop).contains { $0.hasPrefix("content/products/a.md:4:") && $0.contains("billing_pg") })
+    }
+}

@@ -4,13 +4,13 @@ subscription, and reconcile after lost webhooks. Every amount is added up by han
 import concurrent.futures
 import copy
 import json
-import sqlite3
 import time
 import uuid
 
 import pytest
 
 from conftest import SECRET, run
+from ledger_db import LedgerDB
 from verify_helpers import BUYER, CATALOG, verify
 
 BILLING_PG = "html5_inicis.INIBillTst"
@@ -24,14 +24,14 @@ FOUR_WEEKS = 28 * 86_400
 
 
 @pytest.fixture()
-def shop(env, tmp_path):
-    """The function's environment with a catalog of subscribable products and an order prefix of this test's own
-    (reconcile looks at every payment with the prefix on the shared stand-in)."""
+def shop(ledger_env, tmp_path):
+    """The function's environment, with its ledger on each backend in turn, a catalog of subscribable products and
+    an order prefix of this test's own (reconcile looks at every payment with the prefix on the shared stand-in)."""
     global PREFIX
     PREFIX = "s" + uuid.uuid4().hex[:6] + "-"
     catalog = tmp_path / "catalog.json"
     catalog.write_text(json.dumps(dict(SUBSCRIBABLE, order_prefix=PREFIX), ensure_ascii=False))
-    return {**env, "GAGE_CATALOG": str(catalog)}
+    return {**ledger_env, "GAGE_CATALOG": str(catalog)}
 
 
 PREFIX = "shop-"
@@ -69,9 +69,8 @@ def schedules(sandbox, subscription_id=None):
 
 
 def ledger_rows(env, sql, *args):
-    with sqlite3.connect(env["GAGE_LEDGER"]) as db:
-        db.row_factory = sqlite3.Row
-        return [dict(row) for row in db.execute(sql, args)]
+    db = LedgerDB(env["GAGE_LEDGER"])
+    return [{key: row[key] for key in row.keys()} for row in db.execute(sql, args).fetchall()]
 
 
 def subscription_row(env, subscription_id):
@@ -250,8 +249,10 @@ def test_reconcile_records_charges_whose_webhook_was_lost_and_schedules_what_is_
                                      data=json.dumps(sandbox_call).encode(),
                                      headers={"Content-Type": "application/json", "Authorization": token})
     urllib.request.urlopen(request).read()
-    with sqlite3.connect(shop["GAGE_LEDGER"]) as db:   # the charge is due now
-        db.execute("UPDATE subscriptions SET next_charge_at = 1 WHERE id = ?", (sub_id,))
+    db = LedgerDB(shop["GAGE_LEDGER"])   # the charge is due now
+    db.execute("UPDATE subscriptions SET next_charge_at = 1 WHERE id = ?", (sub_id,))
+    if not db.postgres:
+        db.connection.commit()
     result = run(gage, "orders", "reconcile", env=shop)
     assert result.returncode == 0, result.stderr
     live = [s for s in schedules(sandbox, sub_id) if s["schedule_status"] == "scheduled"]
@@ -283,6 +284,8 @@ def test_a_charge_with_a_subscription_merchant_uid_but_not_its_key_is_refused(ga
     status, answer, _ = webhook(gage_verify, shop, {**forged, "status": "paid"})
     assert status == 0 and answer["status"] == "rejected" and answer["refunded"]
     assert subscription_row(shop, sub_id)["charge_sequence"] == 2
+    charges = ledger_rows(shop, "SELECT merchant_uid FROM orders WHERE subscription_id = ?", sub_id)
+    assert [c["merchant_uid"] for c in charges] == [f"{PREFIX}S{sub_id}-1"]
 
 
 def test_the_official_python_client_drives_the_billing_endpoints(sandbox):

@@ -130,9 +130,11 @@ public struct VerifyService {
                     throw LedgerError(message: "nothing to record for \(payment.impUID)")
                 }
                 if let subscription, let charge {
-                    next.subscriptionID = subscription.id
+                    // Only a charge made with the subscription's own key is one of its orders; a payment someone
+                    // else opened under its order number is judged (and refunded) on its own.
                     let genuine = payment.customerUID == subscription.customerUID
                         && ChannelCheck.acceptsBilling(payment, catalog.payment)
+                    if genuine { next.subscriptionID = subscription.id }
                     if let moved = SubscriptionProgress.after(subscription, charge: charge, order: next, genuine: genuine,
                                                               interval: SubscriptionInterval(subscription.interval),
                                                               now: now) {

@@ -488,9 +488,12 @@ struct OrderJSON: Encodable {
         escrow = order.escrow
     }
 
-    static func encode(_ orders: [OrderJSON]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(orders), as: UTF8.self)
-    }
+    static func encode(_ orders: [OrderJSON]) throws -> String { try prettyJSON(orders) }
+}
+
+/// What `--json` prints: sorted keys, indented, slashes as they are.
+func prettyJSON<Value: Encodable>(_ value: Value) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

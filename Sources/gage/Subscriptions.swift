@@ -227,9 +227,5 @@ struct SubscriptionJSON: Encodable {
         charges = orders?.map(OrderJSON.init)
     }
 
-    static func encode(_ subscriptions: [SubscriptionJSON]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(subscriptions), as: UTF8.self)
-    }
+    static func encode(_ subscriptions: [SubscriptionJSON]) throws -> String { try prettyJSON(subscriptions) }
 }

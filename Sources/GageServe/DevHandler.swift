@@ -45,6 +45,9 @@ struct DevHandler: HTTPHandler {
         if path.hasPrefix("/__iamport/") || path == "/__iamport" {
             return try await forwardToIamport(String(path.dropFirst("/__iamport".count)), request: request, api: iamport)
         }
+        if path == "/__gage/sandbox/schedules/run", request.method == .POST {
+            return await runSchedules(api: iamport)
+        }
         if path.hasPrefix("/__gage/sandbox/deposit/"), request.method == .POST {
             return await deposit(impUID: String(path.dropFirst("/__gage/sandbox/deposit/".count)), api: iamport)
         }
@@ -71,16 +74,35 @@ struct DevHandler: HTTPHandler {
         guard let payment = await api.deposit(impUID: impUID) else {
             return Self.json(["error": "not an issued virtual account"], status: 409)
         }
-        guard let gateway = await server.verifyGateway, let verifyPath = await server.state.verifyPath else {
+        guard let (status, webhook) = await sendWebhook(impUID: payment.impUID, merchantUID: payment.merchantUID,
+                                                         status: "paid") else {
             return Self.json(["error": "no verify function to notify"], status: 500)
         }
-        let body = try? JSONSerialization.data(withJSONObject: ["imp_uid": payment.impUID,
-                                                                "merchant_uid": payment.merchantUID, "status": "paid"])
+        return Self.json(["imp_uid": payment.impUID, "status": payment.status, "webhook_status": status,
+                          "webhook": webhook])
+    }
+
+    /// Time travel for 정기배송: every scheduled charge runs now, and each sends its webhook, as PortOne would on the
+    /// day.
+    private func runSchedules(api: SandboxAPI) async -> HTTPResponse {
+        var runs: [[String: Any]] = []
+        for run in await api.runSchedules() {
+            let delivered = await sendWebhook(impUID: run.impUID, merchantUID: run.merchantUID, status: run.status)
+            runs.append(["imp_uid": run.impUID, "merchant_uid": run.merchantUID, "status": run.status,
+                         "webhook_status": delivered?.status ?? 0, "webhook": delivered?.answer ?? NSNull()])
+        }
+        return Self.json(["runs": runs])
+    }
+
+    /// Iamport's webhook `{imp_uid, merchant_uid, status}` delivered to the verify function; nil when there is none.
+    private func sendWebhook(impUID: String, merchantUID: String, status: String) async -> (status: Int, answer: Any)? {
+        guard let gateway = await server.verifyGateway, let verifyPath = await server.state.verifyPath else { return nil }
+        let body = try? JSONSerialization.data(withJSONObject: ["imp_uid": impUID, "merchant_uid": merchantUID,
+                                                                "status": status])
         let answer = await gateway.run(.init(method: "POST", scriptName: verifyPath, pathInfo: "/webhook", query: "",
                                              headers: ["content-type": "application/json"], body: body ?? Data()))
         let webhook = (try? JSONSerialization.jsonObject(with: answer.body)) ?? String(decoding: answer.body, as: UTF8.self)
-        return Self.json(["imp_uid": payment.impUID, "status": payment.status, "webhook_status": answer.status,
-                          "webhook": webhook])
+        return (answer.status, webhook)
     }
 
     private func runVerify(request: HTTPRequest, scriptName: String, pathInfo: String) async throws -> HTTPResponse {

@@ -4,7 +4,8 @@ enum SandboxAssets {
     /// `IMP.certification` with the real parameters, clearly labelled test windows (the identity one asks for a
     /// birth date), and both result flows (callback and `m_redirect_url`, whose flag is `imp_success` for a
     /// payment and `success` for a certification, as on Iamport). Payments and certifications are created in
-    /// the local Iamport stand-in, so the verify function finds them.
+    /// the local Iamport stand-in, so the verify function finds them. With `customer_uid` the window registers a
+    /// card instead (a billing key in the stand-in, no charge), as a billing PG's window does.
     static let sdkScript = #"""
 (function () {
   'use strict';
@@ -77,17 +78,34 @@ enum SandboxAssets {
     return b;
   }
 
+  /** A billing key issued in the stand-in under the page's customer_uid (no approval, as on most PGs). */
+  function issueKey(params) {
+    var body = { customer_uid: params.customer_uid, pg: params.pg || null, customer_name: params.buyer_name || null,
+      customer_tel: params.buyer_tel || null, customer_email: params.buyer_email || null };
+    return fetch(API + '/customers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (r) { if (!r.ok) throw new Error('sandbox ' + r.status); return r.json(); });
+  }
+
   function openWindow(params, callback) {
-    var shell = testWindow('div', 'TEST · 테스트 결제창', 'Gage 결제 샌드박스', callback);
+    // With customer_uid the PG's window registers a card for later charges (a billing key) instead of paying.
+    var billing = typeof params.customer_uid === 'string' && params.customer_uid !== '';
+    var shell = testWindow('div', billing ? 'TEST · 테스트 카드 등록' : 'TEST · 테스트 결제창',
+      billing ? 'Gage 정기결제 카드 등록 샌드박스' : 'Gage 결제 샌드박스', callback);
     var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
-    var actions = el('div', {}, [
+    var actions = el('div', {}, billing ? [
+      button('register', '카드 등록 (테스트)', true),
+      button('fail', '카드 등록 실패'),
+      button('close', '창 닫기')
+    ] : [
       button('approve', '결제 승인 (테스트)', true),
       params.pay_method === 'vbank' ? button('vbank', '가상계좌 발급', true) : null,
       button('fail', '결제 실패'),
       button('close', '창 닫기')
     ]);
     actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
-    box.appendChild(el('p', { text: '실제로 돈이 나가지 않는 테스트 결제입니다. 결과를 골라 주세요.' }));
+    box.appendChild(el('p', { text: billing
+      ? '정기결제에 쓸 카드를 등록합니다(빌링키 발급). 등록할 때는 결제되지 않습니다. 결과를 골라 주세요.'
+      : '실제로 돈이 나가지 않는 테스트 결제입니다. 결과를 골라 주세요.' }));
     box.appendChild(el('dl', {}, [
       el('dt', { text: '주문' }), el('dd', { text: params.name || '' }),
       el('dt', { text: '금액' }), el('dd', { 'data-sandbox-amount': '', text: money(params.amount) }),
@@ -109,6 +127,22 @@ enum SandboxAssets {
         close();
         finish(params, callback, redirect, { success: false, imp_uid: null, merchant_uid: params.merchant_uid,
           error_code: 'F1001', error_msg: '사용자가 결제를 취소하셨습니다' });
+        return;
+      }
+      if (billing) {
+        var issued = action === 'register' ? issueKey(params) : Promise.resolve(null);
+        issued.then(function (customer) {
+          close();
+          finish(params, callback, redirect, customer
+            ? { success: true, imp_uid: null, merchant_uid: params.merchant_uid, customer_uid: customer.customer_uid,
+                pg_provider: customer.pg_provider, card_name: customer.card_name }
+            : { success: false, imp_uid: null, merchant_uid: params.merchant_uid, error_code: 'F400',
+                error_msg: '[테스트] 카드 등록이 거절되었습니다.' });
+        }).catch(function (error) {
+          close();
+          finish(params, callback, redirect, { success: false, imp_uid: null, merchant_uid: params.merchant_uid,
+            error_code: 'F500', error_msg: String(error) });
+        });
         return;
       }
       var status = action === 'approve' ? 'paid' : action === 'vbank' ? 'ready' : 'failed';
@@ -182,6 +216,7 @@ enum SandboxAssets {
     request_pay: function (params, callback) {
       if (!merchantCode) throw new Error('IMP.init(merchant code) must be called first');
       if (typeof params.amount !== 'number') throw new Error('amount must be a number');
+      if (params.customer_uid && params.pay_method !== 'card') throw new Error("customer_uid: pay_method는 'card'만 지원됩니다");
       // A pre-registered amount (POST /payments/prepare) that differs blocks the window, as on Iamport.
       fetch(API + '/prepared/' + encodeURIComponent(params.merchant_uid)).then(function (r) {
         return r.ok ? r.json() : null;
@@ -198,8 +233,8 @@ enum SandboxAssets {
 })();
 """#
 
-    /// The sandbox console: payments and their states, and deposits into issued virtual accounts (each sends
-    /// Iamport's webhook to the verify function).
+    /// The sandbox console: payments and their states, deposits into issued virtual accounts, and scheduled
+    /// subscription charges run now (each sends Iamport's webhook to the verify function).
     static let controlPage = #"""
 <!DOCTYPE html>
 <html lang="ko">
@@ -229,6 +264,13 @@ enum SandboxAssets {
   <table>
     <thead><tr><th scope="col">imp_uid</th><th scope="col">주문번호</th><th scope="col">주문</th><th scope="col">금액</th><th scope="col">수단</th><th scope="col">상태</th><th scope="col">취소액</th><th scope="col">작업</th></tr></thead>
     <tbody id="payments"><tr><td colspan="8">불러오는 중…</td></tr></tbody>
+  </table>
+  <h2>정기배송 예약 결제</h2>
+  <p>예약된 결제는 원래 예약한 날에 실행됩니다. 테스트할 때는 지금 실행해 보세요: 결제 후 PortOne 처럼 웹훅을 gage-verify 로 보냅니다.</p>
+  <p><button type="button" id="run-schedules">예약 결제 모두 지금 실행</button> <button type="button" id="decline-next">다음 정기결제 거절시키기</button></p>
+  <table>
+    <thead><tr><th scope="col">주문번호</th><th scope="col">예약일</th><th scope="col">금액</th><th scope="col">상태</th><th scope="col">결제</th></tr></thead>
+    <tbody id="schedules"><tr><td colspan="5">불러오는 중…</td></tr></tbody>
   </table>
   <h2>웹훅 결과</h2>
   <p id="result" role="status" aria-live="polite"></p>
@@ -281,8 +323,45 @@ enum SandboxAssets {
       .then(function (answer) { result.textContent = '웹훅 → gage-verify: ' + JSON.stringify(answer.webhook); load(); })
       .catch(function (e) { result.textContent = String(e); });
   }
+  var schedules = document.getElementById('schedules');
+  function loadSchedules() {
+    fetch('/__iamport/__sandbox/schedules').then(function (r) { return r.json(); }).then(function (list) {
+      schedules.textContent = '';
+      if (!list.length) {
+        var row = document.createElement('tr');
+        var td = cell('예약된 정기결제가 없습니다.');
+        td.colSpan = 5;
+        row.appendChild(td);
+        schedules.appendChild(row);
+      }
+      list.slice().reverse().forEach(function (s) {
+        var row = document.createElement('tr');
+        [cell(s.merchant_uid), cell(new Date(s.schedule_at * 1000).toLocaleString('ko-KR', { timeZone: 'Asia/Seoul' })),
+         cell(String(s.amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '원', 'amount'), cell(s.schedule_status, 'status'),
+         cell(s.payment_status || '')].forEach(function (c) { row.appendChild(c); });
+        schedules.appendChild(row);
+      });
+    });
+  }
+  document.getElementById('run-schedules').addEventListener('click', function () {
+    result.textContent = '예약 결제 실행 중…';
+    fetch('/__gage/sandbox/schedules/run', { method: 'POST' }).then(function (r) { return r.json(); })
+      .then(function (answer) {
+        result.textContent = answer.runs.length ? answer.runs.map(function (run) {
+          return run.merchant_uid + ' ' + run.status + ' → gage-verify: ' + JSON.stringify(run.webhook);
+        }).join('\n') : '실행할 예약 결제가 없습니다.';
+        load();
+        loadSchedules();
+      }).catch(function (e) { result.textContent = String(e); });
+  });
+  document.getElementById('decline-next').addEventListener('click', function () {
+    fetch('/__iamport/__sandbox/declines', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ shape: 'status', message: '[테스트] 한도 초과' }) })
+      .then(function () { result.textContent = '다음 정기결제 한 건이 거절됩니다.'; });
+  });
   load();
-  setInterval(load, 3000);
+  loadSchedules();
+  setInterval(function () { load(); loadSchedules(); }, 3000);
 })();
 </script>
 </body>

@@ -125,6 +125,7 @@ def test_twenty_deliveries_of_one_scheduled_charge_make_one_order_and_one_next_s
 
 
 def test_declined_scheduled_charges_are_retried_then_the_subscription_is_past_due(gage_verify, shop, sandbox):
+    shop = {**shop, "GAGE_MAIL_FROM": "온기 <shop@example.kr>", "GAGE_SELLER_EMAIL": "seller@example.kr"}
     uid = issue_key(sandbox)
     _, reply, _ = subscribe(gage_verify, shop, uid)
     sub_id = reply["subscription"]["id"]
@@ -145,6 +146,9 @@ def test_declined_scheduled_charges_are_retried_then_the_subscription_is_past_du
     with pytest.raises(Exception):
         sandbox.control("GET", "/customers/" + uid)   # no such control route: the key is checked below
     assert uid not in [c["customer_uid"] for c in sandbox.control("GET", "/customers")]
+    # The buyer is told once that it stopped, with the last declined try.
+    stopped = ledger_rows(shop, "SELECT recipient, imp_uid FROM notifications WHERE kind = 'subscription_stopped'")
+    assert [(n["recipient"], n["imp_uid"]) for n in stopped] == [("gildong@example.kr", charge["imp_uid"])]
 
 
 @pytest.mark.parametrize("shape", ["status", "code"])
@@ -260,6 +264,7 @@ def test_reconcile_records_charges_whose_webhook_was_lost_and_schedules_what_is_
 
 
 def test_a_product_sold_out_at_charge_time_refunds_that_charge_and_keeps_the_subscription(gage_verify, shop, sandbox):
+    shop = {**shop, "GAGE_MAIL_FROM": "온기 <shop@example.kr>", "GAGE_SELLER_EMAIL": "seller@example.kr"}
     _, reply, _ = subscribe(gage_verify, shop, issue_key(sandbox))
     sub_id = reply["subscription"]["id"]
     catalog = json.loads(open(shop["GAGE_CATALOG"]).read())
@@ -273,6 +278,14 @@ def test_a_product_sold_out_at_charge_time_refunds_that_charge_and_keeps_the_sub
     row = subscription_row(shop, sub_id)
     assert row["status"] == "active" and row["charge_sequence"] == 3
     assert [s["merchant_uid"][-2:] for s in schedules(sandbox, sub_id) if s["schedule_status"] == "scheduled"] == ["-3"]
+    # The seller is told the delivery was skipped and why; the buyer hears of the refund. Once, however often the
+    # webhook comes.
+    webhook(gage_verify, shop, second)
+    told = ledger_rows(shop, "SELECT kind, recipient, subject FROM notifications WHERE imp_uid = ? ORDER BY kind",
+                       second["imp_uid"])
+    assert [(n["kind"], n["recipient"]) for n in told] == [("refunded", "gildong@example.kr"),
+                                                           ("subscription_skipped", "seller@example.kr")]
+    assert "품절" in told[1]["subject"] and f"S{sub_id}-2" in told[1]["subject"]
 
 
 def test_a_charge_with_a_subscription_merchant_uid_but_not_its_key_is_refused(gage_verify, shop, sandbox):

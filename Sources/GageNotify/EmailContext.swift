@@ -6,7 +6,8 @@ import GageLedger
 /// the buyer's details for the seller's mail, the virtual account, the shipment. Money is written out
 /// (`40,000원`) and times in Korean time.
 enum EmailContext {
-    static func make(order: LedgerOrder, notice: Notice, shop: ShopContact) -> [String: Any] {
+    static func make(order: LedgerOrder, notice: Notice, shop: ShopContact,
+                     subscription: LedgerSubscription? = nil) -> [String: Any] {
         let subtotal = order.items.reduce(0) { $0 + $1.price * $1.quantity }
         let shippingFee = max(0, order.amount - subtotal)
         var context: [String: Any] = [
@@ -45,6 +46,15 @@ enum EmailContext {
                 "shipped_at": order.shippedAt.map(koreanTime) ?? "",
             ]
         }
+        if let subscription {
+            context["subscription"] = present([
+                "id": subscription.id,
+                "interval": SubscriptionInterval(subscription.interval)?.korean ?? subscription.interval,
+                "amount": won(subscription.amount),
+                "next_charge": subscription.isLive ? subscription.nextChargeAt.map(koreanTime) : nil,
+                "skip_reason": notice.kind == .subscriptionSkipped ? skipReason(order.reason) : nil,
+            ])
+        }
         switch notice.kind {
         case .refunded:
             let partial = notice.detail.hasPrefix("partial")
@@ -81,6 +91,16 @@ enum EmailContext {
         case "unknown_item": return "판매하지 않는 상품이 담겨 있어 결제를 취소했습니다."
         case "identity_required": return "성인인증이 확인되지 않아 결제를 취소했습니다."
         default: return "주문을 확인할 수 없어 결제를 취소했습니다."
+        }
+    }
+
+    /// Why a subscription's delivery was skipped, for the seller.
+    static func skipReason(_ reason: String?) -> String {
+        switch reason {
+        case "sold_out": return "품절"
+        case "unknown_item": return "판매 중지된 상품"
+        case "quantity_limit": return "구매 한도 초과"
+        default: return reason ?? "확인 필요"
         }
     }
 

@@ -23,11 +23,16 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     case refundPending = "refund_pending"
     /// 입금 기한 만료: a virtual account expired unpaid; its stock is free again.
     case vbankExpired = "vbank_expired"
+    /// 정기배송 건너뜀: a scheduled delivery could not be made (sold out, gone from the catalog); its charge was
+    /// refunded and the subscription goes on.
+    case subscriptionSkipped = "subscription_skipped"
+    /// 정기배송 중지: the card kept being declined; no more charges until the buyer subscribes again.
+    case subscriptionStopped = "subscription_stopped"
 
     public var audience: Audience {
         switch self {
-        case .orderConfirmed, .vbankIssued, .depositReceived, .refunded, .shipped: return .buyer
-        case .newOrder, .refundPending, .vbankExpired: return .seller
+        case .orderConfirmed, .vbankIssued, .depositReceived, .refunded, .shipped, .subscriptionStopped: return .buyer
+        case .newOrder, .refundPending, .vbankExpired, .subscriptionSkipped: return .seller
         }
     }
 }
@@ -79,6 +84,22 @@ public enum NotificationPlan {
         if let shipped = after.shippedAt, after.status == "paid",
            before?.shippedAt == nil || before?.tracking != after.tracking || before?.carrier != after.carrier {
             notices.append(Notice(.shipped, detail: "\(after.carrier ?? "")-\(after.tracking ?? String(shipped))"))
+        }
+        return notices
+    }
+
+    /// Which notifications a subscription's move from `before` to `after` owes, on top of its charge's own (a
+    /// skipped delivery's refund is told to the buyer as any refund is). Keyed by the charge, so a webhook seen
+    /// twice owes nothing more.
+    public static func notices(subscription after: LedgerSubscription, before: LedgerSubscription?,
+                               order: LedgerOrder?) -> [Notice] {
+        guard let before, let order else { return [] }
+        var notices: [Notice] = []
+        if after.sequence > before.sequence, before.status == .active, order.status == "rejected" {
+            notices.append(Notice(.subscriptionSkipped, detail: order.reason ?? ""))
+        }
+        if after.status == .pastDue, before.status != .pastDue {
+            notices.append(Notice(.subscriptionStopped))
         }
         return notices
     }

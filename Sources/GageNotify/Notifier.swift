@@ -18,24 +18,36 @@ public final class Notifier: OrderNotifier {
     }
 
     public func notifications(before: LedgerOrder?, after: LedgerOrder) -> [OutgoingNotification] {
-        let notices = NotificationPlan.notices(before: before, after: after)
+        messages(NotificationPlan.notices(before: before, after: after), order: after)
+    }
+
+    public func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
+                              order: LedgerOrder?) -> [OutgoingNotification] {
+        guard let order else { return [] }
+        return messages(NotificationPlan.notices(subscription: subscription, before: before, order: order), order: order,
+                        subscription: subscription)
+    }
+
+    /// The e-mails and chat lines of `notices`, all about `order` (and the subscription it is a charge of).
+    func messages(_ notices: [Notice], order after: LedgerOrder,
+                  subscription: LedgerSubscription? = nil) -> [OutgoingNotification] {
         guard !notices.isEmpty else { return [] }
         var messages: [OutgoingNotification] = []
         for notice in notices {
             let key = "\(after.impUID):\(notice.kind.rawValue)" + (notice.detail.isEmpty ? "" : ":\(notice.detail)")
             if settings.emailEnabled, let recipient = recipient(for: notice.kind, order: after),
                let (templates, shop) = emailTemplates() {
-                let context = EmailContext.make(order: after, notice: notice, shop: shop)
+                let context = EmailContext.make(order: after, notice: notice, shop: shop, subscription: subscription)
                 let mail = templates.render(notice.kind, context: context)
                 messages.append(OutgoingNotification(
                     dedupeKey: key + ":email", impUID: after.impUID, kind: notice.kind.rawValue, channel: .email,
                     recipient: recipient, subject: mail.subject.isEmpty ? shop.title : mail.subject,
                     text: mail.text, html: mail.html))
             }
-            if settings.chatEnabled, notice.kind == .newOrder {
+            if settings.chatEnabled, let line = ChatLine.line(notice.kind, order: after) {
                 messages.append(OutgoingNotification(
                     dedupeKey: key + ":chat", impUID: after.impUID, kind: notice.kind.rawValue, channel: .chat,
-                    recipient: "webhook", subject: "새 주문", text: ChatLine.newOrder(after)))
+                    recipient: "webhook", subject: line.subject, text: line.text))
             }
         }
         if !messages.isEmpty { touchedOrders.insert(after.impUID) }
@@ -76,6 +88,16 @@ public final class Notifier: OrderNotifier {
 
 /// The seller's chat line for a new paid order: what, how much, which order — short enough for a phone's lock screen.
 enum ChatLine {
+    /// The seller's chat line for a notice, if the seller hears of it by chat too (the events to act on).
+    static func line(_ kind: NotificationKind, order: LedgerOrder) -> (subject: String, text: String)? {
+        switch kind {
+        case .newOrder: return ("새 주문", newOrder(order))
+        case .subscriptionSkipped:
+            return ("정기배송 건너뜀", "⚠️ 정기배송 배송분 건너뜀 (\(EmailContext.skipReason(order.reason))) · 결제 \(EmailContext.won(order.amount)) 환불 · 주문번호 \(order.merchantUID)")
+        default: return nil
+        }
+    }
+
     static func newOrder(_ order: LedgerOrder) -> String {
         let units = order.items.reduce(0) { $0 + $1.quantity }
         let what = order.name.flatMap { $0.isEmpty ? nil : $0 } ?? "\(units)개 상품"

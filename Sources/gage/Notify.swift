@@ -178,6 +178,8 @@ extension OrderText {
         case .newOrder?: return "새 주문"
         case .refundPending?: return "환불 대기"
         case .vbankExpired?: return "입금 기한 만료"
+        case .subscriptionSkipped?: return "정기배송 건너뜀"
+        case .subscriptionStopped?: return "정기배송 중지"
         case nil: return kind
         }
     }

@@ -18,6 +18,36 @@ final class NotificationPlanTests: XCTestCase {
         NotificationPlan.notices(before: before, after: after).map(\.kind)
     }
 
+    func subscription(_ status: LedgerSubscription.Status, sequence: Int) -> LedgerSubscription {
+        var subscription = LedgerSubscription(id: "k3x9q2m7ab", customerUID: "shop-c1", manageToken: "t", status: status,
+                                              interval: "4w", amount: 15600, currency: "KRW", name: "원두", items: [],
+                                              catalogVersion: nil, anchorAt: 0, createdAt: 0)
+        subscription.sequence = sequence
+        return subscription
+    }
+
+    func test_a_skipped_delivery_tells_the_seller_and_a_stopped_subscription_tells_the_buyer() {
+        var soldOut = order("rejected", refund: .done)
+        soldOut.reason = "sold_out"
+        let skipped = NotificationPlan.notices(subscription: subscription(.active, sequence: 3),
+                                               before: subscription(.active, sequence: 2), order: soldOut)
+        XCTAssertEqual(skipped, [Notice(.subscriptionSkipped, detail: "sold_out")])
+        XCTAssertEqual(NotificationKind.subscriptionSkipped.audience, .seller)
+        // A paid delivery moves the subscription on and owes only the order's own notices.
+        XCTAssertEqual(NotificationPlan.notices(subscription: subscription(.active, sequence: 3),
+                                                before: subscription(.active, sequence: 2), order: order("paid")), [])
+        // The last declined retry stops it: the buyer hears once; a webhook seen again moves nothing and owes nothing.
+        let stopped = NotificationPlan.notices(subscription: subscription(.pastDue, sequence: 2),
+                                               before: subscription(.active, sequence: 2), order: order("failed"))
+        XCTAssertEqual(stopped.map(\.kind), [.subscriptionStopped])
+        XCTAssertEqual(NotificationKind.subscriptionStopped.audience, .buyer)
+        XCTAssertEqual(NotificationPlan.notices(subscription: subscription(.pastDue, sequence: 2),
+                                                before: subscription(.pastDue, sequence: 2), order: order("failed")), [])
+        // A new subscription, or one cancelled by hand, owes nothing here (its first order has its own notices).
+        XCTAssertEqual(NotificationPlan.notices(subscription: subscription(.active, sequence: 2), before: nil,
+                                                order: order("paid")), [])
+    }
+
     func test_a_first_paid_decision_confirms_to_the_buyer_and_tells_the_seller() {
         XCTAssertEqual(kinds(nil, order("paid")), [.orderConfirmed, .newOrder])
         XCTAssertEqual(kinds(order("unpaid"), order("paid")), [.orderConfirmed, .newOrder])

@@ -112,7 +112,8 @@ def fill_checkout(driver, shop, pay_method="card"):
     for field, value in {"buyer_name": "홍길동", "buyer_tel": "010-1234-5678", "buyer_email": "gildong@example.kr",
                          "buyer_postcode": "03154", "buyer_addr": "서울특별시 종로구 세종대로 1"}.items():
         driver.find_element(By.ID, field).send_keys(value)
-    driver.find_element(By.CSS_SELECTOR, f'input[name="pay_method"][value="{pay_method}"]').click()
+    if pay_method:
+        driver.find_element(By.CSS_SELECTOR, f'input[name="pay_method"][value="{pay_method}"]').click()
     driver.find_element(By.ID, "agree").click()
 
 
@@ -129,7 +130,7 @@ def pay(driver, action="approve", redirect=False, screenshot=None):
 def result_text(driver):
     """The result panel's text once the verify function has answered (the panel is re-rendered as it goes)."""
     read = "var m = document.querySelector('.result-message'); return m ? m.textContent : '';"
-    wait(driver, 20).until(lambda d: (lambda text: text and "확인하고" not in text)(d.execute_script(read)))
+    wait(driver, 20).until(lambda d: (lambda text: text and not text.endswith("…"))(d.execute_script(read)))
     return driver.execute_script("return document.querySelector('[data-result]').innerText")
 
 
@@ -234,7 +235,8 @@ def test_7_no_serious_accessibility_violations(fresh, shop):
     from axe_selenium_python import Axe
     driver = fresh
     add_to_cart(driver, shop, "tumbler", {"용량": "500ml"})
-    pages = {"home": "/", "product": "/products/ethiopia-yirgacheffe/", "cart": "/cart/",
+    pages = {"home": "/", "product": "/products/ethiopia-yirgacheffe/", "subscribable": "/products/house-blend/",
+             "cart": "/cart/", "manage": "/subscription/#" + "0" * 64,
              "result": "/checkout/complete/?merchant_uid=onggi-none", "search": "/search/?q=%EB%93%9C%EB%A6%BD"}
     problems = {}
     for name, path in pages.items():
@@ -555,3 +557,149 @@ def test_19_the_buyer_gets_a_receipt_and_finds_the_order_by_number_and_phone(fre
     text = lookup_answer(driver, number, "010-1234-5678")
     shot(driver, "19-lookup-too-many")
     assert "여러 번 실패" in text
+
+
+def seller_subscriptions(shop):
+    if not pathlib.Path(shop["ledger"]).exists():
+        return []   # nothing decided yet: gage-verify creates the ledger on its first decision
+    listing = subprocess.run([str(shop["gage"]), "subscriptions", "list", "--json", "--ledger", shop["ledger"]],
+                             capture_output=True, text=True, check=True)
+    return json.loads(listing.stdout)
+
+
+def sandbox_schedules(shop):
+    with urllib.request.urlopen(shop["url"] + "/__iamport/__sandbox/schedules") as response:
+        return json.loads(response.read())
+
+
+def subscribe_on_product_page(driver, shop, slug, interval, options):
+    driver.get(f"{shop['url']}/products/{slug}/")
+    driver.find_element(By.CSS_SELECTOR, 'input[name="purchase"][value="subscribe"]').click()
+    select = wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-interval]")))
+    Select(select).select_by_value(interval)
+    for name, value in options.items():
+        Select(driver.find_element(By.CSS_SELECTOR, f'select[data-option="{name}"]')).select_by_value(value)
+    driver.find_element(By.CSS_SELECTOR, 'button[value="cart"]').click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-buy-status]"), "담았습니다"))
+
+
+def test_20_a_subscription_starts_from_the_product_page_and_ends_from_its_manage_link(fresh, shop):
+    driver = fresh
+    driver.get(shop["url"] + "/products/house-blend/")
+    offer = driver.find_element(By.CSS_SELECTOR, "[data-purchase-type]").text
+    assert "1회 구매" in offer and "14,000원" in offer and "12,600원" in offer and "정기배송" in offer
+    # The interval appears with the choice of 정기배송; the buttons say what they do.
+    assert not driver.find_element(By.CSS_SELECTOR, "[data-interval]").is_displayed()
+    subscribe_on_product_page(driver, shop, "house-blend", "4w", {"분쇄도": "홀빈"})
+    assert driver.find_element(By.CSS_SELECTOR, 'button[value="cart"]').text == "정기배송 담기"
+    add_to_cart(driver, shop, "tumbler", {"용량": "500ml"})
+
+    # The cart checks out the subscription apart from the one-off tumbler, and says so. The tumbler, added last,
+    # is shown first; the buyer switches to the subscription.
+    fill_checkout(driver, shop, pay_method=None)
+    assert "보온 텀블러" in driver.find_element(By.CSS_SELECTOR, "[data-cart-lines]").text
+    switch = driver.find_element(By.CSS_SELECTOR, '[data-cart-mode="subscription"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", switch)
+    switch.click()
+    body = driver.find_element(By.CSS_SELECTOR, "[data-cart-body]").text
+    assert "따로 결제합니다" in body and "온기 하우스 블렌드" in body and "보온 텀블러" not in body
+    assert "12,600원" in body and "4주마다" in body
+    assert not driver.find_element(By.CSS_SELECTOR, 'input[name="pay_method"]').is_displayed()
+    terms = driver.find_element(By.CSS_SELECTOR, "[data-subscription-terms]").text
+    assert "15,600원" in terms and "4주마다" in terms    # 12,600원 + 3,000원 shipping per delivery
+    record_payment_requests(driver)
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    window = wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
+    assert "카드 등록" in window.text
+    shot(driver, "20-billing-key-window")
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="register"]').click()
+    text = result_text(driver)
+    shot(driver, "20-subscribed")
+    assert "정기배송이 시작되었습니다" in text and "15,600원" in text and "다음 결제일" in text, text
+    [request] = driver.execute_script("return window.__payRequests")
+    assert request["pg"] == "html5_inicis.INIBillTst" and request["pay_method"] == "card"
+    assert re.fullmatch(r"onggi-c[a-z0-9]{24}", request["customer_uid"])
+    [subscription] = [s for s in seller_subscriptions(shop) if s["status"] == "active"]
+    assert subscription["interval"] == "4w" and subscription["amount"] == 15_600
+    assert subscription["items"][0]["options"] == {"분쇄도": "홀빈"}
+    manage = driver.find_element(By.CSS_SELECTOR, "[data-manage-link]").get_attribute("href")
+    token = urllib.parse.urlsplit(manage).fragment
+    assert manage.startswith(shop["url"] + "/subscription/#") and re.fullmatch(r"[0-9a-f]{64}", token)
+    # The one-off tumbler stays in the cart for its own checkout.
+    cart = driver.execute_script("return JSON.parse(localStorage.getItem('gage-cart:/'))")
+    assert [(line["sku"], "interval" in line) for line in cart] == [("GDS-TUMBLER", False)], cart
+
+    # Time travel from the sandbox console: the second delivery is charged, its webhook recorded.
+    driver.get(shop["url"] + "/__sandbox/")
+    driver.find_element(By.ID, "run-schedules").click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.ID, "result"), "paid"))
+    assert f"S{subscription['id']}-2 paid" in driver.find_element(By.ID, "result").text
+
+    # The manage page: status, the two charges, then cancel (asked twice).
+    driver.get(manage)
+    panel = wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-subscription-details]")))
+    page = driver.find_element(By.CSS_SELECTOR, "[data-subscription-manage]").text
+    assert "이용 중" in panel.text and "4주마다" in panel.text and "15,600원" in panel.text
+    assert f"S{subscription['id']}-1" in page and f"S{subscription['id']}-2" in page
+    shot(driver, "20-manage")
+    driver.find_element(By.CSS_SELECTOR, "[data-cancel-subscription]").click()
+    assert "카드 정보가 삭제" in driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    driver.find_element(By.CSS_SELECTOR, "[data-confirm-cancel]").click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-subscription-manage]"), "해지되었습니다"))
+    shot(driver, "20-cancelled")
+    assert "해지됨" in driver.find_element(By.CSS_SELECTOR, "[data-subscription-details]").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "[data-cancel-subscription]")
+    [ended] = [s for s in seller_subscriptions(shop) if s["id"] == subscription["id"]]
+    assert ended["status"] == "cancelled"
+    mine = [x for x in sandbox_schedules(shop) if f"S{subscription['id']}-" in x["merchant_uid"]]
+    assert [x["schedule_status"] for x in mine if x["schedule_status"] == "scheduled"] == []
+    assert token not in (ARTIFACTS / "gage-serve.log").read_text()
+
+
+def test_21_a_manage_link_without_its_token_shows_nothing(fresh, shop):
+    driver = fresh
+    driver.get(shop["url"] + "/subscription/")
+    assert "링크가 올바르지 않습니다" in wait(driver).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-subscription-manage] [role=alert]"))).text
+    driver.get(shop["url"] + "/subscription/#" + "a" * 64)
+    assert "찾을 수 없습니다" in wait(driver).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-subscription-manage] [role=alert]"))).text
+
+
+def test_22_a_declined_card_starts_no_subscription(fresh, shop):
+    driver = fresh
+    before = {s["id"] for s in seller_subscriptions(shop)}
+    subscribe_on_product_page(driver, shop, "colombia-supremo", "1m", {"용량": "200g", "분쇄도": "홀빈"})
+    request = urllib.request.Request(shop["url"] + "/__iamport/__sandbox/declines", method="POST",
+                                     data=json.dumps({"shape": "code", "message": "[테스트] 한도 초과"}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
+    fill_checkout(driver, shop, pay_method=None)
+    pay(driver, action="register")
+    text = result_text(driver)
+    shot(driver, "22-declined")
+    assert "정기배송을 시작하지 못했습니다" in text and "한도 초과" in text and "다음 결제일" not in text
+    assert [s["status"] for s in seller_subscriptions(shop) if s["id"] not in before] in ([], ["declined"])
+    # The subscription line stays in the cart to try another card.
+    cart = driver.execute_script("return JSON.parse(localStorage.getItem('gage-cart:/'))")
+    assert [line.get("interval") for line in cart] == ["1m"]
+
+
+def test_23_on_a_phone_the_billing_window_returns_to_the_cart_and_the_subscription_starts(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "tumbler", {"용량": "500ml"})
+    subscribe_on_product_page(driver, shop, "colombia-supremo", "2w", {"용량": "500g", "분쇄도": "핸드드립용"})
+    fill_checkout(driver, shop, pay_method=None)
+    # The kind of line added last is the checkout shown first.
+    assert "콜롬비아 수프리모" in driver.find_element(By.CSS_SELECTOR, "[data-cart-lines]").text
+    pay(driver, action="register", redirect=True)
+    wait(driver).until(ec.url_matches(r"/cart/$"))
+    text = result_text(driver)
+    shot(driver, "23-subscribed-after-redirect")
+    assert "정기배송이 시작되었습니다" in text and "2주마다" in text and "31,400원" in text, text  # 14,400 + 14,000 (500g) + 3,000 shipping
+    assert driver.find_element(By.CSS_SELECTOR, "[data-manage-link]").is_displayed()
+    # Switching to the one-off checkout shows the tumbler at its own price.
+    driver.get(shop["url"] + "/cart/")
+    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-cart-lines]")))
+    assert "텀블러" in driver.find_element(By.CSS_SELECTOR, "[data-cart-lines]").text
+    assert driver.find_element(By.CSS_SELECTOR, 'input[name="pay_method"]').is_displayed()

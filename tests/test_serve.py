@@ -25,7 +25,7 @@ def start(gage, shop, *extra):
 def test_serve_prints_timings_serves_and_stops_on_ctrl_c(gage, example_shop):
     before = set(glob.glob("/tmp/gage-serve-*"))
     process, url, lines = start(gage, example_shop)
-    assert "first build: built 50 pages in" in lines[0] and "render" in lines[0] and "write" in lines[0]
+    assert "first build: built 51 pages in" in lines[0] and "render" in lines[0] and "write" in lines[0]
     assert lines[1].startswith(f"Serving {example_shop} at {url}/")
     with urllib.request.urlopen(url + "/products/kenya-aa/") as response:
         html = response.read().decode()

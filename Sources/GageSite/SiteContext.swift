@@ -93,6 +93,9 @@ struct SiteContext: @unchecked Sendable {
             "escrow_methods": settings.checkout.escrow ? settings.cashPayMethods : [],
             "postcode_url": settings.addressSearch ? settings.postcodeURL ?? postcodeURL : "",
             "search_url": base + "search.json",
+            // 정기배송 (SPEC §5): the PG that issues billing keys, and the buyer's manage page.
+            "billing_pg": settings.iamport.billingPG ?? "",
+            "subscription_url": base + "subscription/",
         ]
         let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [
@@ -184,6 +187,7 @@ struct SiteContext: @unchecked Sendable {
             ] as [String: Any]
         }
         values["has_options"] = !product.options.isEmpty
+        values["subscription"] = subscriptionOffer(product) ?? false
         values["params"] = product.params.mapValues(\.templateValue)
         values["notice"] = product.notice.map { notice -> [String: Any] in
             ["type": notice.type ?? false,
@@ -195,6 +199,28 @@ struct SiteContext: @unchecked Sendable {
         let meta = pageMeta(title: product.title, description: description, path: pagePath, type: "product",
                             image: product.images.first.map { imageURL($0, of: product, absolute: true) })
         return (values, meta)
+    }
+
+    /// The product page's 1회 구매 / 정기배송 choice: the subscriber price, what it saves, and each interval offered
+    /// (the first chosen). Nil when the product is not offered as a subscription or the shop has no billing PG.
+    func subscriptionOffer(_ product: ProductSource) -> [String: Any]? {
+        guard let offer = product.subscription, settings.iamport.billingPG != nil, !product.isSoldOut else { return nil }
+        let saving = product.price - offer.price
+        return [
+            "price": offer.price,
+            "price_text": money.format(offer.price),
+            "saving_text": saving > 0 ? money.format(saving) : false,
+            "intervals": offer.intervals.enumerated().map { index, written in
+                ["value": written, "label": SubscriptionInterval(written).map(intervalLabel) ?? written,
+                 "first": index == 0] as [String: Any]
+            },
+        ]
+    }
+
+    /// `2주마다`, `every 2 weeks`: the interface text's wording, which the cart script uses too.
+    func intervalLabel(_ interval: SubscriptionInterval) -> String {
+        let key = interval.unit == .week ? "interval_weeks" : "interval_months"
+        return (text[key] ?? "{n}" + interval.unit.rawValue).replacingOccurrences(of: "{n}", with: String(interval.count))
     }
 
     /// How many a buyer may put in one order: the smaller of stock and the per-order limit.

@@ -125,6 +125,13 @@ public struct SiteRenderer {
                             values: context.with([:], page: context.pageMeta(
                                 title: text["order_lookup"] ?? "", description: "", path: "orders/lookup/",
                                 indexable: false))))
+        if context.settings.iamport.billingPG != nil {
+            // The buyer's 정기배송 manage page: the token comes in the URL fragment, so no server ever logs it.
+            jobs.append(PageJob(path: "subscription/index.html", template: "subscription",
+                                values: context.with([:], page: context.pageMeta(
+                                    title: text["subscription_manage"] ?? "", description: "", path: "subscription/",
+                                    indexable: false))))
+        }
         jobs.append(PageJob(path: "404.html", template: "404",
                             values: context.with([:], page: context.pageMeta(
                                 title: text["not_found_title"] ?? "", description: "", path: "404.html",

@@ -13,7 +13,7 @@ public struct Theme: Sendable {
     public var emailTemplates: [String: String] = [:]
 
     /// Templates every shop page needs.
-    static let requiredTemplates = ["index", "product", "list", "page", "cart", "complete", "lookup", "404"]
+    static let requiredTemplates = ["index", "product", "list", "page", "cart", "complete", "lookup", "subscription", "404"]
 
     public static func load(shopRoot: String) throws(BuildErrors) -> Theme {
         var files = DefaultTheme.files.mapValues { (text: $0, origin: "built-in theme") }

@@ -12,8 +12,9 @@ import Testing
         baseURL: "https://shop.example.kr/", shipping: ShippingRule(fee: 3000, freeOver: 50000),
         products: [
             .init(sku: "BEAN", title: "원두", price: 18000, url: "", stock: 12, maxQuantity: 5,
-                  options: [.init(name: "분쇄도", values: [.init(label: "홀빈"), .init(label: "에스프레소용", price: 500)])]),
-            .init(sku: "TEA", title: "녹차", price: 12000, url: ""),
+                  options: [.init(name: "분쇄도", values: [.init(label: "홀빈"), .init(label: "에스프레소용", price: 500)])],
+                  subscription: .init(intervals: ["2w", "1m"], price: 16200)),
+            .init(sku: "TEA", title: "녹차", price: 12000, url: "", subscription: .init(intervals: ["1m"], price: 10800)),
             .init(sku: "GONE", title: "품절", price: 9000, url: "", stock: 0),
             .init(sku: "CUP", title: "컵", price: 8000, url: "", stock: 30,
                   options: [.init(name: "색", values: [.init(label: "흰색"), .init(label: "검정", price: -1000)]),
@@ -22,9 +23,9 @@ import Testing
         ])
 
     /// Deterministic carts: valid ones and ones that break each rule.
-    static func carts(count: Int) -> [[OrderItem]] {
-        var random = SplitMix(seed: 42)
-        let skus = ["BEAN", "TEA", "GONE", "CUP", "CHEAP", "NOPE"]
+    static func carts(count: Int, seed: UInt64 = 42,
+                      skus: [String] = ["BEAN", "TEA", "GONE", "CUP", "CHEAP", "NOPE"]) -> [[OrderItem]] {
+        var random = SplitMix(seed: seed)
         let optionChoices: [String: [[String: String]]] = [
             "BEAN": [["분쇄도": "홀빈"], ["분쇄도": "에스프레소용"], [:], ["분쇄도": "가루"]],
             "CUP": [["색": "흰색", "크기": "S"], ["색": "검정", "크기": "L"], ["색": "검정"], ["색": "흰색", "크기": "L", "손잡이": "有"]],
@@ -39,15 +40,25 @@ import Testing
         }
     }
 
+    /// No interval (bought once) or one of a subscription's, offered by some products, by all, or by none.
+    static func intervals(count: Int, seed: UInt64, choices: [String?]) -> [String?] {
+        var random = SplitMix(seed: seed)
+        return (0..<count).map { _ in choices[Int(random.next() % UInt64(choices.count))] }
+    }
+
     @Test func test_javascript_and_swift_price_every_cart_the_same() throws {
-        let carts = Self.carts(count: 600)
+        // Carts of anything, mostly bought once; then carts mostly of the subscribable products, as subscriptions.
+        let carts = Self.carts(count: 600) + Self.carts(count: 300, seed: 9, skus: ["BEAN", "TEA", "BEAN", "CUP"])
+        let intervals = Self.intervals(count: 600, seed: 7, choices: [nil, nil, nil, "2w", "1m"])
+            + Self.intervals(count: 300, seed: 8, choices: ["2w", "1m", "1m", "4w"])
         let encoder = JSONEncoder()
-        let input = try encoder.encode(["catalog": AnyEncodable(Self.catalog), "carts": AnyEncodable(carts)])
+        let input = try encoder.encode(["catalog": AnyEncodable(Self.catalog), "carts": AnyEncodable(carts),
+                                        "intervals": AnyEncodable(intervals)])
         let script = """
             const gage = require(process.argv[1]);
             const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-            const out = input.carts.map(cart => {
-              try { const o = gage.priceOrder(input.catalog, cart); return {total: o.total, shipping: o.shipping, prices: o.items.map(i => i.price)}; }
+            const out = input.carts.map((cart, i) => {
+              try { const o = gage.priceOrder(input.catalog, cart, {}, input.intervals[i] || undefined); return {total: o.total, shipping: o.shipping, prices: o.items.map(i => i.price)}; }
               catch (e) { if (!(e instanceof gage.PricingError)) throw e; return {reason: e.reason}; }
             });
             process.stdout.write(JSON.stringify(out));
@@ -57,17 +68,20 @@ import Testing
         let fromJavaScript = try JSONDecoder().decode([Outcome].self, from: output)
         #expect(fromJavaScript.count == carts.count)
         var kinds = Set<String>()
-        for (cart, javascript) in zip(carts, fromJavaScript) {
+        var subscriberPriced = 0
+        for ((cart, interval), javascript) in zip(zip(carts, intervals), fromJavaScript) {
             let swift: Outcome
             do {
-                let order = try Pricing.price(cart, in: Self.catalog)
+                let order = try Pricing.price(cart, in: Self.catalog, subscription: interval.flatMap(SubscriptionInterval.init))
+                if interval != nil { subscriberPriced += 1 }
                 swift = Outcome(total: order.total, shipping: order.shipping, prices: order.items.map(\.price), reason: nil)
             } catch {
                 swift = Outcome(total: nil, shipping: nil, prices: nil, reason: error.reason)
             }
             kinds.insert(swift.reason ?? (swift.shipping == 0 ? "free-shipping" : "paid-shipping"))
-            #expect(javascript == swift, "cart \(cart)")
+            #expect(javascript == swift, "cart \(cart) every \(interval ?? "-")")
         }
+        #expect(subscriberPriced > 20, "carts are priced as subscriptions too")
         // The carts exercise every rule, so agreement means something.
         #expect(kinds.isSuperset(of: ["free-shipping", "paid-shipping", "unknown_item", "sold_out", "quantity_limit", "bad_custom_data"]))
     }

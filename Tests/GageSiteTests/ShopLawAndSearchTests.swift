@@ -90,6 +90,30 @@ import GageTestSupport
         #expect(off?["escrow_methods"] as? [String] == [])
     }
 
+    @Test func test_a_subscribable_product_offers_once_or_every_interval_at_the_subscriber_price() throws {
+        let settings = Self.settings.replacingOccurrences(
+            of: "  merchant_code: imp12345678\n", with: "  merchant_code: imp12345678\n  billing_pg: html5_inicis.INIBillTst\n")
+        let files = ["content/products/drip.md": TemporaryShop.product(
+            "title: 드립백\nsku: DRIP-1\nprice: 14000\nsubscription: { intervals: [2w, 1m], price: 12600 }")]
+        let pages = try built(try shop(files, settings: settings), "products/drip/index.html", "products/mug/index.html",
+                              "subscription/index.html", "cart/index.html")
+        let offer = try #require(pages[0].range(of: "data-purchase-type")).lowerBound
+        let choice = String(pages[0][offer...].prefix(900))
+        #expect(choice.contains("1회 구매 <span class=\"choice-price\">14,000원</span>"))
+        #expect(choice.contains("12,600원 / 1회 배송"))
+        #expect(choice.contains("정기배송 할인 −1,400원"))
+        #expect(pages[0].contains("<option value=\"2w\" selected>2주마다</option>"))
+        #expect(pages[0].contains("<option value=\"1m\">1개월마다</option>"))
+        #expect(!pages[1].contains("data-purchase-type"), "a product without an offer is bought once only")
+        #expect(pages[2].contains("data-subscription-manage") && pages[2].contains("<meta name=\"robots\" content=\"noindex\">"))
+        let checkout = try scriptJSON(in: pages[3], marker: "id=\"gage-checkout\"") as? [String: Any]
+        #expect(checkout?["billing_pg"] as? String == "html5_inicis.INIBillTst")
+        #expect(checkout?["subscription_url"] as? String == "/subscription/")
+        // Without a billing PG there is no subscription to manage, so no page for it.
+        let plain = try built(try shop(), "subscription/index.html", "index.html")
+        #expect(plain[0].isEmpty && !plain[1].isEmpty)
+    }
+
     @Test func test_withdrawal_notice_on_product_and_cart_links_the_refund_page() throws {
         let pages = try built(try shop(), "products/beans/index.html", "cart/index.html")
         for (page, html) in zip(["product", "cart"], pages) {

@@ -56,12 +56,20 @@
     return price;
   }
 
+  /** Whether `product` is sold as a subscription delivered at `interval` ("2w", "1m"). */
+  function offersInterval(product, interval) {
+    return Boolean(product.subscription && Array.isArray(product.subscription.intervals) &&
+      product.subscription.intervals.indexOf(interval) >= 0);
+  }
+
   /**
    * Prices `items` ([{sku, quantity, options}]) against `catalog` (catalog.json).
    * Returns {items: [{sku, title, quantity, options, price}], subtotal, shipping, total}
    * or throws a PricingError whose `reason` is one of SPEC §3's codes.
+   * With `interval`, prices one delivery of a subscription: every product must offer that interval, and its
+   * subscriber price replaces the product price (options still add theirs).
    */
-  function priceOrder(catalog, items, alreadySold) {
+  function priceOrder(catalog, items, alreadySold, interval) {
     alreadySold = alreadySold || {};
     if (!Array.isArray(items) || items.length === 0) throw new PricingError('bad_custom_data', 'the order has no items');
     var priced = [];
@@ -82,6 +90,10 @@
       }
       var product = findProduct(catalog, item.sku);
       if (!product) throw new PricingError('unknown_item', 'no product with SKU ' + item.sku);
+      if (interval) {
+        if (!offersInterval(product, interval)) throw new PricingError('unknown_item', item.sku + ' is not offered every ' + interval);
+        product = Object.assign({}, product, { price: product.subscription.price });
+      }
       var price = unitPrice(product, options);
       quantityBySKU[item.sku] = (quantityBySKU[item.sku] || 0) + quantity;
       subtotal += price * quantity;
@@ -123,6 +135,24 @@
     }
     for (var i = 0; i < bytes.length; i++) random += alphabet[bytes[i] % alphabet.length];
     return (prefix + Date.now().toString(36) + '-' + random).slice(0, 40);
+  }
+
+  /** A fresh billing-key alias (customer_uid): the shop's prefix and 24 random characters nobody can guess. */
+  function newCustomerUID(prefix) {
+    var alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    var bytes = new Uint8Array(24);
+    root.crypto.getRandomValues(bytes);   // no fallback: a guessable key alias would let others charge it
+    var random = '';
+    for (var i = 0; i < bytes.length; i++) random += alphabet[bytes[i] % alphabet.length];
+    return prefix + 'c' + random;
+  }
+
+  /** "2w" → "2주마다" (the interface text's interval_weeks / interval_months), or the value itself. */
+  function intervalLabel(interval, text) {
+    var match = /^(\d+)([wm])$/.exec(interval || '');
+    if (!match) return String(interval || '');
+    var pattern = text[match[2] === 'w' ? 'interval_weeks' : 'interval_months'] || '{n}' + match[2];
+    return pattern.replace('{n}', match[1]);
   }
 
   /** "에티오피아 예가체프 원두 200g 외 2건": the first item's title and how many more lines follow. */
@@ -238,7 +268,10 @@
     PricingError: PricingError,
     unitPrice: unitPrice,
     priceOrder: priceOrder,
+    offersInterval: offersInterval,
     newMerchantUID: newMerchantUID,
+    newCustomerUID: newCustomerUID,
+    intervalLabel: intervalLabel,
     orderName: orderName,
     formatMoney: formatMoney,
     searchEntries: searchEntries,
@@ -282,7 +315,11 @@
       return items.filter(function (item) {
         return isPlainObject(item) && typeof item.sku === 'string' && Number.isInteger(item.quantity) &&
           item.quantity > 0 && isPlainObject(item.options || {});
-      }).map(function (item) { return { sku: item.sku, quantity: item.quantity, options: item.options || {} }; });
+      }).map(function (item) {
+        var line = { sku: item.sku, quantity: item.quantity, options: item.options || {} };
+        if (typeof item.interval === 'string' && /^\d+[wm]$/.test(item.interval)) line.interval = item.interval;
+        return line;
+      });
     } catch (error) {
       return [];
     }
@@ -293,8 +330,28 @@
     showCartCount(items);
   }
 
+  /** A 정기배송 line: delivered every `interval` until cancelled, checked out apart from one-off lines. */
+  function isSubscriptionLine(item) { return Boolean(item.interval); }
+
   function sameLine(a, b) {
-    return a.sku === b.sku && JSON.stringify(sortedOptions(a.options)) === JSON.stringify(sortedOptions(b.options));
+    return a.sku === b.sku && isSubscriptionLine(a) === isSubscriptionLine(b) &&
+      JSON.stringify(sortedOptions(a.options)) === JSON.stringify(sortedOptions(b.options));
+  }
+
+  /**
+   * Gives every subscription line of the cart `interval` where its product offers it: one subscription delivers
+   * everything together. Returns whether any line changed.
+   */
+  function alignIntervals(catalog, items, interval) {
+    var changed = false;
+    items.forEach(function (item) {
+      if (!isSubscriptionLine(item) || item.interval === interval) return;
+      var product = catalog ? findProduct(catalog, item.sku) : null;
+      if (catalog && !(product && offersInterval(product, interval))) return;
+      item.interval = interval;
+      changed = true;
+    });
+    return changed;
   }
 
   function sortedOptions(options) {
@@ -317,6 +374,25 @@
     var product = readJSON('gage-product');
     if (!form || !product) return;
     var status = form.querySelector('[data-buy-status]');
+    var intervalField = form.querySelector('[data-interval-field]');
+    var intervalSelect = form.querySelector('[data-interval]');
+    var buyButton = form.querySelector('button[value="buy"]');
+    var cartButton = form.querySelector('button[value="cart"]');
+    var buyLabels = { buy: buyButton && buyButton.textContent, cart: cartButton && cartButton.textContent };
+    function subscribing() {
+      var chosen = form.querySelector('input[name="purchase"]:checked');
+      return Boolean(chosen && chosen.value === 'subscribe' && intervalSelect);
+    }
+    function showPurchaseType() {
+      var on = subscribing();
+      if (intervalField) intervalField.hidden = !on;
+      if (buyButton) buyButton.textContent = on ? text.subscription_pay : buyLabels.buy;
+      if (cartButton) cartButton.textContent = on ? text.add_subscription : buyLabels.cart;
+    }
+    Array.prototype.forEach.call(form.querySelectorAll('input[name="purchase"]'), function (radio) {
+      radio.addEventListener('change', showPurchaseType);
+    });
+    showPurchaseType();
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var submitter = event.submitter;
@@ -341,15 +417,21 @@
       }
       var items = loadCart();
       var line = { sku: product.sku, quantity: quantity, options: options };
+      if (subscribing()) line.interval = intervalSelect.value;
       var existing = items.filter(function (item) { return sameLine(item, line); })[0];
       if (existing) existing.quantity = Math.min(existing.quantity + quantity, limit);
       else items.push(line);
+      // The cart's subscription lines share one interval: the one just chosen (the cart checks the others offer it).
+      var realigned = line.interval ? alignIntervals(null, items, line.interval) : false;
       saveCart(items);
+      try { root.sessionStorage.setItem(modeKey, line.interval ? 'subscription' : 'once'); } catch (error) { /* a default applies */ }
       if (submitter && submitter.value === 'buy') {
         root.location.href = config.cart_url;
         return;
       }
       status.textContent = '';
+      if (realigned) status.appendChild(document.createTextNode(
+        String(text.cart_interval_changed).replace('{interval}', intervalLabel(line.interval, text)) + ' '));
       status.appendChild(document.createTextNode(text.added + ' '));
       status.appendChild(element('a', { href: config.cart_url, text: text.view_cart }));
     });
@@ -386,6 +468,12 @@
       var product = findProduct(catalog, item.sku);
       if (!product || product.stock === 0) { changed = true; return; }
       try { unitPrice(product, item.options); } catch (error) { changed = true; return; }
+      if (isSubscriptionLine(item) && !offersInterval(product, item.interval)) {
+        // No longer offered at this interval: at another if the product still has one, else not as a subscription.
+        if (!product.subscription || !product.subscription.intervals.length) { changed = true; return; }
+        item.interval = product.subscription.intervals[0];
+        changed = true;
+      }
       var room = purchaseLimit(product) - (taken[item.sku] || 0);
       if (room <= 0) { changed = true; return; }
       if (item.quantity > room) { item.quantity = room; changed = true; }
@@ -408,24 +496,130 @@
       }
       renderCart(cart, catalog);
       setUpCheckoutForm(cart, catalog);
-      resumeCertified(cart, catalog);
+      if (!resumeSubscription(cart)) resumeCertified(cart, catalog);
     }).catch(function () {
       notice.textContent = text.status_error;
       notice.hidden = false;
     });
   }
 
+  // The cart checks out one kind at a time: its subscription lines (one 정기배송, one interval) or its one-off lines.
+  var cartMode = null;
+
+  function lineCounts(items) {
+    var subscription = items.filter(isSubscriptionLine).length;
+    return { subscription: subscription, once: items.length - subscription };
+  }
+
+  var modeKey = 'gage-cart-mode:' + (config.base_path || '/');
+
+  /** The checkout shown: the one the buyer picked, else the kind of line added last, else the subscription. */
+  function currentMode(items) {
+    var counts = lineCounts(items);
+    if (!cartMode) {
+      try { cartMode = root.sessionStorage.getItem(modeKey); } catch (error) { cartMode = null; }
+    }
+    if (!cartMode || !counts[cartMode]) cartMode = counts.subscription > 0 ? 'subscription' : 'once';
+    return cartMode;
+  }
+
+  function linesOf(items, mode) {
+    return items.filter(function (item) { return isSubscriptionLine(item) === (mode === 'subscription'); });
+  }
+
+  /**
+   * The one interval the cart's subscription lines are delivered at: the first line's. A line whose product does
+   * not offer it becomes a one-off line (say so), since one subscription cannot deliver at two rhythms.
+   */
+  function settleInterval(catalog, items, notice) {
+    var subscriptionLines = items.filter(isSubscriptionLine);
+    if (!subscriptionLines.length) return null;
+    var interval = subscriptionLines[0].interval;
+    var moved = [];
+    var changed = alignIntervals(catalog, items, interval);
+    items.forEach(function (item) {
+      if (isSubscriptionLine(item) && item.interval !== interval) {
+        delete item.interval;
+        moved.push(findProduct(catalog, item.sku).title);
+        changed = true;
+      }
+    });
+    if (changed) saveCart(items);
+    if (moved.length) {
+      notice.textContent = String(text.cart_interval_moved).replace('{items}', moved.join(', '))
+        .replace('{interval}', intervalLabel(interval, text));
+      notice.hidden = false;
+    }
+    return interval;
+  }
+
+  function fillTemplate(pattern, values) {
+    return Object.keys(values).reduce(function (result, key) {
+      return result.split('{' + key + '}').join(values[key]);
+    }, String(pattern || ''));
+  }
+
+  function showCartMode(cart, catalog, all, mode, interval) {
+    var counts = lineCounts(all);
+    var modes = cart.querySelector('[data-cart-modes]');
+    if (modes) {
+      modes.hidden = !(counts.subscription > 0 && counts.once > 0);
+      Array.prototype.forEach.call(modes.querySelectorAll('[data-cart-mode]'), function (button) {
+        var value = button.getAttribute('data-cart-mode');
+        button.setAttribute('aria-pressed', value === mode ? 'true' : 'false');
+        button.querySelector('[data-mode-count]').textContent = '(' + counts[value] + ')';
+        button.onclick = function () { cartMode = value; renderCart(cart, catalog); };
+      });
+    }
+    var subscription = mode === 'subscription';
+    var intervalField = cart.querySelector('[data-cart-interval]');
+    if (intervalField) {
+      intervalField.hidden = !subscription;
+      var select = intervalField.querySelector('select');
+      select.textContent = '';
+      if (subscription) {
+        // Only the intervals every subscription product in the cart offers.
+        var lines = all.filter(isSubscriptionLine);
+        var first = findProduct(catalog, lines[0].sku).subscription.intervals;
+        first.filter(function (value) {
+          return lines.every(function (line) { return offersInterval(findProduct(catalog, line.sku), value); });
+        }).forEach(function (value) {
+          var option = element('option', { value: value, text: intervalLabel(value, text) });
+          if (value === interval) option.selected = true;
+          select.appendChild(option);
+        });
+        select.onchange = function () {
+          var items = loadCart();
+          alignIntervals(catalog, items, select.value);
+          saveCart(items);
+          renderCart(cart, catalog);
+        };
+      }
+    }
+    Array.prototype.forEach.call(cart.querySelectorAll('[data-one-time-only]'), function (node) { node.hidden = subscription; });
+    Array.prototype.forEach.call(cart.querySelectorAll('[data-subscription-only]'), function (node) { node.hidden = !subscription; });
+    var agree = cart.querySelector('[data-agree-text]');
+    if (agree) agree.textContent = subscription ? text.subscription_agree : text.agree;
+  }
+
   function renderCart(cart, catalog) {
-    var items = loadCart();
+    var all = loadCart();
     var empty = cart.querySelector('[data-cart-empty]');
     var body = cart.querySelector('[data-cart-body]');
-    empty.hidden = items.length > 0;
-    body.hidden = items.length === 0;
-    if (items.length === 0) return;
-    var order = priceOrder(catalog, items);
+    empty.hidden = all.length > 0;
+    body.hidden = all.length === 0;
+    if (all.length === 0) return;
+    var interval = settleInterval(catalog, all, cart.querySelector('[data-cart-notice]'));
+    var mode = currentMode(all);
+    if (mode !== 'subscription') interval = null;
+    showCartMode(cart, catalog, all, mode, interval);
+    var entries = all.map(function (item, index) { return { item: item, index: index }; })
+      .filter(function (entry) { return isSubscriptionLine(entry.item) === (mode === 'subscription'); });
+    var order = priceOrder(catalog, entries.map(function (entry) { return entry.item; }), {}, interval);
     var list = cart.querySelector('[data-cart-lines]');
     list.textContent = '';
-    order.items.forEach(function (line, index) {
+    order.items.forEach(function (line, position) {
+      var index = entries[position].index;   // the line's place in the whole stored cart
       var product = findProduct(catalog, line.sku);
       var optionText = Object.keys(line.options).map(function (name) { return name + ': ' + line.options[name]; }).join(', ');
       var limit = purchaseLimit(product);
@@ -451,7 +645,8 @@
       list.appendChild(element('li', { class: 'cart-line' }, [
         element('div', { class: 'cart-line-title' }, [
           element('a', { href: product.url.replace(/^https?:\/\/[^/]+/, ''), text: line.title }),
-          optionText ? element('span', { class: 'cart-line-options', text: optionText }) : null
+          optionText ? element('span', { class: 'cart-line-options', text: optionText }) : null,
+          interval ? element('span', { class: 'cart-line-options cart-line-interval', text: text.subscribe + ' · ' + intervalLabel(interval, text) }) : null
         ]),
         element('span', { class: 'cart-line-unit', text: money(line.price) }),
         element('span', { class: 'cart-line-quantity' }, [quantity]),
@@ -462,8 +657,16 @@
     cart.querySelector('[data-subtotal]').textContent = money(order.subtotal);
     cart.querySelector('[data-shipping]').textContent = order.shipping === 0 ? text.free : money(order.shipping);
     cart.querySelector('[data-total]').textContent = money(order.total);
+    var totalLabel = cart.querySelector('[data-total-label]');
+    if (totalLabel) totalLabel.textContent = interval ? text.subscription_amount : text.total;
+    var terms = cart.querySelector('[data-subscription-terms]');
+    if (terms && interval) terms.textContent = fillTemplate(text.subscription_terms, { amount: money(order.total), interval: intervalLabel(interval, text) });
     var pay = cart.querySelector('[data-pay]');
-    if (pay) pay.textContent = text.pay + ' · ' + money(order.total);
+    if (pay) {
+      pay.textContent = interval
+        ? text.subscription_pay + ' · ' + money(order.total) + ' / ' + intervalLabel(interval, text)
+        : text.pay + ' · ' + money(order.total);
+    }
   }
 
   var fieldChecks = {
@@ -568,9 +771,12 @@
       event.preventDefault();
       status.textContent = '';
       if (!validateBuyer(form)) { status.textContent = text.error_form; return; }
-      var items = loadCart();
+      var all = loadCart();
+      var mode = currentMode(all);
+      var items = linesOf(all, mode);
+      var interval = mode === 'subscription' && items.length ? items[0].interval : undefined;
       var order;
-      try { order = priceOrder(catalog, items); } catch (error) {
+      try { order = priceOrder(catalog, items, {}, interval); } catch (error) {
         status.textContent = text['reason_' + error.reason] || text.error_form;
         return;
       }
@@ -578,6 +784,10 @@
       payButton.disabled = true;
       status.textContent = text.paying;
       var checkoutItems = items.map(function (item) { return { sku: item.sku, quantity: item.quantity, options: item.options }; });
+      if (interval) {
+        startSubscription(form, cart, checkoutItems, order, interval, function () { payButton.disabled = false; });
+        return;
+      }
       prepareOrder(checkoutItems, order).then(function (prepared) {
         var done = function () { payButton.disabled = false; };
         if (needsAdult(catalog, checkoutItems)) certifyThenPay(form, cart, checkoutItems, prepared, catalog, done);
@@ -605,6 +815,101 @@
     });
   }
 
+  // ----- 정기배송: issue a billing key in the PG's window, then the function charges and schedules (SPEC §5)
+
+  // A phone may leave for the PG's window and come back to the cart (m_redirect_url): the subscription being
+  // started waits in this tab's session storage meanwhile.
+  var subscribingKey = 'gage-subscribing:' + (config.base_path || '/');
+
+  /** What this tab left under `key` before leaving for a provider's window, read once (null when nothing). */
+  function takeSessionValue(key) {
+    try {
+      var value = JSON.parse(root.sessionStorage.getItem(key) || 'null');
+      root.sessionStorage.removeItem(key);
+      return value;
+    } catch (error) { return null; }
+  }
+
+  function takeSubscribing() { return takeSessionValue(subscribingKey); }
+
+  function startSubscription(form, cart, items, order, interval, done) {
+    var IMP = root.IMP;
+    var status = cart.querySelector('[data-checkout-status]');
+    if (!IMP || !config.billing_pg) { status.textContent = text.status_error; done(); return; }
+    IMP.init(config.merchant_code);
+    var pending = {
+      customer_uid: newCustomerUID(config.order_prefix), merchant_uid: newMerchantUID(config.order_prefix),
+      items: items, interval: interval,
+      buyer: { name: form.elements.buyer_name.value.trim(), tel: form.elements.buyer_tel.value.trim(),
+        email: form.elements.buyer_email.value.trim(), addr: fullAddress(form),
+        postcode: form.elements.buyer_postcode.value.trim() }
+    };
+    try { root.sessionStorage.setItem(subscribingKey, JSON.stringify(pending)); } catch (error) { /* the callback flow still works */ }
+    IMP.request_pay({
+      pg: config.billing_pg,
+      pay_method: 'card',
+      merchant_uid: pending.merchant_uid,
+      customer_uid: pending.customer_uid,
+      name: text.subscribe + ' · ' + orderName(order.items, text),
+      // Shown in the PG's window only: no approval happens at issuance; the function charges the first delivery.
+      amount: order.total,
+      currency: config.currency,
+      buyer_name: pending.buyer.name, buyer_tel: pending.buyer.tel, buyer_email: pending.buyer.email,
+      buyer_addr: pending.buyer.addr, buyer_postcode: pending.buyer.postcode,
+      m_redirect_url: config.certified_url
+    }, function (rsp) {
+      takeSubscribing();
+      finishSubscription(cart, pending, Boolean(rsp && rsp.success), rsp && rsp.error_msg, done);
+    });
+  }
+
+  /** The key is issued (or not): ask the function to start the subscription and show what it answers. */
+  function finishSubscription(cart, pending, issued, pgMessage, done) {
+    var result = cart.querySelector('[data-result]');
+    var status = cart.querySelector('[data-checkout-status]');
+    status.textContent = '';
+    if (!issued) {
+      showResult(result, { ok: false, status: 'card_not_registered' }, pgMessage);
+      done();
+      return;
+    }
+    showResult(result, { ok: true, status: 'subscribing' });
+    fetch(actionURL('subscribe'), {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ customer_uid: pending.customer_uid, items: pending.items, interval: pending.interval,
+        buyer: pending.buyer })
+    }).then(function (response) {
+      return response.json().catch(function () { return { ok: false, error: 'HTTP ' + response.status }; });
+    }).then(function (answer) {
+      done();
+      if (answer.status === 'subscribed') {
+        saveCart(loadCart().filter(function (item) { return !isSubscriptionLine(item); }));
+        cart.querySelector('[data-cart-body]').hidden = true;
+      }
+      // No retry button: the key can start one subscription only, and a lost answer may have started it.
+      showResult(result, answer.status === 'subscribed' || answer.status === 'failed' || answer.status === 'rejected'
+        ? answer : { ok: false, status: 'error' }, answer.decline_message);
+      if (result.scrollIntoView) result.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    }).catch(function () {
+      done();
+      showResult(result, { ok: false, status: 'network_error' });
+    });
+  }
+
+  /** Back on the cart from the PG's billing window on a phone: ?merchant_uid=…&imp_success=true|false. */
+  function resumeSubscription(cart) {
+    var query = new URLSearchParams(root.location.search);
+    var success = query.has('imp_success') ? query.get('imp_success') : query.get('success');
+    if (success === null || !query.get('merchant_uid')) return false;
+    var pending = takeSubscribing();
+    if (!pending || pending.merchant_uid !== query.get('merchant_uid')) return false;
+    root.history.replaceState(null, '', root.location.pathname);
+    var payButton = cart.querySelector('[data-pay]');
+    payButton.disabled = true;
+    finishSubscription(cart, pending, success === 'true', query.get('error_msg'), function () { payButton.disabled = false; });
+    return true;
+  }
+
   // ----- identity verification (성인인증) for adult-only products
 
   function needsAdult(catalog, items) {
@@ -630,13 +935,7 @@
     } catch (error) { /* storage full or disabled: the popup flow still works */ }
   }
 
-  function takePending() {
-    try {
-      var pending = JSON.parse(root.sessionStorage.getItem(pendingKey) || 'null');
-      root.sessionStorage.removeItem(pendingKey);
-      return pending;
-    } catch (error) { return null; }
-  }
+  function takePending() { return takeSessionValue(pendingKey); }
 
   function certifyThenPay(form, cart, items, prepared, catalog, done) {
     var IMP = root.IMP;
@@ -772,7 +1071,8 @@
   function verifyAndShow(result, payment, method, pgMessage) {
     showResult(result, { ok: true, status: 'checking' });
     verify(payment, method).then(function (answer) {
-      if (answer.status === 'paid' || answer.status === 'awaiting_deposit') saveCart([]);
+      // The one-off lines were paid; the cart's subscription lines (checked out apart) stay.
+      if (answer.status === 'paid' || answer.status === 'awaiting_deposit') saveCart(loadCart().filter(isSubscriptionLine));
       showResult(result, answer, pgMessage, function () { verifyAndShow(result, payment, method, pgMessage); });
       if (result.scrollIntoView) result.scrollIntoView({ block: 'start', behavior: 'smooth' });
       var form = document.querySelector('[data-cart-body]');
@@ -783,6 +1083,14 @@
     });
   }
 
+  function subscriptionInterval(subscription) { return intervalLabel(subscription.interval, text); }
+
+  /** A date as the buyer reads it, in Korean time (charges are scheduled by the Korean calendar). */
+  function formatDate(unixSeconds) {
+    return new Date(unixSeconds * 1000).toLocaleDateString(language === 'en' ? 'en-US' : 'ko-KR',
+      { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short', timeZone: 'Asia/Seoul' });
+  }
+
   function showResult(result, answer, pgMessage, retry) {
     result.hidden = false;
     result.textContent = '';
@@ -791,10 +1099,16 @@
     var messages = {
       checking: text.checking, paid: text.status_paid, awaiting_deposit: text.status_awaiting_deposit,
       unpaid: text.status_unpaid, failed: text.status_failed, cancelled: text.status_cancelled,
-      rejected: text.status_rejected, ignored: text.status_ignored, window_closed: text.window_closed
+      rejected: text.status_rejected, ignored: text.status_ignored, window_closed: text.window_closed,
+      subscribing: text.subscribing, subscribed: text.status_subscribed, card_not_registered: text.card_not_registered
     };
+    var subscription = isPlainObject(answer.subscription) ? answer.subscription : null;
+    // A subscription that did not start says so first, whatever its first charge's own state.
+    if ((subscription && status !== 'subscribed') || (!subscription && answer.reason === 'card_declined')) {
+      messages[status] = text.subscription_not_started;
+    }
     result.appendChild(element('p', { class: 'result-message', role: 'status', text: messages[status] || text.status_error }));
-    if (status === 'rejected') {
+    if (status === 'rejected' || answer.reason === 'card_declined') {
       if (answer.reason && text['reason_' + answer.reason]) result.appendChild(element('p', { text: text['reason_' + answer.reason] }));
       if (answer.refunded) result.appendChild(element('p', { class: 'result-refunded', text: text.status_refunded }));
     }
@@ -803,8 +1117,13 @@
     }
     var rows = [];
     if (answer.merchant_uid) rows.push([text.order_number, answer.merchant_uid]);
-    if ((status === 'paid' || status === 'awaiting_deposit') && typeof answer.amount === 'number') {
+    if ((status === 'paid' || status === 'awaiting_deposit' || status === 'subscribed') && typeof answer.amount === 'number') {
       rows.push([text.amount_paid, money(answer.amount)]);
+    }
+    if (status === 'subscribed' && subscription) {
+      rows.push([text.subscription_interval, subscriptionInterval(subscription)]);
+      rows.push([text.subscription_amount, money(subscription.amount)]);
+      if (subscription.next_charge_at) rows.push([text.next_charge, formatDate(subscription.next_charge_at)]);
     }
     if (status === 'awaiting_deposit' && answer.vbank) {
       rows.push([text.vbank_bank, answer.vbank.bank]);
@@ -820,7 +1139,13 @@
       });
       result.appendChild(details);
     }
-    if ((status === 'paid' || status === 'awaiting_deposit') && Array.isArray(answer.items) && answer.items.length) {
+    if (status === 'subscribed' && answer.manage_token) {
+      // The token travels in the fragment, which browsers never send to a server.
+      result.appendChild(element('p', {}, [element('a', { class: 'button primary', 'data-manage-link': '',
+        href: config.subscription_url + '#' + answer.manage_token, text: text.manage_link })]));
+      result.appendChild(element('p', { class: 'hint', text: text.manage_link_note }));
+    }
+    if ((status === 'paid' || status === 'awaiting_deposit' || status === 'subscribed') && Array.isArray(answer.items) && answer.items.length) {
       result.appendChild(element('h2', { text: text.items }));
       result.appendChild(element('ul', { class: 'result-items' }, answer.items.map(function (item) {
         var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
@@ -929,6 +1254,95 @@
     });
   }
 
+  // ----- 정기배송 관리: the buyer's subscription by the token in the URL fragment (the function's /subscription)
+
+  function manageSubscription(token, cancel) {
+    var body = cancel ? { manage_token: token, cancel: true } : { manage_token: token };
+    return fetch(actionURL('subscription'), {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (answer) {
+        if (response.ok && answer.subscription) return answer.subscription;
+        throw new Error(response.status === 404 ? 'not_found' : 'error');
+      });
+    });
+  }
+
+  function showManageError(panel, error) {
+    panel.className = 'result subscription-manage result-error';
+    panel.textContent = '';
+    var message = error === 'no_token' ? text.manage_no_token
+      : error && error.message === 'not_found' ? text.manage_not_found : text.status_error;
+    panel.appendChild(element('p', { class: 'result-message', role: 'alert', text: message }));
+  }
+
+  function showSubscription(panel, token, subscription, message) {
+    panel.className = 'result subscription-manage result-' + subscription.status;
+    panel.textContent = '';
+    if (message) panel.appendChild(element('p', { class: 'result-message', role: 'status', text: message }));
+    var rows = [[text.subscription_state, text['sub_state_' + subscription.status] || subscription.status],
+      [text.subscription_interval, subscriptionInterval(subscription)],
+      [text.subscription_amount, money(subscription.amount)]];
+    if (subscription.next_charge_at) rows.push([text.next_charge, formatDate(subscription.next_charge_at)]);
+    rows.push([text.subscription_since, formatDate(subscription.created_at)]);
+    var details = element('dl', { class: 'result-details', 'data-subscription-details': '' });
+    rows.forEach(function (row) {
+      details.appendChild(element('dt', { text: row[0] }));
+      details.appendChild(element('dd', { text: String(row[1]) }));
+    });
+    panel.appendChild(details);
+    if (Array.isArray(subscription.items) && subscription.items.length) {
+      panel.appendChild(element('h2', { text: text.items }));
+      panel.appendChild(element('ul', { class: 'result-items' }, subscription.items.map(function (item) {
+        var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
+        return element('li', { text: (item.title || item.sku) + (options ? ' (' + options + ')' : '') + ' × ' + item.quantity });
+      })));
+    }
+    if (Array.isArray(subscription.charges) && subscription.charges.length) {
+      panel.appendChild(element('h2', { text: text.subscription_charges }));
+      panel.appendChild(element('ul', { class: 'result-items subscription-charges' }, subscription.charges.map(function (charge) {
+        return element('li', { text: formatDate(charge.at) + ' · ' + charge.number + ' · ' + money(charge.amount) + ' · ' +
+          (text['state_' + charge.status] || charge.status) });
+      })));
+    }
+    if (subscription.status !== 'active' && subscription.status !== 'pending') return;
+    var cancel = element('button', { type: 'button', class: 'button', 'data-cancel-subscription': '', text: text.cancel_subscription });
+    var area = element('div', { class: 'subscription-cancel' }, [cancel]);
+    panel.appendChild(area);
+    cancel.addEventListener('click', function () {
+      // Ask once more: cancelling cannot be undone (the billing key is deleted).
+      var yes = element('button', { type: 'button', class: 'button primary', 'data-confirm-cancel': '', text: text.cancel_yes });
+      var no = element('button', { type: 'button', class: 'button', text: text.cancel_no });
+      area.textContent = '';
+      area.appendChild(element('p', { role: 'alert', text: text.cancel_confirm }));
+      area.appendChild(element('p', { class: 'buy-actions' }, [yes, no]));
+      yes.focus();
+      no.addEventListener('click', function () { showSubscription(panel, token, subscription); });
+      yes.addEventListener('click', function () {
+        yes.disabled = no.disabled = true;
+        manageSubscription(token, true).then(function (ended) {
+          showSubscription(panel, token, ended, ended.status === 'cancelled' ? text.subscription_cancelled : null);
+        }).catch(function (error) { showManageError(panel, error); });
+      });
+    });
+  }
+
+  function setUpSubscriptionPage() {
+    var panel = document.querySelector('[data-subscription-manage]');
+    if (!panel) return;
+    function show() {
+      var token = root.location.hash.replace(/^#/, '');
+      if (!/^[A-Za-z0-9]{64}$/.test(token)) { showManageError(panel, 'no_token'); return; }
+      panel.className = 'result subscription-manage';
+      panel.textContent = text.manage_checking;
+      manageSubscription(token, false).then(function (subscription) { showSubscription(panel, token, subscription); })
+        .catch(function (error) { showManageError(panel, error); });
+    }
+    // A link pasted into this tab changes only the fragment: no new page load.
+    root.addEventListener('hashchange', show);
+    show();
+  }
+
   // ----- the search box on every page, and the search page
 
   var searchIndexPromise = null;
@@ -1027,6 +1441,7 @@
     setUpCartPage();
     setUpCompletePage();
     setUpOrderLookup();
+    setUpSubscriptionPage();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

@@ -233,6 +233,24 @@ def test_the_buyer_cancels_by_token_and_the_seller_by_id(gage, gage_verify, shop
     assert again.returncode == 0 and "이미" in again.stdout
 
 
+def test_a_charge_that_arrives_after_the_cancel_is_refunded_and_moves_nothing(gage_verify, shop, sandbox):
+    uid = issue_key(sandbox)
+    _, reply, _ = subscribe(gage_verify, shop, uid)
+    token, sub_id = reply["manage_token"], reply["subscription"]["id"]
+    verify(gage_verify, shop, {"action": "subscription", "manage_token": token, "cancel": True})
+    # PortOne ran the next charge anyway (the unschedule lost a race with the schedule): same key, right amount.
+    late = sandbox.create(merchant_uid=f"{PREFIX}S{sub_id}-2", amount=AMOUNT, pg=BILLING_PG, customer_uid=uid,
+                          name="[정기배송] 원두")
+    for _ in range(2):
+        status, answer, _ = webhook(gage_verify, shop, {**late, "status": "paid"})
+        assert status == 0 and answer["status"] == "rejected" and answer["reason"] == "subscription_cancelled"
+        assert answer["refunded"]
+    assert sandbox.payment(late["imp_uid"])["status"] == "cancelled"
+    row = subscription_row(shop, sub_id)
+    assert (row["status"], row["charge_sequence"]) == ("cancelled", 2)
+    assert not [s for s in schedules(sandbox, sub_id) if s["schedule_status"] == "scheduled"]
+
+
 def test_reconcile_records_charges_whose_webhook_was_lost_and_schedules_what_is_missing(gage, gage_verify, shop, sandbox):
     _, reply, _ = subscribe(gage_verify, shop, issue_key(sandbox))
     sub_id = reply["subscription"]["id"]

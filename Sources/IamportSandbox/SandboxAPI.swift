@@ -335,10 +335,12 @@ public actor SandboxAPI {
         /// The virtual account's deadline as the page asked for it (`YYYYMMDDHHmm…` in Korean time, or Unix seconds).
         public var vbankDue: String?
         public var escrow: Bool?
+        /// A charge of this billing key (`customer_uid_usage: payment.scheduled`), as PortOne makes on schedule.
+        public var customerUID: String?
 
         enum CodingKeys: String, CodingKey {
             case merchantUID = "merchant_uid", amount, status, payMethod = "pay_method", currency, name, pg
-            case vbankDue = "vbank_due", escrow
+            case vbankDue = "vbank_due", escrow, customerUID = "customer_uid"
             case customData = "custom_data", buyerName = "buyer_name", buyerEmail = "buyer_email"
             case buyerTel = "buyer_tel", buyerAddr = "buyer_addr", buyerPostcode = "buyer_postcode"
             case startedAt = "started_at"
@@ -373,6 +375,10 @@ public actor SandboxAPI {
             buyerTel: request.buyerTel, buyerAddr: request.buyerAddr, buyerPostcode: request.buyerPostcode,
             startedAt: now, receiptURL: "https://sandbox.invalid/receipts/\(impUID)")
         payment.escrow = request.escrow ?? false
+        if let customerUID = request.customerUID {
+            payment.customerUID = customerUID
+            payment.customerUIDUsage = "payment.scheduled"
+        }
         if let pg = request.pg, !pg.isEmpty {
             let parts = pg.split(separator: ".", maxSplits: 1)
             payment.pgProvider = String(parts[0])

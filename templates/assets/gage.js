@@ -1083,6 +1083,26 @@
     });
   }
 
+  /** A `<dl class="result-details">` of [label, value] rows. */
+  function detailList(rows, attributes) {
+    var details = element('dl', Object.assign({ class: 'result-details' }, attributes || {}));
+    rows.forEach(function (row) {
+      details.appendChild(element('dt', { text: row[0] }));
+      details.appendChild(element('dd', { text: String(row[1]) }));
+    });
+    return details;
+  }
+
+  /** The 주문 상품 heading and list (title, chosen options, quantity) of an order or subscription, if it has items. */
+  function appendItems(parent, items) {
+    if (!Array.isArray(items) || !items.length) return;
+    parent.appendChild(element('h2', { text: text.items }));
+    parent.appendChild(element('ul', { class: 'result-items' }, items.map(function (item) {
+      var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
+      return element('li', { text: (item.title || item.sku) + (options ? ' (' + options + ')' : '') + ' × ' + item.quantity });
+    })));
+  }
+
   function subscriptionInterval(subscription) { return intervalLabel(subscription.interval, text); }
 
   /** A date as the buyer reads it, in Korean time (charges are scheduled by the Korean calendar). */
@@ -1131,27 +1151,14 @@
       if (answer.vbank.holder) rows.push([text.vbank_holder, answer.vbank.holder]);
       if (answer.vbank.due) rows.push([text.vbank_due, new Date(answer.vbank.due * 1000).toLocaleString(language === 'en' ? 'en-US' : 'ko-KR')]);
     }
-    if (rows.length) {
-      var details = element('dl', { class: 'result-details' });
-      rows.forEach(function (row) {
-        details.appendChild(element('dt', { text: row[0] }));
-        details.appendChild(element('dd', { text: String(row[1]) }));
-      });
-      result.appendChild(details);
-    }
+    if (rows.length) result.appendChild(detailList(rows));
     if (status === 'subscribed' && answer.manage_token) {
       // The token travels in the fragment, which browsers never send to a server.
       result.appendChild(element('p', {}, [element('a', { class: 'button primary', 'data-manage-link': '',
         href: config.subscription_url + '#' + answer.manage_token, text: text.manage_link })]));
       result.appendChild(element('p', { class: 'hint', text: text.manage_link_note }));
     }
-    if ((status === 'paid' || status === 'awaiting_deposit' || status === 'subscribed') && Array.isArray(answer.items) && answer.items.length) {
-      result.appendChild(element('h2', { text: text.items }));
-      result.appendChild(element('ul', { class: 'result-items' }, answer.items.map(function (item) {
-        var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
-        return element('li', { text: (item.title || item.sku) + (options ? ' (' + options + ')' : '') + ' × ' + item.quantity });
-      })));
-    }
+    if (status === 'paid' || status === 'awaiting_deposit' || status === 'subscribed') appendItems(result, answer.items);
     if (retry && (status === 'error' || status === 'network_error' || answer.ok === false)) {
       var button = element('button', { type: 'button', class: 'button', text: text.retry });
       button.addEventListener('click', retry);
@@ -1199,23 +1206,12 @@
       if (order.shipment.carrier_name) rows.push([text.lookup_carrier, order.shipment.carrier_name]);
       if (order.shipment.tracking) rows.push([text.lookup_tracking, order.shipment.tracking]);
     }
-    var details = element('dl', { class: 'result-details' });
-    rows.forEach(function (row) {
-      details.appendChild(element('dt', { text: row[0] }));
-      details.appendChild(element('dd', { text: String(row[1]) }));
-    });
-    result.appendChild(details);
+    result.appendChild(detailList(rows));
     if (order.shipment && /^https:\/\//.test(order.shipment.tracking_url || '')) {
       result.appendChild(element('p', {}, [element('a', { class: 'button', href: order.shipment.tracking_url,
         target: '_blank', rel: 'noopener', text: text.lookup_track, 'data-tracking-link': '' })]));
     }
-    if (Array.isArray(order.items) && order.items.length) {
-      result.appendChild(element('h2', { text: text.items }));
-      result.appendChild(element('ul', { class: 'result-items' }, order.items.map(function (item) {
-        var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
-        return element('li', { text: (item.title || item.sku) + (options ? ' (' + options + ')' : '') + ' × ' + item.quantity });
-      })));
-    }
+    appendItems(result, order.items);
   }
 
   function setUpOrderLookup() {
@@ -1285,19 +1281,8 @@
       [text.subscription_amount, money(subscription.amount)]];
     if (subscription.next_charge_at) rows.push([text.next_charge, formatDate(subscription.next_charge_at)]);
     rows.push([text.subscription_since, formatDate(subscription.created_at)]);
-    var details = element('dl', { class: 'result-details', 'data-subscription-details': '' });
-    rows.forEach(function (row) {
-      details.appendChild(element('dt', { text: row[0] }));
-      details.appendChild(element('dd', { text: String(row[1]) }));
-    });
-    panel.appendChild(details);
-    if (Array.isArray(subscription.items) && subscription.items.length) {
-      panel.appendChild(element('h2', { text: text.items }));
-      panel.appendChild(element('ul', { class: 'result-items' }, subscription.items.map(function (item) {
-        var options = Object.keys(item.options || {}).map(function (k) { return item.options[k]; }).join(', ');
-        return element('li', { text: (item.title || item.sku) + (options ? ' (' + options + ')' : '') + ' × ' + item.quantity });
-      })));
-    }
+    panel.appendChild(detailList(rows, { 'data-subscription-details': '' }));
+    appendItems(panel, subscription.items);
     if (Array.isArray(subscription.charges) && subscription.charges.length) {
       panel.appendChild(element('h2', { text: text.subscription_charges }));
       panel.appendChild(element('ul', { class: 'result-items subscription-charges' }, subscription.charges.map(function (charge) {

@@ -26,6 +26,10 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // libcurl (Debian: libcurl4-openssl-dev), with typed wrappers for its variadic setopt/getinfo.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // OpenSSL's libcrypto (Debian: libssl-dev): HMAC-SHA256 for PortOne V2's webhook signatures.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Standard Webhooks signatures (PortOne V2): signing for the stand-in, verifying for the function.
+        .target(name: "GageWebhooks", dependencies: ["CCrypto"]),
 
         // The price manifest and the one implementation of an order's price. Foundation-light so that
         // the verify function can link it without pulling in full Foundation.
@@ -44,7 +48,7 @@ let package = Package(
         ], plugins: ["EmbedTheme"]),
 
         // Payment verification: the Iamport client (libcurl), the decision, the CGI and stdin front doors.
-        .target(name: "GagePayments", dependencies: ["GageCore", "GageLedger", "CCurl"]),
+        .target(name: "GagePayments", dependencies: ["GageCore", "GageLedger", "GageWebhooks", "CCurl"]),
         // The order ledger: every judged order, durably, in SQLite or PostgreSQL behind one interface.
         .target(name: "GageLedger", dependencies: ["GageCore", "CSQLite", "CLibPQ"]),
         // Notifications (SPEC §8): the outbox's contents (e-mails rendered from templates/emails/, chat lines) and
@@ -59,6 +63,9 @@ let package = Package(
         // A stand-in for the Iamport REST API on 127.0.0.1 (tests, `gage sandbox`, `gage serve --sandbox`).
         .target(name: "IamportSandbox", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
 
+        // A stand-in for the PortOne V2 REST API, beside the V1 one: payments, cancel, pre-register, signed webhooks.
+        .target(name: "PortOneSandbox", dependencies: ["IamportSandbox", "GageWebhooks"]),
+
         // `gage serve`: the dev server with live reload, and the offline payment sandbox.
         .target(name: "GageServe", dependencies: [
             "GageSite", "GageCatalog", "IamportSandbox", "GageLedger", .product(name: "FlyingFox", package: "FlyingFox"),
@@ -69,14 +76,15 @@ let package = Package(
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["gage-embed-theme"]),
 
         .executableTarget(name: "gage", dependencies: [
-            "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox", "GageLedger", "GagePayments", "GageNotify",
+            "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox", "PortOneSandbox", "GageLedger", "GagePayments",
+            "GageNotify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Shop folders written to a temporary directory, for the tests.
         .target(name: "GageTestSupport", path: "Tests/GageTestSupport"),
         .testTarget(name: "GageCoreTests", dependencies: ["GageCore"]),
-        .testTarget(name: "GagePaymentsTests", dependencies: ["GagePayments", "GageCore"]),
+        .testTarget(name: "GagePaymentsTests", dependencies: ["GagePayments", "GageCore", "GageWebhooks"]),
         .testTarget(name: "GageLedgerTests", dependencies: ["GageLedger", "GageCore"]),
         .testTarget(name: "GageNotifyTests", dependencies: ["GageNotify", "GageLedger", "GageCore"]),
         .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog", "GageTestSupport"]),

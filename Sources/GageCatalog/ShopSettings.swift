@@ -10,7 +10,10 @@ public struct ShopSettings: Sendable, Equatable {
     public var baseURL: String
     public var language: Language
     public var currency: String
+    /// PortOne V1 (`iamport:`). A V2 shop keeps the defaults here and its store in `portone`.
     public var iamport: Iamport
+    /// PortOne V2 (`portone:`); nil for a V1 shop. Exactly one of the two blocks is in shop.yml.
+    public var portone: PortOne? = nil
     /// How buyers prove their age for adult-only products (`identity:`); nil when not set up.
     public var identity: Catalog.Identity?
     public var checkout: Checkout
@@ -43,6 +46,19 @@ public struct ShopSettings: Sendable, Equatable {
         /// The PG (and MID) that issues billing keys for subscriptions, e.g. `html5_inicis.INIBillTst`.
         public var billingPG: String?
         public static let defaultSDKURL = "https://cdn.iamport.kr/v1/iamport.js"
+    }
+
+    public struct PortOne: Sendable, Equatable {
+        public var storeID: String
+        /// One channel for every pay method, or one per pay method (V2 names).
+        public var channelKey: String?
+        public var channelKeys: [String: String]?
+        public var payMethods: [String]
+        public var sdkURL: String
+        public static let defaultSDKURL = "https://cdn.portone.io/v2/browser-sdk.js"
+
+        /// The channel the page opens for `method`.
+        public func channelKey(for method: String) -> String? { channelKeys.map { $0[method] } ?? channelKey }
     }
 
     public struct Checkout: Sendable, Equatable {
@@ -122,15 +138,28 @@ public struct ShopSettings: Sendable, Equatable {
 
     /// Pay methods that move cash rather than card credit (계좌이체, 가상계좌): the ones 전자상거래법 §13② asks
     /// 구매안전서비스 for.
-    public var cashPayMethods: [String] { iamport.payMethods.filter { Self.cashPayMethods.contains($0) } }
-    static let cashPayMethods: Set<String> = ["trans", "vbank"]
+    public var cashPayMethods: [String] { payMethods.filter { Self.cashPayMethods.contains($0) } }
+    static let cashPayMethods: Set<String> = ["trans", "vbank", "TRANSFER", "VIRTUAL_ACCOUNT"]
+
+    /// Which PortOne API the shop's pages and function use.
+    public var provider: ProviderKind { portone == nil ? .iamport : .portone }
+
+    /// The pay methods the checkout offers, in the provider's own names (`card`, or V2's `CARD`).
+    public var payMethods: [String] { portone?.payMethods ?? iamport.payMethods }
+
+    /// Where pages load the provider's browser SDK from.
+    public var sdkURL: String { portone?.sdkURL ?? iamport.sdkURL }
 
     /// Whether the buyer form offers the Kakao postcode search.
     public var addressSearch: Bool { checkout.addressSearch ?? (language == .ko) }
 
     /// The price manifest's view of the payment channels.
     public var paymentChannels: Catalog.PaymentChannels {
-        Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods, billingPG: iamport.billingPG)
+        if let portone {
+            return Catalog.PaymentChannels(storeID: portone.storeID, channelKey: portone.channelKey,
+                                           channelKeys: portone.channelKeys, payMethods: portone.payMethods)
+        }
+        return Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods, billingPG: iamport.billingPG)
     }
 }
 
@@ -149,7 +178,7 @@ public enum ShopID {
 }
 
 extension ShopSettings {
-    static let topLevelKeys = ["title", "description", "base_url", "language", "currency", "iamport", "checkout",
+    static let topLevelKeys = ["title", "description", "base_url", "language", "currency", "iamport", "portone", "checkout",
                                "business", "categories", "paginate", "markdown", "identity", "feeds"]
 
     /// Reads `shop.yml`. Returns nil (with diagnostics logged) when it cannot be used at all.
@@ -189,9 +218,10 @@ extension ShopSettings {
         }
         var settings = ShopSettings(
             title: title, description: fields.string("description"), baseURL: baseURL, language: language,
-            currency: "KRW", iamport: iamport(fields), identity: identity(fields), checkout: checkout(fields),
-            business: business(fields), categories: categories(fields), paginate: paginate(fields),
-            markdownRawHTML: markdownRawHTML(fields))
+            currency: "KRW", iamport: fields.has("portone") ? defaultIamport : iamport(fields), identity: identity(fields),
+            checkout: checkout(fields), business: business(fields), categories: categories(fields),
+            paginate: paginate(fields), markdownRawHTML: markdownRawHTML(fields))
+        settings.portone = portone(fields)
         settings.feeds = feeds(fields)
         lawWarnings(settings, fields: fields)
         return (settings, log.diagnostics, log.warnings)
@@ -224,12 +254,15 @@ extension ShopSettings {
         return language
     }
 
+    static let defaultIamport = Iamport(merchantCode: "", pg: "html5_inicis", payMethods: ["card", "trans", "vbank", "phone"],
+                                        sdkURL: Iamport.defaultSDKURL)
+
     private static func iamport(_ fields: YAMLFields) -> Iamport {
-        var result = Iamport(merchantCode: "", pg: "html5_inicis", payMethods: ["card", "trans", "vbank", "phone"],
-                             sdkURL: Iamport.defaultSDKURL)
+        var result = defaultIamport
         guard let iamport = fields.fields("iamport") else {
             fields.missing("iamport.merchant_code",
-                           hint: "add iamport:\n    merchant_code: imp12345678   # 가맹점 식별코드 from the PortOne console")
+                           hint: "add iamport:\n    merchant_code: imp12345678   # 가맹점 식별코드 from the PortOne console\n"
+                               + "(or, for a PortOne V2 store, portone:\n    store_id: store-…\n    channel_key: channel-key-…)")
             return result
         }
         iamport.rejectUnknownKeys(allowed: ["merchant_code", "pg", "pay_methods", "sdk_url", "billing_pg"], what: "iamport")
@@ -276,6 +309,71 @@ extension ShopSettings {
                 result.billingPG = billing
             }
         }
+        return result
+    }
+
+    /// `portone:` (PortOne V2): the store, its channel(s) and pay methods. nil when absent or unusable.
+    private static func portone(_ fields: YAMLFields) -> PortOne? {
+        guard fields.has("portone") else { return nil }
+        let blockLine = fields.value("portone").flatMap(fields.line(of:))
+        if fields.has("iamport") {
+            fields.log.error(line: blockLine, "shop.yml has both iamport: and portone:",
+                             hint: "keep one: iamport: for a PortOne V1 (imp…) account, portone: for a V2 store (store-…)")
+        }
+        guard let block = fields.fields("portone") else {
+            fields.log.error(line: blockLine, "portone must be a set of keys",
+                             hint: "write portone:\n    store_id: store-…\n    channel_key: channel-key-…")
+            return nil
+        }
+        block.rejectUnknownKeys(allowed: ["store_id", "channel_key", "channel_keys", "pay_methods", "sdk_url"], what: "portone")
+        func line(_ key: String) -> Int? { block.value(key).flatMap(block.line(of:)) ?? block.line }
+        var result = PortOne(storeID: "", payMethods: ["CARD"], sdkURL: PortOne.defaultSDKURL)
+        if let store = block.string("store_id") {
+            if store.hasPrefix("store-"), store.count > 6, store.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                result.storeID = store
+            } else {
+                fields.log.error(line: line("store_id"), "portone.store_id '\(store)' is not a store id",
+                                 hint: "copy it from the PortOne console (결제 연동 → 식별코드): store-…")
+            }
+        } else {
+            block.missing("store_id", hint: "add store_id: store-… (상점 아이디 from the PortOne console)")
+        }
+        if let methods = block.stringList("pay_methods") {
+            for method in methods where !PortOnePayMethod.all.contains(method) {
+                let guess = Suggestion.closest(to: method.uppercased(), among: PortOnePayMethod.all)
+                fields.log.error(line: line("pay_methods"), "unknown PortOne V2 pay method '\(method)'",
+                                 hint: guess.map { "did you mean '\($0)'?" } ?? "use CARD, TRANSFER, VIRTUAL_ACCOUNT, MOBILE or EASY_PAY")
+            }
+            if methods.isEmpty {
+                fields.log.error(line: line("pay_methods"), "portone.pay_methods is empty", hint: "list at least one, e.g. [CARD]")
+            } else {
+                result.payMethods = methods
+            }
+        }
+        let single = block.string("channel_key")
+        let perMethod = block.fields("channel_keys").map { keys in
+            Dictionary(uniqueKeysWithValues: PortOnePayMethod.all.compactMap { method in keys.string(method).map { (method, $0) } })
+        }
+        if block.has("channel_keys") {
+            block.fields("channel_keys")?.rejectUnknownKeys(allowed: PortOnePayMethod.all, what: "portone.channel_keys")
+        }
+        switch (single, perMethod) {
+        case (nil, nil):
+            block.missing("channel_key", hint: "add channel_key: channel-key-… (the channel from the PortOne console), "
+                          + "or channel_keys: with one per pay method")
+        case (.some, .some):
+            fields.log.error(line: line("channel_keys"), "portone has both channel_key and channel_keys",
+                             hint: "keep channel_key for one channel, or channel_keys for one per pay method")
+        case let (nil, keys?):
+            for method in result.payMethods where keys[method] == nil {
+                fields.log.error(line: line("channel_keys"), "portone.channel_keys has no channel for \(method)",
+                                 hint: "add \(method): channel-key-… under channel_keys, or drop \(method) from pay_methods")
+            }
+            result.channelKeys = keys
+        case let (key?, nil):
+            result.channelKey = key
+        }
+        if let url = block.string("sdk_url") { result.sdkURL = url }
         return result
     }
 

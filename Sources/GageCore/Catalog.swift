@@ -93,26 +93,74 @@ public struct Catalog: Codable, Equatable, Sendable {
 
     /// The PG (with its MID when the shop names one) and the pay methods a shop offers, as shop.yml says.
     public struct PaymentChannels: Codable, Equatable, Sendable {
-        /// `html5_inicis`, or `html5_inicis.MOI1234567` with the MID.
+        /// Which API the shop's payments go through (absent in catalogs built before V2: `iamport`).
+        public var api: ProviderKind
+        /// V1: `html5_inicis`, or `html5_inicis.MOI1234567` with the MID. Empty for V2.
         public var pg: String
+        /// V1 names (`card`, `vbank`) or V2 names (`CARD`, `VIRTUAL_ACCOUNT`), as the provider's SDK takes them.
         public var payMethods: [String]
         /// The PG (and MID) that issues billing keys for subscriptions (`billing_pg`); nil: none offered.
         public var billingPG: String?
+        /// V2: the store (`store-…`) whose payments these are.
+        public var storeID: String?
+        /// V2: the channel every pay method goes through (`channel_key`), or one per pay method (`channel_keys`).
+        public var channelKey: String?
+        public var channelKeys: [String: String]?
 
         public static let defaultPG = "html5_inicis"
         public static let defaultPayMethods = ["card", "trans", "vbank", "phone"]
 
         public init(pg: String = PaymentChannels.defaultPG, payMethods: [String] = PaymentChannels.defaultPayMethods,
                     billingPG: String? = nil) {
+            api = .iamport
             self.pg = pg
             self.payMethods = payMethods
             self.billingPG = billingPG
         }
 
+        /// A PortOne V2 store's channels.
+        public init(storeID: String, channelKey: String?, channelKeys: [String: String]?, payMethods: [String]) {
+            api = .portone
+            pg = ""
+            self.payMethods = payMethods
+            self.storeID = storeID
+            self.channelKey = channelKey
+            self.channelKeys = channelKeys
+        }
+
         enum CodingKeys: String, CodingKey {
-            case pg
+            case provider, pg
             case payMethods = "pay_methods"
             case billingPG = "billing_pg"
+            case storeID = "store_id", channelKey = "channel_key", channelKeys = "channel_keys"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            api = try container.decodeIfPresent(ProviderKind.self, forKey: .provider) ?? .iamport
+            pg = try container.decodeIfPresent(String.self, forKey: .pg) ?? ""
+            payMethods = try container.decodeIfPresent([String].self, forKey: .payMethods) ?? []
+            billingPG = try container.decodeIfPresent(String.self, forKey: .billingPG)
+            storeID = try container.decodeIfPresent(String.self, forKey: .storeID)
+            channelKey = try container.decodeIfPresent(String.self, forKey: .channelKey)
+            channelKeys = try container.decodeIfPresent([String: String].self, forKey: .channelKeys)
+        }
+
+        /// V1 catalogs stay as they were before V2 (no `provider`), so their version hash does not change.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            if api != .iamport { try container.encode(api, forKey: .provider) }
+            if !pg.isEmpty { try container.encode(pg, forKey: .pg) }
+            try container.encode(payMethods, forKey: .payMethods)
+            try container.encodeIfPresent(billingPG, forKey: .billingPG)
+            try container.encodeIfPresent(storeID, forKey: .storeID)
+            try container.encodeIfPresent(channelKey, forKey: .channelKey)
+            try container.encodeIfPresent(channelKeys, forKey: .channelKeys)
+        }
+
+        /// The channel key a V2 payment by `method` (a V2 name) must have come through.
+        public func channelKey(for method: String) -> String? {
+            channelKeys.map { $0[method] } ?? channelKey
         }
 
         /// The PG code without the MID: `html5_inicis`.

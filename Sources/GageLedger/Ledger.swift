@@ -329,6 +329,17 @@ public final class Ledger {
         try database.execute("INSERT INTO catalog_periods (version, since) VALUES (?, ?)", [.text(version), .int(start)])
     }
 
+    /// Takes a verified webhook delivery once: false when this delivery (its id and signed timestamp) was taken
+    /// before. Receipts older than an hour are dropped; their signatures have expired anyway.
+    public func takeWebhookDelivery(id: String, signedAt: Int, now: Int) throws(LedgerError) -> Bool {
+        try database.execute("DELETE FROM webhook_receipts WHERE received_at < ?", [.int(now - 3600)])
+        let taken = try database.execute("""
+            INSERT INTO webhook_receipts (webhook_id, signed_at, received_at) VALUES (?, ?, ?)
+            ON CONFLICT (webhook_id, signed_at) DO NOTHING RETURNING webhook_id
+            """, [.text(id), .int(signedAt), .int(now)])
+        return !taken.isEmpty
+    }
+
     /// When `version` was the catalog served: each period's start and end (nil: it still is).
     public func catalogPeriods(of version: String) throws(LedgerError) -> [(since: Int, until: Int?)] {
         try database.execute("""

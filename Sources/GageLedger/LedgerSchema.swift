@@ -144,6 +144,16 @@ enum LedgerSchema {
             ALTER TABLE orders ADD COLUMN subscription_id TEXT;
             CREATE INDEX orders_by_subscription ON orders(subscription_id, created_at);
             """,
+            // 6: PortOne V2 webhook deliveries already taken (id and signed timestamp), so a captured delivery
+            // replayed within its five signed minutes is refused.
+            """
+            CREATE TABLE webhook_receipts (
+                webhook_id TEXT NOT NULL,
+                signed_at \(integer) NOT NULL,
+                received_at \(integer) NOT NULL,
+                PRIMARY KEY (webhook_id, signed_at)
+            );
+            """,
         ]
     }
 
@@ -158,6 +168,7 @@ enum LedgerSchema {
         ("history", "id"),
         ("notifications", "id"),
         ("lookup_failures", "id"),
+        ("webhook_receipts", "webhook_id, signed_at"),
     ]
 
     /// Tables whose `id` the database generates.

@@ -1,5 +1,6 @@
 import GageCore
 import GageLedger
+import GageWebhooks
 import Glibc
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -10,9 +11,10 @@ import Foundation
 /// The function's settings (SPEC §3): from the environment, or from a file named by `GAGE_VERIFY_CONFIG`
 /// (`KEY=VALUE` lines) that must not be readable by other users. The environment wins over the file.
 public struct Configuration: Sendable {
-    public var apiKey: String
-    public var apiSecret: String
-    public var apiURL: String
+    /// PortOne V1 (`IAMPORT_API_KEY`, `IAMPORT_API_SECRET`, `IAMPORT_API_URL`), when set.
+    public var iamport: IamportCredentials?
+    /// PortOne V2 (`PORTONE_API_SECRET`, `PORTONE_WEBHOOK_SECRET`, `PORTONE_API_URL`), when set.
+    public var portone: PortOneCredentials?
     public var catalogPath: String
     /// `GAGE_LEDGER`: an SQLite file, or a PostgreSQL URL when several hosts run the function.
     public var ledger: LedgerLocation
@@ -20,6 +22,19 @@ public struct Configuration: Sendable {
     public var timeout: Duration
     /// Where the access token is cached between invocations (nil: no caching).
     public var cacheDirectory: String?
+
+    public struct IamportCredentials: Sendable {
+        public var key: String
+        public var secret: String
+        public var apiURL: String
+    }
+
+    public struct PortOneCredentials: Sendable {
+        public var secret: String
+        /// `whsec_…`; nil: no webhook can be verified, so every webhook is refused.
+        public var webhookSecret: String?
+        public var apiURL: String
+    }
 
     public enum Problem: Error, Sendable, CustomStringConvertible {
         case missing(String)
@@ -53,8 +68,6 @@ public struct Configuration: Sendable {
             guard let value = values[name], !value.isEmpty else { throw .missing(name) }
             return value
         }
-        let key = try required("IAMPORT_API_KEY")
-        let secret = try required("IAMPORT_API_SECRET")
         let catalog = try required("GAGE_CATALOG")
         let ledgerName = try required("GAGE_LEDGER")
         let ledger: LedgerLocation
@@ -63,9 +76,27 @@ public struct Configuration: Sendable {
         } catch {
             throw .invalid("GAGE_LEDGER", error.message)
         }
-        let apiURL = values["IAMPORT_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "https://api.iamport.kr"
-        guard apiURL.hasPrefix("https://") || (apiURL.hasPrefix("http://") && isLoopback(apiURL)) else {
-            throw .invalid("IAMPORT_API_URL", "must start with https:// (plain http only to a loopback address)")
+        func present(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
+        func apiURL(_ name: String, default fallback: String) throws(Problem) -> String {
+            let url = present(name) ?? fallback
+            guard url.hasPrefix("https://") || (url.hasPrefix("http://") && isLoopback(url)) else {
+                throw .invalid(name, "must start with https:// (plain http only to a loopback address)")
+            }
+            return url
+        }
+        var iamport: IamportCredentials?
+        if present("IAMPORT_API_KEY") != nil || present("IAMPORT_API_SECRET") != nil || present("PORTONE_API_SECRET") == nil {
+            iamport = IamportCredentials(key: try required("IAMPORT_API_KEY"), secret: try required("IAMPORT_API_SECRET"),
+                                         apiURL: try apiURL("IAMPORT_API_URL", default: "https://api.iamport.kr"))
+        }
+        var portone: PortOneCredentials?
+        if let secret = present("PORTONE_API_SECRET") {
+            let webhookSecret = present("PORTONE_WEBHOOK_SECRET")
+            if let webhookSecret, StandardWebhook.key(secret: webhookSecret) == nil {
+                throw .invalid("PORTONE_WEBHOOK_SECRET", "not whsec_ followed by base64 (copy it from the PortOne console)")
+            }
+            portone = PortOneCredentials(secret: secret, webhookSecret: webhookSecret,
+                                         apiURL: try apiURL("PORTONE_API_URL", default: "https://api.portone.io"))
         }
         var timeout = Duration.seconds(10)
         if let text = values["IAMPORT_TIMEOUT"], !text.isEmpty {
@@ -76,9 +107,18 @@ public struct Configuration: Sendable {
         }
         var cache: String? = values["GAGE_CACHE_DIR"] ?? defaultCacheDirectory(values)
         if cache == "" || cache == "off" { cache = nil }
-        return Configuration(apiKey: key, apiSecret: secret, apiURL: apiURL, catalogPath: catalog,
+        return Configuration(iamport: iamport, portone: portone, catalogPath: catalog,
                              ledger: ledger,
                              timeout: timeout, cacheDirectory: cache)
+    }
+
+    /// The shop's provider must have its credentials: V1 shops Iamport's key pair, V2 shops PortOne's secret.
+    public func checkCredentials(for catalog: Catalog) throws(Problem) {
+        switch catalog.payment.api {
+        case .iamport where iamport == nil: throw .missing("IAMPORT_API_KEY")
+        case .portone where portone == nil: throw .missing("PORTONE_API_SECRET")
+        default: break
+        }
     }
 
     /// `$XDG_CACHE_HOME/gage`, `$HOME/.cache/gage`, else a per-user folder under /tmp (which `TokenCache`

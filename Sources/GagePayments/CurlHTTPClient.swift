@@ -38,6 +38,13 @@ public final class CurlHTTPClient {
         let limit = 4 << 20
     }
 
+    /// Percent-encodes a path segment or query value (libcurl's `curl_easy_escape`).
+    public func escape(_ text: String) -> String {
+        guard let escaped = curl_easy_escape(handle, text, Int32(text.utf8.count)) else { return "" }
+        defer { curl_free(escaped) }
+        return String(cString: escaped)
+    }
+
     public func send(method: String, url: String, headers: [String], body: [UInt8]?) throws(TransportError) -> HTTPResponse {
         let remaining = deadline - .now
         let remainingMilliseconds = remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000

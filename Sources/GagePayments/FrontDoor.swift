@@ -39,20 +39,21 @@ public enum VerifyFunction {
     }
 
     /// Maps a failure to its status, exit code and message.
-    static func answer(for error: ServiceError) -> Answer {
+    static func answer(for error: ServiceError, provider: ProviderKind = .iamport) -> Answer {
         switch error {
         case let .request(problem):
             switch problem {
             case let .malformed(message): return Answer(httpStatus: 400, exitCode: 2, reply: .failure(message))
             case .tooLarge: return Answer(httpStatus: 413, exitCode: 2, reply: .failure("the request body is over 64 KiB"))
             case let .unknownAction(action):
-                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare, identity, order, subscribe or subscription"))
+                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare, identity, order, subscribe, subscription or (PortOne V2) confirm"))
             case let .methodNotAllowed(allowed):
                 return Answer(httpStatus: 405, exitCode: 2, reply: .failure("method not allowed"),
                               extraHeaders: ["Allow: " + allowed.joined(separator: ", ")])
             }
         case .unknownPayment:
-            return Answer(httpStatus: 404, exitCode: 2, reply: .failure("Iamport knows no payment with this imp_uid"))
+            return Answer(httpStatus: 404, exitCode: 2,
+                          reply: .failure("\(provider.displayName) knows no payment with this \(provider.idName)"))
         case .merchantMismatch:
             return Answer(httpStatus: 400, exitCode: 2, reply: .failure("merchant_uid does not belong to this payment"))
         case let .unpriceable(problem):
@@ -63,9 +64,9 @@ public enum VerifyFunction {
         case .configuration:
             return Answer(httpStatus: 500, exitCode: 3,
                           reply: .failure("the verify function is misconfigured; its log says how"))
-        case .iamportUnavailable:
+        case .providerUnavailable:
             return Answer(httpStatus: 502, exitCode: 4,
-                          reply: .failure("the Iamport API failed or timed out; nothing was decided, try again"))
+                          reply: .failure("the \(provider.displayName) API failed or timed out; nothing was decided, try again"))
         case .ledgerUnavailable:
             return Answer(httpStatus: 503, exitCode: 5,
                           reply: .failure("the order ledger cannot be written; nothing was decided, try again"))
@@ -74,6 +75,13 @@ public enum VerifyFunction {
             return Answer(httpStatus: 404, exitCode: 2, reply: .failure("no order matches this order number and phone number"))
         case .noSuchSubscription:
             return Answer(httpStatus: 404, exitCode: 2, reply: .failure("no subscription has this manage token"))
+        case .unauthenticWebhook:
+            return Answer(httpStatus: 401, exitCode: 2, reply: .failure("the webhook signature does not verify"))
+        case let .confirmRefused(reason, message):
+            var reply = Reply.failure("the order does not check out; PortOne must not approve this payment")
+            reply.reason = reason
+            reply.errorMessage = message
+            return Answer(httpStatus: 409, exitCode: 0, reply: reply)
         case .tooManyTries:
             return Answer(httpStatus: 429, exitCode: 2,
                           reply: .failure("too many failed lookups; try again in an hour or ask the shop"),
@@ -91,23 +99,36 @@ public enum VerifyFunction {
     static func loadContext(environment: [String: String], log: Log) -> Result<Context, ServiceError> {
         do {
             let configuration = try Configuration.load(environment: environment)
-            return .success(Context(configuration: configuration, catalogFile: try configuration.loadCatalog()))
+            let catalogFile = try configuration.loadCatalog()
+            try configuration.checkCredentials(for: catalogFile.catalog)
+            return .success(Context(configuration: configuration, catalogFile: catalogFile))
         } catch {
             log.error("configuration: \(error)")
             return .failure(.configuration(error.description))
         }
     }
 
-    /// Runs `action` for a parsed request from `client` (the caller's address; nil when unknown).
+    /// Runs `action` for a parsed request from `client` (the caller's address; nil when unknown). A PortOne V2
+    /// webhook or confirm request is verified on its raw `body` and signature `headers` instead of `fields`.
     static func run(action: Action, fields: RequestFields, channel: Channel, context: Context, log: Log,
-                    notifier: (any OrderNotifier)?, client: String?) -> Answer {
+                    notifier: (any OrderNotifier)?, client: String?, body: [UInt8] = [],
+                    headers: WebhookHeaders? = nil) -> Answer {
+        let provider = context.catalog.payment.api
         do throws(ServiceError) {
             let service = makeService(configuration: context.configuration, catalogFile: context.catalogFile, log: log,
                                       notifier: notifier)
             switch action {
+            case .webhook where provider == .portone, .confirm where provider == .portone:
+                return Answer(httpStatus: 200, exitCode: 0,
+                              reply: try service.portOneDelivery(body: body, headers: headers ?? .init(environment: [:]),
+                                                                 confirmDoor: action == .confirm))
+            case .confirm:
+                throw ServiceError.request(.unknownAction("confirm (a PortOne V2 confirm URL; this shop is V1)"))
             case .verify, .webhook:
                 let reference: PaymentReference
-                do { reference = try PaymentReference(fields: fields) } catch { throw ServiceError.request(error) }
+                do { reference = try PaymentReference(fields: fields, provider: provider) } catch {
+                    throw ServiceError.request(error)
+                }
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.verify(reference, channel: channel))
             case .prepare:
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.prepare(fields))
@@ -122,23 +143,32 @@ public enum VerifyFunction {
             }
         } catch {
             switch error {
-            case let .iamportUnavailable(detail): log.error("Iamport: \(detail)")
+            case let .providerUnavailable(detail): log.error("\(provider.displayName): \(detail)")
             case let .configuration(detail): log.error("configuration: \(detail)")
             default: break
             }
-            return answer(for: error)
+            return answer(for: error, provider: provider)
         }
     }
 
     public static func makeService(configuration: Configuration, catalogFile: CatalogFile, log: Log,
                             notifier: (any OrderNotifier)?) -> VerifyService {
+        VerifyService(catalogFile: catalogFile, client: makeProvider(configuration: configuration, catalog: catalogFile.catalog,
+                                                                     log: log),
+                      log: log, ledger: configuration.ledger, notifier: notifier,
+                      webhookSecret: configuration.portone?.webhookSecret)
+    }
+
+    /// The client of the provider the catalog names (its credentials were checked when the context loaded).
+    public static func makeProvider(configuration: Configuration, catalog: Catalog, log: Log) -> any PaymentProvider {
         let http = CurlHTTPClient(totalTimeout: configuration.timeout)
-        let tokens = TokenCache(directory: configuration.cacheDirectory, apiURL: configuration.apiURL,
-                                key: configuration.apiKey, log: log)
-        let client = IamportClient(baseURL: configuration.apiURL, key: configuration.apiKey,
-                                   secret: configuration.apiSecret, http: http, tokens: tokens)
-        return VerifyService(catalogFile: catalogFile, client: client, log: log, ledger: configuration.ledger,
-                             notifier: notifier)
+        if catalog.payment.api == .portone, let portone = configuration.portone {
+            return PortOneClient(baseURL: portone.apiURL, secret: portone.secret, storeID: catalog.payment.storeID,
+                                 http: http)
+        }
+        let iamport = configuration.iamport ?? .init(key: "", secret: "", apiURL: "https://api.iamport.kr")
+        let tokens = TokenCache(directory: configuration.cacheDirectory, apiURL: iamport.apiURL, key: iamport.key, log: log)
+        return IamportClient(baseURL: iamport.apiURL, key: iamport.key, secret: iamport.secret, http: http, tokens: tokens)
     }
 
     static func writeStdout(_ bytes: [UInt8]) {
@@ -168,6 +198,19 @@ enum StdinDoor {
     static func handle(environment: [String: String], log: Log, notifier: (any OrderNotifier)?) -> Answer {
         let body = VerifyFunction.readStdin(limit: VerifyFunction.maximumBody + 1)
         guard body.count <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
+        // A signed delivery (PortOne V2; the watchdog passes its headers as Http_Webhook_*) is a webhook, taken
+        // on its raw body: PortOne's body has no "action".
+        let signed = WebhookHeaders(environment: environment)
+        if signed.isPresent {
+            switch VerifyFunction.loadContext(environment: environment, log: log) {
+            case let .success(context):
+                return VerifyFunction.run(action: .webhook, fields: RequestFields(values: [:]), channel: .webhook,
+                                          context: context, log: log, notifier: notifier, client: nil, body: body,
+                                          headers: signed)
+            case let .failure(error):
+                return VerifyFunction.answer(for: error)
+            }
+        }
         let fields: RequestFields
         do {
             fields = try RequestFields.parse(body: body, contentType: "application/json")
@@ -182,7 +225,7 @@ enum StdinDoor {
         switch VerifyFunction.loadContext(environment: environment, log: log) {
         case let .success(context):
             return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log,
-                                      notifier: notifier, client: nil)
+                                      notifier: notifier, client: nil, body: body, headers: signed)
         case let .failure(error):
             return VerifyFunction.answer(for: error)
         }
@@ -220,6 +263,7 @@ enum CGIDoor {
         case "/order": action = .order
         case "/subscribe": action = .subscribe
         case "/subscription": action = .subscription
+        case "/confirm": action = .confirm
         default: return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
         }
         let allowed = action == .verify || action == .subscription ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
@@ -240,6 +284,13 @@ enum CGIDoor {
             let body = VerifyFunction.readStdin(limit: length)
             bodyRead = true
             guard body.count <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
+            // PortOne V2's signed deliveries are checked on the raw body before it is parsed.
+            if context.catalog.payment.api == .portone, action == .webhook || action == .confirm {
+                return VerifyFunction.run(action: action, fields: RequestFields(values: [:]), channel: .webhook,
+                                          context: context, log: log, notifier: notifier,
+                                          client: environment["REMOTE_ADDR"], body: body,
+                                          headers: WebhookHeaders(environment: environment))
+            }
             do {
                 fields = try RequestFields.parse(body: body, contentType: environment["CONTENT_TYPE"])
             } catch {

@@ -1,26 +1,28 @@
+import GageCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 
-/// Why a call to Iamport did not give an answer to act on.
-public enum IamportError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 404: Iamport knows no such payment.
+/// Why a call to the payment provider did not give an answer to act on.
+public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 404: the provider knows no such payment.
     case notFound
-    /// The key pair was refused (401 on getToken).
+    /// The credentials were refused (V1: 401 on getToken; V2: 401 or 403).
     case unauthorized
-    /// `code != 0` in the envelope: Iamport refused the request (message as Iamport wrote it).
+    /// The provider refused the request (V1: `code != 0` in the envelope; V2: a 4xx `{type, message}`).
+    /// `code` is V1's number, or 0 for V2; `message` as the provider wrote it, V2's `type` first.
     case refused(code: Int, message: String)
-    /// No usable answer: transport failure, timeout, 5xx, or a body that is not Iamport's envelope.
+    /// No usable answer: transport failure, timeout, 5xx, or a body that is not the provider's JSON.
     case unavailable(String)
 
     public var description: String {
         switch self {
-        case .notFound: return "Iamport has no such payment"
-        case .unauthorized: return "Iamport refused the REST API key and secret"
-        case let .refused(code, message): return "Iamport refused the request (code \(code)): \(message)"
-        case let .unavailable(detail): return "the Iamport API failed: \(detail)"
+        case .notFound: return "the provider has no such payment"
+        case .unauthorized: return "the provider refused the API credentials"
+        case let .refused(code, message): return "the provider refused the request (code \(code)): \(message)"
+        case let .unavailable(detail): return "the provider's API failed: \(detail)"
         }
     }
 }
@@ -34,7 +36,7 @@ struct Key: CodingKey {
     init?(intValue: Int) { nil }
 }
 
-public final class IamportClient {
+public final class IamportClient: PaymentProvider {
     let baseURL: String
     let key: String
     let secret: String
@@ -51,13 +53,13 @@ public final class IamportClient {
     }
 
     /// `GET /payments/{imp_uid}`. `impUID` must already be validated (it goes into the path).
-    public func payment(impUID: String) throws(IamportError) -> IamportPayment {
+    public func payment(impUID: String) throws(ProviderError) -> ProviderPayment {
         try authorized(method: "GET", path: "/payments/\(impUID)", body: nil)
     }
 
     /// `POST /payments/cancel`: refunds everything that is left, refused by Iamport if `checksum` (what we
     /// believe is refundable) differs from its own figure.
-    public func cancel(impUID: String, checksum: Int, reason: String) throws(IamportError) -> IamportPayment {
+    public func cancel(impUID: String, checksum: Int, reason: String) throws(ProviderError) -> ProviderPayment {
         struct Body: Encodable {
             var imp_uid: String
             var checksum: Int
@@ -68,12 +70,12 @@ public final class IamportClient {
     }
 
     /// `GET /certifications/{imp_uid}`: an identity verification's result. `impUID` must already be validated.
-    public func certification(impUID: String) throws(IamportError) -> IamportCertification {
+    public func certification(impUID: String) throws(ProviderError) -> IamportCertification {
         try authorized(method: "GET", path: "/certifications/\(impUID)", body: nil)
     }
 
     /// `DELETE /vbanks/{imp_uid}`: revokes an issued virtual account that has had no deposit.
-    public func revokeVirtualAccount(impUID: String) throws(IamportError) -> IamportPayment {
+    public func revokeVirtualAccount(impUID: String) throws(ProviderError) -> ProviderPayment {
         try authorized(method: "DELETE", path: "/vbanks/\(impUID)", body: nil)
     }
 
@@ -81,10 +83,10 @@ public final class IamportClient {
     public struct PaymentPage: Decodable, Sendable {
         public var total: Int
         public var next: Int
-        public var list: [IamportPayment]
+        public var list: [ProviderPayment]
     }
 
-    public func payments(status: String, from: Int, to: Int, page: Int, limit: Int = 100) throws(IamportError) -> PaymentPage {
+    public func payments(status: String, from: Int, to: Int, page: Int, limit: Int = 100) throws(ProviderError) -> PaymentPage {
         try authorized(method: "GET", path: "/payments/status/\(status)?page=\(page)&limit=\(limit)&from=\(from)&to=\(to)",
                        body: nil)
     }
@@ -96,7 +98,7 @@ public final class IamportClient {
     }
 
     /// `POST /payments/prepare`: Iamport will refuse to open a payment window for another amount.
-    public func prepare(merchantUID: String, amount: Int, currency: String) throws(IamportError) -> Prepared {
+    public func registerAmount(merchantUID: String, amount: Int, currency: String) throws(ProviderError) -> Prepared {
         struct Body: Encodable {
             var merchant_uid: String
             var amount: Int
@@ -109,18 +111,18 @@ public final class IamportClient {
     // MARK: - Billing keys (subscriptions)
 
     /// `GET /subscribe/customers/{customer_uid}`: the billing key, if Iamport has one under this alias.
-    public func customer(customerUID: String) throws(IamportError) -> IamportCustomer {
+    public func customer(customerUID: String) throws(ProviderError) -> IamportCustomer {
         try authorized(method: "GET", path: "/subscribe/customers/\(customerUID)", body: nil)
     }
 
     /// `DELETE /subscribe/customers/{customer_uid}`: deletes the billing key (it cannot be used again).
-    public func deleteCustomer(customerUID: String) throws(IamportError) {
+    public func deleteCustomer(customerUID: String) throws(ProviderError) {
         let _: IamportCustomer = try authorized(method: "DELETE", path: "/subscribe/customers/\(customerUID)", body: nil)
     }
 
     /// `POST /subscribe/payments/again`: charges the key now. A card decline comes back either as a payment whose
     /// status is `failed` or as `.refused(code: -1, …)`.
-    public func chargeAgain(customerUID: String, charge: BillingCharge) throws(IamportError) -> IamportPayment {
+    public func chargeAgain(customerUID: String, charge: BillingCharge) throws(ProviderError) -> ProviderPayment {
         struct Body: Encodable {
             var customer_uid: String
             var charge: BillingCharge
@@ -135,7 +137,7 @@ public final class IamportClient {
     }
 
     /// `POST /subscribe/payments/schedule`: one charge of the key at `charge.scheduleAt`.
-    public func schedule(customerUID: String, charge: BillingCharge) throws(IamportError) -> [IamportSchedule] {
+    public func schedule(customerUID: String, charge: BillingCharge) throws(ProviderError) -> [IamportSchedule] {
         struct Body: Encodable {
             var customer_uid: String
             var schedules: [BillingCharge]
@@ -145,31 +147,64 @@ public final class IamportClient {
     }
 
     /// `POST /subscribe/payments/unschedule`: revokes every charge still scheduled for the key.
-    public func unscheduleAll(customerUID: String) throws(IamportError) -> [IamportSchedule] {
+    public func unscheduleAll(customerUID: String) throws(ProviderError) -> [IamportSchedule] {
         struct Body: Encodable { var customer_uid: String }
         return try authorized(method: "POST", path: "/subscribe/payments/unschedule", body: Body(customer_uid: customerUID))
     }
 
     /// `GET /subscribe/payments/schedule/{merchant_uid}`.
-    public func scheduled(merchantUID: String) throws(IamportError) -> IamportSchedule {
+    public func scheduled(merchantUID: String) throws(ProviderError) -> IamportSchedule {
         try authorized(method: "GET", path: "/subscribe/payments/schedule/\(merchantUID)", body: nil)
     }
 
     /// `GET /payments/find/{merchant_uid}`: the newest payment under an order number.
-    public func payment(merchantUID: String) throws(IamportError) -> IamportPayment {
+    public func payment(merchantUID: String) throws(ProviderError) -> ProviderPayment {
         try authorized(method: "GET", path: "/payments/find/\(merchantUID)", body: nil)
+    }
+
+    // MARK: - PaymentProvider
+
+    public var kind: ProviderKind { .iamport }
+
+    public func payment(id: String) throws(ProviderError) -> ProviderPayment { try payment(impUID: id) }
+
+    public func cancel(id: String, checksum: Int, reason: String) throws(ProviderError) {
+        let _: ProviderPayment = try cancel(impUID: id, checksum: checksum, reason: reason)
+    }
+
+    public func prepare(merchantUID: String, amount: Int, currency: String) throws(ProviderError) {
+        _ = try registerAmount(merchantUID: merchantUID, amount: amount, currency: currency)
+    }
+
+    public func revokeVirtualAccount(id: String) throws(ProviderError) {
+        _ = try revokeVirtualAccount(impUID: id)
+    }
+
+    /// Iamport lists by status, a page of 100 at a time; a `ready` payment matters only as an issued virtual account.
+    public func recentPayments(from: Int, until: Int) throws(ProviderError) -> [ProviderPayment] {
+        var found: [ProviderPayment] = []
+        for status in ["paid", "ready", "cancelled"] {
+            var page = 1
+            while true {
+                let listing = try payments(status: status, from: from, to: until, page: page)
+                found += listing.list.filter { status != "ready" || $0.isIssuedVirtualAccount }
+                guard listing.next > page else { break }
+                page = listing.next
+            }
+        }
+        return found
     }
 
     // MARK: - Calls
 
     /// `POST /escrows/logis/{imp_uid}`: registers an escrow payment's delivery (carrier code, waybill number,
     /// when it left) with the PG through Iamport, which the buyer's purchase confirmation waits for.
-    public func registerEscrowDelivery(impUID: String, delivery: EscrowDelivery) throws(IamportError) -> EscrowLogis {
+    public func registerEscrowDelivery(impUID: String, delivery: EscrowDelivery) throws(ProviderError) -> EscrowLogis {
         try authorized(method: "POST", path: "/escrows/logis/\(impUID)", body: delivery)
     }
 
     private func authorized<Response: Decodable>(
-        method: String, path: String, body: (any Encodable)?) throws(IamportError) -> Response {
+        method: String, path: String, body: (any Encodable)?) throws(ProviderError) -> Response {
         var bytes: [UInt8]?
         if let body {
             guard let data = try? JSONEncoder().encode(body) else { throw .unavailable("cannot encode the request") }
@@ -191,7 +226,7 @@ public final class IamportClient {
         }
     }
 
-    private func currentToken() throws(IamportError) -> String {
+    private func currentToken() throws(ProviderError) -> String {
         if let token { return token }
         if let cached = tokens.read() {
             token = cached
@@ -213,7 +248,7 @@ public final class IamportClient {
         return grant.accessToken
     }
 
-    private func send(method: String, path: String, body: [UInt8]?, headers: [String]) throws(IamportError) -> HTTPResponse {
+    private func send(method: String, path: String, body: [UInt8]?, headers: [String]) throws(ProviderError) -> HTTPResponse {
         var allHeaders = headers + ["Accept: application/json", "User-Agent: gage-verify"]
         if body != nil { allHeaders.append("Content-Type: application/json") }
         do {
@@ -223,7 +258,7 @@ public final class IamportClient {
         }
     }
 
-    private func decode<Response: Decodable>(_ response: HTTPResponse) throws(IamportError) -> Response {
+    private func decode<Response: Decodable>(_ response: HTTPResponse) throws(ProviderError) -> Response {
         if response.status == 404 { throw .notFound }
         if response.status == 401 { throw .unauthorized }
         guard response.status == 200 else { throw .unavailable("HTTP \(response.status)") }

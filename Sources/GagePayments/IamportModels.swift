@@ -11,9 +11,11 @@ struct Envelope<Response: Decodable>: Decodable {
     var response: Response?
 }
 
-/// The fields of Iamport's payment object (`PaymentAnnotation`) that the decision reads. Buyer fields are
-/// kept only so the ledger can record them; they never reach a reply or a log line.
-public struct IamportPayment: Codable, Sendable, Equatable {
+/// A payment as the decision reads it, whichever provider holds it. It decodes from Iamport's payment object
+/// (`PaymentAnnotation`) and speaks V1's vocabulary (`ready`/`paid`/`cancelled`/`failed`, `card`/`vbank`);
+/// `PortOnePayment` (PortOneModels.swift) reads a V2 payment into it. Buyer fields are kept only so the ledger
+/// can record them; they never reach a reply or a log line.
+public struct ProviderPayment: Codable, Sendable, Equatable {
     public var impUID: String
     public var merchantUID: String
     public var payMethod: String?
@@ -47,6 +49,11 @@ public struct IamportPayment: Codable, Sendable, Equatable {
     public var customerUID: String?
     /// Why a failed payment failed (a declined card: the card company's reason).
     public var failReason: String?
+    /// V2: the status as PortOne spelled it (`PARTIAL_CANCELLED`), for the ledger's history; nil for V1.
+    public var reportedStatus: String?
+    /// V2: the store and the channel the payment went through.
+    public var storeID: String?
+    public var channelKey: String?
 
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", name, amount
@@ -121,6 +128,9 @@ public struct IamportPayment: Codable, Sendable, Equatable {
         }
         return Int(value)
     }
+
+    /// The status in the provider's own words, as the ledger's history keeps it.
+    public var statusAsReported: String { reportedStatus ?? status }
 
     /// What is left to refund.
     public var refundableAmount: Int { max(0, amount - cancelAmount) }

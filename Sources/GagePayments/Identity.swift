@@ -65,7 +65,7 @@ public enum IdentityEvidence: Sendable, Equatable {
     public static let allowedSkew = 600
 
     /// Reads a certification against the payment it should vouch for.
-    public static func assess(_ certification: IamportCertification, for payment: IamportPayment,
+    public static func assess(_ certification: IamportCertification, for payment: ProviderPayment,
                               now: Int) -> IdentityEvidence {
         guard certification.certified else { return .notCertified }
         guard let owner = certification.merchantUID, owner == payment.merchantUID else { return .otherOrder }

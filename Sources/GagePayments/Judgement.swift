@@ -39,8 +39,12 @@ public enum Judgement: Sendable, Equatable {
 
     /// Whether the payment is this shop's to judge: its merchant_uid has the shop's prefix and its custom data
     /// names no other shop.
-    public static func belongs(_ payment: IamportPayment, to catalog: Catalog) -> Bool {
+    public static func belongs(_ payment: ProviderPayment, to catalog: Catalog) -> Bool {
         guard payment.merchantUID.hasPrefix(catalog.orderPrefix) else { return false }
+        // One PortOne merchant may run several stores with one API secret: another store's payment is not ours.
+        if catalog.payment.api == .portone, let store = payment.storeID, store != catalog.payment.storeID {
+            return false
+        }
         guard !catalog.shop.isEmpty, let claimed = shopClaim(payment.customData) else { return true }
         return claimed == catalog.shop
     }
@@ -75,7 +79,7 @@ public enum Judgement: Sendable, Equatable {
         }
     }
 
-    public static func judge(_ payment: IamportPayment, _ context: Context) -> Judgement {
+    public static func judge(_ payment: ProviderPayment, _ context: Context) -> Judgement {
         guard belongs(payment, to: context.current) else { return .ignored }
         if payment.holdsMoney {
             return check(payment, context, moneyMoved: true) { .paid($0) }
@@ -104,14 +108,14 @@ public enum Judgement: Sendable, Equatable {
 
     /// An issued virtual account holds stock until its due time, and never longer than `vbankHours` after it
     /// was issued, whatever due time the page asked for.
-    public static func holdUntil(_ payment: IamportPayment, vbankHours: Int, now: Int) -> Int {
+    public static func holdUntil(_ payment: ProviderPayment, vbankHours: Int, now: Int) -> Int {
         let issued = [payment.vbankIssuedAt, payment.startedAt].first { $0 > 0 } ?? now
         let cap = issued + vbankHours * 3600
         guard let due = payment.vbankDate, due > 0 else { return cap }
         return min(due, cap)
     }
 
-    private static func check(_ payment: IamportPayment, _ context: Context, moneyMoved: Bool,
+    private static func check(_ payment: ProviderPayment, _ context: Context, moneyMoved: Bool,
                               accept: (PricedOrder) -> Judgement) -> Judgement {
         func reject(_ reason: String, expected: Int? = nil) -> Judgement {
             .rejected(reason: reason, expectedAmount: expected, refund: moneyMoved, alreadyRefunded: false)
@@ -144,7 +148,7 @@ extension Judgement {
     /// billing PG, for exactly the amount the function charges every delivery (fixed when the buyer subscribed);
     /// the products must still exist and be in stock today. One made after the subscription was cancelled is
     /// refused (and refunded).
-    fileprivate static func checkCharge(_ charge: SubscriptionCharge, _ payment: IamportPayment, _ context: Context,
+    fileprivate static func checkCharge(_ charge: SubscriptionCharge, _ payment: ProviderPayment, _ context: Context,
                                         reject: (String, Int?) -> Judgement,
                                         accept: (PricedOrder) -> Judgement) -> Judgement {
         guard let terms = context.subscription, terms.id == charge.subscriptionID,
@@ -179,14 +183,15 @@ public enum ChannelCheck {
     static let reportedAs: [String: String] = ["samsungpay": "samsung"]
 
     /// A charge with a billing key: by card, through the shop's billing PG (and its MID when `billing_pg` names one).
-    public static func acceptsBilling(_ payment: IamportPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+    public static func acceptsBilling(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {
         guard let billing = channels.billingPG,
               payment.pgProvider == Catalog.PaymentChannels.provider(of: billing) else { return false }
         if let mid = Catalog.PaymentChannels.merchantID(of: billing), payment.pgID != mid { return false }
         return payment.payMethod == "card"
     }
 
-    public static func accepts(_ payment: IamportPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+    public static func accepts(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+        if channels.api == .portone { return acceptsV2(payment, channels) }
         guard payment.pgProvider == channels.provider else { return false }
         if let mid = channels.merchantID, payment.pgID != mid { return false }
         guard let method = payment.payMethod else { return false }
@@ -194,5 +199,12 @@ public enum ChannelCheck {
         if offered.contains(method) { return true }
         let easyPay = easyPayProviders.contains(channels.provider) || !(payment.embPGProvider ?? "").isEmpty
         return easyPay && easyPayMethods.contains(method) && !offered.isDisjoint(with: easyPayProviders.union(["card"]))
+    }
+
+    /// V2: one of the shop's pay methods, through the channel the shop set up for it.
+    static func acceptsV2(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+        guard let method = payment.payMethod.flatMap(PortOnePayMethod.v2Name), channels.payMethods.contains(method),
+              let key = payment.channelKey, let expected = channels.channelKey(for: method) else { return false }
+        return key == expected
     }
 }

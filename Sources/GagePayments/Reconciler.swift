@@ -47,24 +47,15 @@ public struct Reconciler {
     /// still waits for a deposit or is owed a refund or revoke, judging each as the verify function would.
     /// Listing Iamport's payments failing stops the run; one payment failing does not.
     public func run(since: Int, until: Int = Int(Date().timeIntervalSince1970) + 60) throws(ServiceError) -> Report {
-        var candidates: [String: IamportPayment] = [:]
-        for status in ["paid", "ready", "cancelled"] {
-            var page = 1
-            while true {
-                let listing: IamportClient.PaymentPage
-                do {
-                    listing = try service.client.payments(status: status, from: since, to: until, page: page)
-                } catch {
-                    throw VerifyService.serviceError(error)
-                }
-                for payment in listing.list where Judgement.belongs(payment, to: service.catalog) {
-                    // A ready payment matters only as an issued virtual account.
-                    if status == "ready" && !payment.isIssuedVirtualAccount { continue }
-                    candidates[payment.impUID] = payment
-                }
-                guard listing.next > page else { break }
-                page = listing.next
-            }
+        var candidates: [String: ProviderPayment] = [:]
+        let listed: [ProviderPayment]
+        do {
+            listed = try service.client.recentPayments(from: since, until: until)
+        } catch {
+            throw service.serviceError(error)
+        }
+        for payment in listed where Judgement.belongs(payment, to: service.catalog) {
+            candidates[payment.impUID] = payment
         }
         let owing: [LedgerOrder]
         do { owing = try ledger.ordersToRecheck() } catch { throw .ledgerUnavailable(error.message) }
@@ -89,7 +80,7 @@ public struct Reconciler {
         return report
     }
 
-    private func check(_ impUID: String, listed: IamportPayment?, report: inout Report) throws(ServiceError) {
+    private func check(_ impUID: String, listed: ProviderPayment?, report: inout Report) throws(ServiceError) {
         let before: LedgerOrder?
         do { before = try ledger.order(impUID) } catch { throw .ledgerUnavailable(error.message) }
         // A cancelled payment the ledger never heard of is no order to ship: leave it.
@@ -105,7 +96,7 @@ public struct Reconciler {
     }
 
     /// Whether the ledger already has all that Iamport's listing says, with nothing owed.
-    static func settled(_ order: LedgerOrder, as payment: IamportPayment) -> Bool {
+    static func settled(_ order: LedgerOrder, as payment: ProviderPayment) -> Bool {
         guard order.refundState != .pending, order.refundState != .manual, order.revokeState != .pending else { return false }
         switch (payment.status, order.status) {
         case ("paid", "paid"): return order.cancelledAmount == payment.cancelAmount
@@ -131,7 +122,7 @@ public struct Reconciler {
     static func describe(_ error: ServiceError) -> String {
         switch error {
         case .unknownPayment: return "Iamport knows no such payment"
-        case let .iamportUnavailable(detail): return "Iamport failed: \(detail)"
+        case let .providerUnavailable(detail): return "Iamport failed: \(detail)"
         case let .ledgerUnavailable(detail): return "the ledger failed: \(detail)"
         case let .configuration(detail): return detail
         default: return "\(error)"

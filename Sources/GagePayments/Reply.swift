@@ -32,11 +32,13 @@ public struct Reply: Encodable, Sendable, Equatable {
     /// A declined card: the card company's reason, as the buyer would see it in the PG's window.
     public var declineMessage: String?
     public var error: String?
+    /// A refused PortOne confirm request: what PortOne's window shows the buyer.
+    public var errorMessage: String?
 
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
         case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
-        case subscription, manageToken = "manage_token", declineMessage = "decline_message"
+        case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage
     }
 
     public static func failure(_ message: String) -> Reply {
@@ -81,7 +83,7 @@ public struct Reply: Encodable, Sendable, Equatable {
     }
 
     /// A payment that is not this shop's: nothing about it is judged or kept.
-    static func ignored(_ payment: IamportPayment) -> Reply {
+    static func ignored(_ payment: ProviderPayment) -> Reply {
         Reply(ok: true, status: "ignored", impUID: payment.impUID, merchantUID: payment.merchantUID,
               amount: payment.amount, currency: payment.currency)
     }

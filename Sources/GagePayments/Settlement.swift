@@ -15,7 +15,7 @@ public enum Settlement {
     }
 
     /// The order as it stands after this look, or nil when the payment is not the shop's to record.
-    public static func next(existing: LedgerOrder?, judged: Judgement, payment: IamportPayment,
+    public static func next(existing: LedgerOrder?, judged: Judgement, payment: ProviderPayment,
                             catalogVersion: String) -> LedgerOrder? {
         guard judged != .ignored else { return existing }
         let fresh = LedgerOrder(payment: payment, judgement: judged, catalogVersion: catalogVersion)
@@ -56,12 +56,12 @@ public enum Settlement {
 extension LedgerOrder {
     /// A refund of money that must go back: Gage makes it, except for a deposited virtual account, whose refund
     /// needs the buyer's bank account, which Gage does not have.
-    static func refundOwed(for payment: IamportPayment) -> ProviderAction {
+    static func refundOwed(for payment: ProviderPayment) -> ProviderAction {
         payment.payMethod == "vbank" ? .manual : .pending
     }
 
     /// The ledger's row for a first decision: the provider's record, the priced items, the buyer's details.
-    init(payment: IamportPayment, judgement: Judgement, catalogVersion: String) {
+    init(payment: ProviderPayment, judgement: Judgement, catalogVersion: String) {
         self.init(impUID: payment.impUID, merchantUID: payment.merchantUID, status: judgement.status,
                   amount: payment.amount, currency: payment.currency, name: payment.name, items: [],
                   buyer: .init(name: payment.buyerName, tel: payment.buyerTel, email: payment.buyerEmail,

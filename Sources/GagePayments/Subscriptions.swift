@@ -164,13 +164,13 @@ extension VerifyService {
         }
         let key: IamportCustomer
         do {
-            key = try client.customer(customerUID: request.customerUID)
+            key = try iamportOnly().customer(customerUID: request.customerUID)
         } catch .notFound {
             throw .request(.malformed("no billing key was issued under this customer_uid"))
         } catch let .refused(code, _) where code != 0 {
             throw .request(.malformed("no billing key was issued under this customer_uid"))
         } catch {
-            throw Self.serviceError(error)
+            throw serviceError(error)
         }
         guard key.pgProvider == Catalog.PaymentChannels.provider(of: billingPG),
               Catalog.PaymentChannels.merchantID(of: billingPG).map({ $0 == key.pgID }) ?? true else {
@@ -203,9 +203,9 @@ extension VerifyService {
         }
 
         let charge = chargeDetails(subscription, at: nil)
-        let payment: IamportPayment
+        let payment: ProviderPayment
         do {
-            payment = try client.chargeAgain(customerUID: subscription.customerUID, charge: charge)
+            payment = try iamportOnly().chargeAgain(customerUID: subscription.customerUID, charge: charge)
         } catch let .refused(code, message) {
             // The card company said no before any payment existed (code −1 and a message): no subscription.
             log.info("subscribe \(subscription.id): the first charge was declined (code \(code))")
@@ -217,7 +217,7 @@ extension VerifyService {
             return reply
         } catch {
             // Whether the card was charged is unknown: the subscription stays pending for reconcile to settle.
-            throw Self.serviceError(error)
+            throw serviceError(error)
         }
         var reply = try settle(payment, channel: .callback)
         let after = try recordedSubscription(subscription.id, in: ledger)
@@ -292,17 +292,17 @@ extension VerifyService {
         var scheduled = false
         var note: String?
         do {
-            _ = try client.schedule(customerUID: subscription.customerUID, charge: charge)
+            _ = try iamportOnly().schedule(customerUID: subscription.customerUID, charge: charge)
             scheduled = true
             log.info("subscription \(subscription.id): charge \(charge.merchantUID) scheduled for \(at)")
         } catch {
             // The derived merchant_uid makes a second schedule of one charge impossible: if another look scheduled
             // it first, the provider refuses ours and already has it.
-            if let existing = try? client.scheduled(merchantUID: charge.merchantUID),
+            if let existing = try? iamportOnly().scheduled(merchantUID: charge.merchantUID),
                existing.customerUID == subscription.customerUID, existing.scheduleStatus != "revoked" {
                 scheduled = true
             } else {
-                note = Self.actionNote(error)
+                note = actionNote(error)
                 log.error("subscription \(subscription.id): scheduling \(charge.merchantUID) failed, will retry: \(error.description)")
             }
         }
@@ -319,11 +319,11 @@ extension VerifyService {
         var note: String?
         do {
             // Revoke first: PortOne asks that no schedule be left on a key that is deleted.
-            do { _ = try client.unscheduleAll(customerUID: subscription.customerUID) } catch .refused(code: 1, _) {}
-            do { try client.deleteCustomer(customerUID: subscription.customerUID) } catch .notFound {}
+            do { _ = try iamportOnly().unscheduleAll(customerUID: subscription.customerUID) } catch .refused(code: 1, _) {}
+            do { try iamportOnly().deleteCustomer(customerUID: subscription.customerUID) } catch .notFound {}
             log.info("subscription \(subscription.id): schedules revoked and billing key deleted")
         } catch {
-            note = Self.actionNote(error)
+            note = actionNote(error)
             log.error("subscription \(subscription.id): deleting the billing key failed, will retry: \(error.description)")
         }
         updateSubscription(subscription.id, ledger: ledger) { current in
@@ -433,9 +433,9 @@ extension VerifyService {
         guard subscription.isLive else { return followUp(subscriptionID: subscription.id) }
         let merchantUID = subscription.expectedCharge.merchantUID(prefix: catalog.orderPrefix)
         if subscription.status == .pending {
-            let payment: IamportPayment
+            let payment: ProviderPayment
             do {
-                payment = try client.payment(merchantUID: merchantUID)
+                payment = try iamportOnly().payment(merchantUID: merchantUID)
             } catch .notFound {
                 // Never made (the call to charge it never reached the provider): it did not start.
                 if now - subscription.createdAt > 600 {
@@ -444,7 +444,7 @@ extension VerifyService {
                 }
                 return
             } catch {
-                throw Self.serviceError(error)
+                throw serviceError(error)
             }
             _ = try settle(payment, channel: .reconcile)
             return
@@ -452,11 +452,11 @@ extension VerifyService {
         if subscription.scheduleState == .done, let due = subscription.nextChargeAt, due <= now {
             var schedule: IamportSchedule?
             do {
-                schedule = try client.scheduled(merchantUID: merchantUID)
+                schedule = try iamportOnly().scheduled(merchantUID: merchantUID)
             } catch .notFound {
                 schedule = nil
             } catch {
-                throw Self.serviceError(error)
+                throw serviceError(error)
             }
             if let schedule {
                 if let impUID = schedule.impUID, schedule.scheduleStatus == "executed" {

@@ -1,3 +1,4 @@
+import GageCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -13,6 +14,8 @@ public enum Action: String, Sendable {
     case order
     /// A subscription checkout, and a buyer's view (or cancel) of their subscription (SPEC §5).
     case subscribe, subscription
+    /// PortOne V2's confirm request, before it approves a payment (SPEC §7).
+    case confirm
 }
 
 /// How a decision was reached: the page's callback (POST), the mobile redirect (GET), Iamport's webhook,
@@ -102,6 +105,20 @@ public struct PaymentReference: Sendable, Equatable {
         }
         self.impUID = impUID
         self.merchantUID = merchantUID
+    }
+
+    /// V1 takes `imp_uid` and `merchant_uid`; V2 a `payment_id` (the redirect's `paymentId`, or `payment_id` as
+    /// an older page wrote it), which is both the payment's id and its order number.
+    public init(fields: RequestFields, provider: ProviderKind) throws(RequestProblem) {
+        guard provider == .portone else {
+            try self.init(fields: fields)
+            return
+        }
+        guard let id = fields.string("payment_id") ?? fields.string("paymentId"), !id.isEmpty else {
+            throw .malformed("payment_id is required")
+        }
+        guard Self.isMerchantUID(id) else { throw .malformed("payment_id must be 1 to 40 of A-Z a-z 0-9 _ -") }
+        self.init(impUID: id, merchantUID: id)
     }
 
     public init(impUID: String, merchantUID: String) {

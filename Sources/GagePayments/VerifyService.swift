@@ -17,7 +17,7 @@ public enum ServiceError: Error, Sendable, Equatable {
     /// The order in a prepare request cannot be priced.
     case unpriceable(PricingError)
     case configuration(String)
-    case iamportUnavailable(String)
+    case providerUnavailable(String)
     /// The ledger could not be opened or written: nothing is reported as paid.
     case ledgerUnavailable(String)
     /// A guest order lookup matched no order: the number, or the phone, is not one the ledger holds.
@@ -26,6 +26,10 @@ public enum ServiceError: Error, Sendable, Equatable {
     case tooManyTries
     /// No subscription has this manage token.
     case noSuchSubscription
+    /// A PortOne V2 delivery whose signature does not verify, is stale, or was taken before: nothing is done.
+    case unauthenticWebhook(String)
+    /// PortOne's confirm request for a payment that would not be paid: PortOne does not approve it.
+    case confirmRefused(reason: String, message: String)
 }
 
 /// `catalog.json` as the function read it: decoded, its text (kept in the ledger for later pricing), and when it
@@ -45,17 +49,29 @@ public struct CatalogFile: Sendable {
 /// Judges payments and prepares orders: the work behind both front doors.
 public struct VerifyService {
     let catalogFile: CatalogFile
-    let client: IamportClient
+    /// The shop's payment provider (V1 or V2, as catalog.json says).
+    let client: any PaymentProvider
     let log: Log
     /// Where decisions are kept (`GAGE_LEDGER`); every decision is final because it is kept there.
     let ledger: LedgerLocation
     /// Writes the notifications each change owes into the outbox, with the change (nil: none are kept).
     let notifier: (any OrderNotifier)?
+    /// `PORTONE_WEBHOOK_SECRET` (V2): the key of every signed delivery.
+    let webhookSecret: String?
 
     var catalog: Catalog { catalogFile.catalog }
 
-    public init(catalogFile: CatalogFile, client: IamportClient, log: Log, ledger: LedgerLocation,
-                notifier: (any OrderNotifier)? = nil) {
+    /// Billing keys and identity certifications are Iamport (V1) calls; a V2 shop offers neither yet.
+    func iamportOnly() throws(ProviderError) -> IamportClient {
+        guard let client = client as? IamportClient else {
+            throw .refused(code: 0, message: "billing keys and identity verification need a PortOne V1 (iamport:) shop")
+        }
+        return client
+    }
+
+    public init(catalogFile: CatalogFile, client: any PaymentProvider, log: Log, ledger: LedgerLocation,
+                notifier: (any OrderNotifier)? = nil, webhookSecret: String? = nil) {
+        self.webhookSecret = webhookSecret
         self.catalogFile = catalogFile
         self.client = client
         self.log = log
@@ -79,7 +95,7 @@ public struct VerifyService {
     }
 
     /// Judges the payment and records the outcome, then makes the refund or revoke the order owes.
-    func settle(_ payment: IamportPayment, channel: Channel, again: Bool = true) throws(ServiceError) -> Reply {
+    func settle(_ payment: ProviderPayment, channel: Channel, again: Bool = true) throws(ServiceError) -> Reply {
         guard Judgement.belongs(payment, to: catalog) else {
             log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): ignored (not this shop's)")
             return .ignored(payment)
@@ -109,7 +125,7 @@ public struct VerifyService {
     /// One write transaction: the catalog being served is noted, the order priced against what other orders hold
     /// (two buyers racing for the last unit are judged one after the other), moved forward from what the ledger
     /// already holds, and durable before any answer is given.
-    func decide(_ payment: IamportPayment, channel: Channel, ledger: Ledger,
+    func decide(_ payment: ProviderPayment, channel: Channel, ledger: Ledger,
                 identity: IdentityEvidence? = nil) throws(ServiceError) -> LedgerOrder {
         do {
             return try ledger.transaction { () throws(LedgerError) -> LedgerOrder in
@@ -149,7 +165,7 @@ public struct VerifyService {
                    next.status == "paid" || next.status == "awaiting_deposit" {
                     next.identity = .init(certification: certification, provider: provider, certifiedAt: certifiedAt)
                 }
-                try ledger.save(next, event: LedgerEvent(at: now, channel: channel.rawValue, iamportStatus: payment.status,
+                try ledger.save(next, event: LedgerEvent(at: now, channel: channel.rawValue, iamportStatus: payment.statusAsReported,
                                                          decision: next.status, reason: next.reason,
                                                          amount: payment.amount))
                 try ledger.enqueue(notifier?.notifications(before: existing, after: next) ?? [], at: now)
@@ -164,7 +180,7 @@ public struct VerifyService {
     /// The catalog an order is priced with (SPEC §3 "Prices over time"): the version its page priced with when
     /// that was being served within `price_grace` minutes of the payment, or, for the deposit into a virtual
     /// account still within its hold, the version it was accepted with; otherwise today's. Stock is always today's.
-    func pricingCatalog(for payment: IamportPayment, existing: LedgerOrder?, ledger: Ledger,
+    func pricingCatalog(for payment: ProviderPayment, existing: LedgerOrder?, ledger: Ledger,
                         now: Int) throws(LedgerError) -> (Catalog, String) {
         let current = catalog
         var wanted: String?
@@ -187,13 +203,13 @@ public struct VerifyService {
 
     /// The identity verification an order with an adult-only item names, looked up before the decision (SPEC §6).
     /// nil when the order needs none, or could not be paid anyway. Iamport failing is a 502: nothing is decided.
-    func identityEvidence(for payment: IamportPayment) throws(ServiceError) -> IdentityEvidence? {
+    func identityEvidence(for payment: ProviderPayment) throws(ServiceError) -> IdentityEvidence? {
         guard payment.holdsMoney || payment.isIssuedVirtualAccount,
               let data = Judgement.OrderData.parse(payment.customData),
               catalog.needsAdult(data.items.map(\.sku)) else { return nil }
         guard let claimed = IdentityEvidence.claimedCertification(payment.customData) else { return .missing }
         do {
-            let certification = try client.certification(impUID: claimed)
+            let certification = try iamportOnly().certification(impUID: claimed)
             let evidence = IdentityEvidence.assess(certification, for: payment, now: Self.now())
             if case .adult = evidence {} else {
                 log.info("identity \(payment.impUID): certification \(claimed) does not qualify (\(evidence))")
@@ -202,7 +218,7 @@ public struct VerifyService {
         } catch .notFound {
             return .unknown
         } catch {
-            throw Self.serviceError(error)
+            throw serviceError(error)
         }
     }
 
@@ -214,14 +230,14 @@ public struct VerifyService {
         }
         var reply = Reply(ok: true)
         do {
-            let certification = try client.certification(impUID: impUID)
+            let certification = try iamportOnly().certification(impUID: impUID)
             let adult = certification.certified
                 && certification.birthday.flatMap { Adulthood.isAdult(birthday: $0, at: Self.now()) } == true
             reply.adult = adult
         } catch .notFound {
             reply.adult = false
         } catch {
-            throw Self.serviceError(error)
+            throw serviceError(error)
         }
         log.info("identity \(impUID): adult \(reply.adult == true)")
         return reply
@@ -261,44 +277,44 @@ public struct VerifyService {
         }
         let merchantUID = MerchantUID.make(prefix: catalog.orderPrefix)
         do {
-            _ = try client.prepare(merchantUID: merchantUID, amount: order.total, currency: catalog.currency)
+            try client.prepare(merchantUID: merchantUID, amount: order.total, currency: catalog.currency)
         } catch {
-            throw Self.serviceError(error)
+            throw serviceError(error)
         }
         log.info("prepare \(merchantUID): \(order.total) \(catalog.currency)")
         return Reply(ok: true, merchantUID: merchantUID, amount: order.total, currency: catalog.currency,
                      name: OrderName.make(order.items))
     }
 
-    private func fetch(_ impUID: String) throws(ServiceError) -> IamportPayment {
+    func fetch(_ impUID: String) throws(ServiceError) -> ProviderPayment {
         do {
-            return try client.payment(impUID: impUID)
+            return try client.payment(id: impUID)
         } catch {
-            throw Self.serviceError(error)
+            throw serviceError(error)
         }
     }
 
     /// Refunds what is left of a rejected payment and records how it went. "Already cancelled" (a racing
     /// callback and webhook) is success: after a refused cancel, Iamport's own record decides. A refund that
     /// cannot be made now stays owed, with why, for the next look.
-    private func refund(_ order: LedgerOrder, payment: IamportPayment, ledger: Ledger) throws(ServiceError) -> LedgerOrder {
+    private func refund(_ order: LedgerOrder, payment: ProviderPayment, ledger: Ledger) throws(ServiceError) -> LedgerOrder {
         var text = Judgement.refundReasonPrefix + (order.reason ?? "rejected")
         if let expected = order.expectedAmount { text += ": paid \(payment.amount), order costs \(expected)" }
         var outcome: LedgerOrder.ProviderAction = .pending
         var note: String?
         do {
-            _ = try client.cancel(impUID: payment.impUID, checksum: payment.refundableAmount, reason: text)
+            try client.cancel(id: payment.impUID, checksum: payment.refundableAmount, reason: text)
             outcome = .done
             log.info("refunded \(payment.impUID): \(payment.refundableAmount) \(payment.currency) (\(order.reason ?? ""))")
         } catch {
-            if let now = try? client.payment(impUID: payment.impUID), now.status == "cancelled", now.refundableAmount == 0 {
+            if let now = try? client.payment(id: payment.impUID), now.status == "cancelled", now.refundableAmount == 0 {
                 outcome = .done
             } else {
-                note = Self.actionNote(error)
+                note = actionNote(error)
                 log.error("refund of \(payment.impUID) not made, will retry: \(error.description)")
             }
         }
-        try recordAction(order, ledger: ledger, refund: outcome, note: note, iamportStatus: payment.status,
+        try recordAction(order, ledger: ledger, refund: outcome, note: note, iamportStatus: payment.statusAsReported,
                          decision: outcome == .done ? "refunded" : "refund_pending", amount: payment.refundableAmount)
         var updated = order
         updated.refundState = outcome
@@ -307,27 +323,27 @@ public struct VerifyService {
     }
 
     /// Revokes an expired virtual account so no deposit can land. Returns the payment when a deposit landed first.
-    private func revoke(_ order: LedgerOrder, payment: IamportPayment, ledger: Ledger) throws(ServiceError) -> IamportPayment? {
+    private func revoke(_ order: LedgerOrder, payment: ProviderPayment, ledger: Ledger) throws(ServiceError) -> ProviderPayment? {
         var note: String?
         var outcome: LedgerOrder.ProviderAction = .pending
         do {
-            _ = try client.revokeVirtualAccount(impUID: payment.impUID)
+            try client.revokeVirtualAccount(id: payment.impUID)
             outcome = .done
             log.info("revoked the expired virtual account of \(payment.impUID)")
         } catch {
-            if let now = try? client.payment(impUID: payment.impUID), now.status != "ready" {
+            if let now = try? client.payment(id: payment.impUID), now.status != "ready" {
                 outcome = .done  // nothing left to revoke
                 if now.holdsMoney {
-                    try recordAction(order, ledger: ledger, revoke: .done, note: nil, iamportStatus: now.status,
+                    try recordAction(order, ledger: ledger, revoke: .done, note: nil, iamportStatus: now.statusAsReported,
                                      decision: "deposited_after_expiry", amount: now.amount)
                     return now
                 }
             } else {
-                note = Self.actionNote(error)
+                note = actionNote(error)
                 log.error("revoke of \(payment.impUID) not made, will retry: \(error.description)")
             }
         }
-        try recordAction(order, ledger: ledger, revoke: outcome, note: note, iamportStatus: payment.status,
+        try recordAction(order, ledger: ledger, revoke: outcome, note: note, iamportStatus: payment.statusAsReported,
                          decision: outcome == .done ? "revoked" : "revoke_pending", amount: payment.amount)
         return nil
     }
@@ -351,23 +367,27 @@ public struct VerifyService {
     }
 
     /// What the seller is shown about a refund or revoke that did not go through (no secrets, no buyer data).
-    static func actionNote(_ error: IamportError) -> String {
+    func actionNote(_ error: ProviderError) -> String {
+        let provider = client.kind.displayName
         switch error {
-        case .notFound: return "Iamport knows no such payment"
-        case .unauthorized: return "Iamport refused the API key"
-        case let .refused(code, message): return "Iamport refused (code \(code)): \(message.prefix(200))"
-        case let .unavailable(detail): return "Iamport did not answer: \(detail.prefix(200))"
+        case .notFound: return "\(provider) knows no such payment"
+        case .unauthorized: return "\(provider) refused the API key"
+        case let .refused(code, message): return "\(provider) refused (code \(code)): \(message.prefix(200))"
+        case let .unavailable(detail): return "\(provider) did not answer: \(detail.prefix(200))"
         }
     }
 
     static func now() -> Int { Int(time(nil)) }
 
-    static func serviceError(_ error: IamportError) -> ServiceError {
+    func serviceError(_ error: ProviderError) -> ServiceError {
+        let provider = client.kind.displayName
         switch error {
         case .notFound: return .unknownPayment
-        case .unauthorized: return .configuration("Iamport refused IAMPORT_API_KEY/IAMPORT_API_SECRET")
-        case let .refused(code, message): return .iamportUnavailable("Iamport refused the call (code \(code)): \(message)")
-        case let .unavailable(detail): return .iamportUnavailable(detail)
+        case .unauthorized:
+            return .configuration(client.kind == .iamport ? "Iamport refused IAMPORT_API_KEY/IAMPORT_API_SECRET"
+                                                           : "PortOne refused PORTONE_API_SECRET")
+        case let .refused(code, message): return .providerUnavailable("\(provider) refused the call (code \(code)): \(message)")
+        case let .unavailable(detail): return .providerUnavailable(detail)
         }
     }
 }

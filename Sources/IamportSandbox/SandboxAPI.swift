@@ -4,6 +4,11 @@ import Foundation
 public struct SandboxResponse: Sendable {
     public var status: Int
     public var body: Data
+
+    public init(status: Int, body: Data) {
+        self.status = status
+        self.body = body
+    }
 }
 
 /// A fault the next matching API calls suffer, armed through the control API.
@@ -33,7 +38,7 @@ public struct SandboxCall: Codable, Sendable {
 /// non-zero code for business errors, 404 and 401 with the envelope, the three token header forms, JSON and
 /// form bodies, the getToken re-use rules, prepare, cancel with checksum, find by merchant_uid, the status
 /// listing. Plus a control API under `/__sandbox/` for tests and `gage serve --sandbox`.
-public actor SandboxAPI {
+public actor SandboxAPI: SandboxBackend {
     public nonisolated let key: String
     public nonisolated let secret: String
     /// Token lifetime in seconds (Iamport: 30 minutes).
@@ -88,7 +93,7 @@ public actor SandboxAPI {
     }
 
     /// Trailing and doubled slashes are accepted, as clients send both.
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         let parts = path.split(separator: "/", omittingEmptySubsequences: true)
         return "/" + parts.joined(separator: "/")
     }
@@ -649,11 +654,16 @@ struct AnyJSON: Decodable {
 }
 
 /// Matches `GET payments/*/deposit`-style templates; `*` captures one path segment.
-struct RouteMatcher {
+public struct RouteMatcher {
     let method: String
     let parts: [String]
 
-    func match(_ method: String, _ template: String) -> [String]? {
+    public init(method: String, parts: [String]) {
+        self.method = method
+        self.parts = parts
+    }
+
+    public func match(_ method: String, _ template: String) -> [String]? {
         let pattern = template.split(separator: "/")
         guard method == self.method, pattern.count == parts.count else { return nil }
         var captured: [String] = []

@@ -2,13 +2,19 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 
-/// Serves a `SandboxAPI` over real HTTP on 127.0.0.1, and plays the armed faults: a 500, a slow answer,
+/// An in-memory provider API a `SandboxServer` serves: the V1 stand-in here, the V2 one in PortOneSandbox.
+public protocol SandboxBackend: Actor {
+    func handle(method: String, path: String, query: [String: String], headers: [String: String],
+                body: Data) -> (SandboxResponse, SandboxFault?)
+}
+
+/// Serves a stand-in API over real HTTP on 127.0.0.1, and plays the armed faults: a 500, a slow answer,
 /// garbage instead of JSON, or a connection dropped mid-answer.
-public final class SandboxServer: Sendable {
-    public let api: SandboxAPI
+public final class SandboxServer<API: SandboxBackend>: Sendable {
+    public let api: API
     let server: HTTPServer
 
-    public init(api: SandboxAPI, port: UInt16) throws {
+    public init(api: API, port: UInt16) throws {
         self.api = api
         server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 120,
                             logger: .disabled, handler: SandboxHandler(api: api))
@@ -28,8 +34,8 @@ public final class SandboxServer: Sendable {
     }
 }
 
-struct SandboxHandler: HTTPHandler {
-    let api: SandboxAPI
+struct SandboxHandler<API: SandboxBackend>: HTTPHandler {
+    let api: API
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         var headers: [String: String] = [:]
@@ -69,6 +75,7 @@ struct SandboxHandler: HTTPHandler {
         case 400: return "Bad Request"
         case 401: return "Unauthorized"
         case 404: return "Not Found"
+        case 403: return "Forbidden"
         case 409: return "Conflict"
         default: return "Status"
         }

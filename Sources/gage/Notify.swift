@@ -98,10 +98,13 @@ struct OrdersShip: ParsableCommand {
         let delivery = EscrowDelivery(sender: sender, receiver: receiver,
                                       logis: .init(company: carrier.escrowCode, invoice: tracking,
                                                    sentAt: Int(Date().timeIntervalSince1970)))
-        let client = IamportClient(baseURL: configuration.apiURL, key: configuration.apiKey, secret: configuration.apiSecret,
+        guard let iamport = configuration.iamport else {
+            throw ValidationError("escrow delivery registration is a PortOne V1 call: set IAMPORT_API_KEY and IAMPORT_API_SECRET")
+        }
+        let client = IamportClient(baseURL: iamport.apiURL, key: iamport.key, secret: iamport.secret,
                                    http: CurlHTTPClient(totalTimeout: configuration.timeout),
-                                   tokens: TokenCache(directory: configuration.cacheDirectory, apiURL: configuration.apiURL,
-                                                      key: configuration.apiKey, log: Log(enabled: false)))
+                                   tokens: TokenCache(directory: configuration.cacheDirectory, apiURL: iamport.apiURL,
+                                                      key: iamport.key, log: Log(enabled: false)))
         do {
             _ = try client.registerEscrowDelivery(impUID: order.impUID, delivery: delivery)
             print("에스크로 배송 등록: \(carrier.escrowCode) \(tracking)")

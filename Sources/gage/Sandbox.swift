@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IamportSandbox
+import PortOneSandbox
 
 struct Sandbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,6 +12,10 @@ struct Sandbox: AsyncParsableCommand {
             POST /__sandbox/payments creates a payment in any state, POST /__sandbox/faults arms a fault \
             (error500, slow, garbage, close, unauthorized), GET /__sandbox/calls lists the calls it received.
             Point gage-verify at it with IAMPORT_API_URL=http://127.0.0.1:PORT.
+            With --portone it speaks PortOne V2 instead: GET /payments/{paymentId}, /cancel, /pre-register, \
+            /virtual-account/close, GET /payments; POST /__sandbox/payments creates a payment, \
+            GET /__sandbox/webhooks/{paymentId}?type=Transaction.Paid hands out a signed webhook. Point \
+            gage-verify at it with PORTONE_API_URL, PORTONE_API_SECRET and PORTONE_WEBHOOK_SECRET.
             """)
 
     @Option(help: "Port on 127.0.0.1 (0 picks a free one).")
@@ -25,7 +30,24 @@ struct Sandbox: AsyncParsableCommand {
     @Option(help: "Access-token lifetime in seconds (Iamport: 1800).")
     var tokenLifetime = 1800
 
+    @Flag(help: "Stand in for the PortOne V2 API instead (Authorization: PortOne <secret>, signed webhooks).")
+    var portone = false
+
+    @Option(help: "With --portone: the V2 API secret it accepts.")
+    var v2Secret = "sandbox_v2_secret"
+
     func run() async throws {
+        if portone {
+            let api = PortOneSandboxAPI(secret: v2Secret)
+            let server = try SandboxServer(api: api, port: port)
+            let task = Task { try await server.run() }
+            try await server.waitUntilListening()
+            let bound = await server.port ?? port
+            FileHandle.standardOutput.write(Data(("PortOne V2 sandbox listening on http://127.0.0.1:\(bound) "
+                + "(store \(api.storeID), webhook secret \(api.webhookSecret))\n").utf8))
+            try await task.value
+            return
+        }
         let api = SandboxAPI(key: key, secret: secret)
         await api.setTokenLifetime(tokenLifetime)
         let server = try SandboxServer(api: api, port: port)

@@ -13,8 +13,8 @@ import Testing
                    .init(sku: "SUL", title: "막걸리", price: 6000, url: "", adultOnly: true)])
     let paidAt = 1_781_492_400     // 2026-06-15 12:00 KST
 
-    func sulPayment(merchantUID: String = "shop-9") -> IamportPayment {
-        var paid = IamportPayment(impUID: "imp_2", merchantUID: merchantUID, payMethod: "card", amount: 9000,
+    func sulPayment(merchantUID: String = "shop-9") -> ProviderPayment {
+        var paid = ProviderPayment(impUID: "imp_2", merchantUID: merchantUID, payMethod: "card", amount: 9000,
                                   currency: "KRW", status: "paid",
                                   customData: #"{"items":[{"sku":"SUL","quantity":1}],"shop":"shop-a1b2c3","certification":"imp_777"}"#,
                                   pgProvider: "html5_inicis", pgID: "MOI1234567")

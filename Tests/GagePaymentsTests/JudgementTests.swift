@@ -12,13 +12,13 @@ let now = 1_800_000_000
 
 func payment(amount: Int = 15000, status: String = "paid", method: String = "card", merchantUID: String = "shop-1",
              customData: String? = #"{"items":[{"sku":"TEA","quantity":1}],"shop":"shop-a1b2c3"}"#,
-             currency: String = "KRW", pg: String? = "html5_inicis", mid: String? = "MOI1234567") -> IamportPayment {
-    IamportPayment(impUID: "imp_1", merchantUID: merchantUID, payMethod: method, amount: amount, currency: currency,
+             currency: String = "KRW", pg: String? = "html5_inicis", mid: String? = "MOI1234567") -> ProviderPayment {
+    ProviderPayment(impUID: "imp_1", merchantUID: merchantUID, payMethod: method, amount: amount, currency: currency,
                    status: status, customData: customData, pgProvider: pg, pgID: mid)
 }
 
 extension Judgement {
-    static func judge(_ payment: IamportPayment, catalog: Catalog, alreadySold: [String: Int] = [:]) -> Judgement {
+    static func judge(_ payment: ProviderPayment, catalog: Catalog, alreadySold: [String: Int] = [:]) -> Judgement {
         judge(payment, Context(pricing: catalog, current: catalog, held: alreadySold, now: now))
     }
 }
@@ -33,7 +33,7 @@ extension Judgement {
     }
 
     @Test func test_each_mismatch_has_its_reason_and_asks_for_a_refund() {
-        let cases: [(IamportPayment, String)] = [
+        let cases: [(ProviderPayment, String)] = [
             (payment(amount: 100), "amount_mismatch"),
             (payment(currency: "USD"), "currency_mismatch"),
             (payment(customData: nil), "bad_custom_data"),

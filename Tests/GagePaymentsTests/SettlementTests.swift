@@ -76,7 +76,7 @@ import Testing
         return order
     }
 
-    func settle(_ existing: LedgerOrder?, _ record: IamportPayment, catalog current: Catalog = catalog) -> LedgerOrder? {
+    func settle(_ existing: LedgerOrder?, _ record: ProviderPayment, catalog current: Catalog = catalog) -> LedgerOrder? {
         Settlement.next(existing: existing, judged: Judgement.judge(record, catalog: current), payment: record,
                         catalogVersion: "v1")
     }

@@ -1,0 +1,448 @@
+"""PortOne V2: gage-verify judges V2 payments with the V1 decision table through its V2 adapter, takes only webhooks
+whose Standard Webhooks signature verifies, answers PortOne's confirm request, and the V2 stand-in is checked against
+PortOne's own OpenAPI schema and Python server SDK (an independent client and the reference signature verifier)."""
+import base64
+import hashlib
+import hmac
+import json
+import os
+import pathlib
+import subprocess
+import time
+import urllib.request
+import uuid
+
+import jsonschema
+import pytest
+from portone_server_sdk import PortOneClient, webhook
+
+from conftest import built, run
+from verify_helpers import BEANS, CATALOG, SHOP, TEA
+
+V2_SECRET = "v2_api_secret_never_printed"
+STORE = "store-00000000-0000-4000-8000-000000000000"
+CARD_CHANNEL = "channel-key-card-0001"
+VBANK_CHANNEL = "channel-key-vbank-0002"
+REFERENCE = pathlib.Path(os.environ.get("GAGE_PORTONE_REFERENCE", pathlib.Path.home() / ".cache/gage/portone-reference"))
+OPENAPI = REFERENCE / "mcp/portone_mcp_server/resources/docs/schema/v2.openapi.json"
+BUYER = {"name": "홍길동", "email": "gildong@example.kr", "phone": "01012345678", "address": "서울특별시 종로구 세종대로 1",
+         "zipcode": "03154"}
+
+
+class V2Sandbox:
+    """The PortOne V2 stand-in (`gage sandbox --portone`), driven through its control API."""
+
+    def __init__(self, url, webhook_secret):
+        self.url = url
+        self.webhook_secret = webhook_secret
+
+    def control(self, method, path, body=None):
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+        request = urllib.request.Request(self.url + "/__sandbox" + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def pay(self, amount, items=BEANS, status="PAID", method="CARD", channel=CARD_CHANNEL, payment_id=None,
+            shop=SHOP, **extra):
+        """A payment as the shop's V2 page makes it: its paymentId, items, shop id and catalog version."""
+        return self.control("POST", "/payments", {
+            "id": payment_id or "shop-" + uuid.uuid4().hex[:12], "amount": amount, "status": status, "method": method,
+            "channel_key": channel, "order_name": "원두 외 1건", "customer": BUYER,
+            "custom_data": {"items": items, "shop": shop, "catalog": "test"}, **extra})
+
+    def payment(self, payment_id):
+        return self.api("GET", "/payments/" + payment_id)
+
+    def api(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={"Authorization": "PortOne " + V2_SECRET,
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def delivery(self, payment_id, kind="Transaction.Paid", **query):
+        query = "&".join(f"{k}={v}" for k, v in {"type": kind, **query}.items())
+        path = ("/confirm/" + payment_id + "?" + query) if kind == "Transaction.Confirm" \
+            else "/webhooks/" + payment_id + "?" + query
+        return self.control("GET", path)
+
+    def calls(self):
+        return self.control("GET", "/calls")
+
+
+@pytest.fixture(scope="session")
+def v2_server(gage):
+    process = subprocess.Popen([str(gage), "sandbox", "--portone", "--port", "0", "--v2-secret", V2_SECRET],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert "PortOne V2 sandbox listening on" in line, line
+    url = line.split("listening on ")[1].split()[0]
+    secret = line.split("webhook secret ")[1].rstrip(")\n")
+    yield V2Sandbox(url, secret)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def v2_catalog():
+    catalog = json.loads(json.dumps(CATALOG))
+    catalog["payment"] = {"provider": "portone", "store_id": STORE, "pay_methods": ["CARD", "VIRTUAL_ACCOUNT"],
+                          "channel_keys": {"CARD": CARD_CHANNEL, "VIRTUAL_ACCOUNT": VBANK_CHANNEL}}
+    return catalog
+
+
+@pytest.fixture()
+def v2_env(tmp_path, v2_server):
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps(v2_catalog(), ensure_ascii=False))
+    return {"PATH": os.environ["PATH"], "PORTONE_API_SECRET": V2_SECRET, "PORTONE_API_URL": v2_server.url,
+            "PORTONE_WEBHOOK_SECRET": v2_server.webhook_secret, "GAGE_CATALOG": str(catalog),
+            "GAGE_LEDGER": str(tmp_path / "orders.sqlite"), "IAMPORT_TIMEOUT": "3", "GAGE_CACHE_DIR": "off"}
+
+
+def verify(env, body):
+    result = run(built("gage-verify"), input=json.dumps(body), env=env, timeout=30)
+    return result.returncode, json.loads(result.stdout), result.stderr
+
+
+def cgi(env, path, body, headers=None):
+    """One CGI request to the real binary: (status, reply)."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    cgi_env = {**env, "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "POST", "PATH_INFO": path,
+               "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(raw)), "REMOTE_ADDR": "127.0.0.1"}
+    for name, value in (headers or {}).items():
+        cgi_env["HTTP_" + name.upper().replace("-", "_")] = value
+    result = subprocess.run([str(built("gage-verify"))], input=raw, env=cgi_env, capture_output=True, timeout=30)
+    head, _, payload = result.stdout.partition(b"\r\n\r\n")
+    status = int(head.split(b"\r\n")[0].split()[1])
+    return status, json.loads(payload), result.stderr.decode()
+
+
+def deliver(env, delivery):
+    return cgi(env, "/webhook", delivery["body"].encode(), delivery["headers"])
+
+
+def ledger_count(env):
+    import sqlite3
+    path = env["GAGE_LEDGER"]
+    if not os.path.exists(path):
+        return 0
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT COUNT(*) FROM orders").fetchone()[0]
+
+
+# --------------------------------------------------------------------------- the decision table through V2
+
+def test_paid_card_payment_is_paid(v2_server, v2_env):
+    payment = v2_server.pay(40000)
+    code, reply, log = verify(v2_env, {"payment_id": payment["id"]})
+    assert code == 0 and reply["status"] == "paid" and reply["amount"] == 40000
+    assert reply["merchant_uid"] == payment["id"] and reply["items"][0]["sku"] == "BEAN"
+    assert V2_SECRET not in log and BUYER["name"] not in json.dumps(reply)
+    call = [c for c in v2_server.calls() if c["path"] == "/payments/" + payment["id"]][-1]
+    assert call["authorization"] == "PortOne " + V2_SECRET
+
+
+def test_tampered_amount_is_refunded_with_the_cancellable_amount_as_checksum(v2_server, v2_env):
+    payment = v2_server.pay(1000)
+    code, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert reply["status"] == "rejected" and reply["reason"] == "amount_mismatch" and reply["refunded"] is True
+    assert reply["expected_amount"] == 40000
+    assert v2_server.payment(payment["id"])["status"] == "CANCELLED"
+    cancel = [c for c in v2_server.calls() if c["path"].endswith("/cancel")][-1]
+    assert json.loads(cancel["body"])["currentCancellableAmount"] == 1000
+    # A later look answers from the ledger: still rejected, refunded once.
+    _, again, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert again["status"] == "rejected" and again["refunded"] is True
+    assert len([c for c in v2_server.calls() if c["path"] == "/payments/" + payment["id"] + "/cancel"]) == 1
+
+
+@pytest.mark.parametrize("items, amount, reason", [
+    ([{"sku": "NOPE", "quantity": 1}], 15000, "unknown_item"),
+    ([{"sku": "GONE", "quantity": 1}], 12000, "sold_out"),
+])
+def test_unpriceable_orders_are_rejected_and_refunded(v2_server, v2_env, items, amount, reason):
+    payment = v2_server.pay(amount, items=items)
+    _, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert reply["status"] == "rejected" and reply["reason"] == reason and reply["refunded"] is True
+    assert v2_server.payment(payment["id"])["status"] == "CANCELLED"
+
+
+def test_a_channel_the_shop_does_not_use_is_refused(v2_server, v2_env):
+    payment = v2_server.pay(40000, channel="channel-key-someone-else")
+    _, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert reply["status"] == "rejected" and reply["reason"] == "channel_mismatch" and reply["refunded"] is True
+
+
+def test_a_card_payment_through_the_virtual_account_channel_is_refused(v2_server, v2_env):
+    payment = v2_server.pay(40000, channel=VBANK_CHANNEL)
+    _, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert reply["status"] == "rejected" and reply["reason"] == "channel_mismatch"
+
+
+def test_another_shops_or_stores_payment_is_ignored_and_not_recorded(v2_server, v2_env):
+    other_prefix = v2_server.pay(40000, payment_id="other-" + uuid.uuid4().hex[:8])
+    other_shop = v2_server.pay(40000, shop="someone-else")
+    other_store = v2_server.pay(40000, store_id="store-11111111-1111-4111-8111-111111111111")
+    for payment in (other_prefix, other_shop, other_store):
+        _, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+        assert reply["status"] == "ignored"
+        assert v2_server.payment(payment["id"])["status"] == "PAID"
+    assert ledger_count(v2_env) == 0
+
+
+def test_virtual_account_waits_then_the_deposit_webhook_makes_it_paid(v2_server, v2_env):
+    payment = v2_server.pay(40000, status="VIRTUAL_ACCOUNT_ISSUED", method="VIRTUAL_ACCOUNT", channel=VBANK_CHANNEL,
+                            vbank_due=int(time.time()) + 86400)
+    _, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert reply["status"] == "awaiting_deposit" and reply["vbank"]["number"].startswith("56211")
+    v2_server.control("POST", f"/payments/{payment['id']}/deposit")
+    status, after, _ = deliver(v2_env, v2_server.delivery(payment["id"], "Transaction.Paid"))
+    assert status == 200 and after["status"] == "paid" and after["amount"] == 40000
+
+
+def test_an_expired_virtual_account_is_closed_with_portone(v2_server, v2_env):
+    issued = int(time.time()) - 80 * 3600
+    payment = v2_server.pay(40000, status="VIRTUAL_ACCOUNT_ISSUED", method="VIRTUAL_ACCOUNT", channel=VBANK_CHANNEL,
+                            requested_at=issued, vbank_due=issued + 3600)
+    _, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert reply["status"] == "expired"
+    assert v2_server.payment(payment["id"])["status"] == "CANCELLED"
+    assert any(c["path"].endswith("/virtual-account/close") for c in v2_server.calls())
+
+
+def test_a_partial_cancel_keeps_the_order_paid_with_the_cancelled_amount(v2_server, v2_env):
+    payment = v2_server.pay(40000)
+    assert verify(v2_env, {"payment_id": payment["id"]})[1]["status"] == "paid"
+    v2_server.control("POST", f"/payments/{payment['id']}/cancel", {"amount": 18500, "reason": "한 봉 품절"})
+    status, reply, _ = deliver(v2_env, v2_server.delivery(payment["id"], "Transaction.PartialCancelled"))
+    assert status == 200 and reply["status"] == "paid" and reply["cancelled_amount"] == 18500
+    v2_server.control("POST", f"/payments/{payment['id']}/cancel", {"reason": "나머지 취소"})
+    _, reply, _ = deliver(v2_env, v2_server.delivery(payment["id"], "Transaction.Cancelled"))
+    assert reply["status"] == "cancelled"
+
+
+def test_an_open_or_failed_window_is_not_paid(v2_server, v2_env):
+    ready = v2_server.pay(40000, status="READY")
+    assert verify(v2_env, {"payment_id": ready["id"]})[1]["status"] == "unpaid"
+    failed = v2_server.pay(40000, status="FAILED")
+    assert verify(v2_env, {"payment_id": failed["id"]})[1]["status"] == "failed"
+
+
+def test_the_redirect_query_is_accepted_and_unknown_payments_are_404(v2_server, v2_env):
+    payment = v2_server.pay(15000, items=TEA)
+    query = f"paymentId={payment['id']}&code=&message="
+    result = subprocess.run([str(built("gage-verify"))], env={**v2_env, "GATEWAY_INTERFACE": "CGI/1.1",
+                            "REQUEST_METHOD": "GET", "PATH_INFO": "", "QUERY_STRING": query},
+                            capture_output=True, timeout=30)
+    assert b"Status: 200" in result.stdout and b'"status":"paid"' in result.stdout
+    code, reply, _ = verify(v2_env, {"payment_id": "shop-doesnotexist"})
+    assert code == 2 and reply == {"ok": False, "error": "PortOne knows no payment with this payment_id"}
+    code, reply, _ = verify(v2_env, {"payment_id": "../../etc/passwd"})
+    assert code == 2 and reply["ok"] is False
+
+
+def test_prepare_pre_registers_the_amount_so_portone_refuses_another(v2_server, v2_env):
+    code, reply, _ = verify(v2_env, {"action": "prepare", "items": BEANS})
+    assert code == 0 and reply["amount"] == 40000 and reply["merchant_uid"].startswith("shop-")
+    registered = [c for c in v2_server.calls() if c["path"].endswith("/pre-register")][-1]
+    assert json.loads(registered["body"])["totalAmount"] == 40000
+    tampered = v2_server.pay(1000, payment_id=reply["merchant_uid"])
+    assert tampered["status"] == "FAILED"
+
+
+def test_a_v2_shop_without_its_secret_is_a_configuration_error(v2_env):
+    env = {k: v for k, v in v2_env.items() if not k.startswith("PORTONE_")}
+    code, reply, log = verify(env, {"payment_id": "shop-x"})
+    assert code == 3 and reply["ok"] is False and "IAMPORT_API_KEY" in log or "PORTONE_API_SECRET" in log
+
+
+# --------------------------------------------------------------------------- signatures
+
+def signed(secret, body, msg_id="msg_1", timestamp=None):
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    mac = hmac.new(key, f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return {"webhook-id": msg_id, "webhook-timestamp": timestamp,
+            "webhook-signature": "v1," + base64.b64encode(mac).decode()}
+
+
+WRONG_SECRET = "whsec_" + base64.b64encode(b"not the shop's webhook key......").decode()
+
+
+def signature_cases(v2_server, body):
+    """(name, headers, body, accepted): the table both gage-verify and the official SDK are run through."""
+    good = signed(v2_server.webhook_secret, body, msg_id="msg_" + uuid.uuid4().hex)
+    other = signed(v2_server.webhook_secret, body, msg_id="msg_" + uuid.uuid4().hex)
+    return [
+        ("valid", good, body, True),
+        ("several signatures, one valid", {**other, "webhook-signature": "v1,AAAA v2,xyz " + other["webhook-signature"]},
+         body, True),
+        ("wrong secret", signed(WRONG_SECRET, body), body, False),
+        ("body changed by one byte", signed(v2_server.webhook_secret, body), body[:-2] + b" }", False),
+        ("six minutes old", signed(v2_server.webhook_secret, body, timestamp=int(time.time()) - 360), body, False),
+        ("six minutes ahead", signed(v2_server.webhook_secret, body, timestamp=int(time.time()) + 360), body, False),
+        ("no signature header", {k: v for k, v in good.items() if k != "webhook-signature"}, body, False),
+        ("no id header", {k: v for k, v in good.items() if k != "webhook-id"}, body, False),
+        ("only a v2 entry", {**good, "webhook-signature": good["webhook-signature"].replace("v1,", "v2,")}, body, False),
+    ]
+
+
+def test_webhook_signatures_are_checked_before_anything_is_fetched(v2_server, v2_env):
+    payment = v2_server.pay(40000)
+    body = json.dumps({"type": "Transaction.Paid", "timestamp": "2026-11-24T00:00:00Z",
+                       "data": {"storeId": STORE, "paymentId": payment["id"], "transactionId": "tx"}}).encode()
+    for name, headers, raw, accepted in signature_cases(v2_server, body):
+        before = len(v2_server.calls())
+        status, reply, _ = cgi(v2_env, "/webhook", raw, headers)
+        fetched = len(v2_server.calls()) > before
+        if accepted:
+            assert status == 200 and reply["status"] == "paid", name
+        else:
+            assert status == 401 and reply == {"ok": False, "error": "the webhook signature does not verify"}, name
+            assert not fetched, name
+
+
+def test_the_official_sdk_agrees_with_the_signature_table(v2_server):
+    body = json.dumps({"type": "Transaction.Paid", "timestamp": "2026-11-24T00:00:00Z",
+                       "data": {"storeId": STORE, "paymentId": "shop-x", "transactionId": "tx"}}).encode()
+    for name, headers, raw, accepted in signature_cases(v2_server, body):
+        try:
+            webhook.verify(v2_server.webhook_secret, raw.decode(), headers)
+            verified = True
+        except webhook.WebhookVerificationError:
+            verified = False
+        assert verified == accepted, name
+
+
+def test_the_official_sdk_verifies_the_stand_ins_deliveries(v2_server):
+    payment = v2_server.pay(40000)
+    delivery = v2_server.delivery(payment["id"], "Transaction.Paid")
+    event = webhook.verify(v2_server.webhook_secret, delivery["body"], delivery["headers"])
+    assert type(event).__name__ == "WebhookTransactionPaid" and event.data.payment_id == payment["id"]
+
+
+def test_a_replayed_delivery_is_refused(v2_server, v2_env):
+    payment = v2_server.pay(40000)
+    delivery = v2_server.delivery(payment["id"], "Transaction.Paid")
+    assert deliver(v2_env, delivery)[0] == 200
+    status, reply, log = deliver(v2_env, delivery)
+    assert status == 401 and "replay" in log
+    # PortOne's own retry signs anew (new timestamp): taken, and answered from the ledger.
+    retry = v2_server.delivery(payment["id"], "Transaction.Paid", webhook_id=delivery["headers"]["webhook-id"],
+                               timestamp=int(delivery["headers"]["webhook-timestamp"]) + 1)
+    status, reply, _ = deliver(v2_env, retry)
+    assert status == 200 and reply["status"] == "paid"
+
+
+def test_unknown_event_types_are_acknowledged_and_ignored(v2_server, v2_env):
+    payment = v2_server.pay(40000)
+    status, reply, _ = deliver(v2_env, v2_server.delivery(payment["id"], "BillingKey.Issued"))
+    assert status == 200 and reply == {"ok": True, "status": "ignored"}
+    assert ledger_count(v2_env) == 0
+
+
+def test_stdin_mode_takes_a_signed_webhook_from_the_watchdogs_headers(v2_server, v2_env):
+    payment = v2_server.pay(40000)
+    delivery = v2_server.delivery(payment["id"], "Transaction.Paid")
+    env = {**v2_env, **{"Http_" + k.title().replace("-", "_"): v for k, v in delivery["headers"].items()}}
+    result = run(built("gage-verify"), input=delivery["body"], env=env, timeout=30)
+    assert result.returncode == 0 and json.loads(result.stdout)["status"] == "paid"
+    env["Http_Webhook_Signature"] = "v1," + base64.b64encode(b"x" * 32).decode()
+    result = run(built("gage-verify"), input=delivery["body"], env=env, timeout=30)
+    assert result.returncode == 2 and json.loads(result.stdout)["ok"] is False
+
+
+# --------------------------------------------------------------------------- confirm
+
+def test_confirm_approves_only_an_order_that_checks_out(v2_server, v2_env):
+    good = v2_server.pay(40000, status="PAY_PENDING", channel=CARD_CHANNEL, method="CARD")
+    status, reply, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(good["id"], "Transaction.Confirm")))
+    assert status == 200 and reply["status"] == "confirmed" and reply["amount"] == 40000
+    tampered = v2_server.pay(1000, status="PAY_PENDING")
+    status, reply, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(tampered["id"], "Transaction.Confirm")))
+    assert status == 409 and reply["reason"] == "amount_mismatch" and reply["errorMessage"]
+    sold_out = v2_server.pay(12000, items=[{"sku": "GONE", "quantity": 1}], status="PAY_PENDING")
+    status, reply, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(sold_out["id"], "Transaction.Confirm")))
+    assert status == 409 and reply["reason"] == "sold_out"
+    # Nothing is recorded at confirm; the approved payment is judged when it is paid.
+    assert ledger_count(v2_env) == 0
+    unsigned = v2_server.delivery(good["id"], "Transaction.Confirm")
+    status, _, _ = cgi(v2_env, "/confirm", unsigned["body"].encode(), {})
+    assert status == 401
+
+
+def _delivery_args(delivery):
+    return {"body": delivery["body"].encode(), "headers": delivery["headers"]}
+
+
+# --------------------------------------------------------------------------- the stand-in against PortOne's own material
+
+@pytest.fixture(scope="module")
+def openapi():
+    """The official V2 OpenAPI document, its discriminators made JSON Schema: OpenAPI's `discriminator` picks a
+    `oneOf` variant by a property's value, which plain JSON Schema does not know, so each mapped variant is pinned
+    to its value (otherwise a card matches every method variant that only requires `type`)."""
+    assert OPENAPI.exists(), f"{OPENAPI} is missing: run scripts/setup (it unpacks portone-mcp-server there)"
+    document = json.loads(OPENAPI.read_text())
+    schemas = document["components"]["schemas"]
+    for schema in list(schemas.values()):
+        discriminator = schema.get("discriminator")
+        if not discriminator or "mapping" not in discriminator:
+            continue
+        name = discriminator["propertyName"]
+        for value, ref in discriminator["mapping"].items():
+            variant = schemas[ref.split("/")[-1]]
+            variant.setdefault("properties", {})[name] = {"enum": [value]}
+    return document
+
+
+@pytest.mark.parametrize("status, variant, extra", [
+    ("PAID", "PaidPayment", {}),
+    ("READY", "ReadyPayment", {}),
+    ("FAILED", "FailedPayment", {}),
+    ("VIRTUAL_ACCOUNT_ISSUED", "VirtualAccountIssuedPayment", {"method": "VIRTUAL_ACCOUNT", "channel": VBANK_CHANNEL}),
+    ("PARTIAL_CANCELLED", "PartialCancelledPayment", {}),
+    ("CANCELLED", "CancelledPayment", {}),
+])
+def test_stand_in_payments_match_the_official_v2_schema(v2_server, openapi, status, variant, extra):
+    created = v2_server.pay(40000, status="PAID" if "CANCELLED" in status else status, **extra)
+    if status == "PARTIAL_CANCELLED":
+        v2_server.control("POST", f"/payments/{created['id']}/cancel", {"amount": 1000})
+    if status == "CANCELLED":
+        v2_server.control("POST", f"/payments/{created['id']}/cancel", {})
+    payment = v2_server.payment(created["id"])
+    assert payment["status"] == status
+    validator = jsonschema.Draft7Validator({**openapi, "$ref": f"#/components/schemas/{variant}"})
+    errors = sorted(validator.iter_errors(payment), key=str)
+    assert not errors, errors[0]
+
+
+def test_stand_in_errors_and_cancels_match_the_official_v2_schema(v2_server, openapi):
+    def check(value, name):
+        errors = list(jsonschema.Draft7Validator({**openapi, "$ref": f"#/components/schemas/{name}"}).iter_errors(value))
+        assert not errors, (name, errors[0])
+    try:
+        v2_server.payment("shop-missing")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+        check(json.loads(error.read()), "PaymentNotFoundError")
+    created = v2_server.pay(40000)
+    answer = v2_server.api("POST", f"/payments/{created['id']}/cancel",
+                           {"reason": "test", "currentCancellableAmount": 40000})
+    check(answer, "CancelPaymentResponse")
+
+
+def test_the_official_sdk_reads_the_stand_in(v2_server):
+    client = PortOneClient(secret=V2_SECRET, base_url=v2_server.url)
+    paid = v2_server.pay(40000)
+    payment = client.payment.get_payment(payment_id=paid["id"])
+    assert type(payment).__name__ == "PaidPayment"
+    assert payment.amount.total == 40000 and payment.channel.key == CARD_CHANNEL
+    account = v2_server.pay(40000, status="VIRTUAL_ACCOUNT_ISSUED", method="VIRTUAL_ACCOUNT", channel=VBANK_CHANNEL)
+    issued = client.payment.get_payment(payment_id=account["id"])
+    assert type(issued).__name__ == "VirtualAccountIssuedPayment" and issued.method.account_number
+    with pytest.raises(Exception) as missing:
+        client.payment.get_payment(payment_id="shop-missing")
+    assert "NotFound" in type(missing.value).__name__

@@ -446,3 +446,19 @@ def test_the_official_sdk_reads_the_stand_in(v2_server):
     with pytest.raises(Exception) as missing:
         client.payment.get_payment(payment_id="shop-missing")
     assert "NotFound" in type(missing.value).__name__
+
+
+# --------------------------------------------------------------------------- the V2 example shop
+
+def test_the_v2_example_shop_builds_for_the_v2_browser_sdk(gage, tmp_path):
+    root = pathlib.Path(__file__).resolve().parent.parent
+    result = run(gage, "build", "--source", root / "examples/portone-v2", "--output", tmp_path / "public")
+    assert result.returncode == 0, result.stderr
+    catalog = json.loads((tmp_path / "public/catalog.json").read_text())
+    assert catalog["payment"]["provider"] == "portone"
+    assert catalog["payment"]["store_id"].startswith("store-")
+    assert set(catalog["payment"]["channel_keys"]) == {"CARD", "TRANSFER", "VIRTUAL_ACCOUNT"}
+    cart = (tmp_path / "public/cart/index.html").read_text()
+    assert 'src="https://cdn.portone.io/v2/browser-sdk.js"' in cart and "iamport.js" not in cart
+    assert '"provider":"portone"' in cart and '"store_id":"store-' in cart
+    assert 'value="VIRTUAL_ACCOUNT"' in cart and "가상계좌(무통장입금)" in cart

@@ -315,7 +315,7 @@ extension ShopSettings {
     /// `portone:` (PortOne V2): the store, its channel(s) and pay methods. nil when absent or unusable.
     private static func portone(_ fields: YAMLFields) -> PortOne? {
         guard fields.has("portone") else { return nil }
-        let blockLine = fields.value("portone").flatMap(fields.line(of:))
+        let blockLine = fields.quietLine(of: "portone")
         if fields.has("iamport") {
             fields.log.error(line: blockLine, "shop.yml has both iamport: and portone:",
                              hint: "keep one: iamport: for a PortOne V1 (imp…) account, portone: for a V2 store (store-…)")
@@ -362,11 +362,11 @@ extension ShopSettings {
             block.missing("channel_key", hint: "add channel_key: channel-key-… (the channel from the PortOne console), "
                           + "or channel_keys: with one per pay method")
         case (.some, .some):
-            fields.log.error(line: line("channel_keys"), "portone has both channel_key and channel_keys",
+            fields.log.error(line: fields.quietLine(of: "portone", "channel_keys"), "portone has both channel_key and channel_keys",
                              hint: "keep channel_key for one channel, or channel_keys for one per pay method")
         case let (nil, keys?):
             for method in result.payMethods where keys[method] == nil {
-                fields.log.error(line: line("channel_keys"), "portone.channel_keys has no channel for \(method)",
+                fields.log.error(line: fields.quietLine(of: "portone", "channel_keys"), "portone.channel_keys has no channel for \(method)",
                                  hint: "add \(method): channel-key-… under channel_keys, or drop \(method) from pay_methods")
             }
             result.channelKeys = keys

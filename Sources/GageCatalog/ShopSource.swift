@@ -20,7 +20,11 @@ public struct SettingsOverrides: Sendable {
     func apply(_ settings: ShopSettings) -> ShopSettings {
         var settings = settings
         if let baseURL { settings.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
-        if let sdkURL { settings.iamport.sdkURL = sdkURL }
+        if let sdkURL {
+            // The sandbox's stand-in for whichever SDK the shop loads.
+            if settings.portone != nil { settings.portone?.sdkURL = sdkURL.replacingOccurrences(of: "iamport.js", with: "portone.js") }
+            else { settings.iamport.sdkURL = sdkURL }
+        }
         if let verifyURL { settings.checkout.verifyURL = verifyURL }
         if let postcodeURL { settings.postcodeURL = postcodeURL }
         return settings
@@ -77,7 +81,13 @@ public enum ShopLoader {
 
         if let settings {
             diagnostics += crossCheck(products, settings: settings, root: root)
-            if settings.identity == nil, let adult = products.filter({ $0.adultOnly && !$0.draft }).min(by: { $0.file < $1.file }) {
+            if settings.portone != nil, let adult = products.filter({ $0.adultOnly && !$0.draft }).min(by: { $0.file < $1.file }) {
+                // Identity verification goes through IMP.certification: a V1 call Gage does not make on V2 yet.
+                diagnostics.append(Diagnostic(
+                    file: adult.file, line: lineOf(key: "adult_only", in: adult, root: root),
+                    message: "adult_only products need identity verification, which Gage offers on iamport: (PortOne V1) shops only",
+                    hint: "sell this product from a V1 shop, or remove adult_only if the law does not require it"))
+            } else if settings.identity == nil, let adult = products.filter({ $0.adultOnly && !$0.draft }).min(by: { $0.file < $1.file }) {
                 warnings.append(Diagnostic(
                     file: adult.file, line: lineOf(key: "adult_only", in: adult, root: root),
                     message: "adult_only products need identity verification, but shop.yml has no identity:",
@@ -87,7 +97,9 @@ public enum ShopLoader {
                let offered = products.filter({ $0.subscription != nil && !$0.draft }).min(by: { $0.file < $1.file }) {
                 diagnostics.append(Diagnostic(
                     file: offered.file, line: lineOf(key: "subscription", in: offered, root: root),
-                    message: "subscription: needs a PG that issues billing keys, but shop.yml's iamport: has no billing_pg",
+                    message: settings.portone != nil
+                        ? "subscription: needs billing keys, which Gage issues on iamport: (PortOne V1) shops only"
+                        : "subscription: needs a PG that issues billing keys, but shop.yml's iamport: has no billing_pg",
                     hint: "add billing_pg: html5_inicis.INIBillTst (the billing MID from your PG contract) under iamport:"))
             }
         }

@@ -68,14 +68,6 @@ public struct Configuration: Sendable {
             guard let value = values[name], !value.isEmpty else { throw .missing(name) }
             return value
         }
-        let catalog = try required("GAGE_CATALOG")
-        let ledgerName = try required("GAGE_LEDGER")
-        let ledger: LedgerLocation
-        do {
-            ledger = try LedgerLocation(ledgerName)
-        } catch {
-            throw .invalid("GAGE_LEDGER", error.message)
-        }
         func present(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
         func apiURL(_ name: String, default fallback: String) throws(Problem) -> String {
             let url = present(name) ?? fallback
@@ -97,6 +89,14 @@ public struct Configuration: Sendable {
             }
             portone = PortOneCredentials(secret: secret, webhookSecret: webhookSecret,
                                          apiURL: try apiURL("PORTONE_API_URL", default: "https://api.portone.io"))
+        }
+        let catalog = try required("GAGE_CATALOG")
+        let ledgerName = try required("GAGE_LEDGER")
+        let ledger: LedgerLocation
+        do {
+            ledger = try LedgerLocation(ledgerName)
+        } catch {
+            throw .invalid("GAGE_LEDGER", error.message)
         }
         var timeout = Duration.seconds(10)
         if let text = values["IAMPORT_TIMEOUT"], !text.isEmpty {

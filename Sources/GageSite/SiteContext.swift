@@ -72,10 +72,11 @@ struct SiteContext: @unchecked Sendable {
         row("email", business.email)
         row("hosting", business.hosting)
 
-        let checkout: [String: Any] = [
+        var checkout: [String: Any] = [
+            "provider": settings.provider.rawValue,
             "merchant_code": settings.iamport.merchantCode,
             "pg": settings.iamport.pg,
-            "pay_methods": settings.iamport.payMethods,
+            "pay_methods": settings.payMethods,
             "verify_url": settings.checkout.verifyURL,
             "order_prefix": settings.orderPrefix,
             "vbank_hours": settings.checkout.vbankHours,
@@ -97,6 +98,14 @@ struct SiteContext: @unchecked Sendable {
             "billing_pg": settings.iamport.billingPG ?? "",
             "subscription_url": base + "subscription/",
         ]
+        if let portone = settings.portone {
+            // PortOne V2 (SPEC §7): the store and the channel each pay method opens.
+            checkout["store_id"] = portone.storeID
+            checkout["channel_keys"] = Dictionary(uniqueKeysWithValues: portone.payMethods.compactMap { method in
+                portone.channelKey(for: method).map { (method, $0) }
+            })
+            checkout["confirm_url"] = settings.checkout.verifyURL
+        }
         let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [
             "title": settings.title,
@@ -108,15 +117,16 @@ struct SiteContext: @unchecked Sendable {
             "cart_url": base + "cart/",
             "css_url": base + "assets/gage.css",
             "js_url": base + "assets/gage.js",
-            "sdk_url": settings.iamport.sdkURL,
+            "sdk_url": settings.sdkURL,
             "categories": shop.categories.map {
                 ["title": $0.title, "url": base + categoryPath($0.slug)]
             },
             "pages": shop.pages.map { ["title": $0.title, "url": base + URLPath.encode($0.slug) + "/"] },
             "has_pages": !shop.pages.isEmpty,
             "og_locale": settings.language == .ko ? "ko_KR" : "en_US",
-            "pay_methods": settings.iamport.payMethods.enumerated().map { index, method in
-                ["value": method, "label": text["method_" + method] ?? method, "first": index == 0] as [String: Any]
+            "pay_methods": settings.payMethods.enumerated().map { index, method in
+                let name = PortOnePayMethod.v1Name(method) ?? method
+                return ["value": method, "label": text["method_" + name] ?? method, "first": index == 0] as [String: Any]
             },
             "business": businessRows,
             "has_business": !businessRows.isEmpty,

@@ -307,7 +307,37 @@ func noticeWarnings(_ shop: TemporaryShop) throws -> [Diagnostic] {
 
     @Test func test_missing_merchant_code_is_an_error_with_where_to_find_it() {
         let (_, problems) = ShopSettings.parse("title: 가게\n")
-        #expect(problems.map(\.description) == ["shop.yml:1: missing 'iamport.merchant_code' — add iamport:\n    merchant_code: imp12345678   # 가맹점 식별코드 from the PortOne console"])
+        #expect(problems.map(\.description) == ["shop.yml:1: missing 'iamport.merchant_code' — add iamport:\n    merchant_code: imp12345678   # 가맹점 식별코드 from the PortOne console\n(or, for a PortOne V2 store, portone:\n    store_id: store-…\n    channel_key: channel-key-…)"])
+    }
+
+    @Test func test_a_portone_block_makes_a_v2_shop_with_its_channels() {
+        let (settings, problems) = ShopSettings.parse("""
+            title: 가게
+            portone:
+              store_id: store-4f1e2d3c-0000-4000-8000-000000000001
+              pay_methods: [CARD, VIRTUAL_ACCOUNT]
+              channel_keys:
+                CARD: channel-key-card
+                VIRTUAL_ACCOUNT: channel-key-vbank
+            """)
+        #expect(problems.isEmpty)
+        #expect(settings?.provider == .portone)
+        #expect(settings?.sdkURL == "https://cdn.portone.io/v2/browser-sdk.js")
+        let channels = settings?.paymentChannels
+        #expect(channels?.api == .portone && channels?.storeID == "store-4f1e2d3c-0000-4000-8000-000000000001")
+        #expect(channels?.channelKey(for: "VIRTUAL_ACCOUNT") == "channel-key-vbank")
+        #expect(channels?.channelKey(for: "MOBILE") == nil)
+    }
+
+    @Test func test_portone_mistakes_name_the_line_and_the_fix() {
+        let (_, both) = ShopSettings.parse("title: 가게\niamport:\n  merchant_code: imp123\nportone:\n  store_id: store-1\n  channel_key: k\n")
+        #expect(both.map(\.description) == ["shop.yml:4: shop.yml has both iamport: and portone: — keep one: iamport: for a PortOne V1 (imp…) account, portone: for a V2 store (store-…)"])
+        let (_, bad) = ShopSettings.parse("title: 가게\nportone:\n  store_id: shop-1\n  pay_methods: [CARD, VBANK]\n  channel_keys:\n    CARD: k\n")
+        #expect(bad.map(\.description) == [
+            "shop.yml:3: portone.store_id 'shop-1' is not a store id — copy it from the PortOne console (결제 연동 → 식별코드): store-…",
+            "shop.yml:4: unknown PortOne V2 pay method 'VBANK' — use CARD, TRANSFER, VIRTUAL_ACCOUNT, MOBILE or EASY_PAY",
+            "shop.yml:5: portone.channel_keys has no channel for VBANK — add VBANK: channel-key-… under channel_keys, or drop VBANK from pay_methods",
+        ])
     }
 
     @Test func test_bad_values_in_shop_yml_are_reported_with_lines() {

@@ -1005,7 +1005,59 @@
       two(korean.getUTCHours()) + two(korean.getUTCMinutes());
   }
 
+  /** PortOne V2 (shop.yml portone:): the same order through `PortOne.requestPayment`; its paymentId is the order
+   *  number. The promise settles in the window flow; a phone comes back to complete_url with ?paymentId=…. */
+  function requestPaymentV2(form, cart, items, prepared, catalog, done) {
+    var PortOne = root.PortOne;
+    var status = cart.querySelector('[data-checkout-status]');
+    var method = form.querySelector('input[name="pay_method"]:checked');
+    var payMethod = method ? method.value : 'CARD';
+    var channelKey = (config.channel_keys || {})[payMethod];
+    if (!PortOne || !channelKey) { status.textContent = text.status_error; done(); return; }
+    var request = {
+      storeId: config.store_id,
+      channelKey: channelKey,
+      paymentId: prepared.merchant_uid,
+      orderName: prepared.name,
+      totalAmount: prepared.amount,
+      currency: config.currency,
+      payMethod: payMethod,
+      customer: {
+        fullName: form.elements.buyer_name.value.trim(),
+        phoneNumber: form.elements.buyer_tel.value.trim().replace(/-/g, ''),
+        email: form.elements.buyer_email.value.trim(),
+        zipcode: form.elements.buyer_postcode.value.trim(),
+        address: { addressLine1: fullAddress(form), addressLine2: '' }
+      },
+      customData: { items: items, shop: catalog.shop, catalog: catalog.version },
+      redirectUrl: config.complete_url,
+      // PortOne asks the function before approving (when the store has the confirm process): a tampered
+      // order is never approved.
+      confirmUrl: actionURL('confirm')
+    };
+    if ((config.escrow_methods || []).indexOf(payMethod) >= 0) request.isEscrow = true;
+    if (payMethod === 'VIRTUAL_ACCOUNT') {
+      request.virtualAccount = { accountExpiry: { validHours: config.vbank_hours || 72 } };
+    }
+    PortOne.requestPayment(request).then(function (response) {
+      done();
+      var result = cart.querySelector('[data-result]');
+      status.textContent = '';
+      if (!response || response.code !== undefined && response.code !== null && !response.paymentId) {
+        showResult(result, { ok: false, status: 'window_closed' }, response && response.message);
+        return;
+      }
+      // A code means the window ended without payment; the function still asks PortOne, which tells.
+      verifyAndShow(result, { payment_id: response.paymentId || prepared.merchant_uid }, 'POST',
+        response.code ? response.message : null);
+    }).catch(function () {
+      done();
+      showResult(cart.querySelector('[data-result]'), { ok: false, status: 'window_closed' });
+    });
+  }
+
   function requestPayment(form, cart, items, prepared, catalog, done, certification) {
+    if (config.provider === 'portone') { requestPaymentV2(form, cart, items, prepared, catalog, done); return; }
     var IMP = root.IMP;
     var status = cart.querySelector('[data-checkout-status]');
     if (!IMP) { status.textContent = text.status_error; done(); return; }
@@ -1171,6 +1223,13 @@
     var result = document.querySelector('[data-complete]');
     if (!result) return;
     var query = new URLSearchParams(root.location.search);
+    if (config.provider === 'portone') {
+      // V2's redirect: ?paymentId=… (older pages: payment_id), with code and message when the window failed.
+      var paymentID = query.get('paymentId') || query.get('payment_id');
+      if (!paymentID) { showResult(result, { ok: false, status: 'window_closed' }, query.get('message')); return; }
+      verifyAndShow(result, { payment_id: paymentID }, 'GET', query.get('code') ? query.get('message') : null);
+      return;
+    }
     var impUID = query.get('imp_uid');
     var merchantUID = query.get('merchant_uid');
     var pgMessage = query.get('error_msg');

@@ -32,9 +32,12 @@ final class LedgerCopyTests: XCTestCase {
                                   recipient: "buyer@example.kr", subject: "발송", text: after.tracking ?? "")]
         }
         try source.noteLookupFailure(order: "shop-x", client: "192.0.2.1", at: 500)
+        XCTAssertTrue(try source.takeWebhookDelivery(id: "msg_1", signedAt: 600, now: 600))
         let destination = try Ledger(path: folder + "/b.sqlite")
         let counts = try source.copy(into: destination)
-        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 3, 1, 1])
+        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 3, 1, 1, 1])
+        // A delivery taken before the copy is still taken after it: a replay stays refused on the new ledger.
+        XCTAssertFalse(try destination.takeWebhookDelivery(id: "msg_1", signedAt: 600, now: 610))
         XCTAssertEqual(try destination.notifications(), try source.notifications())
         XCTAssertEqual(try destination.order("imp_1")?.carrier, "cj")
         XCTAssertEqual(try destination.orders(), try source.orders())

@@ -68,7 +68,8 @@ let package = Package(
 
         // `gage serve`: the dev server with live reload, and the offline payment sandbox.
         .target(name: "GageServe", dependencies: [
-            "GageSite", "GageCatalog", "IamportSandbox", "GageLedger", .product(name: "FlyingFox", package: "FlyingFox"),
+            "GageSite", "GageCatalog", "IamportSandbox", "PortOneSandbox", "GageLedger",
+            .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
 
         // Turns the repository's templates/ folder into Swift source, so the default theme ships inside the binary.

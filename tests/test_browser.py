@@ -12,42 +12,21 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, free_port
+from browser_kit import (ARTIFACTS, NEEDS_CHROMIUM, add_to_cart, chromium, fill_checkout, pay, result_text,
+                         serve_sandbox, shot, wait)
+from conftest import ROOT
 
-selenium = pytest.importorskip("selenium", reason="installed by scripts/setup")
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromium-driver: scripts/setup")
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def shop(gage, gage_verify, example_shop_module):
-    port = free_port()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "gage-serve.log"
-    log = open(log_path, "w")
-    process = subprocess.Popen([str(gage), "serve", "--sandbox", "--port", str(port), "--source", str(example_shop_module)],
-                               stdout=log, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while "Serving" not in log_path.read_text():
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("gage serve did not start: " + log_path.read_text())
-        time.sleep(0.1)
-    ledger = re.search(r"--ledger (\S+)", log_path.read_text()).group(1)
-    yield {"url": url, "source": example_shop_module, "ledger": ledger, "gage": gage}
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    yield from serve_sandbox(gage, example_shop_module, "gage-serve.log")
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +41,7 @@ def example_shop_module(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1280,1000", "--lang=ko-KR"):
-        options.add_argument(argument)
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.set_page_load_timeout(30)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser = chromium()
     yield browser
     browser.quit()
 
@@ -82,56 +54,9 @@ def fresh(driver, shop):
     return driver
 
 
-def wait(driver, seconds=15):
-    return WebDriverWait(driver, seconds)
-
-
-def shot(driver, name):
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
-
 def sandbox_payments(shop):
     with urllib.request.urlopen(shop["url"] + "/__iamport/__sandbox/payments") as response:
         return json.loads(response.read())
-
-
-def add_to_cart(driver, shop, slug, options=None, quantity=1):
-    driver.get(f"{shop['url']}/products/{slug}/")
-    for name, value in (options or {}).items():
-        Select(driver.find_element(By.CSS_SELECTOR, f'select[data-option="{name}"]')).select_by_value(value)
-    field = driver.find_element(By.ID, "quantity")
-    field.clear()
-    field.send_keys(str(quantity))
-    driver.find_element(By.CSS_SELECTOR, 'button[value="cart"]').click()
-    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-buy-status]"), "담았습니다"))
-
-
-def fill_checkout(driver, shop, pay_method="card"):
-    driver.get(shop["url"] + "/cart/")
-    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-checkout-form]")))
-    for field, value in {"buyer_name": "홍길동", "buyer_tel": "010-1234-5678", "buyer_email": "gildong@example.kr",
-                         "buyer_postcode": "03154", "buyer_addr": "서울특별시 종로구 세종대로 1"}.items():
-        driver.find_element(By.ID, field).send_keys(value)
-    if pay_method:
-        driver.find_element(By.CSS_SELECTOR, f'input[name="pay_method"][value="{pay_method}"]').click()
-    driver.find_element(By.ID, "agree").click()
-
-
-def pay(driver, action="approve", redirect=False, screenshot=None):
-    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
-    wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
-    if screenshot:
-        shot(driver, screenshot)
-    if redirect:
-        driver.find_element(By.ID, "imp-sandbox-redirect").click()
-    driver.find_element(By.CSS_SELECTOR, f'[data-sandbox-action="{action}"]').click()
-
-
-def result_text(driver):
-    """The result panel's text once the verify function has answered (the panel is re-rendered as it goes)."""
-    read = "var m = document.querySelector('.result-message'); return m ? m.textContent : '';"
-    wait(driver, 20).until(lambda d: (lambda text: text and not text.endswith("…"))(d.execute_script(read)))
-    return driver.execute_script("return document.querySelector('[data-result]').innerText")
 
 
 def test_1_two_products_with_an_option_paid_by_card(fresh, shop):

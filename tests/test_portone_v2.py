@@ -255,7 +255,16 @@ def test_prepare_pre_registers_the_amount_so_portone_refuses_another(v2_server, 
 def test_a_v2_shop_without_its_secret_is_a_configuration_error(v2_env):
     env = {k: v for k, v in v2_env.items() if not k.startswith("PORTONE_")}
     code, reply, log = verify(env, {"payment_id": "shop-x"})
-    assert code == 3 and reply["ok"] is False and "IAMPORT_API_KEY" in log or "PORTONE_API_SECRET" in log
+    assert code == 3 and reply["ok"] is False
+    assert "PORTONE_API_SECRET" in log and "not set" in log
+
+
+def test_a_v2_shop_given_only_v1_keys_names_the_v2_secret(v2_env):
+    env = {k: v for k, v in v2_env.items() if not k.startswith("PORTONE_")}
+    env.update({"IAMPORT_API_KEY": "key", "IAMPORT_API_SECRET": "secret"})
+    code, reply, log = verify(env, {"payment_id": "shop-x"})
+    assert code == 3 and reply["ok"] is False
+    assert "PORTONE_API_SECRET is not set" in log
 
 
 # --------------------------------------------------------------------------- signatures

@@ -277,5 +277,5 @@ def test_cgi_environment_directly_without_a_server(gage_verify, sandbox, tmp_pat
     assert head.startswith("Status: 500 ")
     assert "Content-Type: application/json; charset=utf-8" in head
     assert json.loads(body) == {"ok": False, "error": "the verify function is misconfigured; its log says how"}
-    assert "IAMPORT_API_KEY is not set" in result.stderr.decode()
+    assert "IAMPORT_API_KEY and IAMPORT_API_SECRET (PortOne V1) or PORTONE_API_SECRET (V2) is not set" in result.stderr.decode()
     assert result.returncode == 0

@@ -76,8 +76,12 @@ public struct Configuration: Sendable {
             }
             return url
         }
+        if present("IAMPORT_API_KEY") == nil && present("IAMPORT_API_SECRET") == nil && present("PORTONE_API_SECRET") == nil {
+            // Which one the shop needs is in its catalog, read later; name both, so a V2 seller is not sent to V1.
+            throw .missing("IAMPORT_API_KEY and IAMPORT_API_SECRET (PortOne V1) or PORTONE_API_SECRET (V2)")
+        }
         var iamport: IamportCredentials?
-        if present("IAMPORT_API_KEY") != nil || present("IAMPORT_API_SECRET") != nil || present("PORTONE_API_SECRET") == nil {
+        if present("IAMPORT_API_KEY") != nil || present("IAMPORT_API_SECRET") != nil {
             iamport = IamportCredentials(key: try required("IAMPORT_API_KEY"), secret: try required("IAMPORT_API_SECRET"),
                                          apiURL: try apiURL("IAMPORT_API_URL", default: "https://api.iamport.kr"))
         }

@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
 import IamportSandbox
+import PortOneSandbox
 
 /// Routes one request of `gage serve`.
 struct DevHandler: HTTPHandler {
@@ -26,9 +27,12 @@ struct DevHandler: HTTPHandler {
     // MARK: - Sandbox
 
     private func sandboxRoute(path: String, request: HTTPRequest) async throws -> HTTPResponse? {
-        guard let iamport = server.iamport else { return nil }
+        guard let iamport = server.iamport, let portone = server.portone else { return nil }
         if path == "/__sandbox/iamport.js" {
             return Self.text(SandboxAssets.sdkScript, type: "text/javascript; charset=utf-8")
+        }
+        if path == "/__sandbox/portone.js" {
+            return Self.text(SandboxAssets.portOneScript, type: "text/javascript; charset=utf-8")
         }
         if path == "/__sandbox/postcode.v2.js" {
             return Self.text(SandboxAssets.postcodeScript, type: "text/javascript; charset=utf-8")
@@ -43,7 +47,18 @@ struct DevHandler: HTTPHandler {
             return Self.json(SandboxMail.messages(ledgerPath: server.ledgerPath))
         }
         if path.hasPrefix("/__iamport/") || path == "/__iamport" {
-            return try await forwardToIamport(String(path.dropFirst("/__iamport".count)), request: request, api: iamport)
+            return try await forward(String(path.dropFirst("/__iamport".count)), request: request, to: iamport)
+        }
+        if path.hasPrefix("/__portone/") || path == "/__portone" {
+            return try await forward(String(path.dropFirst("/__portone".count)), request: request, to: portone)
+        }
+        if path.hasPrefix("/__gage/sandbox/portone/approve/"), request.method == .POST {
+            let id = String(path.dropFirst("/__gage/sandbox/portone/approve/".count))
+            let body = (try? JSONSerialization.jsonObject(with: try await request.bodyData)) as? [String: Any]
+            return await approveV2(paymentID: id, confirm: body?["confirm"] as? Bool ?? false, api: portone)
+        }
+        if path.hasPrefix("/__gage/sandbox/portone/deposit/"), request.method == .POST {
+            return await depositV2(paymentID: String(path.dropFirst("/__gage/sandbox/portone/deposit/".count)), api: portone)
         }
         if path == "/__gage/sandbox/schedules/run", request.method == .POST {
             return await runSchedules(api: iamport)
@@ -58,7 +73,7 @@ struct DevHandler: HTTPHandler {
         return nil
     }
 
-    private func forwardToIamport(_ path: String, request: HTTPRequest, api: SandboxAPI) async throws -> HTTPResponse {
+    private func forward(_ path: String, request: HTTPRequest, to api: some SandboxBackend) async throws -> HTTPResponse {
         var headers: [String: String] = [:]
         for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
         var query: [String: String] = [:]
@@ -96,13 +111,67 @@ struct DevHandler: HTTPHandler {
 
     /// Iamport's webhook `{imp_uid, merchant_uid, status}` delivered to the verify function; nil when there is none.
     private func sendWebhook(impUID: String, merchantUID: String, status: String) async -> (status: Int, answer: Any)? {
-        guard let gateway = await server.verifyGateway, let verifyPath = await server.state.verifyPath else { return nil }
         let body = try? JSONSerialization.data(withJSONObject: ["imp_uid": impUID, "merchant_uid": merchantUID,
                                                                 "status": status])
-        let answer = await gateway.run(.init(method: "POST", scriptName: verifyPath, pathInfo: "/webhook", query: "",
-                                             headers: ["content-type": "application/json"], body: body ?? Data()))
-        let webhook = (try? JSONSerialization.jsonObject(with: answer.body)) ?? String(decoding: answer.body, as: UTF8.self)
-        return (answer.status, webhook)
+        return await postToVerify(pathInfo: "/webhook", headers: [:], body: body ?? Data())
+    }
+
+    /// A POST to the verify function as a provider's server makes it; nil when there is no function to call.
+    private func postToVerify(pathInfo: String, headers: [String: String], body: Data) async -> (status: Int, answer: Any)? {
+        guard let gateway = await server.verifyGateway, let verifyPath = await server.state.verifyPath else { return nil }
+        let answer = await gateway.run(.init(method: "POST", scriptName: verifyPath, pathInfo: pathInfo, query: "",
+                                             headers: headers.merging(["content-type": "application/json"]) { $1 },
+                                             body: body))
+        let decoded = (try? JSONSerialization.jsonObject(with: answer.body)) ?? String(decoding: answer.body, as: UTF8.self)
+        return (answer.status, decoded)
+    }
+
+    // MARK: - PortOne V2
+
+    /// The V2 window's approval: with the shop's confirm URL in the request, PortOne first sends the function a
+    /// signed `Transaction.Confirm` and approves only on a 200; a refusal fails the payment with its message.
+    private func approveV2(paymentID: String, confirm: Bool, api: PortOneSandboxAPI) async -> HTTPResponse {
+        var confirmation: (status: Int, answer: Any)?
+        if confirm {
+            guard let delivery = await signedDelivery(api, path: "/__sandbox/confirm/" + paymentID, query: [:]),
+                  let answer = await postToVerify(pathInfo: "/confirm", headers: delivery.headers, body: delivery.body) else {
+                return Self.json(["error": "no verify function to confirm with"], status: 500)
+            }
+            confirmation = answer
+        }
+        let approved = confirmation.map { $0.status == 200 } ?? true
+        let (moved, _) = await api.handle(method: "POST", path: "/__sandbox/payments/\(paymentID)/\(approved ? "pay" : "fail")",
+                                          query: [:], headers: [:], body: Data())
+        var answer: [String: Any] = ["payment": (try? JSONSerialization.jsonObject(with: moved.body)) ?? NSNull()]
+        if let confirmation {
+            answer["confirm_status"] = confirmation.status
+            answer["confirm"] = confirmation.answer
+        }
+        return Self.json(answer, status: moved.status)
+    }
+
+    /// A deposit into a V2 virtual account, then PortOne's signed `Transaction.Paid` webhook to the function.
+    private func depositV2(paymentID: String, api: PortOneSandboxAPI) async -> HTTPResponse {
+        let (moved, _) = await api.handle(method: "POST", path: "/__sandbox/payments/\(paymentID)/deposit", query: [:],
+                                          headers: [:], body: Data())
+        guard moved.status == 200 else { return Self.json(["error": "not an issued virtual account"], status: 409) }
+        guard let delivery = await signedDelivery(api, path: "/__sandbox/webhooks/" + paymentID,
+                                                  query: ["type": "Transaction.Paid"]),
+              let (status, webhook) = await postToVerify(pathInfo: "/webhook", headers: delivery.headers,
+                                                         body: delivery.body) else {
+            return Self.json(["error": "no verify function to notify"], status: 500)
+        }
+        return Self.json(["payment_id": paymentID, "status": "PAID", "webhook_status": status, "webhook": webhook])
+    }
+
+    /// A delivery the V2 stand-in signed with the shop's webhook secret: its headers and raw body.
+    private func signedDelivery(_ api: PortOneSandboxAPI, path: String,
+                                query: [String: String]) async -> (headers: [String: String], body: Data)? {
+        let (answer, _) = await api.handle(method: "GET", path: path, query: query, headers: [:], body: Data())
+        guard answer.status == 200,
+              let object = (try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any],
+              let headers = object["headers"] as? [String: String], let body = object["body"] as? String else { return nil }
+        return (headers, Data(body.utf8))
     }
 
     private func runVerify(request: HTTPRequest, scriptName: String, pathInfo: String) async throws -> HTTPResponse {

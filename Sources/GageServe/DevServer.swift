@@ -4,10 +4,12 @@ import Foundation
 import GageCatalog
 import GageSite
 import IamportSandbox
+import PortOneSandbox
 
 /// `gage serve`: builds the shop, serves it on 127.0.0.1, rebuilds on every change and reloads open pages.
-/// With `sandbox`, checkout works offline: the Iamport stand-in answers under `/__iamport`, pages load a
-/// stand-in SDK, and the real `gage-verify` runs as CGI behind `verify_url`.
+/// With `sandbox`, checkout works offline: the Iamport (V1) stand-in answers under `/__iamport` and the PortOne
+/// V2 one under `/__portone`, pages load a stand-in SDK, and the real `gage-verify` runs as CGI behind
+/// `verify_url` with credentials for both (the shop's catalog says which one it uses).
 public final class DevServer: Sendable {
     public struct Options: Sendable {
         public var source: String
@@ -31,6 +33,7 @@ public final class DevServer: Sendable {
     let state = BuildState()
     let reload = LiveReload()
     let iamport: SandboxAPI?
+    let portone: PortOneSandboxAPI?
     let workFolder: String
     /// The sandbox's order ledger, for `gage orders --ledger …` while the server runs.
     var ledgerPath: String { workFolder + "/orders.sqlite" }
@@ -40,6 +43,7 @@ public final class DevServer: Sendable {
         workFolder = FileManager.default.temporaryDirectory.appendingPathComponent("gage-serve-\(getpid())").path
         output = workFolder + "/public"
         iamport = options.sandbox ? SandboxAPI() : nil
+        portone = options.sandbox ? PortOneSandboxAPI() : nil
     }
 
     /// Serves until the task is cancelled (Ctrl-C).
@@ -88,6 +92,8 @@ public final class DevServer: Sendable {
             let writing = ContinuousClock.now
             let written = try SiteWriter(output: output).write(files)
             report.timings.append(("write", Self.seconds(ContinuousClock.now - writing)))
+            // The V2 stand-in takes payments for the shop's own store id, as the seller's real secret would.
+            if let store = shop.settings.portone?.storeID { await portone?.openStore(store) }
             await state.succeeded(verifyURL: shop.settings.checkout.verifyURL)
             let total = Self.seconds(ContinuousClock.now - started)
             let phases = report.timings.map { "\($0.phase) \(Self.milliseconds($0.seconds))" }.joined(separator: ", ")
@@ -109,7 +115,9 @@ public final class DevServer: Sendable {
             let baseURL = await state.baseURL
             return CGIGateway(program: program, baseEnvironment: [
                 "IAMPORT_API_KEY": iamport?.key ?? "", "IAMPORT_API_SECRET": iamport?.secret ?? "",
-                "IAMPORT_API_URL": baseURL + "__iamport", "GAGE_CATALOG": output + "/catalog.json",
+                "IAMPORT_API_URL": baseURL + "__iamport",
+                "PORTONE_API_SECRET": portone?.secret ?? "", "PORTONE_WEBHOOK_SECRET": portone?.webhookSecret ?? "",
+                "PORTONE_API_URL": baseURL + "__portone", "GAGE_CATALOG": output + "/catalog.json",
                 "GAGE_CACHE_DIR": workFolder + "/cache", "GAGE_LEDGER": ledgerPath,
                 // E-mails are written to the outbox but never sent (no GAGE_SMTP_URL): /__sandbox/mail shows them.
                 "GAGE_MAIL_FROM": SandboxMail.from, "GAGE_SELLER_EMAIL": SandboxMail.seller,

@@ -1,17 +1,7 @@
-/// What `gage serve --sandbox` serves in place of Iamport's CDN script and console.
+/// What `gage serve --sandbox` serves in place of PortOne's CDN scripts (V1 and V2) and console.
 enum SandboxAssets {
-    /// A stand-in for `https://cdn.iamport.kr/v1/iamport.js`: `IMP.init`, `IMP.request_pay` and
-    /// `IMP.certification` with the real parameters, clearly labelled test windows (the identity one asks for a
-    /// birth date), and both result flows (callback and `m_redirect_url`, whose flag is `imp_success` for a
-    /// payment and `success` for a certification, as on Iamport). Payments and certifications are created in
-    /// the local Iamport stand-in, so the verify function finds them. With `customer_uid` the window registers a
-    /// card instead (a billing key in the stand-in, no charge), as a billing PG's window does.
-    static let sdkScript = #"""
-(function () {
-  'use strict';
-  var API = '/__iamport/__sandbox';
-  var merchantCode = null;
-
+    /// What every stand-in window script starts with: small DOM helpers and the labelled test window.
+    static let windowKit = #"""
   function money(amount) { return String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '원'; }
 
   function el(tag, attrs, children) {
@@ -22,6 +12,46 @@ enum SandboxAssets {
     (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
+
+  /** The clearly labelled test window every stand-in opens: a modal box with its label, title and the
+   *  "mobile" checkbox that makes the result go to the redirect URL (named `redirectName`) instead of back to the
+   *  page's script; `forceRedirect` when the page gave no callback. */
+  function testWindow(boxTag, label, title, forceRedirect, redirectName) {
+    var backdrop = el('div', { id: 'imp-sandbox', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'imp-sandbox-title' });
+    backdrop.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(0,0,0,.55);display:flex;' +
+      'align-items:center;justify-content:center;padding:1rem;font-family:system-ui,sans-serif';
+    var box = el(boxTag);
+    box.style.cssText = 'background:#fff;color:#1d1d1f;border-radius:12px;max-width:26rem;width:100%;padding:1.25rem 1.25rem 1rem;' +
+      'box-shadow:0 10px 40px rgba(0,0,0,.3);border-top:8px solid #f2b705';
+    var redirectBox = el('input', { type: 'checkbox', id: 'imp-sandbox-redirect' });
+    if (forceRedirect) { redirectBox.checked = true; redirectBox.disabled = true; }
+    box.appendChild(el('p', { text: label }));
+    box.lastChild.style.cssText = 'margin:0 0 .25rem;font-size:.8rem;font-weight:800;letter-spacing:.08em;color:#9a6b00';
+    box.appendChild(el('h2', { id: 'imp-sandbox-title', text: title }));
+    box.lastChild.style.cssText = 'margin:0 0 .5rem;font-size:1.2rem';
+    backdrop.appendChild(box);
+    return { backdrop: backdrop, box: box, redirectBox: redirectBox,
+      redirectLabel: el('label', {}, [redirectBox, document.createTextNode(' 모바일 방식으로 (' + redirectName + '로 이동)')]) };
+  }
+
+  function button(action, label, primary, type) {
+    var b = el('button', { type: type || 'button', 'data-sandbox-action': action, text: label });
+    b.style.cssText = 'font:inherit;font-weight:700;padding:.7rem;border-radius:8px;cursor:pointer;border:1px solid #1d1d1f;' +
+      (primary ? 'background:#1d1d1f;color:#fff' : 'background:#fff;color:#1d1d1f');
+    return b;
+  }
+
+"""#
+
+    /// A stand-in for `https://cdn.iamport.kr/v1/iamport.js`: `IMP.init`, `IMP.request_pay` and
+    /// `IMP.certification` with the real parameters, clearly labelled test windows (the identity one asks for a
+    /// birth date), and both result flows (callback and `m_redirect_url`, whose flag is `imp_success` for a
+    /// payment and `success` for a certification, as on Iamport). Payments and certifications are created in
+    /// the local Iamport stand-in, so the verify function finds them. With `customer_uid` the window registers a
+    /// card instead (a billing key in the stand-in, no charge), as a billing PG's window does.
+    static let sdkScript = "(function () {\n  'use strict';\n" + windowKit + #"""
+  var API = '/__iamport/__sandbox';
+  var merchantCode = null;
 
   function createPayment(params, status, method) {
     var body = {
@@ -51,33 +81,6 @@ enum SandboxAssets {
     }
   }
 
-  /** The clearly labelled test window both stand-ins open: a modal box with its label, title and the
-   *  "mobile" checkbox that makes the result go to m_redirect_url instead of the callback. */
-  function testWindow(boxTag, label, title, callback) {
-    var backdrop = el('div', { id: 'imp-sandbox', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'imp-sandbox-title' });
-    backdrop.style.cssText = 'position:fixed;inset:0;z-index:2147483000;background:rgba(0,0,0,.55);display:flex;' +
-      'align-items:center;justify-content:center;padding:1rem;font-family:system-ui,sans-serif';
-    var box = el(boxTag);
-    box.style.cssText = 'background:#fff;color:#1d1d1f;border-radius:12px;max-width:26rem;width:100%;padding:1.25rem 1.25rem 1rem;' +
-      'box-shadow:0 10px 40px rgba(0,0,0,.3);border-top:8px solid #f2b705';
-    var redirectBox = el('input', { type: 'checkbox', id: 'imp-sandbox-redirect' });
-    if (typeof callback !== 'function') { redirectBox.checked = true; redirectBox.disabled = true; }
-    box.appendChild(el('p', { text: label }));
-    box.lastChild.style.cssText = 'margin:0 0 .25rem;font-size:.8rem;font-weight:800;letter-spacing:.08em;color:#9a6b00';
-    box.appendChild(el('h2', { id: 'imp-sandbox-title', text: title }));
-    box.lastChild.style.cssText = 'margin:0 0 .5rem;font-size:1.2rem';
-    backdrop.appendChild(box);
-    return { backdrop: backdrop, box: box, redirectBox: redirectBox,
-      redirectLabel: el('label', {}, [redirectBox, document.createTextNode(' 모바일 방식으로 (m_redirect_url로 이동)')]) };
-  }
-
-  function button(action, label, primary, type) {
-    var b = el('button', { type: type || 'button', 'data-sandbox-action': action, text: label });
-    b.style.cssText = 'font:inherit;font-weight:700;padding:.7rem;border-radius:8px;cursor:pointer;border:1px solid #1d1d1f;' +
-      (primary ? 'background:#1d1d1f;color:#fff' : 'background:#fff;color:#1d1d1f');
-    return b;
-  }
-
   /** A billing key issued in the stand-in under the page's customer_uid (no approval, as on most PGs). */
   function issueKey(params) {
     var body = { customer_uid: params.customer_uid, pg: params.pg || null, customer_name: params.buyer_name || null,
@@ -90,7 +93,7 @@ enum SandboxAssets {
     // With customer_uid the PG's window registers a card for later charges (a billing key) instead of paying.
     var billing = typeof params.customer_uid === 'string' && params.customer_uid !== '';
     var shell = testWindow('div', billing ? 'TEST · 테스트 카드 등록' : 'TEST · 테스트 결제창',
-      billing ? 'Gage 정기결제 카드 등록 샌드박스' : 'Gage 결제 샌드박스', callback);
+      billing ? 'Gage 정기결제 카드 등록 샌드박스' : 'Gage 결제 샌드박스', typeof callback !== 'function', 'm_redirect_url');
     var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
     var actions = el('div', {}, billing ? [
       button('register', '카드 등록 (테스트)', true),
@@ -168,7 +171,8 @@ enum SandboxAssets {
   }
 
   function openIdentityWindow(params, callback) {
-    var shell = testWindow('form', 'TEST · 테스트 본인인증', 'Gage 본인인증 샌드박스', callback);
+    var shell = testWindow('form', 'TEST · 테스트 본인인증', 'Gage 본인인증 샌드박스', typeof callback !== 'function',
+      'm_redirect_url');
     var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
     var birthday = el('input', { type: 'date', id: 'imp-sandbox-birthday', name: 'birthday', required: 'required' });
     var confirm = button('certify', '본인인증 완료 (테스트)', true, 'submit');
@@ -233,8 +237,143 @@ enum SandboxAssets {
 })();
 """#
 
-    /// The sandbox console: payments and their states, deposits into issued virtual accounts, and scheduled
-    /// subscription charges run now (each sends Iamport's webhook to the verify function).
+    /// A stand-in for PortOne's V2 browser SDK (`https://cdn.portone.io/v2/browser-sdk.js`):
+    /// `PortOne.requestPayment(request)` with the real request fields, the same labelled test window, and both
+    /// result flows: the promise's `{paymentId, txId, transactionType}` (with `code` and `message` on failure) and,
+    /// with the "mobile" box ticked, a redirect to `redirectUrl?paymentId=…&transactionType=PAYMENT[&code&message]`.
+    /// Payments are created in the local V2 stand-in under the page's store, channel key and paymentId. With a
+    /// `confirmUrl`, approval goes through `gage serve`, which sends the function PortOne's signed
+    /// `Transaction.Confirm` first and approves only what it accepts.
+    static let portOneScript = "(function () {\n  'use strict';\n" + windowKit + #"""
+  var API = '/__portone/__sandbox';
+  var methodNames = { CARD: '카드', TRANSFER: '계좌이체', VIRTUAL_ACCOUNT: '가상계좌', MOBILE: '휴대폰', EASY_PAY: '간편결제' };
+
+  function post(url, body) {
+    return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body || {}) })
+      .then(function (r) {
+        return r.json().then(function (answer) {
+          if (!r.ok && !answer.payment) throw new Error(answer.message || answer.error || 'sandbox ' + r.status);
+          return answer;
+        });
+      });
+  }
+
+  function createPayment(request, status, method) {
+    var customer = request.customer || {};
+    var address = customer.address || {};
+    var body = {
+      id: request.paymentId, amount: request.totalAmount, status: status, method: method,
+      store_id: request.storeId, channel_key: request.channelKey, order_name: request.orderName,
+      currency: String(request.currency).replace(/^CURRENCY_/, ''),
+      custom_data: request.customData === undefined ? null : request.customData,
+      customer: {
+        name: customer.fullName || [customer.lastName, customer.firstName].filter(Boolean).join('') || undefined,
+        email: customer.email || undefined, phone: customer.phoneNumber || undefined,
+        address: [address.addressLine1, address.addressLine2].filter(Boolean).join(' ') || undefined,
+        zipcode: customer.zipcode || undefined
+      }
+    };
+    if (method === 'VIRTUAL_ACCOUNT') {
+      var expiry = (request.virtualAccount || {}).accountExpiry || {};
+      var due = expiry.dueDate ? Date.parse(expiry.dueDate) : Date.now() + (expiry.validHours || 72) * 3600 * 1000;
+      body.vbank_due = Math.floor(due / 1000);
+    }
+    return post(API + '/payments', body);
+  }
+
+  /** The result, as the real SDK gives it: the promise in a window, a redirect on a phone. */
+  function settle(request, resolve, redirect, response) {
+    response.paymentId = request.paymentId;
+    response.transactionType = 'PAYMENT';
+    if (!redirect) { resolve(response); return; }
+    var url = new URL(request.redirectUrl, location.href);
+    url.searchParams.set('paymentId', request.paymentId);
+    url.searchParams.set('transactionType', 'PAYMENT');
+    if (response.txId) url.searchParams.set('txId', response.txId);
+    if (response.code) {
+      url.searchParams.set('code', response.code);
+      url.searchParams.set('message', response.message || '');
+    }
+    location.href = url.toString();
+  }
+
+  function failure(message, pgCode) {
+    return { code: 'FAILURE_TYPE_PG', message: message, pgCode: pgCode || 'F400', pgMessage: message };
+  }
+
+  function openWindow(request, resolve) {
+    var virtualAccount = request.payMethod === 'VIRTUAL_ACCOUNT';
+    var shell = testWindow('div', 'TEST · 테스트 결제창', 'Gage 결제 샌드박스 (PortOne V2)', false, 'redirectUrl');
+    var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
+    if (!request.redirectUrl) { redirectBox.disabled = true; }
+    var actions = el('div', {}, [
+      virtualAccount ? button('vbank', '가상계좌 발급', true) : button('approve', '결제 승인 (테스트)', true),
+      button('fail', '결제 실패'),
+      button('close', '창 닫기')
+    ]);
+    actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
+    box.appendChild(el('p', { text: '실제로 돈이 나가지 않는 테스트 결제입니다. 결과를 골라 주세요.' }));
+    box.appendChild(el('dl', {}, [
+      el('dt', { text: '주문' }), el('dd', { text: request.orderName || '' }),
+      el('dt', { text: '금액' }), el('dd', { 'data-sandbox-amount': '', text: money(request.totalAmount) }),
+      el('dt', { text: '결제 수단' }), el('dd', { text: (methodNames[request.payMethod] || request.payMethod) + ' · ' + request.channelKey }),
+      el('dt', { text: '상점' }), el('dd', { text: request.storeId })
+    ]));
+    box.appendChild(shell.redirectLabel);
+    box.appendChild(actions);
+    document.body.appendChild(backdrop);
+    actions.firstChild.focus();
+
+    function done(response) { backdrop.remove(); settle(request, resolve, redirectBox.checked, response); }
+    actions.addEventListener('click', function (event) {
+      var action = event.target.getAttribute('data-sandbox-action');
+      if (!action) return;
+      Array.prototype.forEach.call(actions.querySelectorAll('button'), function (b) { b.disabled = true; });
+      if (action === 'close') {
+        done(failure('[PAY_PROCESS_CANCELED] 사용자가 결제를 취소하였습니다', 'PAY_PROCESS_CANCELED'));
+        return;
+      }
+      var status = action === 'fail' ? 'FAILED' : action === 'vbank' ? 'VIRTUAL_ACCOUNT_ISSUED' : 'PAY_PENDING';
+      createPayment(request, status, request.payMethod).then(function (payment) {
+        if (payment.status === 'FAILED' && action !== 'fail') {
+          // The stand-in refused an amount other than the pre-registered one, as PortOne does.
+          return { payment: payment, message: '사전 등록된 결제 금액과 요청 금액이 다릅니다.' };
+        }
+        if (status !== 'PAY_PENDING') return { payment: payment };
+        return post('/__gage/sandbox/portone/approve/' + encodeURIComponent(request.paymentId), { confirm: !!request.confirmUrl })
+          .then(function (answer) {
+            return { payment: answer.payment, message: answer.confirm && answer.confirm.errorMessage };
+          });
+      }).then(function (outcome) {
+        var payment = outcome.payment || {};
+        if (payment.status === 'FAILED') {
+          done(Object.assign({ txId: payment.transactionId },
+            failure(outcome.message || (payment.failure || {}).reason || '[테스트] 카드 승인이 거절되었습니다.')));
+        } else {
+          done({ txId: payment.transactionId });
+        }
+      }).catch(function (error) { done(failure(String(error), 'F500')); });
+    });
+  }
+
+  function requestPayment(request) {
+    return new Promise(function (resolve, reject) {
+      request = request || {};
+      var missing = ['storeId', 'channelKey', 'paymentId', 'orderName', 'totalAmount', 'currency', 'payMethod']
+        .filter(function (name) { return request[name] === undefined || request[name] === null || request[name] === ''; });
+      if (missing.length) { reject(new Error('PortOne.requestPayment: ' + missing.join(', ') + ' is required')); return; }
+      if (typeof request.totalAmount !== 'number') { reject(new Error('totalAmount must be a number')); return; }
+      openWindow(request, resolve);
+    });
+  }
+
+  window.PortOne = { requestPayment: requestPayment };
+})();
+"""#
+
+    /// The sandbox console: payments (V1 and V2) and their states, deposits into issued virtual accounts (each
+    /// sends the provider's webhook to the verify function, signed for V2), and scheduled subscription charges
+    /// run now.
     static let controlPage = #"""
 <!DOCTYPE html>
 <html lang="ko">
@@ -262,7 +401,7 @@ enum SandboxAssets {
 <main>
   <h2>결제 목록</h2>
   <table>
-    <thead><tr><th scope="col">imp_uid</th><th scope="col">주문번호</th><th scope="col">주문</th><th scope="col">금액</th><th scope="col">수단</th><th scope="col">상태</th><th scope="col">취소액</th><th scope="col">작업</th></tr></thead>
+    <thead><tr><th scope="col">결제 ID (imp_uid / paymentId)</th><th scope="col">주문번호</th><th scope="col">주문</th><th scope="col">금액</th><th scope="col">수단</th><th scope="col">상태</th><th scope="col">취소액</th><th scope="col">작업</th></tr></thead>
     <tbody id="payments"><tr><td colspan="8">불러오는 중…</td></tr></tbody>
   </table>
   <h2>정기배송 예약 결제</h2>
@@ -286,8 +425,28 @@ enum SandboxAssets {
     if (className) td.className = className;
     return td;
   }
+  /** One row per payment, V1 (the Iamport stand-in) and V2 (the PortOne one) alike. */
+  function rowsV1(payments) {
+    return payments.map(function (p) {
+      return { id: p.imp_uid, order: p.merchant_uid, name: p.name || '', amount: p.amount, method: p.pay_method,
+        status: p.status, cancelled: p.cancel_amount,
+        deposit: p.status === 'ready' && p.pay_method === 'vbank' ? '/__gage/sandbox/deposit/' : null };
+    });
+  }
+  function rowsV2(payments) {
+    return payments.map(function (p) {
+      var method = (p.method || {}).type || '';
+      return { id: p.id, order: p.id, name: p.orderName || '', amount: p.amount.total,
+        method: method.replace(/^PaymentMethod/, ''), status: p.status, cancelled: p.amount.cancelled,
+        deposit: p.status === 'VIRTUAL_ACCOUNT_ISSUED' ? '/__gage/sandbox/portone/deposit/' : null };
+    });
+  }
+  function list(url, rows) {
+    return fetch(url).then(function (r) { return r.json(); }).then(rows).catch(function () { return []; });
+  }
   function load() {
-    fetch('/__iamport/__sandbox/payments').then(function (r) { return r.json(); }).then(function (payments) {
+    Promise.all([list('/__iamport/__sandbox/payments', rowsV1), list('/__portone/__sandbox/payments', rowsV2)]).then(function (lists) {
+      var payments = lists[0].concat(lists[1]);
       tbody.textContent = '';
       if (!payments.length) {
         var row = document.createElement('tr');
@@ -298,17 +457,17 @@ enum SandboxAssets {
       }
       payments.slice().reverse().forEach(function (p) {
         var row = document.createElement('tr');
-        row.setAttribute('data-imp-uid', p.imp_uid);
-        [cell(p.imp_uid), cell(p.merchant_uid), cell(p.name || ''), cell(String(p.amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '원', 'amount'),
-         cell(p.pay_method), cell(p.status, 'status'), cell(String(p.cancel_amount), 'amount')].forEach(function (c) { row.appendChild(c); });
+        row.setAttribute('data-payment-id', p.id);
+        [cell(p.id), cell(p.order), cell(p.name), cell(String(p.amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '원', 'amount'),
+         cell(p.method), cell(p.status, 'status'), cell(String(p.cancelled), 'amount')].forEach(function (c) { row.appendChild(c); });
         var actions = document.createElement('td');
-        if (p.status === 'ready' && p.pay_method === 'vbank') {
+        if (p.deposit) {
           var button = document.createElement('button');
           button.type = 'button';
           button.textContent = '입금하기';
-          button.setAttribute('data-deposit', p.imp_uid);
-          button.setAttribute('aria-label', p.merchant_uid + ' 가상계좌에 입금하기');
-          button.addEventListener('click', function () { deposit(p.imp_uid); });
+          button.setAttribute('data-deposit', p.id);
+          button.setAttribute('aria-label', p.order + ' 가상계좌에 입금하기');
+          button.addEventListener('click', function () { deposit(p.deposit + encodeURIComponent(p.id)); });
           actions.appendChild(button);
         }
         row.appendChild(actions);
@@ -316,9 +475,9 @@ enum SandboxAssets {
       });
     });
   }
-  function deposit(impUID) {
+  function deposit(url) {
     result.textContent = '입금 처리 중…';
-    fetch('/__gage/sandbox/deposit/' + encodeURIComponent(impUID), { method: 'POST' })
+    fetch(url, { method: 'POST' })
       .then(function (r) { return r.json(); })
       .then(function (answer) { result.textContent = '웹훅 → gage-verify: ' + JSON.stringify(answer.webhook); load(); })
       .catch(function (e) { result.textContent = String(e); });

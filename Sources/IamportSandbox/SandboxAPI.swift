@@ -25,6 +25,34 @@ public struct SandboxFault: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case kind, count, seconds, pathPrefix = "path_prefix" }
 }
 
+/// The faults armed and not yet spent, shared by both stand-ins: each hits the next `count` API calls under its
+/// path prefix.
+public struct SandboxFaults: Sendable {
+    private var armed: [SandboxFault] = []
+
+    public init() {}
+
+    public mutating func arm(_ fault: SandboxFault) { armed.append(fault) }
+
+    public mutating func removeAll() { armed.removeAll() }
+
+    /// Answers one API call: the fault it suffers (spending one hit) played over `route`. `unauthorized` is the
+    /// provider's own 401; `slow` is the real answer, late; the others are the server misbehaving (see
+    /// `SandboxServer`), so the route is not run.
+    public mutating func answer(path: String, unauthorized: () -> SandboxResponse,
+                                route: () -> SandboxResponse) -> (SandboxResponse, SandboxFault?) {
+        guard let index = armed.firstIndex(where: { path.hasPrefix($0.pathPrefix ?? "/") }) else { return (route(), nil) }
+        var fault = armed[index]
+        let remaining = (fault.count ?? 1) - 1
+        if remaining <= 0 { armed.remove(at: index) } else { fault.count = remaining; armed[index] = fault }
+        switch fault.kind {
+        case "unauthorized": return (unauthorized(), nil)
+        case "slow": return (route(), fault)
+        default: return (SandboxResponse(status: 200, body: Data()), fault)
+        }
+    }
+}
+
 /// One API call as the stand-in saw it, for tests to assert on.
 public struct SandboxCall: Codable, Sendable {
     public var method: String
@@ -57,7 +85,7 @@ public actor SandboxAPI: SandboxBackend {
     private var certifications: [String: SandboxCertification] = [:]
     /// Escrow deliveries registered with `POST /escrows/logis/{imp_uid}`, as Iamport answers them.
     private var escrowDeliveries: [String: [String: Any]] = [:]
-    private var faults: [SandboxFault] = []
+    private var faults = SandboxFaults()
     private var calls: [SandboxCall] = []
     var clock: () -> Int
     var sequence = 0
@@ -80,16 +108,8 @@ public actor SandboxAPI: SandboxBackend {
         let (tokenHeader, token) = Self.token(from: headers)
         calls.append(SandboxCall(method: method, path: path, tokenHeader: tokenHeader,
                                  body: String(decoding: body, as: UTF8.self)))
-        if let index = faults.firstIndex(where: { path.hasPrefix($0.pathPrefix ?? "/") }) {
-            var fault = faults[index]
-            let remaining = (fault.count ?? 1) - 1
-            if remaining <= 0 { faults.remove(at: index) } else { fault.count = remaining; faults[index] = fault }
-            if fault.kind == "unauthorized" { return (Self.envelope(401, code: -1, message: "Unauthorized"), nil) }
-            if fault.kind != "slow" { return (SandboxResponse(status: 200, body: Data()), fault) }
-            let answer = route(method: method, path: path, query: query, token: token, body: body)
-            return (answer, fault)
-        }
-        return (route(method: method, path: path, query: query, token: token, body: body), nil)
+        return faults.answer(path: path, unauthorized: { Self.envelope(401, code: -1, message: "Unauthorized") },
+                             route: { route(method: method, path: path, query: query, token: token, body: body) })
     }
 
     /// Trailing and doubled slashes are accepted, as clients send both.
@@ -499,7 +519,7 @@ public actor SandboxAPI: SandboxBackend {
     public func setTokenLifetime(_ seconds: Int) { tokenLifetime = seconds }
     public func allPayments() -> [SandboxPayment] { paymentOrder.compactMap { payments[$0] } }
     public func recordedCalls() -> [SandboxCall] { calls }
-    public func arm(_ fault: SandboxFault) { faults.append(fault) }
+    public func arm(_ fault: SandboxFault) { faults.arm(fault) }
 
     /// Expires the current token now, as if 30 minutes had passed.
     public func expireTokens() {

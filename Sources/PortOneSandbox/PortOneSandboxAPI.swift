@@ -34,10 +34,12 @@ public actor PortOneSandboxAPI: SandboxBackend {
     public nonisolated let storeID: String
     /// `whsec_` + base64 of the signing key, as the PortOne console shows it.
     public nonisolated let webhookSecret: String
+    /// Further stores the secret may act for: one merchant runs several stores with one API secret.
+    var otherStores: Set<String> = []
     var payments: [String: V2Payment] = [:]
     var order: [String] = []
     var preRegistered: [String: Int] = [:]
-    var faults: [SandboxFault] = []
+    var faults = SandboxFaults()
     var calls: [[String: String]] = []
     var sequence = 0
     let clock: @Sendable () -> Int
@@ -51,21 +53,17 @@ public actor PortOneSandboxAPI: SandboxBackend {
         self.clock = clock
     }
 
+    /// Lets the secret act for another store of the same merchant (`gage serve --sandbox` opens the shop's own).
+    public func openStore(_ id: String) { otherStores.insert(id) }
+
     public func handle(method: String, path rawPath: String, query: [String: String], headers: [String: String],
                        body: Data) -> (SandboxResponse, SandboxFault?) {
         let path = SandboxAPI.normalize(rawPath)
         if path.hasPrefix("/__sandbox") { return (control(method: method, path: path, query: query, body: body), nil) }
         calls.append(["method": method, "path": path, "authorization": headers["authorization"] ?? "",
                       "body": String(decoding: body, as: UTF8.self)])
-        if let index = faults.firstIndex(where: { path.hasPrefix($0.pathPrefix ?? "/") }) {
-            var fault = faults[index]
-            let remaining = (fault.count ?? 1) - 1
-            if remaining <= 0 { faults.remove(at: index) } else { fault.count = remaining; faults[index] = fault }
-            if fault.kind == "unauthorized" { return (Self.error(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다."), nil) }
-            if fault.kind != "slow" { return (SandboxResponse(status: 200, body: Data()), fault) }
-            return (route(method: method, path: path, query: query, headers: headers, body: body), fault)
-        }
-        return (route(method: method, path: path, query: query, headers: headers, body: body), nil)
+        return faults.answer(path: path, unauthorized: { Self.error(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다.") },
+                             route: { route(method: method, path: path, query: query, headers: headers, body: body) })
     }
 
     private func route(method: String, path: String, query: [String: String], headers: [String: String],
@@ -73,7 +71,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
         guard let authorization = headers["authorization"], authorization == "PortOne \(secret)" else {
             return Self.error(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다.")
         }
-        if let store = query["storeId"], store != storeID { return Self.error(403, "FORBIDDEN", "요청이 거절되었습니다.") }
+        if let store = query["storeId"], store != storeID, !otherStores.contains(store) { return Self.error(403, "FORBIDDEN", "요청이 거절되었습니다.") }
         let request = RouteMatcher(method: method, parts: path.split(separator: "/").map(String.init))
         if request.match("GET", "payments") != nil { return list(query["requestBody"] ?? String(decoding: body, as: UTF8.self)) }
         if let p = request.match("GET", "payments/*") {

@@ -5,8 +5,10 @@ import IamportSandbox
 /// The stand-in's control API (tests and `gage serve --sandbox`), under `/__sandbox/`:
 /// - `POST /__sandbox/payments` creates a payment in any state (`status` `PAID` by default). A paid payment for
 ///   another amount than the pre-registered one is `FAILED`, as the PG refuses it.
-/// - `POST /__sandbox/payments/{id}/pay` approves an open (READY, PAY_PENDING) payment; `…/deposit` pays an
-///   issued virtual account; `…/cancel` `{amount?, reason?}` cancels from the console (in part or in full).
+/// - `GET /__sandbox/payments` lists every payment, oldest first, as `GET /payments/{id}` renders it.
+/// - `POST /__sandbox/payments/{id}/pay` approves an open (READY, PAY_PENDING) payment, `…/fail` fails it (the
+///   shop's confirm URL refused it); `…/deposit` pays an issued virtual account; `…/cancel` `{amount?, reason?}`
+///   cancels from the console (in part or in full).
 /// - `GET /__sandbox/webhooks/{id}?type=Transaction.Paid` and `GET /__sandbox/confirm/{id}` hand out a signed
 ///   delivery `{headers, body}` about the payment, as PortOne would send it.
 /// - `POST /__sandbox/faults` arms a fault; `GET /__sandbox/calls` lists the API calls received;
@@ -22,12 +24,14 @@ extension PortOneSandboxAPI {
             guard let fault = try? JSONDecoder().decode(SandboxFault.self, from: body) else {
                 return Self.error(400, "INVALID_REQUEST", "fault: {kind, count?, seconds?, path_prefix?}")
             }
-            faults.append(fault)
+            faults.arm(fault)
             return Self.json(["armed": fault.kind])
         }
         if request.match("POST", "__sandbox/payments") != nil { return create(body) }
+        if request.match("GET", "__sandbox/payments") != nil { return Self.json(order.compactMap { payments[$0] }.map(render)) }
         if let p = request.match("POST", "__sandbox/payments/*/pay") { return move(p[0], from: ["READY", "PAY_PENDING"]) }
         if let p = request.match("POST", "__sandbox/payments/*/deposit") { return move(p[0], from: ["VIRTUAL_ACCOUNT_ISSUED"]) }
+        if let p = request.match("POST", "__sandbox/payments/*/fail") { return fail(p[0]) }
         if let p = request.match("POST", "__sandbox/payments/*/cancel") { return consoleCancel(p[0], body: body) }
         if let p = request.match("GET", "__sandbox/webhooks/*") {
             return signedDelivery(type: query["type"] ?? "Transaction.Paid", paymentID: p[0], query: query)
@@ -85,6 +89,15 @@ extension PortOneSandboxAPI {
             payment.status = "PAID"
             payment.paidAt = clock()
         }
+        payments[id] = payment
+        return Self.json(render(payment))
+    }
+
+    private func fail(_ id: String) -> SandboxResponse {
+        guard var payment = payments[id], payment.status == "READY" || payment.status == "PAY_PENDING" else {
+            return Self.error(409, "INVALID_PAYMENT_STATUS", "only an open payment can fail")
+        }
+        payment.status = "FAILED"
         payments[id] = payment
         return Self.json(render(payment))
     }

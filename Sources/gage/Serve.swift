@@ -7,9 +7,10 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build the shop, serve it on 127.0.0.1, and rebuild and reload on every change.",
         discussion: """
-            With --sandbox, checkout works offline: pages load a local stand-in for the Iamport SDK, a stand-in \
-            for the REST API answers under /__iamport, and gage-verify runs as CGI behind verify_url. The \
-            sandbox console (payments, virtual-account deposits) is at /__sandbox/.
+            With --sandbox, checkout works offline: pages load a local stand-in for PortOne's browser SDK (V1's \
+            IMP or V2's PortOne, as shop.yml says), stand-ins for the REST APIs answer under /__iamport and \
+            /__portone, and gage-verify runs as CGI behind verify_url. The sandbox console (payments, \
+            virtual-account deposits) is at /__sandbox/.
             """)
 
     @OptionGroup var source: SourceOptions
@@ -17,7 +18,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Port on 127.0.0.1 (0 picks a free one).")
     var port: UInt16 = 1313
 
-    @Flag(help: "Offline checkout: Iamport stand-in, sandbox SDK, and gage-verify as CGI.")
+    @Flag(help: "Offline checkout: PortOne stand-ins (V1 and V2), sandbox SDK, and gage-verify as CGI.")
     var sandbox = false
 
     @Option(help: "The gage-verify executable (default: the one beside gage, then PATH).")

@@ -1116,13 +1116,20 @@
         body: JSON.stringify(payment)
       });
     return request.then(function (response) {
-      return response.json().catch(function () { return { ok: false, error: 'HTTP ' + response.status }; });
+      return response.json().then(function (answer) {
+        // 404 with the function's JSON: the provider knows no such payment (SPEC §3).
+        if (response.status === 404 && answer && answer.ok === false) answer.unknownPayment = true;
+        return answer;
+      }, function () { return { ok: false, error: 'HTTP ' + response.status }; });
     });
   }
 
   function verifyAndShow(result, payment, method, pgMessage) {
     showResult(result, { ok: true, status: 'checking' });
     verify(payment, method).then(function (answer) {
+      // The window said it ended without paying and the provider knows no such payment: nothing was paid.
+      // (Without the window's word a missing payment stays "could not confirm", to be looked at again.)
+      if (answer.unknownPayment && pgMessage) answer = { ok: false, status: 'window_closed' };
       // The one-off lines were paid; the cart's subscription lines (checked out apart) stay.
       if (answer.status === 'paid' || answer.status === 'awaiting_deposit') saveCart(loadCart().filter(isSubscriptionLine));
       showResult(result, answer, pgMessage, function () { verifyAndShow(result, payment, method, pgMessage); });

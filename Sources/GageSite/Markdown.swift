@@ -30,6 +30,9 @@ public struct MarkdownRenderer: Sendable {
         guard let iterator = cmark_iter_new(document) else { return "" }
         defer { cmark_iter_free(iterator) }
         var text = ""
+        // Counted as pieces are added: `String.count` walks the whole string, so asking it each turn made a long
+        // Korean description quadratic (2.2 s for a 10,000-product search index).
+        var characters = 0
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
@@ -37,15 +40,32 @@ public struct MarkdownRenderer: Sendable {
             let type = cmark_node_get_type(node)
             if event == CMARK_EVENT_ENTER, type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE,
                let literal = cmark_node_get_literal(node) {
-                text += String(cString: literal)
+                let piece = String(cString: literal)
+                text += piece
+                characters += piece.count
             } else if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK
                         || (event == CMARK_EVENT_EXIT && type == CMARK_NODE_PARAGRAPH)
                         || (event == CMARK_EVENT_EXIT && type == CMARK_NODE_HEADING) {
                 text += " "
+                characters += 1
             }
-            if text.count > limit * 2 { break }
+            if characters > limit * 2 { break }
         }
-        let words = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return words.count > limit ? String(words.prefix(limit - 1)) + "…" : words
+        // Whitespace runs collapsed on Unicode scalars (walking Characters is several times slower on Hangul).
+        var words = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !words.isEmpty
+            } else {
+                if pendingSpace { words.append(" ") }
+                pendingSpace = false
+                words.append(scalar)
+            }
+        }
+        let collapsed = String(words)
+        // No more scalars than the limit means no more characters either: count Characters only past it.
+        guard collapsed.unicodeScalars.count > limit, collapsed.count > limit else { return collapsed }
+        return String(collapsed.prefix(limit - 1)) + "…"
     }
 }

@@ -2,7 +2,7 @@ import GageCore
 import Yams
 
 /// A product as its author wrote it in `content/products/…`, decoded and validated.
-public struct ProductSource: Sendable {
+public struct ProductSource: Sendable, Equatable {
     public var slug: String
     /// Path relative to the shop folder, for messages.
     public var file: String
@@ -282,7 +282,7 @@ public enum SKU {
 }
 
 /// A plain page (`content/*.md`): about, shipping and refund policy, terms, privacy.
-public struct PageSource: Sendable {
+public struct PageSource: Sendable, Equatable {
     public var slug: String
     public var file: String
     public var title: String

@@ -55,8 +55,11 @@ public struct Shop: Sendable {
 public enum ShopLoader {
     /// Reads and validates everything under `root`. Throws every problem found at once.
     /// `overrides` replace settings from shop.yml (as `gage serve` does with its local address and sandbox).
+    /// `productFiles` (`gage serve`) keeps decoded product files between builds: a file whose size, time and inode
+    /// are unchanged is not read or decoded again.
     public static func load(from root: String, includeDrafts: Bool = false,
-                            overrides: SettingsOverrides = SettingsOverrides()) throws(BuildErrors) -> Shop {
+                            overrides: SettingsOverrides = SettingsOverrides(),
+                            productFiles: ProductFileCache? = nil) throws(BuildErrors) -> Shop {
         let root = URL(fileURLWithPath: root).standardizedFileURL.path
         var diagnostics: [Diagnostic] = []
 
@@ -73,7 +76,7 @@ public enum ShopLoader {
                                           hint: "run 'gage init' to create a shop, or create shop.yml with title and iamport.merchant_code"))
         }
 
-        let (products, productProblems, productWarnings) = loadProducts(root: root)
+        let (products, productProblems, productWarnings) = loadProducts(root: root, cache: productFiles)
         diagnostics += productProblems
         warnings += productWarnings
         let (pages, pageProblems) = loadPages(root: root)
@@ -146,7 +149,8 @@ public enum ShopLoader {
         var bundleFolder: String?
     }
 
-    private static func loadProducts(root: String) -> ([ProductSource], [Diagnostic], warnings: [Diagnostic]) {
+    private static func loadProducts(root: String,
+                                     cache: ProductFileCache?) -> ([ProductSource], [Diagnostic], warnings: [Diagnostic]) {
         let fileManager = FileManager.default
         let folder = "content/products"
         guard let names = try? fileManager.contentsOfDirectory(atPath: root + "/" + folder) else { return ([], [], []) }
@@ -171,8 +175,13 @@ public enum ShopLoader {
         // Decoding is independent per file: spread it over the cores.
         let found = files
         let results = ResultSlots<(ProductSource?, [Diagnostic], [Diagnostic])>(count: found.count)
+        let stamps = found.map { ProductFileCache.Stamp(path: root + "/" + $0.relativePath) }
         DispatchQueue.concurrentPerform(iterations: found.count) { index in
             let file = found[index]
+            if let stamp = stamps[index], let known = cache?.entry(file.relativePath, stamp: stamp, bundleFolder: file.bundleFolder) {
+                results[index] = known
+                return
+            }
             let log = DiagnosticLog(file: file.relativePath)
             guard let text = readText(root + "/" + file.relativePath, file: file.relativePath, log: log) else {
                 results[index] = (nil, log.diagnostics, [])
@@ -186,6 +195,11 @@ public enum ShopLoader {
             }
             results[index] = (product, log.diagnostics, log.warnings)
         }
+        cache?.replace(found.indices.compactMap { index in
+            guard let stamp = stamps[index], let result = results[index] else { return nil }
+            return (found[index].relativePath, ProductFileCache.Entry(stamp: stamp, bundleFolder: found[index].bundleFolder,
+                                                                      result: result))
+        })
         var products: [ProductSource] = []
         var warnings: [Diagnostic] = []
         for (product, diagnostics, productWarnings) in results.values {

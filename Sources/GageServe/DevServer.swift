@@ -32,6 +32,8 @@ public final class DevServer: Sendable {
     let output: String
     let state = BuildState()
     let reload = LiveReload()
+    /// The last build's decoded files and shop: an edit renders only what it changes.
+    let memo = BuildMemo()
     let iamport: SandboxAPI?
     let portone: PortOneSandboxAPI?
     let workFolder: String
@@ -58,14 +60,23 @@ public final class DevServer: Sendable {
         if case let .ip4(_, port)? = await server.listeningAddress { bound = port }
         let baseURL = "http://127.0.0.1:\(bound)/"
         await state.setBaseURL(baseURL)
-        // The baseline is taken before building, so an edit saved while the first build runs is not missed.
+        // Watching starts before building, so an edit saved while the first build runs is not missed.
+        let notifier = ChangeNotifier(root: options.source)
         let watcher = SourceWatcher(root: options.source)
-        var seen = watcher.fingerprint()
+        var seen = notifier == nil ? watcher.fingerprint() : SourceWatcher.Fingerprint()
         await rebuild(reason: "first build")
         Console.line("Serving \(options.source) at \(baseURL)" + (options.sandbox ? "  (payment sandbox: \(baseURL)__sandbox/)" : ""))
         if options.sandbox { Console.line("Sandbox orders: gage orders list --ledger \(ledgerPath)") }
-        Console.line("Watching shop.yml, content/, templates/, static/. Press Ctrl-C to stop.")
+        Console.line("Watching shop.yml, content/, templates/, static/"
+                     + (notifier == nil ? " (polling)" : "") + ". Press Ctrl-C to stop.")
         while !Task.isCancelled {
+            if let notifier {
+                // inotify wakes us on a change; the timeout only lets Ctrl-C through.
+                if await Self.offPool({ notifier.waitForChange(timeout: .milliseconds(250)) }) {
+                    await rebuild(reason: "change")
+                }
+                continue
+            }
             try? await Task.sleep(for: .milliseconds(150))
             let now = watcher.fingerprint()
             if now != seen {
@@ -87,10 +98,10 @@ public final class DevServer: Sendable {
         let build = SiteBuilder.Options(source: options.source, output: output, includeDrafts: options.includeDrafts,
                                         overrides: overrides)
         do {
-            let (shop, files, renderReport) = try SiteBuilder.render(build)
+            let (shop, files, renderReport, complete) = try SiteBuilder.render(build, memo: memo)
             var report = renderReport
             let writing = ContinuousClock.now
-            let written = try SiteWriter(output: output).write(files)
+            let written = try SiteWriter(output: output).write(files, prune: complete)
             report.timings.append(("write", Self.seconds(ContinuousClock.now - writing)))
             // The V2 stand-in takes payments for the shop's own store id, as the seller's real secret would.
             if let store = shop.settings.portone?.storeID { await portone?.openStore(store) }
@@ -101,6 +112,7 @@ public final class DevServer: Sendable {
                   + "(\(phases)); \(written.written) written, \(written.removed) removed")
             await reload.broadcast(["type": "reload"])
         } catch {
+            memo.forget()
             let lines = error.diagnostics.map(\.description)
             await state.failed(lines)
             FileHandle.standardError.write(Data(("\(Self.timestamp()) \(reason): build failed, still serving the last good build\n"
@@ -122,6 +134,13 @@ public final class DevServer: Sendable {
                 // E-mails are written to the outbox but never sent (no GAGE_SMTP_URL): /__sandbox/mail shows them.
                 "GAGE_MAIL_FROM": SandboxMail.from, "GAGE_SELLER_EMAIL": SandboxMail.seller,
             ])
+        }
+    }
+
+    /// Runs blocking work (waiting on inotify) on a thread of its own, off Swift's cooperative pool.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
         }
     }
 

@@ -1,15 +1,15 @@
 import Foundation
 
 /// Listing a folder on disk, the one way the pipeline does it.
-enum FileTree {
+public enum FileTree {
     /// Paths of the regular files under `root`, relative to it, sorted. Hidden ones (`.well-known/…`) only
     /// with `includingHidden`.
-    static func files(under root: String, includingHidden: Bool = false) -> [String] {
+    public static func files(under root: String, includingHidden: Bool = false) -> [String] {
         entries(under: root, includingHidden: includingHidden).filter { !$0.isDirectory }.map(\.path)
     }
 
     /// Paths of the folders under `root`, relative to it, sorted.
-    static func folders(under root: String) -> [String] {
+    public static func folders(under root: String) -> [String] {
         entries(under: root, includingHidden: true).filter(\.isDirectory).map(\.path)
     }
 

@@ -32,18 +32,31 @@ public enum SiteBuilder {
 
     /// Loads, validates and renders without writing (`gage check`, and the first half of `build`).
     public static func render(_ options: Options) throws(BuildErrors) -> (shop: Shop, files: [OutputFile], report: Report) {
+        let (shop, files, report, _) = try render(options, memo: nil)
+        return (shop, files, report)
+    }
+
+    /// With a `memo` (`gage serve`), an edit that only changes products renders just the files it alters;
+    /// `complete` says whether `files` is the whole site (so the writer may remove what it no longer makes).
+    public static func render(_ options: Options, memo: BuildMemo?) throws(BuildErrors)
+        -> (shop: Shop, files: [OutputFile], report: Report, complete: Bool) {
         var clock = PhaseClock()
         let shop = try ShopLoader.load(from: options.source, includeDrafts: options.includeDrafts,
-                                       overrides: options.overrides)
+                                       overrides: options.overrides, productFiles: memo?.productFiles)
         clock.lap("load")
         let theme = try Theme.load(shopRoot: shop.root)
         clock.lap("theme")
-        let files = SiteRenderer(shop: shop, theme: theme).render()
+        let changes = memo?.last.flatMap { last in
+            RenderChanges.between(last.shop, shop, themeUnchanged: last.themeSources == theme.sources)
+        }
+        let files = SiteRenderer(shop: shop, theme: theme).render(changes: changes,
+                                                                  searchRows: memo?.searchRows ?? SearchIndex.Rows())
+        memo?.last = (shop, theme.sources)
         clock.lap("render")
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
         let report = Report(products: shop.products.count, pages: pages, files: files.count, written: nil,
                             timings: clock.laps, warnings: shop.warnings)
-        return (shop, files, report)
+        return (shop, files, report, changes == nil)
     }
 
     public static func build(_ options: Options) throws(BuildErrors) -> Report {

@@ -40,11 +40,14 @@ public struct SiteRenderer {
     struct PageJob: @unchecked Sendable {
         var path: String
         var template: String
+        /// The products (slugs) the page shows: a product page its own, a list page its cards.
+        var products: [String]
         var values: () -> [String: Any]
 
-        init(path: String, template: String, values: @escaping () -> [String: Any]) {
+        init(path: String, template: String, products: [String] = [], values: @escaping () -> [String: Any]) {
             self.path = path
             self.template = template
+            self.products = products
             self.values = values
         }
 
@@ -53,8 +56,17 @@ public struct SiteRenderer {
         }
     }
 
-    public func render() -> [OutputFile] {
-        let jobs = pageJobs()
+    /// Every file of the site; with `changes` (an edit under `gage serve`), only the files those changes alter.
+    /// `searchRows` carries search.json's rows from one build to the next.
+    public func render(changes: RenderChanges? = nil, searchRows: SearchIndex.Rows = .init()) -> [OutputFile] {
+        var selected = pageJobs()
+        if let changes {
+            selected = selected.filter { job in
+                job.template == "product" ? job.products.contains(where: changes.products.contains)
+                    : job.products.contains(where: changes.cards.contains)
+            }
+        }
+        let jobs = selected
         // Pages are independent: render them across the cores, each into its own slot, in a fixed order.
         let rendered = ResultSlots<String>(count: jobs.count)
         let theme = self.theme
@@ -62,14 +74,20 @@ public struct SiteRenderer {
             rendered[index] = theme.render(jobs[index].values(), template: jobs[index].template)
         }
         var files = jobs.indices.map { OutputFile(path: jobs[$0].path, content: .text(rendered[$0] ?? "")) }
-        files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON())))
+        let productsChanged = changes.map { !$0.products.isEmpty } ?? true
+        if changes?.catalog ?? true { files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON()))) }
+        if productsChanged {
+            files.append(OutputFile(path: "search.json", content: .text(
+                SearchIndex.json(for: shop, context: context, rows: searchRows, changed: changes?.products))))
+            let feeds = ShoppingFeeds(shop: shop, context: context)
+            if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
+            if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
+        }
+        // The rest depends on the shop's settings, pages and the set of products, which an incremental edit keeps.
+        guard changes == nil else { return files }
         files.append(OutputFile(path: "sitemap.xml", content: .text(sitemap())))
         files.append(OutputFile(path: "robots.txt", content: .text(robots())))
-        files.append(OutputFile(path: "search.json", content: .text(SearchIndex.json(for: shop, context: context))))
         files.append(OutputFile(path: "emails.json", content: .text(EmailsFile.json(shop: shop, theme: theme))))
-        let feeds = ShoppingFeeds(shop: shop, context: context)
-        if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
-        if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
         for (path, text) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: path, content: .text(text)))
         }
@@ -88,7 +106,7 @@ public struct SiteRenderer {
                          template: "index")
         let context = self.context
         for product in shop.products {
-            jobs.append(PageJob(path: "products/\(product.slug)/index.html", template: "product") {
+            jobs.append(PageJob(path: "products/\(product.slug)/index.html", template: "product", products: [product.slug]) {
                 let (values, meta) = context.productPage(product)
                 return context.with(["product": values], page: meta)
             })
@@ -200,7 +218,7 @@ public struct SiteRenderer {
             let pageTitle = number == 1 ? title : "\(title) (\(number)/\(pageCount))"
             let meta = context.pageMeta(title: pageTitle, description: description, path: relative(number))
             jobs.append(PageJob(path: (number == 1 ? folder : folder + "page/\(number)/") + "index.html",
-                                template: template) {
+                                template: template, products: slugs) {
                 let list: [String: Any] = [
                     "title": heading, "description": description.isEmpty ? false : description,
                     "products": slugs.compactMap { cards[$0] }, "is_empty": slugs.isEmpty, "pagination": pagination,

@@ -21,10 +21,11 @@ public struct SiteWriter: Sendable {
         public init() {}
     }
 
-    public func write(_ files: [OutputFile]) throws(BuildErrors) -> Summary {
+    /// Writes `files`; with `prune` (a whole site), files of an earlier build that are not among them go.
+    public func write(_ files: [OutputFile], prune: Bool = true) throws(BuildErrors) -> Summary {
         let fileManager = FileManager.default
         try checkOutputFolder()
-        let existing = Set(listFiles())
+        let existing = prune ? Set(listFiles()) : []
         let outcomes = ResultSlots<Result<Bool, Diagnostic>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             outcomes[index] = writeIfChanged(files[index])

@@ -11,6 +11,8 @@ public struct Theme: Sendable {
     /// The e-mail templates (`emails/order_confirmed.txt` → text), which the verify function renders from
     /// `emails.json`.
     public var emailTemplates: [String: String] = [:]
+    /// Every theme file's text by path, built-in and overridden: two themes with equal sources render alike.
+    public var sources: [String: String] = [:]
 
     /// Templates every shop page needs.
     static let requiredTemplates = ["index", "product", "list", "page", "cart", "complete", "lookup", "subscription", "404"]
@@ -49,6 +51,7 @@ public struct Theme: Sendable {
         }
         guard problems.isEmpty else { throw BuildErrors(problems) }
         var theme = Theme(library: library, assets: assets)
+        theme.sources = files.mapValues(\.text)
         for (path, file) in files where path.hasPrefix("emails/") && path.hasSuffix(".mustache") {
             theme.emailTemplates[String(path.dropFirst("emails/".count).dropLast(".mustache".count))] = file.text
         }

@@ -19,13 +19,18 @@ final class ChangeNotifier: @unchecked Sendable {
         // The shop folder itself (for shop.yml, and content/ or templates/ made later), then each watched tree.
         watch(root)
         for name in SourceWatcher.watched where name != "shop.yml" { watchTree(root + "/" + name) }
+        // Out of watches (fs.inotify.max_user_watches) some folders would go unnoticed: poll instead.
+        guard !failed else { return nil }
     }
+
+    /// Whether a folder could not be watched.
+    private var failed = false
 
     deinit { close(descriptor) }
 
     private func watch(_ folder: String) {
         let id = inotify_add_watch(descriptor, folder, Self.mask)
-        if id >= 0 { folders[id] = folder }
+        if id >= 0 { folders[id] = folder } else { failed = true }
     }
 
     private func watchTree(_ folder: String) {

@@ -83,6 +83,9 @@ public struct SiteRenderer {
             if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
             if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
         }
+        // static/ and bundle images are copied every time (the writer skips unchanged bytes): an edit there
+        // changes no source the shop is loaded from.
+        files += copiedFiles()
         // The rest depends on the shop's settings, pages and the set of products, which an incremental edit keeps.
         guard changes == nil else { return files }
         files.append(OutputFile(path: "sitemap.xml", content: .text(sitemap())))
@@ -91,7 +94,6 @@ public struct SiteRenderer {
         for (path, text) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: path, content: .text(text)))
         }
-        files += copiedFiles()
         return files
     }
 

@@ -249,6 +249,17 @@ def test_reconcile_retries_owed_refunds_and_goes_on_past_a_failing_payment(gage,
     assert again.returncode == 0 and row(env, missed[0]["imp_uid"])["status"] == "paid"
 
 
+def test_reconcile_gives_each_payment_the_whole_time_budget(gage, env, sandbox):
+    # IAMPORT_TIMEOUT is 3 s: what one verification may spend. Four slow lookups take longer than that together;
+    # a run that spent one budget on all of them would leave the last payments unchecked on every run.
+    missed = [pay(sandbox, 15000, TEA) for _ in range(4)]
+    for payment in missed:
+        sandbox.fault("slow", seconds=1, path_prefix="/payments/" + payment["imp_uid"])
+    result = run(gage, "orders", "reconcile", env=env)
+    assert result.returncode == 0, result.stderr
+    assert [row(env, payment["imp_uid"])["status"] for payment in missed] == ["paid"] * 4
+
+
 # ------------------------------------------------------------------------------------ smaller items
 
 def test_the_token_cache_works_when_home_has_no_cache_folder(gage_verify, env, sandbox, tmp_path):

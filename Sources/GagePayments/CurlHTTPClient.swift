@@ -21,13 +21,21 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 /// share one connection, and one deadline for all of them together.
 public final class CurlHTTPClient {
     private let handle: UnsafeMutableRawPointer
-    private let deadline: ContinuousClock.Instant
+    private let budget: Duration
+    private var deadline: ContinuousClock.Instant
 
     public init(totalTimeout: Duration) {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         guard let handle = curl_easy_init() else { fatalError("libcurl could not create a handle") }
         self.handle = handle
+        budget = totalTimeout
         deadline = .now + totalTimeout
+    }
+
+    /// Gives the calls from now on a whole budget again. A batch (`gage orders reconcile`) starts one per payment,
+    /// so a long run does not spend one function call's budget on its first few payments and fail the rest.
+    public func renewBudget() {
+        deadline = .now + budget
     }
 
     deinit { curl_easy_cleanup(handle) }

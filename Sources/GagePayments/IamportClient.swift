@@ -181,6 +181,8 @@ public final class IamportClient: PaymentProvider {
     }
 
     /// Iamport lists by status, a page of 100 at a time; a `ready` payment matters only as an issued virtual account.
+    public func renewTimeBudget() { http.renewBudget() }
+
     public func recentPayments(from: Int, until: Int) throws(ProviderError) -> [ProviderPayment] {
         var found: [ProviderPayment] = []
         for status in ["paid", "ready", "cancelled"] {

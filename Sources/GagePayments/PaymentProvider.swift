@@ -24,4 +24,8 @@ public protocol PaymentProvider: AnyObject {
     /// The shop's payments that started between `from` and `until` (Unix seconds) and that may matter to the
     /// ledger: paid, cancelled, or an issued virtual account.
     func recentPayments(from: Int, until: Int) throws(ProviderError) -> [ProviderPayment]
+
+    /// Gives the calls from now on the whole time budget again (one verification spends one budget; a batch
+    /// spends one per payment it checks).
+    func renewTimeBudget()
 }

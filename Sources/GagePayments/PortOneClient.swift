@@ -60,6 +60,8 @@ public final class PortOneClient: PaymentProvider {
 
     /// `GET /payments` with the filter in the `requestBody` query parameter (V2 takes it there or as a body),
     /// 100 a page, newest first.
+    public func renewTimeBudget() { http.renewBudget() }
+
     public func recentPayments(from: Int, until: Int) throws(ProviderError) -> [ProviderPayment] {
         struct Filter: Encodable {
             var storeId: String?

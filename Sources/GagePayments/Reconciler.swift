@@ -64,6 +64,7 @@ public struct Reconciler {
 
         var report = Report()
         for impUID in impUIDs.sorted() {
+            service.client.renewTimeBudget()
             do throws(ServiceError) {
                 try check(impUID, listed: candidates[impUID], report: &report)
             } catch {

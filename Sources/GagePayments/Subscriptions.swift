@@ -418,6 +418,7 @@ extension VerifyService {
         let owing: [LedgerSubscription]
         do { owing = try ledger.subscriptionsToReconcile(now: now) } catch { throw .ledgerUnavailable(error.message) }
         for subscription in owing {
+            client.renewTimeBudget()
             do throws(ServiceError) {
                 try reconcile(subscription, ledger: ledger, now: now)
                 if let after = try recordedSubscription(subscription.id, in: ledger), Self.describe(after) != Self.describe(subscription) {

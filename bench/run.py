@@ -180,12 +180,19 @@ def verify_cost(gage, largest_catalog, invocations=60):
         noop = folder / "noop"
         (folder / "noop.c").write_text("int main(void) { return 0; }\n")
         sh("gcc", "-O2", "-o", noop, folder / "noop.c")
+        floor = folder / "verify-floor"
+        sh("gcc", "-O2", "-o", floor, ROOT / "bench" / "verify_floor.c", "-lcurl")
+        token_request = urllib.request.Request(api + "/users/getToken", method="POST", data=json.dumps(
+            {"imp_key": "sandbox_key", "imp_secret": "sandbox_secret"}).encode(), headers={"Content-Type": "application/json"})
+        floor_env = dict(example, FLOOR_TOKEN=json.loads(urllib.request.urlopen(token_request).read())["response"]["access_token"])
         verify = ROOT / "dist" / "gage-verify"
         sys.path.insert(0, str(ROOT / "tests"))
         from pg_server import PostgresServer
         postgres = PostgresServer(parent=folder).start()   # on the same tmpfs as the SQLite ledger
         on_postgres = dict(example, GAGE_LEDGER=postgres.create_database())
         peers = [("C program that does nothing", [noop], example, "example.json"),
+                 ("C + libcurl: the same GET /payments/{imp_uid}, nothing else (the floor)", [floor], floor_env,
+                  "example.json"),
                  ("gage-verify (static, token cached), ledger in SQLite", [verify], example, "example.json"),
                  ("gage-verify (static, token cached), ledger on PostgreSQL (loopback TCP)", [verify], on_postgres,
                   "example.json"),
@@ -193,9 +200,14 @@ def verify_cost(gage, largest_catalog, invocations=60):
                      environment, GAGE_CATALOG=str(largest_catalog)), "large.json"),
                  ("Python + iamport-rest-client", [sys.executable, ROOT / "bench" / "verify_peer.py"], example,
                   "example.json")]
-        rows = []
+        rows, medians = [], {}
         for name, command, env, request in peers:
-            if command[0] != noop:              # a figure for a verification that did not end in "paid" is no figure
+            if command[0] == floor:
+                answer = json.loads(subprocess.run([str(floor)], stdin=open(folder / request), env=env, check=True,
+                                                   capture_output=True, text=True).stdout)
+                if answer["response"]["status"] != "paid":
+                    raise SystemExit(f"{name}: the stand-in did not answer the payment: {answer}")
+            elif command[0] != noop:            # a figure for a verification that did not end in "paid" is no figure
                 with open(folder / request) as stdin:
                     reply = json.loads(subprocess.run([str(c) for c in command], stdin=stdin, env=env, check=True,
                                                       capture_output=True, text=True).stdout)
@@ -208,6 +220,14 @@ def verify_cost(gage, largest_catalog, invocations=60):
                 if n >= 3:
                     samples.append(elapsed * 1000)
             rows.append([name, f"{min(samples):.1f}", f"{statistics.median(samples):.1f}"])
+            medians[command[0] if command[0] != verify else env["GAGE_CATALOG"] + env["GAGE_LEDGER"]] = \
+                statistics.median(samples)
+        example_median = medians[example["GAGE_CATALOG"] + example["GAGE_LEDGER"]]
+        large_median = medians[str(largest_catalog) + environment["GAGE_LEDGER"]]
+        rows.append(["gage-verify ÷ the C + libcurl floor (example shop, medians)", "",
+                     f"{example_median / medians[floor]:.2f}×"])
+        rows.append([f"gage-verify with {len(large['products']):,} products ÷ with the example shop (medians)", "",
+                     f"{large_median / example_median:.2f}×"])
         return rows
     finally:
         sandbox.terminate()

@@ -23,6 +23,9 @@ public struct Catalog: Codable, Equatable, Sendable {
     /// How buyers prove their age for `adult_only` products (SPEC §6); nil when the shop has not set it up.
     public var identity: Identity?
     public var products: [Product]
+    /// Where products not in `products` are looked up, one SKU at a time: the verify function's index of a
+    /// large catalog.json, so one verification does not decode ten thousand products to price one.
+    public var shelf: Shelf?
 
     public static let defaultPriceGraceMinutes = 60
     public static let defaultVbankHours = 72
@@ -274,7 +277,17 @@ public struct Catalog: Codable, Equatable, Sendable {
     }
 
     public func product(sku: String) -> Product? {
-        products.first { $0.sku == sku }
+        products.first { $0.sku == sku } ?? shelf?.source.product(sku: sku)
+    }
+
+    /// A catalog's products kept elsewhere, looked up by SKU. Two catalogs with the same shelf hold the same
+    /// products, so catalogs compare their shelves by identity.
+    public struct Shelf: Equatable, Sendable {
+        public let source: any ProductShelf
+
+        public init(_ source: any ProductShelf) { self.source = source }
+
+        public static func == (lhs: Shelf, rhs: Shelf) -> Bool { lhs.source === rhs.source }
     }
 
     /// This catalog's prices with `current`'s stock: how an order priced with an earlier version is checked
@@ -285,11 +298,20 @@ public struct Catalog: Codable, Equatable, Sendable {
         var copy = self
         copy.products = products.map { product in
             var product = product
-            if let now = stock[product.sku] { product.stock = now }
+            if let now = stock[product.sku] {
+                product.stock = now
+            } else if let now = current.shelf?.source.product(sku: product.sku) {
+                product.stock = now.stock
+            }
             return product
         }
         return copy
     }
+}
+
+/// Products looked up by SKU without holding them all (see `Catalog.shelf`).
+public protocol ProductShelf: AnyObject, Sendable {
+    func product(sku: String) -> Catalog.Product?
 }
 
 /// The usual Korean 배송비 rule: `fee` is added unless the items' subtotal is at least `freeOver`.

@@ -320,10 +320,17 @@ public final class Ledger {
     /// Records that `version` is the catalog being served, from `since` on, unless it already is. Keeps its
     /// content so that orders priced with it can be priced again with it later (SPEC §3 "Prices over time").
     public func noteCatalog(version: String, json: String, since: Int) throws(LedgerError) {
+        try noteCatalog(version: version, since: since) { () throws(LedgerError) -> String in json }
+    }
+
+    /// `json` is asked for only when the ledger does not hold this version's text yet.
+    public func noteCatalog(version: String, since: Int, json: () throws(LedgerError) -> String) throws(LedgerError) {
         let latest = try database.execute("SELECT version, since FROM catalog_periods ORDER BY id DESC LIMIT 1").first
         if latest?.text("version") == version { return }
-        try database.execute("INSERT INTO catalog_versions (version, catalog_json) VALUES (?, ?) ON CONFLICT (version) DO NOTHING",
-                               [.text(version), .text(json)])
+        if try database.execute("SELECT 1 AS held FROM catalog_versions WHERE version = ?", [.text(version)]).isEmpty {
+            try database.execute("INSERT INTO catalog_versions (version, catalog_json) VALUES (?, ?) ON CONFLICT (version) DO NOTHING",
+                                   [.text(version), .text(try json())])
+        }
         // Periods stay in order even if a copied file carries an older time than the period before it.
         let start = max(since, latest?.int("since") ?? since)
         try database.execute("INSERT INTO catalog_periods (version, since) VALUES (?, ?)", [.text(version), .int(start)])

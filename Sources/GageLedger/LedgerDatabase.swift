@@ -14,11 +14,11 @@ public enum SQLValue: Sendable, Equatable {
 }
 
 /// One result row: column name → value.
-typealias SQLRow = [String: SQLValue]
+public typealias SQLRow = [String: SQLValue]
 
 extension Dictionary where Key == String, Value == SQLValue {
     /// The column as an integer. PostgreSQL's `SUM` of integers is a numeric, which arrives as text.
-    func int(_ key: String) -> Int? {
+    public func int(_ key: String) -> Int? {
         switch self[key] {
         case let .int(value)?: return value
         case let .text(value)?: return Int(value)
@@ -26,7 +26,7 @@ extension Dictionary where Key == String, Value == SQLValue {
         }
     }
 
-    func text(_ key: String) -> String? { if case let .text(value)? = self[key] { return value } else { return nil } }
+    public func text(_ key: String) -> String? { if case let .text(value)? = self[key] { return value } else { return nil } }
 }
 
 /// What the ledger needs of a database server or file, so that the ledger's own code is written once for both

@@ -1,41 +1,59 @@
 import CSQLite
 import Glibc
 
-/// The ledger in one SQLite file: WAL mode with full fsync; one writer at a time (BEGIN IMMEDIATE), the others
-/// wait. The file holds buyers' details, so it (and with it SQLite's -wal and -shm files, which copy its mode)
-/// is owner-only. The schema version is `PRAGMA user_version`.
-final class SQLiteConnection: LedgerDatabase {
+/// One SQLite file. As the ledger (`.ledger`): WAL mode with full fsync; one writer at a time (BEGIN IMMEDIATE),
+/// the others wait. The file holds buyers' details, so it (and with it SQLite's -wal and -shm files, which copy
+/// its mode) is owner-only. The schema version is `PRAGMA user_version`. As a cache (`.scratch` to write a new
+/// file that is then renamed into place, `.reader` to read one): owner-only too, nothing synced, since a cache
+/// that is lost or torn is rebuilt from its source. Opened in SQLite's serialized mode (FULLMUTEX), so threads may share it.
+public final class SQLiteConnection: LedgerDatabase, @unchecked Sendable {
+    public enum Mode: Sendable { case ledger, scratch, reader }
+
     private let handle: OpaquePointer
+    private let name: String
     let dialect = SQLDialect.sqlite
 
-    init(path: String) throws(LedgerError) {
-        try Self.createOwnerOnly(path)
+    public convenience init(path: String) throws(LedgerError) { try self.init(path: path, mode: .ledger) }
+
+    public init(path: String, mode: Mode) throws(LedgerError) {
+        name = mode == .ledger ? "ledger" : "cache"
+        if mode != .reader { try Self.createOwnerOnly(path, name: name) }
         var db: OpaquePointer?
-        let code = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nil)
+        let flags = mode == .reader ? SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX
+                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
+        let code = sqlite3_open_v2(path, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
-            throw LedgerError(message: "cannot open the ledger \(path): \(message)")
+            throw LedgerError(message: "cannot open the \(name) \(path): \(message)")
         }
         handle = db
-        // Concurrent invocations wait for each other instead of failing with "database is locked".
-        sqlite3_busy_timeout(db, 10_000)
-        // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always wait
-        // for; invocations racing to create the ledger retry briefly instead of failing.
-        try Ledger.retryingWhileLocked { () throws(LedgerError) in try execute("PRAGMA journal_mode = WAL") }
-        try execute("PRAGMA synchronous = FULL")
-        try execute("PRAGMA foreign_keys = ON")
+        switch mode {
+        case .ledger:
+            // Concurrent invocations wait for each other instead of failing with "database is locked".
+            sqlite3_busy_timeout(db, 10_000)
+            // Switching a brand-new file to WAL needs an exclusive lock that the busy timeout does not always wait
+            // for; invocations racing to create the ledger retry briefly instead of failing.
+            try Ledger.retryingWhileLocked { () throws(LedgerError) in try execute("PRAGMA journal_mode = WAL") }
+            try execute("PRAGMA synchronous = FULL")
+            try execute("PRAGMA foreign_keys = ON")
+        case .scratch:
+            try execute("PRAGMA journal_mode = OFF")
+            try execute("PRAGMA synchronous = OFF")
+        case .reader:
+            break
+        }
     }
 
     deinit { sqlite3_close_v2(handle) }
 
     /// Creates the file 0600 if it is missing (SQLite would make it 0644), and takes group and other access away
     /// from one an earlier version left readable. A symlink is refused: the ledger is not written through one.
-    static func createOwnerOnly(_ path: String) throws(LedgerError) {
+    static func createOwnerOnly(_ path: String, name: String = "ledger") throws(LedgerError) {
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
-            throw LedgerError(message: "cannot open the ledger \(path): \(reason)")
+            throw LedgerError(message: "cannot open the \(name) \(path): \(reason)")
         }
         defer { close(descriptor) }
         var info = stat()
@@ -58,7 +76,7 @@ final class SQLiteConnection: LedgerDatabase {
 
     /// Runs one statement and returns its rows.
     @discardableResult
-    func execute(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> [SQLRow] {
+    public func execute(_ sql: String, _ parameters: [SQLValue]) throws(LedgerError) -> [SQLRow] {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw error("prepare")
@@ -92,6 +110,6 @@ final class SQLiteConnection: LedgerDatabase {
     }
 
     private func error(_ step: String) -> LedgerError {
-        LedgerError(message: "ledger \(step) failed: \(String(cString: sqlite3_errmsg(handle)))")
+        LedgerError(message: "\(name) \(step) failed: \(String(cString: sqlite3_errmsg(handle)))")
     }
 }

@@ -171,18 +171,44 @@ public struct Configuration: Sendable {
     }
 
     /// The catalog the shop was built with, and when it was written.
+    /// The catalog at `GAGE_CATALOG`: from its index in the cache folder while the file is unchanged, else
+    /// decoded whole (and indexed for the next invocation).
     public func loadCatalog() throws(Problem) -> CatalogFile {
-        var info = stat()
-        guard stat(catalogPath, &info) == 0, let data = FileManager.default.contents(atPath: catalogPath) else {
+        let descriptor = open(catalogPath, O_RDONLY | O_CLOEXEC)
+        var before = stat()
+        guard descriptor >= 0, fstat(descriptor, &before) == 0 else {
+            if descriptor >= 0 { close(descriptor) }
             throw .unreadable(catalogPath, "no such file, or not readable (GAGE_CATALOG)")
         }
+        defer { close(descriptor) }
+        let stamp = CatalogIndex.Stamp(before)
+        let index = CatalogIndex(catalogPath: catalogPath, cacheDirectory: cacheDirectory)
+        if let index, let file = index.open(stamp: stamp) { return file }
+
+        var bytes = [UInt8](repeating: 0, count: max(Int(before.st_size), 0) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes += [UInt8](repeating: 0, count: bytes.count) }
+            let got = bytes[count...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if got == 0 { break }
+            guard got > 0 else { throw .unreadable(catalogPath, String(cString: strerror(errno))) }
+            count += got
+        }
+        let data = Data(bytes[..<count])
         let catalog: Catalog
         do {
             catalog = try JSONDecoder().decode(Catalog.self, from: data)
         } catch {
             throw .invalid("GAGE_CATALOG", "\(catalogPath) is not a Gage catalog.json")
         }
-        return CatalogFile(catalog: catalog, json: String(decoding: data, as: UTF8.self), modifiedAt: Int(info.st_mtim.tv_sec))
+        let json = String(decoding: data, as: UTF8.self)
+        let file = CatalogFile(catalog: catalog, json: json, modifiedAt: stamp.modifiedAt)
+        var after = stat()
+        if let index, fstat(descriptor, &after) == 0, CatalogIndex.Stamp(after) == stamp,
+           !stamp.isRecent() {
+            try? index.write(file, json: json, stamp: stamp)
+        }
+        return file
     }
 }
 

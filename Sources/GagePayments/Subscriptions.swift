@@ -186,7 +186,7 @@ extension VerifyService {
             buyer: request.buyer, createdAt: now)
         do {
             let taken = try ledger.transaction { () throws(LedgerError) -> Bool in
-                try ledger.noteCatalog(version: catalog.version, json: catalogFile.json, since: min(now, catalogFile.modifiedAt))
+                try catalogFile.note(in: ledger, now: now)
                 guard try ledger.insertSubscription(subscription) else { return false }
                 try ledger.enqueue(notifier?.notifications(subscription: subscription, before: nil, order: nil) ?? [], at: now)
                 return true

@@ -36,13 +36,30 @@ public enum ServiceError: Error, Sendable, Equatable {
 /// was written (a new version is taken to be current from then on).
 public struct CatalogFile: Sendable {
     public var catalog: Catalog
-    public var json: String
     public var modifiedAt: Int
+    /// The file's text, which the ledger keeps once per catalog version; read only when a version is new to it.
+    private let text: @Sendable () throws(LedgerError) -> String
 
     public init(catalog: Catalog, json: String, modifiedAt: Int) {
+        self.init(catalog: catalog, modifiedAt: modifiedAt) { () throws(LedgerError) -> String in json }
+    }
+
+    public init(catalog: Catalog, modifiedAt: Int, json: @escaping @Sendable () throws(LedgerError) -> String) {
         self.catalog = catalog
-        self.json = json
         self.modifiedAt = modifiedAt
+        text = json
+    }
+
+    public func json() throws(LedgerError) -> String { try text() }
+
+    /// Why the catalog's index could not answer a lookup in this invocation, if it could not.
+    var indexFailure: String? { (catalog.shelf?.source as? IndexedProducts)?.failure.withLock { $0 } }
+
+    /// Notes in the ledger that this catalog is being served from now on (its text kept once per version).
+    func note(in ledger: Ledger, now: Int) throws(LedgerError) {
+        try ledger.noteCatalog(version: catalog.version, since: min(now, modifiedAt)) { () throws(LedgerError) -> String in
+            try json()
+        }
     }
 }
 
@@ -130,8 +147,7 @@ public struct VerifyService {
         do {
             return try ledger.transaction { () throws(LedgerError) -> LedgerOrder in
                 let now = Self.now()
-                try ledger.noteCatalog(version: catalog.version, json: catalogFile.json,
-                                       since: min(now, catalogFile.modifiedAt))
+                try catalogFile.note(in: ledger, now: now)
                 let existing = try ledger.order(payment.impUID)
                 let (pricing, version) = try pricingCatalog(for: payment, existing: existing, ledger: ledger, now: now)
                 let held = try ledger.unitsHeld(excluding: payment.impUID, at: now)
@@ -141,6 +157,8 @@ public struct VerifyService {
                 let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
                                                             identity: identity,
                                                             subscription: subscription.map(SubscriptionTerms.init)))
+                // A product the index failed to read looked missing to the judgement: decide nothing.
+                if let failure = catalogFile.indexFailure { throw LedgerError(message: failure) }
                 guard var next = Settlement.next(existing: existing, judged: judged, payment: payment,
                                                  catalogVersion: version) else {
                     throw LedgerError(message: "nothing to record for \(payment.impUID)")

@@ -23,8 +23,8 @@ final class ChangeNotifier: @unchecked Sendable {
         guard !failed else { return nil }
     }
 
-    /// Whether a folder could not be watched.
-    private var failed = false
+    /// Whether a folder could not be watched (at the start, or one made later): changes in it would go unnoticed.
+    private(set) var failed = false
 
     deinit { close(descriptor) }
 

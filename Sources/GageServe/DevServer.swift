@@ -61,7 +61,7 @@ public final class DevServer: Sendable {
         let baseURL = "http://127.0.0.1:\(bound)/"
         await state.setBaseURL(baseURL)
         // Watching starts before building, so an edit saved while the first build runs is not missed.
-        let notifier = ChangeNotifier(root: options.source)
+        var notifier = ChangeNotifier(root: options.source)
         let watcher = SourceWatcher(root: options.source)
         var seen = notifier == nil ? watcher.fingerprint() : SourceWatcher.Fingerprint()
         await rebuild(reason: "first build")
@@ -70,9 +70,16 @@ public final class DevServer: Sendable {
         Console.line("Watching shop.yml, content/, templates/, static/"
                      + (notifier == nil ? " (polling)" : "") + ". Press Ctrl-C to stop.")
         while !Task.isCancelled {
-            if let notifier {
+            if let watching = notifier {
                 // inotify wakes us on a change; the timeout only lets Ctrl-C through.
-                if await Self.offPool({ notifier.waitForChange(timeout: .milliseconds(250)) }) {
+                if await Self.offPool({ watching.waitForChange(timeout: .milliseconds(250)) }) {
+                    await rebuild(reason: "change")
+                }
+                if watching.failed {
+                    // A folder made since could not be watched (out of inotify watches): poll from now on.
+                    Console.line("Cannot watch every folder with inotify (fs.inotify.max_user_watches); polling from now on.")
+                    notifier = nil
+                    seen = watcher.fingerprint()
                     await rebuild(reason: "change")
                 }
                 continue

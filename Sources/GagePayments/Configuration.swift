@@ -170,7 +170,6 @@ public struct Configuration: Sendable {
         return values
     }
 
-    /// The catalog the shop was built with, and when it was written.
     /// The catalog at `GAGE_CATALOG`: from its index in the cache folder while the file is unchanged, else
     /// decoded whole (and indexed for the next invocation).
     public func loadCatalog() throws(Problem) -> CatalogFile {

@@ -60,6 +60,22 @@ def chromium():
     return browser
 
 
+@pytest.fixture(scope="module")
+def driver():
+    """One headless Chromium per test module."""
+    browser = chromium()
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture()
+def fresh(driver, shop):
+    """Each scenario starts with an empty cart (`shop` is the test module's own `serve_sandbox` fixture)."""
+    driver.get(shop["url"] + "/")
+    driver.execute_script("localStorage.clear()")
+    return driver
+
+
 def wait(driver, seconds=15):
     return WebDriverWait(driver, seconds)
 

@@ -12,8 +12,9 @@ import urllib.request
 
 import pytest
 
-from browser_kit import (ARTIFACTS, NEEDS_CHROMIUM, add_to_cart, chromium, fill_checkout, pay, result_text,
-                         serve_sandbox, shot, wait)
+from browser_kit import (ARTIFACTS, NEEDS_CHROMIUM, add_to_cart, fill_checkout, pay, result_text, serve_sandbox, shot,
+                         wait)
+from browser_kit import driver, fresh  # noqa: F401 (fixtures, used by name)
 from conftest import ROOT
 
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -37,21 +38,6 @@ def example_shop_module(tmp_path_factory):
     for folder in ("content", "templates", "static"):
         shutil.copytree(ROOT / folder, shop / folder)
     return shop
-
-
-@pytest.fixture(scope="module")
-def driver():
-    browser = chromium()
-    yield browser
-    browser.quit()
-
-
-@pytest.fixture()
-def fresh(driver, shop):
-    """Each scenario starts with an empty cart."""
-    driver.get(shop["url"] + "/")
-    driver.execute_script("localStorage.clear()")
-    return driver
 
 
 def sandbox_payments(shop):

@@ -10,8 +10,8 @@ import urllib.request
 
 import pytest
 
-from browser_kit import (NEEDS_CHROMIUM, add_to_cart, chromium, fill_checkout, pay, result_text, serve_sandbox, shot,
-                         wait)
+from browser_kit import NEEDS_CHROMIUM, add_to_cart, fill_checkout, pay, result_text, serve_sandbox, shot, wait
+from browser_kit import driver, fresh  # noqa: F401 (fixtures, used by name)
 from conftest import ROOT
 
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -27,20 +27,6 @@ def shop(gage, gage_verify, tmp_path_factory):
     source = tmp_path_factory.mktemp("serve-v2") / "shop"
     shutil.copytree(ROOT / "examples" / "portone-v2", source)
     yield from serve_sandbox(gage, source, "gage-serve-v2.log")
-
-
-@pytest.fixture(scope="module")
-def driver():
-    browser = chromium()
-    yield browser
-    browser.quit()
-
-
-@pytest.fixture()
-def fresh(driver, shop):
-    driver.get(shop["url"] + "/")
-    driver.execute_script("localStorage.clear()")
-    return driver
 
 
 def v2_payments(shop):

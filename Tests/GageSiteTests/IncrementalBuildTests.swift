@@ -7,18 +7,6 @@ import GageTestSupport
 /// `gage serve` renders only what an edit changes; the site it leaves must be the very bytes a full build makes.
 /// Checked over many generated edit sequences, each step compared with a fresh full build.
 @Suite struct IncrementalBuildTests {
-    /// A small seeded generator (SplitMix64), so a failing sequence can be replayed from its seed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let settings = TemporaryShop.minimalSettings + "paginate: 3\n"
     static let tags = ["산미", "고소함", "디카페인", "선물", "Tea Time"]
 
@@ -37,7 +25,7 @@ import GageTestSupport
         }
     }
 
-    static func product(_ index: Int, rng: inout Seeded) -> Product {
+    static func product(_ index: Int, rng: inout SplitMix) -> Product {
         var product = Product(fields: [("title", "상품 \(index)"), ("sku", "SKU-\(index)")], body: "## 맛\n\n설명 *향*.")
         for name in ["price", "category", "tags", "stock", "summary", "weight", "draft", "compare_at"] {
             product.set(name, value(of: name, rng: &rng))
@@ -46,7 +34,7 @@ import GageTestSupport
     }
 
     /// A random value for a field (nil: the field left out).
-    static func value(of name: String, rng: inout Seeded) -> String? {
+    static func value(of name: String, rng: inout SplitMix) -> String? {
         switch name {
         case "title": return "상품 \(["가", "나", "다"].randomElement(using: &rng)!)\(Int.random(in: 0...20, using: &rng))"
         case "price": return String(Int.random(in: 1...40, using: &rng) * 500)
@@ -63,7 +51,7 @@ import GageTestSupport
 
     /// One edit as a seller makes it: mostly one field or the description of a product, sometimes a new or
     /// removed product, a page, shop.yml or a template.
-    static func edit(_ shop: TemporaryShop, products: inout [Int: Product], next: inout Int, rng: inout Seeded) throws {
+    static func edit(_ shop: TemporaryShop, products: inout [Int: Product], next: inout Int, rng: inout SplitMix) throws {
         let index = products.keys.sorted().randomElement(using: &rng)!
         let path = "content/products/p\(index).md"
         switch Int.random(in: 0..<21, using: &rng) {
@@ -105,7 +93,7 @@ import GageTestSupport
 
     @Test(arguments: 1...12)
     func test_an_edited_shop_rendered_incrementally_is_byte_identical_to_a_full_build(seed: Int) throws {
-        var rng = Seeded(state: UInt64(seed) &* 7919)
+        var rng = SplitMix(seed: UInt64(seed) &* 7919)
         let shop = try TemporaryShop(settings: Self.settings)
         var products: [Int: Product] = [:]
         for index in 0..<10 {
@@ -133,7 +121,7 @@ import GageTestSupport
     }
 
     @Test func test_a_description_edit_renders_only_that_product_page_and_the_search_index() throws {
-        var rng = Seeded(state: 42)
+        var rng = SplitMix(seed: 42)
         let shop = try TemporaryShop(settings: Self.settings)
         for index in 0..<10 {
             var product = Self.product(index, rng: &rng)

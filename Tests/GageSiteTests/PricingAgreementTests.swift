@@ -110,8 +110,9 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator, so the carts are the same on every run.
-struct SplitMix {
+/// A tiny deterministic generator (SplitMix64), so generated cases are the same on every run and a failing one
+/// can be replayed from its seed.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -29,29 +29,7 @@ struct CatalogIndex {
         path = cacheDirectory + "/catalog-" + hash.hex + ".sqlite"
     }
 
-    /// What identifies one state of a file's contents without reading them.
-    struct Stamp: Equatable {
-        var text: String
-        /// The later of the modification and change times, in nanoseconds.
-        var changedAt: Int
-        var modifiedAt: Int
-
-        init(_ info: stat) {
-            text = [UInt64(info.st_dev), UInt64(info.st_ino), UInt64(info.st_size),
-                    UInt64(info.st_mtim.tv_sec), UInt64(info.st_mtim.tv_nsec),
-                    UInt64(info.st_ctim.tv_sec), UInt64(info.st_ctim.tv_nsec)].map(String.init).joined(separator: ":")
-            changedAt = max(info.st_mtim.tv_sec * 1_000_000_000 + info.st_mtim.tv_nsec,
-                            info.st_ctim.tv_sec * 1_000_000_000 + info.st_ctim.tv_nsec)
-            modifiedAt = info.st_mtim.tv_sec
-        }
-
-        /// Whether the file may still be written inside the clock tick of its stamp.
-        func isRecent() -> Bool {
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
-            return changedAt >= (now.tv_sec - 2) * 1_000_000_000 + now.tv_nsec
-        }
-    }
+    typealias Stamp = FileStamp
 
     /// The indexed catalog, when the index was made from the file as `stamp` says it is now.
     func open(stamp: Stamp) -> CatalogFile? {

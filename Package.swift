@@ -28,6 +28,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // OpenSSL's libcrypto (Debian: libssl-dev): HMAC-SHA256 for PortOne V2's webhook signatures.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // libvips (Debian: libvips-dev), with typed wrappers for its variadic operations: product photos.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // Product photos: resized variants in WebP and the source's format, cached by content across builds.
+        .target(name: "GageImages", dependencies: ["GageCore", "CVips", "CCrypto"]),
         // Standard Webhooks signatures (PortOne V2): signing for the stand-in, verifying for the function.
         .target(name: "GageWebhooks", dependencies: ["CCrypto"]),
 
@@ -43,7 +47,7 @@ let package = Package(
 
         // The build pipeline: load → validate → render → write.
         .target(name: "GageSite", dependencies: [
-            "GageCore", "GageCatalog", "CCmark",
+            "GageCore", "GageCatalog", "GageImages", "CCmark",
             .product(name: "Mustache", package: "swift-mustache"),
         ], plugins: ["EmbedTheme"]),
 
@@ -89,6 +93,7 @@ let package = Package(
         .testTarget(name: "GageLedgerTests", dependencies: ["GageLedger", "GageCore"]),
         .testTarget(name: "GageNotifyTests", dependencies: ["GageNotify", "GageLedger", "GageCore"]),
         .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog", "GageTestSupport"]),
+        .testTarget(name: "GageImagesTests", dependencies: ["GageImages", "GageCore"]),
         .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore", "GageTestSupport"]),
     ]
 )

@@ -48,6 +48,7 @@ def test_check_validates_without_writing(gage, example_shop):
 def test_init_and_new_product_make_a_shop_that_builds(gage, tmp_path):
     shop = tmp_path / "new-shop"
     assert run(gage, "init", shop).returncode == 0
+    assert (shop / ".gitignore").read_text().split() == ["public/", ".gage/"]
     result = run(gage, "new", "product", "first-product", "--source", shop)
     assert result.returncode == 0, result.stderr
     assert (shop / "content" / "products" / "first-product.md").exists()

@@ -351,7 +351,7 @@ public enum ShopLoader {
     }
 
     /// The line a top-level key is written on (for problems found after decoding).
-    private static func lineOf(key: String, in product: ProductSource, root: String) -> Int? {
+    public static func lineOf(key: String, in product: ProductSource, root: String) -> Int? {
         guard let text = try? String(contentsOfFile: root + "/" + product.file, encoding: .utf8) else { return nil }
         var number = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {

@@ -33,11 +33,11 @@ public struct RenderChanges: Sendable, Equatable {
 }
 
 /// What `gage serve` keeps from one build to the next, so that an edit re-does only what it touches: the
-/// decoded product files, the last shop and theme, and search.json's rows.
+/// decoded product files, the last shop, theme and photos, and search.json's rows.
 public final class BuildMemo: @unchecked Sendable {
     let productFiles = ProductFileCache()
     let searchRows = SearchIndex.Rows()
-    var last: (shop: Shop, themeSources: [String: String])?
+    var last: (shop: Shop, themeSources: [String: String], photos: SitePhotos)?
 
     public init() {}
 

@@ -26,7 +26,7 @@ struct ShoppingFeeds {
     private func pageURL(_ product: ProductSource) -> String { context.absolute(SiteContext.productPath(product.slug)) }
 
     private func imageURLs(_ product: ProductSource) -> [String] {
-        product.images.map { context.imageURL($0, of: product, absolute: true) }
+        product.images.map { context.shareURL($0, of: product) }
     }
 
     // MARK: - Naver Shopping EP 3.0

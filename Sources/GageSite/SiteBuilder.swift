@@ -1,5 +1,7 @@
+import Foundation
 import GageCatalog
 import GageCore
+import GageImages
 
 /// The build pipeline, one explicit step after another: load → theme → render → write.
 public enum SiteBuilder {
@@ -9,13 +11,24 @@ public enum SiteBuilder {
         public var includeDrafts: Bool
         /// Settings replaced for this build (`gage serve`: its local address, the sandbox SDK).
         public var overrides: SettingsOverrides
+        /// Where resized photos are kept between builds: `GAGE_CACHE_DIR` when set, else `.gage/cache` in the
+        /// source folder.
+        public var cacheFolder: String
 
         public init(source: String, output: String, includeDrafts: Bool = false,
-                    overrides: SettingsOverrides = SettingsOverrides()) {
+                    overrides: SettingsOverrides = SettingsOverrides(), cacheFolder: String? = nil) {
             self.source = source
             self.output = output
             self.includeDrafts = includeDrafts
             self.overrides = overrides
+            self.cacheFolder = cacheFolder ?? Self.defaultCacheFolder(source: source)
+        }
+
+        static func defaultCacheFolder(source: String) -> String {
+            let variable = ProcessInfo.processInfo.environment["GAGE_CACHE_DIR"] ?? ""
+            // `off` turns the verify function's caches off; photos still need a place to be made in.
+            if variable == "off" { return NSTemporaryDirectory() + "gage-cache-\(getuid())" }
+            return variable.isEmpty ? source + "/.gage/cache" : variable
         }
     }
 
@@ -46,12 +59,16 @@ public enum SiteBuilder {
         clock.lap("load")
         let theme = try Theme.load(shopRoot: shop.root)
         clock.lap("theme")
+        let photos = try SitePhotos.make(for: shop, library: PhotoLibrary(folder: options.cacheFolder + "/photos"))
+        clock.lap("photos")
         let changes = memo?.last.flatMap { last in
-            RenderChanges.between(last.shop, shop, themeUnchanged: last.themeSources == theme.sources)
+            // A photo whose bytes changed gets new variant names on every page and card that shows it.
+            last.photos == photos
+                ? RenderChanges.between(last.shop, shop, themeUnchanged: last.themeSources == theme.sources) : nil
         }
-        let files = SiteRenderer(shop: shop, theme: theme).render(changes: changes,
-                                                                  searchRows: memo?.searchRows ?? SearchIndex.Rows())
-        memo?.last = (shop, theme.sources)
+        let files = SiteRenderer(shop: shop, theme: theme, photos: photos)
+            .render(changes: changes, searchRows: memo?.searchRows ?? SearchIndex.Rows())
+        memo?.last = (shop, theme.sources, photos)
         clock.lap("render")
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
         let report = Report(products: shop.products.count, pages: pages, files: files.count, written: nil,

@@ -1,5 +1,6 @@
 import GageCatalog
 import GageCore
+import GageImages
 
 /// Builds the values templates see. Everything here is data; escaping happens in the templates (`{{…}}`)
 /// or, for JSON placed in `<script>`, in `ScriptJSON`. Complete before pages render and only read while they
@@ -14,9 +15,12 @@ struct SiteContext: @unchecked Sendable {
     var site: [String: Any]
     /// catalog.json's entries by SKU (drafts, which it leaves out, are priced on the fly).
     let catalogEntries: [String: Catalog.Product]
+    /// The local photos' variants and sizes.
+    let photos: SitePhotos
 
-    init(shop: Shop) {
+    init(shop: Shop, photos: SitePhotos = .none) {
         self.shop = shop
+        self.photos = photos
         settings = shop.settings
         money = MoneyFormat(language: settings.language)
         markdown = MarkdownRenderer(allowsRawHTML: settings.markdownRawHTML)
@@ -36,9 +40,18 @@ struct SiteContext: @unchecked Sendable {
     static func categoryPath(_ slug: String) -> String { "categories/" + URLPath.encode(slug) + "/" }
     static func tagPath(_ tag: String) -> String { "tags/" + URLPath.encode(Slug.make(from: tag)) + "/" }
 
+    static func isRemote(_ image: String) -> Bool { image.hasPrefix("http://") || image.hasPrefix("https://") }
+
+    /// Where a local image is written in the output folder: beside the product page for a bundle, else where
+    /// static/ puts it.
+    static func outputPath(of image: String, of product: ProductSource) -> String {
+        if product.bundleFolder != nil, !image.hasPrefix("/") { return "products/\(product.slug)/\(image)" }
+        return String(image.drop(while: { $0 == "/" }))
+    }
+
     /// Where an image is served from: beside the product page for a bundle, else from the shop's root.
     func imageURL(_ image: String, of product: ProductSource, absolute: Bool = false) -> String {
-        if image.hasPrefix("http://") || image.hasPrefix("https://") { return image }
+        if Self.isRemote(image) { return image }
         let relative: String
         if product.bundleFolder != nil, !image.hasPrefix("/") {
             relative = Self.productPath(product.slug) + image.split(separator: "/").map { URLPath.encode(String($0)) }
@@ -48,6 +61,40 @@ struct SiteContext: @unchecked Sendable {
                 .joined(separator: "/")
         }
         return absolute ? self.absolute(relative) : path(relative)
+    }
+
+    /// An image's values for `<picture>`: `src` (a middle-sized variant in a format every browser shows),
+    /// `srcset` and `webp_srcset` (false for a file published as it is) and `width`/`height` (false when
+    /// unknown: a remote image), so the browser reserves its space and fetches only the size the layout needs.
+    func picture(_ image: String, of product: ProductSource) -> [String: Any] {
+        guard let photo = photos.photo(image, of: product) else {
+            return ["src": imageURL(image, of: product), "srcset": false, "webp_srcset": false,
+                    "width": false, "height": false]
+        }
+        guard let fallback = photo.fallbackFormat else {
+            let known = photo.width > 0 && photo.height > 0
+            return ["src": imageURL(image, of: product), "srcset": false, "webp_srcset": false,
+                    "width": known ? photo.width : false, "height": known ? photo.height : false]
+        }
+        func url(_ variant: Photo.Variant) -> String {
+            imageURL(SitePhotos.variantImage(image, variant, of: photo), of: product)
+        }
+        func srcset(_ variants: [Photo.Variant]) -> String {
+            variants.map { url($0) + " \($0.width)w" }.joined(separator: ", ")
+        }
+        let fallbacks = photo.variants(in: fallback)
+        let middle = fallbacks.last { $0.width <= 960 } ?? fallbacks[0]
+        return ["src": url(middle), "srcset": srcset(fallbacks),
+                "webp_srcset": fallback == .webp ? false : srcset(photo.variants(in: .webp)),
+                "width": middle.width, "height": middle.height]
+    }
+
+    /// The image to show when the page is shared or listed elsewhere (Open Graph, JSON-LD, shopping feeds):
+    /// the largest variant in a format every crawler reads, or the file itself.
+    func shareURL(_ image: String, of product: ProductSource) -> String {
+        guard let photo = photos.photo(image, of: product), let fallback = photo.fallbackFormat,
+              let largest = photo.variants(in: fallback).last else { return imageURL(image, of: product, absolute: true) }
+        return imageURL(SitePhotos.variantImage(image, largest, of: photo), of: product, absolute: true)
     }
 
     // MARK: - Shared values
@@ -160,7 +207,9 @@ struct SiteContext: @unchecked Sendable {
             "adult_only": product.adultOnly,
             "summary": product.summary ?? false,
             "compare_at_text": product.compareAt.map(money.format) ?? false,
+            "image": product.images.first.map { picture($0, of: product) } ?? false,
             "image_url": product.images.first.map { imageURL($0, of: product) } ?? false,
+            "eager": false,
         ]
     }
 
@@ -173,8 +222,11 @@ struct SiteContext: @unchecked Sendable {
         values["price"] = product.price
         values["content_html"] = markdown.html(product.body)
         values["images"] = product.images.enumerated().map { index, image in
-            ["url": imageURL(image, of: product),
-             "alt": index == 0 ? product.title : "\(product.title) (\(index + 1))"]
+            var picture = picture(image, of: product)
+            picture["url"] = imageURL(image, of: product)
+            picture["alt"] = index == 0 ? product.title : "\(product.title) (\(index + 1))"
+            picture["first"] = index == 0
+            return picture
         }
         values["has_images"] = !product.images.isEmpty
         values["category"] = false
@@ -207,7 +259,7 @@ struct SiteContext: @unchecked Sendable {
         values["data_json"] = ScriptJSON.encode(encodable: manifestEntry)
         values["jsonld"] = jsonLD(product, description: description, pagePath: pagePath)
         let meta = pageMeta(title: product.title, description: description, path: pagePath, type: "product",
-                            image: product.images.first.map { imageURL($0, of: product, absolute: true) })
+                            image: product.images.first.map { shareURL($0, of: product) })
         return (values, meta)
     }
 
@@ -243,7 +295,7 @@ struct SiteContext: @unchecked Sendable {
         let category = product.category.flatMap { slug in shop.categories.first { $0.slug == slug }?.title }
         let value = ProductJSONLD(
             name: product.title, sku: product.sku, description: description, url: absolute(pagePath),
-            image: product.images.isEmpty ? nil : product.images.map { imageURL($0, of: product, absolute: true) },
+            image: product.images.isEmpty ? nil : product.images.map { shareURL($0, of: product) },
             category: category,
             audience: product.adultOnly ? .init(suggestedMinAge: 19) : nil,
             offers: .init(price: product.price, priceCurrency: settings.currency,

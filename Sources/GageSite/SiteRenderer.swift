@@ -9,6 +9,9 @@ public struct OutputFile: Sendable {
         case text(String)
         /// A source file copied as it is (static files, bundle images).
         case copy(from: String)
+        /// A file whose name carries its content's hash (a photo variant from the cache): a file of that name
+        /// and size already in the output is the same file, and is not read again.
+        case stored(from: String)
     }
 
     /// Path inside the output folder, `/`-separated, e.g. `products/yirgacheffe/index.html`.
@@ -23,10 +26,10 @@ public struct SiteRenderer {
     let theme: Theme
     let context: SiteContext
 
-    public init(shop: Shop, theme: Theme) {
+    public init(shop: Shop, theme: Theme, photos: SitePhotos = .none) {
         self.shop = shop
         self.theme = theme
-        var context = SiteContext(shop: shop)
+        var context = SiteContext(shop: shop, photos: photos)
         // The header and footer depend on the shop alone: render them once, not once per page.
         for part in ["header", "footer"] {
             context.site[part + "_html"] = theme.render(context.with([:]), template: "partials/" + part)
@@ -83,8 +86,8 @@ public struct SiteRenderer {
             if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
             if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
         }
-        // static/ and bundle images are copied every time (the writer skips unchanged bytes): an edit there
-        // changes no source the shop is loaded from.
+        // static/, bundle images and photo variants are listed every time (the writer skips unchanged bytes): an
+        // edit there changes no source the shop is loaded from.
         files += copiedFiles()
         // The rest depends on the shop's settings, pages and the set of products, which an incremental edit keeps.
         guard changes == nil else { return files }
@@ -217,19 +220,27 @@ public struct SiteRenderer {
                 return ["number": n, "url": context.path(relative(n)), "current": n == number, "gap": false]
             }
             let slugs = slice.map(\.slug)
+            // The first row or two is on screen as the page opens: those photos load at once, the rest lazily.
+            let eager = Set(slugs.prefix(Self.eagerCards))
             let pageTitle = number == 1 ? title : "\(title) (\(number)/\(pageCount))"
             let meta = context.pageMeta(title: pageTitle, description: description, path: relative(number))
             jobs.append(PageJob(path: (number == 1 ? folder : folder + "page/\(number)/") + "index.html",
                                 template: template, products: slugs) {
                 let list: [String: Any] = [
                     "title": heading, "description": description.isEmpty ? false : description,
-                    "products": slugs.compactMap { cards[$0] }, "is_empty": slugs.isEmpty, "pagination": pagination,
+                    "products": slugs.compactMap { slug in
+                        eager.contains(slug) ? cards[slug].map { $0.merging(["eager": true]) { $1 } } : cards[slug]
+                    },
+                    "is_empty": slugs.isEmpty, "pagination": pagination,
                 ]
                 return context.with(["list": list], page: meta)
             })
         }
         return jobs
     }
+
+    /// Cards whose photos are not loaded lazily: two rows on a phone, one on a desktop.
+    static let eagerCards = 4
 
     /// The page numbers a pager shows: the first, the last, and two either side of the current one; nil marks
     /// a gap (…). Listing all 200 pages of a large shop on each of them is neither readable nor cheap.
@@ -271,19 +282,21 @@ public struct SiteRenderer {
         return "User-agent: *\nDisallow: \(base)cart/\nDisallow: \(base)checkout/\n\nSitemap: \(context.absolute("sitemap.xml"))\n"
     }
 
-    /// `static/` as it is, and each bundle's images beside its product page.
+    /// `static/` as it is, each bundle's images beside its product page, and the photos' variants beside
+    /// their sources. A bundle photo that has variants is not published itself: pages show only the variants,
+    /// and a phone's original is megabytes with the camera's metadata (often where it was taken) inside.
     func copiedFiles() -> [OutputFile] {
         var files: [OutputFile] = []
         let staticRoot = shop.root + "/static"
         files += FileTree.files(under: staticRoot, includingHidden: true).map { OutputFile(path: $0, content: .copy(from: staticRoot + "/" + $0)) }
-        for product in shop.products {
-            guard let bundle = product.bundleFolder else { continue }
-            for image in product.images where !image.hasPrefix("/") && !image.contains("://") {
-                files.append(OutputFile(path: "products/\(product.slug)/\(image)",
-                                        content: .copy(from: shop.root + "/" + bundle + "/" + image)))
+        for product in shop.products where product.bundleFolder != nil {
+            for image in product.images where !image.hasPrefix("/") && !SiteContext.isRemote(image)
+                && context.photos.photo(image, of: product)?.variants.isEmpty != false {
+                files.append(OutputFile(path: SiteContext.outputPath(of: image, of: product),
+                                        content: .copy(from: shop.root + "/" + ShopLoader.imagePath(image, of: product).path)))
             }
         }
-        return files
+        return files + context.photos.outputFiles(for: shop)
     }
 }
 

@@ -56,6 +56,16 @@ public struct SiteWriter: Sendable {
         switch file.content {
         case let .text(text):
             bytes = Data(text.utf8)
+        case let .stored(source):
+            var there = stat(), here = stat()
+            if stat(destination, &there) == 0, stat(source, &here) == 0, there.st_size == here.st_size {
+                return .success(false)
+            }
+            guard let data = FileManager.default.contents(atPath: source) else {
+                return .failure(Diagnostic(file: source, line: nil, message: "cannot be read to copy",
+                                           hint: "the photo cache changed during the build: build again"))
+            }
+            bytes = data
         case let .copy(source):
             guard let data = FileManager.default.contents(atPath: source) else {
                 return .failure(Diagnostic(file: source, line: nil, message: "cannot be read to copy"))

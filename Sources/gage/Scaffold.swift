@@ -126,6 +126,8 @@ struct Init: ParsableCommand {
         try settings.write(toFile: directory + "/shop.yml", atomically: true, encoding: .utf8)
         let about = "---\ntitle: 소개\n---\n가게를 소개해 주세요.\n"
         try about.write(toFile: directory + "/content/about.md", atomically: true, encoding: .utf8)
+        // The build's output and its photo cache are made from the source: neither belongs in version control.
+        try "public/\n.gage/\n".write(toFile: directory + "/.gitignore", atomically: true, encoding: .utf8)
         print("Created a shop in \(directory). Next: cd \(directory) && gage new product first-product && gage build")
     }
 }

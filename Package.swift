@@ -88,7 +88,7 @@ let package = Package(
 
         // Shop folders written to a temporary directory, for the tests.
         .target(name: "GageTestSupport", path: "Tests/GageTestSupport"),
-        .testTarget(name: "GageCoreTests", dependencies: ["GageCore"]),
+        .testTarget(name: "GageCoreTests", dependencies: ["GageCore", "GageTestSupport"]),
         .testTarget(name: "GagePaymentsTests", dependencies: ["GagePayments", "GageCore", "GageWebhooks"]),
         .testTarget(name: "GageLedgerTests", dependencies: ["GageLedger", "GageCore"]),
         .testTarget(name: "GageNotifyTests", dependencies: ["GageNotify", "GageLedger", "GageCore"]),

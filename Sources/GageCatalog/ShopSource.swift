@@ -59,7 +59,8 @@ public enum ShopLoader {
     /// are unchanged is not read or decoded again.
     public static func load(from root: String, includeDrafts: Bool = false,
                             overrides: SettingsOverrides = SettingsOverrides(),
-                            productFiles: ProductFileCache? = nil) throws(BuildErrors) -> Shop {
+                            productFiles: ProductFileCache? = nil,
+                            catalogEncodings: CatalogEncodings? = nil) throws(BuildErrors) -> Shop {
         let root = URL(fileURLWithPath: root).standardizedFileURL.path
         var diagnostics: [Diagnostic] = []
 
@@ -108,13 +109,16 @@ public enum ShopLoader {
         }
         guard diagnostics.isEmpty, let settings else { throw BuildErrors(diagnostics) }
 
-        let published = products.filter { includeDrafts || !$0.draft }.sorted(by: listOrder)
+        // Sorted once, by index: moving 10,000 whole products about costs more than comparing them.
+        let sorted = products.indices.sorted { listOrder(products[$0], products[$1]) }.map { products[$0] }
+        let published = includeDrafts ? sorted : sorted.filter { !$0.draft }
         let publishedPages = pages.filter { includeDrafts || !$0.draft }
             .sorted { ($0.weight ?? Int.max, $0.title, $0.slug) < ($1.weight ?? Int.max, $1.title, $1.slug) }
         let categories = categoriesInUse(published, declared: settings.categories)
         warnings += shopPageWarnings(products: products, published: published, pages: publishedPages,
                                      settings: settings, root: root)
-        let catalog = makeCatalog(products.filter { !$0.draft }.sorted(by: listOrder), settings: settings)
+        let catalog = makeCatalog(includeDrafts ? sorted.filter { !$0.draft } : published, settings: settings,
+                                  encodings: catalogEncodings)
         return Shop(root: root, settings: settings, products: published, pages: publishedPages,
                     categories: categories, catalog: catalog, warnings: warnings.sorted())
     }
@@ -124,7 +128,8 @@ public enum ShopLoader {
         (a.weight ?? Int.max, a.title, a.slug) < (b.weight ?? Int.max, b.title, b.slug)
     }
 
-    public static func makeCatalog(_ products: [ProductSource], settings: ShopSettings) -> Catalog {
+    public static func makeCatalog(_ products: [ProductSource], settings: ShopSettings,
+                                   encodings: CatalogEncodings? = nil) -> Catalog {
         var catalog = Catalog(
             shop: settings.shopID, baseURL: settings.baseURL, currency: settings.currency,
             orderPrefix: settings.orderPrefix, shipping: settings.checkout.shipping, payment: settings.paymentChannels,
@@ -137,7 +142,7 @@ public enum ShopLoader {
                                 options: product.options, adultOnly: product.adultOnly,
                                 subscription: product.subscription)
             })
-        catalog.version = catalog.pricedContentHash()
+        catalog.version = catalog.pricedContentHash(using: encodings)
         return catalog
     }
 

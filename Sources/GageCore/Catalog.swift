@@ -350,14 +350,17 @@ public struct ShippingRule: Codable, Equatable, Sendable {
 
 extension Catalog {
     /// A fingerprint of everything that decides a price: products, options, stock, limits, shipping, currency.
-    public func pricedContentHash() -> String {
+    /// With `encodings` (`gage serve`), products unchanged since the last build are not encoded again.
+    public func pricedContentHash(using encodings: CatalogEncodings? = nil) -> String {
         var copy = self
         copy.version = ""
         copy.baseURL = ""
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var hash = ContentHash()
-        hash.add((try? encoder.encode(copy)) ?? Data())
+        if let encodings {
+            hash.add(encodings.encode(copy, style: .compact).utf8)
+        } else {
+            hash.add((try? CatalogEncodings.encoder(.compact).encode(copy)) ?? Data())
+        }
         return hash.hex
     }
 }

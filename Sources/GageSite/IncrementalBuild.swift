@@ -32,11 +32,21 @@ public struct RenderChanges: Sendable, Equatable {
     }
 }
 
+/// What one render leaves for the next under `gage serve`: search.json's rows and the cards list pages show (by
+/// product slug), and each product's JSON in catalog.json. Only products an edit changed are made again.
+public final class RenderMemo: @unchecked Sendable {
+    let searchRows = SearchIndex.Rows()
+    var cards: [String: [String: Any]] = [:]
+    let catalogEncodings = CatalogEncodings()
+
+    public init() {}
+}
+
 /// What `gage serve` keeps from one build to the next, so that an edit re-does only what it touches: the
-/// decoded product files, the last shop, theme and photos, and search.json's rows.
+/// decoded product files, the last shop, theme and photos, and parts of the last render.
 public final class BuildMemo: @unchecked Sendable {
     let productFiles = ProductFileCache()
-    let searchRows = SearchIndex.Rows()
+    let rendered = RenderMemo()
     var last: (shop: Shop, themeSources: [String: String], photos: SitePhotos)?
 
     public init() {}

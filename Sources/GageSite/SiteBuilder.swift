@@ -55,7 +55,8 @@ public enum SiteBuilder {
         -> (shop: Shop, files: [OutputFile], report: Report, complete: Bool) {
         var clock = PhaseClock()
         let shop = try ShopLoader.load(from: options.source, includeDrafts: options.includeDrafts,
-                                       overrides: options.overrides, productFiles: memo?.productFiles)
+                                       overrides: options.overrides, productFiles: memo?.productFiles,
+                                       catalogEncodings: memo?.rendered.catalogEncodings)
         clock.lap("load")
         let theme = try Theme.load(shopRoot: shop.root)
         clock.lap("theme")
@@ -67,7 +68,7 @@ public enum SiteBuilder {
                 ? RenderChanges.between(last.shop, shop, themeUnchanged: last.themeSources == theme.sources) : nil
         }
         let files = SiteRenderer(shop: shop, theme: theme, photos: photos)
-            .render(changes: changes, searchRows: memo?.searchRows ?? SearchIndex.Rows())
+            .render(changes: changes, memo: memo?.rendered ?? RenderMemo())
         memo?.last = (shop, theme.sources, photos)
         clock.lap("render")
         let pages = files.filter { $0.path.hasSuffix(".html") }.count

@@ -60,9 +60,9 @@ public struct SiteRenderer {
     }
 
     /// Every file of the site; with `changes` (an edit under `gage serve`), only the files those changes alter.
-    /// `searchRows` carries search.json's rows from one build to the next.
-    public func render(changes: RenderChanges? = nil, searchRows: SearchIndex.Rows = .init()) -> [OutputFile] {
-        var selected = pageJobs()
+    /// `memo` carries search.json's rows and the cards from one build to the next.
+    public func render(changes: RenderChanges? = nil, memo: RenderMemo = RenderMemo()) -> [OutputFile] {
+        var selected = pageJobs(cards: productCards(changed: changes.map(\.cards), memo: memo))
         if let changes {
             selected = selected.filter { job in
                 job.template == "product" ? job.products.contains(where: changes.products.contains)
@@ -78,10 +78,12 @@ public struct SiteRenderer {
         }
         var files = jobs.indices.map { OutputFile(path: jobs[$0].path, content: .text(rendered[$0] ?? "")) }
         let productsChanged = changes.map { !$0.products.isEmpty } ?? true
-        if changes?.catalog ?? true { files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON()))) }
+        if changes?.catalog ?? true {
+            files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON(memo.catalogEncodings))))
+        }
         if productsChanged {
             files.append(OutputFile(path: "search.json", content: .text(
-                SearchIndex.json(for: shop, context: context, rows: searchRows, changed: changes?.products))))
+                SearchIndex.json(for: shop, context: context, rows: memo.searchRows, changed: changes?.products))))
             let feeds = ShoppingFeeds(shop: shop, context: context)
             if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
             if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
@@ -102,10 +104,9 @@ public struct SiteRenderer {
 
     // MARK: - Pages
 
-    func pageJobs() -> [PageJob] {
+    func pageJobs(cards: [String: [String: Any]]) -> [PageJob] {
         var jobs: [PageJob] = []
         let text = context.text
-        let cards = productCards()
         jobs += listJobs(products: shop.products, cards: cards, folder: "", title: shop.settings.title,
                          heading: text["all_products"] ?? "", description: shop.settings.description ?? "",
                          template: "index")
@@ -180,16 +181,19 @@ public struct SiteRenderer {
         return order.sorted().compactMap { bySlug[$0] }
     }
 
-    /// Each product's card (title, price, image) for list pages, made once, in parallel.
-    func productCards() -> [String: [String: Any]] {
-        let products = shop.products
+    /// Each product's card (title, price, image) for list pages, made once, in parallel; with `changed` (an
+    /// incremental edit), only those products' cards are made and the rest taken from `memo`.
+    func productCards(changed: Set<String>? = nil, memo: RenderMemo = RenderMemo()) -> [String: [String: Any]] {
+        let kept = changed == nil ? [:] : memo.cards
+        let products = shop.products.filter { kept[$0.slug] == nil || changed?.contains($0.slug) != false }
         let context = self.context
         let slots = ResultSlots<CardBox>(count: products.count)
         DispatchQueue.concurrentPerform(iterations: products.count) { index in
             slots[index] = CardBox(values: context.card(products[index]))
         }
-        var cards: [String: [String: Any]] = [:]
+        var cards = kept
         for (product, card) in zip(products, slots.values) { cards[product.slug] = card.values }
+        memo.cards = cards
         return cards
     }
 
@@ -256,11 +260,9 @@ public struct SiteRenderer {
 
     // MARK: - Data files
 
-    func catalogJSON() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        let data = (try? encoder.encode(shop.catalog)) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+    /// catalog.json's text; products unchanged since the last build (`gage serve`) are not encoded again.
+    func catalogJSON(_ encodings: CatalogEncodings = CatalogEncodings()) -> String {
+        encodings.encode(shop.catalog, style: .pretty) + "\n"
     }
 
     func sitemap() -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import GageTestSupport
 import Testing
 @testable import GageCore
 
@@ -107,20 +108,6 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "node failed")
         return data
-    }
-}
-
-/// A tiny deterministic generator (SplitMix64), so generated cases are the same on every run and a failing one
-/// can be replayed from its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

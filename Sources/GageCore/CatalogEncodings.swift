@@ -1,0 +1,71 @@
+import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Encodes catalogs whose products mostly repeat from one build to the next (`gage serve`): each product's JSON
+/// is kept, by SKU, while the product stays equal, and the catalog's text is put together around the kept pieces.
+/// The result is the whole catalog's encoding byte for byte: the frame is the catalog encoded with one placeholder
+/// product, and when the placeholder's own encoding is not found in it exactly once, the whole catalog is encoded.
+public final class CatalogEncodings: @unchecked Sendable {
+    public enum Style: Sendable {
+        /// `[.sortedKeys]`: what the price fingerprint (`version`) is taken over.
+        case compact
+        /// `[.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]`: catalog.json as `build` writes it.
+        case pretty
+    }
+
+    private var kept: [Style: [String: (product: Catalog.Product, text: String)]] = [:]
+
+    public init() {}
+
+    public func encode(_ catalog: Catalog, style: Style) -> String {
+        let encoder = Self.encoder(style)
+        var frame = catalog
+        frame.products = [Self.placeholder]
+        guard !catalog.products.isEmpty, let frameText = Self.text(frame, encoder),
+              let marker = Self.text(Self.placeholder, encoder).map({ Self.element($0, style) }),
+              let range = frameText.firstRange(of: marker), frameText[range.upperBound...].firstRange(of: marker) == nil else {
+            return Self.text(catalog, encoder) ?? ""
+        }
+        let known = kept[style] ?? [:]
+        let products = catalog.products
+        let slots = ResultSlots<String>(count: products.count)
+        DispatchQueue.concurrentPerform(iterations: products.count) { index in
+            let product = products[index]
+            if let entry = known[product.sku], entry.product == product {
+                slots[index] = entry.text
+            } else {
+                slots[index] = Self.text(product, encoder).map { Self.element($0, style) } ?? ""
+            }
+        }
+        let texts = slots.values
+        kept[style] = Dictionary(zip(products, texts).map { ($0.sku, ($0, $1)) }, uniquingKeysWith: { _, last in last })
+        return frameText[..<range.lowerBound] + texts.joined(separator: style == .pretty ? ",\n" : ",")
+            + frameText[range.upperBound...]
+    }
+
+    /// A product no real catalog has (SKUs are printable), standing in for the list in the frame.
+    static let placeholder = Catalog.Product(sku: "\u{1}gage-placeholder\u{1}", title: "", price: 1, url: "",
+                                             stock: nil, maxQuantity: nil, options: [])
+
+    static func encoder(_ style: Style) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = style == .compact ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return encoder
+    }
+
+    static func text<Value: Encodable>(_ value: Value, _ encoder: JSONEncoder) -> String? {
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A product's text as an element of the catalog's `products` array: pretty-printed elements sit two levels
+    /// deep (empty containers print an empty line, which stays empty).
+    static func element(_ text: String, _ style: Style) -> String {
+        guard style == .pretty else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")
+    }
+}

@@ -1,37 +1,64 @@
 import GageCore
 import Yams
 
-/// A product as its author wrote it in `content/products/…`, decoded and validated.
+/// A product as its author wrote it in `content/products/…`, decoded and validated. A build passes 10,000 of
+/// these through loading, sorting, grouping and rendering: they share one copy of their fields until one is
+/// changed (copy-on-write), so passing one along costs a reference count, not twenty, and two products made from
+/// the same file compare equal at once.
+@dynamicMemberLookup
 public struct ProductSource: Sendable, Equatable {
-    public var slug: String
-    /// Path relative to the shop folder, for messages.
-    public var file: String
-    /// For a bundle (`content/products/<slug>/index.md`): the bundle's folder, relative to the shop folder.
-    public var bundleFolder: String?
-    public var title: String
-    public var sku: String
-    public var price: Int
-    public var compareAt: Int?
-    public var summary: String?
-    public var images: [String]
-    public var category: String?
-    public var tags: [String]
-    public var stock: Int?
-    public var maxQuantity: Int?
-    public var options: [Catalog.Option]
-    /// 19세 이상 구매 가능: sold only after identity verification (SPEC §6).
-    public var adultOnly: Bool = false
-    /// 상품정보제공고시 (`notice:`), shown as a table on the product page.
-    public var notice: ProductNotice?
-    /// 정기배송 (`subscription:`): the intervals offered and the subscriber price (SPEC §5).
-    public var subscription: SubscriptionOffer?
-    public var draft: Bool
-    public var weight: Int?
-    public var params: [String: FrontMatterValue]
-    /// The Markdown description.
-    public var body: String
+    public struct Fields: Sendable, Equatable {
+        public var slug: String
+        /// Path relative to the shop folder, for messages.
+        public var file: String
+        /// For a bundle (`content/products/<slug>/index.md`): the bundle's folder, relative to the shop folder.
+        public var bundleFolder: String?
+        public var title: String
+        public var sku: String
+        public var price: Int
+        public var compareAt: Int?
+        public var summary: String?
+        public var images: [String]
+        public var category: String?
+        public var tags: [String]
+        public var stock: Int?
+        public var maxQuantity: Int?
+        public var options: [Catalog.Option]
+        /// 19세 이상 구매 가능: sold only after identity verification (SPEC §6).
+        public var adultOnly: Bool = false
+        /// 상품정보제공고시 (`notice:`), shown as a table on the product page.
+        public var notice: ProductNotice?
+        /// 정기배송 (`subscription:`): the intervals offered and the subscriber price (SPEC §5).
+        public var subscription: SubscriptionOffer?
+        public var draft: Bool
+        public var weight: Int?
+        public var params: [String: FrontMatterValue]
+        /// The Markdown description.
+        public var body: String
+    }
 
-    public var isSoldOut: Bool { stock == 0 }
+    @usableFromInline final class Storage: @unchecked Sendable {
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var storage: Storage
+
+    init(_ fields: Fields) { storage = Storage(fields) }
+
+    @inlinable public subscript<Value>(dynamicMember path: WritableKeyPath<Fields, Value>) -> Value {
+        get { storage.fields[keyPath: path] }
+        set {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+            storage.fields[keyPath: path] = newValue
+        }
+    }
+
+    @inlinable public var isSoldOut: Bool { storage.fields.stock == 0 }
+
+    public static func == (a: ProductSource, b: ProductSource) -> Bool {
+        a.storage === b.storage || a.storage.fields == b.storage.fields
+    }
 
     static let keys = ["title", "sku", "price", "compare_at", "summary", "images", "category", "tags", "stock",
                        "max_quantity", "options", "adult_only", "notice", "draft", "weight", "params", "subscription"]
@@ -104,12 +131,12 @@ extension ProductSource {
             log.error(line: fields.value("adult_only").flatMap(fields.line(of:)), "adult_only must be true or false",
                       hint: "write adult_only: true for 전통주 and other 19세 이상 products")
         }
-        var product = ProductSource(
+        var product = ProductSource(.init(
             slug: slug, file: file, bundleFolder: bundleFolder, title: title ?? "", sku: sku, price: price ?? 0,
             compareAt: compareAt, summary: fields.string("summary"), images: fields.stringList("images") ?? [],
             category: fields.string("category"), tags: fields.stringList("tags") ?? [], stock: stock,
             maxQuantity: maxQuantity, options: options, draft: fields.bool("draft") ?? false,
-            weight: fields.int("weight"), params: params, body: body)
+            weight: fields.int("weight"), params: params, body: body))
         product.adultOnly = adultOnly ?? false
         product.notice = ProductNotice.decode(fields)
         if let notice = product.notice { checkNotice(notice, fields: fields) }

@@ -125,7 +125,8 @@ public enum ShopLoader {
 
     /// Weight first (unweighted last), then title, then slug: a stable order independent of the file system.
     static func listOrder(_ a: ProductSource, _ b: ProductSource) -> Bool {
-        (a.weight ?? Int.max, a.title, a.slug) < (b.weight ?? Int.max, b.title, b.slug)
+        let (a, b) = (a.storage, b.storage)
+        return (a.fields.weight ?? Int.max, a.fields.title, a.fields.slug) < (b.fields.weight ?? Int.max, b.fields.title, b.fields.slug)
     }
 
     public static func makeCatalog(_ products: [ProductSource], settings: ShopSettings,
@@ -159,28 +160,42 @@ public enum ShopLoader {
         let fileManager = FileManager.default
         let folder = "content/products"
         guard let names = try? fileManager.contentsOfDirectory(atPath: root + "/" + folder) else { return ([], [], []) }
-        var files: [ContentFile] = []
-        var problems: [Diagnostic] = []
-        for name in names.sorted() where !name.hasPrefix(".") {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: root + "/\(folder)/\(name)", isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                let index = "\(folder)/\(name)/index.md"
-                if fileManager.fileExists(atPath: root + "/" + index) {
-                    files.append(ContentFile(slug: name, relativePath: index, bundleFolder: "\(folder)/\(name)"))
+        // One stat per entry, across the cores: whether it is a bundle, and the stamp the cache knows it by.
+        let entries = names.filter { !$0.hasPrefix(".") }.sorted()
+        let listed = ResultSlots<(file: ContentFile?, stamp: ProductFileCache.Stamp?, problem: Diagnostic?)>(count: entries.count)
+        DispatchQueue.concurrentPerform(iterations: entries.count) { index in
+            let name = entries[index]
+            var info = stat()
+            guard stat(root + "/\(folder)/\(name)", &info) == 0 else { return }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                let indexFile = "\(folder)/\(name)/index.md"
+                var indexInfo = stat()
+                if stat(root + "/" + indexFile, &indexInfo) == 0 {
+                    listed[index] = (ContentFile(slug: name, relativePath: indexFile, bundleFolder: "\(folder)/\(name)"),
+                                     ProductFileCache.Stamp(indexInfo), nil)
                 } else {
-                    problems.append(Diagnostic(file: "\(folder)/\(name)", line: nil,
-                                               message: "product folder has no index.md",
-                                               hint: "a product bundle is <slug>/index.md with its images beside it"))
+                    listed[index] = (nil, nil, Diagnostic(file: "\(folder)/\(name)", line: nil,
+                                                          message: "product folder has no index.md",
+                                                          hint: "a product bundle is <slug>/index.md with its images beside it"))
                 }
             } else if name.hasSuffix(".md") {
-                files.append(ContentFile(slug: String(name.dropLast(3)), relativePath: "\(folder)/\(name)"))
+                listed[index] = (ContentFile(slug: String(name.dropLast(3)), relativePath: "\(folder)/\(name)"),
+                                 ProductFileCache.Stamp(info), nil)
             }
         }
+        var files: [ContentFile] = []
+        var fileStamps: [ProductFileCache.Stamp?] = []
+        var problems: [Diagnostic] = []
+        for entry in listed.values {
+            if let file = entry.file {
+                files.append(file)
+                fileStamps.append(entry.stamp)
+            }
+            if let problem = entry.problem { problems.append(problem) }
+        }
         // Decoding is independent per file: spread it over the cores.
-        let found = files
+        let found = files, stamps = fileStamps
         let results = ResultSlots<(ProductSource?, [Diagnostic], [Diagnostic])>(count: found.count)
-        let stamps = found.map { ProductFileCache.Stamp(path: root + "/" + $0.relativePath) }
         DispatchQueue.concurrentPerform(iterations: found.count) { index in
             let file = found[index]
             if let stamp = stamps[index], let known = cache?.entry(file.relativePath, stamp: stamp, bundleFolder: file.bundleFolder) {

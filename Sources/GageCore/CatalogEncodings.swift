@@ -30,19 +30,28 @@ public final class CatalogEncodings: @unchecked Sendable {
               let range = frameText.firstRange(of: marker), frameText[range.upperBound...].firstRange(of: marker) == nil else {
             return Self.text(catalog, encoder) ?? ""
         }
-        let known = kept[style] ?? [:]
+        // Taken out while in use, so that updating it in place does not copy 10,000 entries.
+        var known = kept.removeValue(forKey: style) ?? [:]
         let products = catalog.products
-        let slots = ResultSlots<String>(count: products.count)
-        DispatchQueue.concurrentPerform(iterations: products.count) { index in
-            let product = products[index]
-            if let entry = known[product.sku], entry.product == product {
-                slots[index] = entry.text
-            } else {
-                slots[index] = Self.text(product, encoder).map { Self.element($0, style) } ?? ""
+        let slots = ResultSlots<(text: String, made: Bool)>(count: products.count)
+        do {
+            let reading = known  // released at the end of this block, before `known` changes
+            DispatchQueue.concurrentPerform(iterations: products.count) { index in
+                if let entry = reading[products[index].sku], entry.product == products[index] {
+                    slots[index] = (entry.text, false)
+                } else {
+                    slots[index] = (Self.text(products[index], encoder).map { Self.element($0, style) } ?? "", true)
+                }
             }
         }
-        let texts = slots.values
-        kept[style] = Dictionary(zip(products, texts).map { ($0.sku, ($0, $1)) }, uniquingKeysWith: { _, last in last })
+        let made = slots.values
+        for (product, piece) in zip(products, made) where piece.made { known[product.sku] = (product, piece.text) }
+        if known.count != products.count {
+            let current = Set(products.map(\.sku))
+            known = known.filter { current.contains($0.key) }
+        }
+        kept[style] = known
+        let texts = made.map(\.text)
         return frameText[..<range.lowerBound] + texts.joined(separator: style == .pretty ? ",\n" : ",")
             + frameText[range.upperBound...]
     }
@@ -51,7 +60,7 @@ public final class CatalogEncodings: @unchecked Sendable {
     static let placeholder = Catalog.Product(sku: "\u{1}gage-placeholder\u{1}", title: "", price: 1, url: "",
                                              stock: nil, maxQuantity: nil, options: [])
 
-    static func encoder(_ style: Style) -> JSONEncoder {
+    public static func encoder(_ style: Style) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = style == .compact ? [.sortedKeys] : [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         return encoder

@@ -37,16 +37,19 @@ public struct RenderChanges: Sendable, Equatable {
 public final class RenderMemo: @unchecked Sendable {
     let searchRows = SearchIndex.Rows()
     var cards: [String: [String: Any]] = [:]
-    let catalogEncodings = CatalogEncodings()
+    /// Nil for a one-off build, which encodes catalog.json whole (faster once, and nothing to keep).
+    let catalogEncodings: CatalogEncodings?
 
-    public init() {}
+    public init(keepsCatalogPieces: Bool = false) {
+        catalogEncodings = keepsCatalogPieces ? CatalogEncodings() : nil
+    }
 }
 
 /// What `gage serve` keeps from one build to the next, so that an edit re-does only what it touches: the
 /// decoded product files, the last shop, theme and photos, and parts of the last render.
 public final class BuildMemo: @unchecked Sendable {
     let productFiles = ProductFileCache()
-    let rendered = RenderMemo()
+    let rendered = RenderMemo(keepsCatalogPieces: true)
     var last: (shop: Shop, themeSources: [String: String], photos: SitePhotos)?
 
     public init() {}

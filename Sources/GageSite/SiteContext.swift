@@ -1,3 +1,4 @@
+import Foundation
 import GageCatalog
 import GageCore
 import GageImages
@@ -14,7 +15,7 @@ struct SiteContext: @unchecked Sendable {
     /// Shared by every page: shop name, navigation, footer, checkout configuration.
     var site: [String: Any]
     /// catalog.json's entries by SKU (drafts, which it leaves out, are priced on the fly).
-    let catalogEntries: [String: Catalog.Product]
+    let catalogEntries: CatalogEntries
     /// The local photos' variants and sizes.
     let photos: SitePhotos
 
@@ -26,7 +27,7 @@ struct SiteContext: @unchecked Sendable {
         markdown = MarkdownRenderer(allowsRawHTML: settings.markdownRawHTML)
         text = InterfaceText.table(for: settings.language)
         site = Self.siteValues(shop: shop, text: text, money: money)
-        catalogEntries = Dictionary(shop.catalog.products.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first })
+        catalogEntries = CatalogEntries(shop.catalog.products)
     }
 
     // MARK: - Addresses
@@ -326,6 +327,25 @@ struct SiteContext: @unchecked Sendable {
         context["i18n"] = text
         if let page { context["page"] = page }
         return context
+    }
+}
+
+/// catalog.json's entries by SKU, indexed on first use: an edit under `gage serve` renders a page or two and
+/// needs none of the other 10,000.
+final class CatalogEntries: @unchecked Sendable {
+    private let products: [Catalog.Product]
+    private let lock = NSLock()
+    private var bySKU: [String: Catalog.Product]?
+
+    init(_ products: [Catalog.Product]) { self.products = products }
+
+    subscript(sku: String) -> Catalog.Product? {
+        lock.withLock {
+            if bySKU == nil {
+                bySKU = Dictionary(products.map { ($0.sku, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            return bySKU?[sku]
+        }
     }
 }
 

@@ -62,14 +62,7 @@ public struct SiteRenderer {
     /// Every file of the site; with `changes` (an edit under `gage serve`), only the files those changes alter.
     /// `memo` carries search.json's rows and the cards from one build to the next.
     public func render(changes: RenderChanges? = nil, memo: RenderMemo = RenderMemo()) -> [OutputFile] {
-        var selected = pageJobs(cards: productCards(changed: changes.map(\.cards), memo: memo))
-        if let changes {
-            selected = selected.filter { job in
-                job.template == "product" ? job.products.contains(where: changes.products.contains)
-                    : job.products.contains(where: changes.cards.contains)
-            }
-        }
-        let jobs = selected
+        let jobs = pageJobs(cards: productCards(changed: changes.map(\.cards), memo: memo), changes: changes)
         // Pages are independent: render them across the cores, each into its own slot, in a fixed order.
         let rendered = ResultSlots<String>(count: jobs.count)
         let theme = self.theme
@@ -104,28 +97,57 @@ public struct SiteRenderer {
 
     // MARK: - Pages
 
-    func pageJobs(cards: [String: [String: Any]]) -> [PageJob] {
-        var jobs: [PageJob] = []
-        let text = context.text
-        jobs += listJobs(products: shop.products, cards: cards, folder: "", title: shop.settings.title,
-                         heading: text["all_products"] ?? "", description: shop.settings.description ?? "",
-                         template: "index")
+    /// Every page; with `changes`, only the changed products' pages and the list pages showing a changed card.
+    func pageJobs(cards: [String: [String: Any]], changes: RenderChanges? = nil) -> [PageJob] {
+        if let changes {
+            let products = shop.products.filter { changes.products.contains($0.slug) }
+            let lists = changes.cards.isEmpty ? [] : listPageJobs(cards: cards, showing: changes.cards)
+            return productPageJobs(products) + lists
+        }
+        var jobs = listPageJobs(cards: cards) + productPageJobs(shop.products)
+        jobs += otherPageJobs()
+        return jobs
+    }
+
+    func productPageJobs(_ products: [ProductSource]) -> [PageJob] {
         let context = self.context
-        for product in shop.products {
-            jobs.append(PageJob(path: "products/\(product.slug)/index.html", template: "product", products: [product.slug]) {
+        return products.map { product in
+            PageJob(path: "products/\(product.slug)/index.html", template: "product", products: [product.slug]) {
                 let (values, meta) = context.productPage(product)
                 return context.with(["product": values], page: meta)
-            })
+            }
         }
-        for category in shop.categories {
-            let products = shop.products.filter { $0.category == category.slug }
-            jobs += listJobs(products: products, cards: cards, folder: "categories/\(category.slug)/", title: category.title,
-                             heading: category.title, description: category.description ?? "", template: "list")
+    }
+
+    /// The home page's, each category's and each tag's paginated lists of cards; with `showing`, only the list
+    /// pages that show one of those products (the lists themselves are as before: an edit that moves a product
+    /// or changes its category or tags renders everything).
+    func listPageJobs(cards: [String: [String: Any]], showing: Set<String>? = nil) -> [PageJob] {
+        var jobs: [PageJob] = []
+        let text = context.text
+        jobs += listJobs(slugs: shop.products.map(\.slug), cards: cards, folder: "", title: shop.settings.title,
+                         heading: text["all_products"] ?? "", description: shop.settings.description ?? "",
+                         template: "index", showing: showing)
+        let shown = showing.map { slugs in shop.products.filter { slugs.contains($0.slug) } }
+        for category in shop.categories where shown?.contains(where: { $0.category == category.slug }) != false {
+            let slugs = shop.products.filter { $0.category == category.slug }.map(\.slug)
+            jobs += listJobs(slugs: slugs, cards: cards, folder: "categories/\(category.slug)/", title: category.title,
+                             heading: category.title, description: category.description ?? "", template: "list",
+                             showing: showing)
         }
-        for (tag, products) in tagGroups() {
-            jobs += listJobs(products: products, cards: cards, folder: "tags/\(Slug.make(from: tag))/", title: "#\(tag)",
-                             heading: "#\(tag)", description: "", template: "list")
+        let tags = shown.map { products in Set(products.flatMap(\.tags).map(Slug.make(from:))) }
+        for (tag, products) in tagGroups(only: tags) {
+            jobs += listJobs(slugs: products.map(\.slug), cards: cards, folder: "tags/\(Slug.make(from: tag))/",
+                             title: "#\(tag)", heading: "#\(tag)", description: "", template: "list", showing: showing)
         }
+        return jobs
+    }
+
+    /// The plain pages and the pages that show no product: cart, checkout result, search, lookup, 404.
+    func otherPageJobs() -> [PageJob] {
+        var jobs: [PageJob] = []
+        let text = context.text
+        let context = self.context
         for page in shop.pages {
             let values: [String: Any] = ["title": page.title, "content_html": context.markdown.html(page.body)]
             let meta = context.pageMeta(title: page.title,
@@ -164,13 +186,14 @@ public struct SiteRenderer {
     }
 
     /// Tags in a stable order, each with its products; tags that differ only in case or spacing share a page.
-    func tagGroups() -> [(tag: String, products: [ProductSource])] {
+    /// With `only`, just the groups of those tag slugs.
+    func tagGroups(only: Set<String>? = nil) -> [(tag: String, products: [ProductSource])] {
         var order: [String] = []
         var bySlug: [String: (tag: String, products: [ProductSource])] = [:]
         for product in shop.products {
             for tag in product.tags {
                 let slug = Slug.make(from: tag)
-                guard !slug.isEmpty else { continue }
+                guard !slug.isEmpty, only?.contains(slug) != false else { continue }
                 if bySlug[slug] == nil {
                     order.append(slug)
                     bySlug[slug] = (tag, [])
@@ -203,8 +226,9 @@ public struct SiteRenderer {
     }
 
     /// A paginated list: `folder/index.html`, `folder/page/2/index.html`, …
-    func listJobs(products: [ProductSource], cards: [String: [String: Any]], folder: String, title: String,
-                  heading: String, description: String, template: String) -> [PageJob] {
+    /// With `showing`, only the pages that show one of those products.
+    func listJobs(slugs products: [String], cards: [String: [String: Any]], folder: String, title: String,
+                  heading: String, description: String, template: String, showing: Set<String>? = nil) -> [PageJob] {
         let size = shop.settings.paginate
         let pageCount = max(1, (products.count + size - 1) / size)
         let encodedFolder = folder.split(separator: "/").map { URLPath.encode(String($0)) }
@@ -214,6 +238,7 @@ public struct SiteRenderer {
         var jobs: [PageJob] = []
         for number in 1...pageCount {
             let slice = products.dropFirst((number - 1) * size).prefix(size)
+            if let showing, !slice.contains(where: showing.contains) { continue }
             var pagination: [String: Any] = [
                 "show": pageCount > 1, "current": number, "count": pageCount,
                 "previous_url": number > 1 ? context.path(relative(number - 1)) : false,
@@ -223,7 +248,7 @@ public struct SiteRenderer {
                 guard let n else { return ["gap": true, "current": false] }
                 return ["number": n, "url": context.path(relative(n)), "current": n == number, "gap": false]
             }
-            let slugs = slice.map(\.slug)
+            let slugs = Array(slice)
             // The first row or two is on screen as the page opens: those photos load at once, the rest lazily.
             let eager = Set(slugs.prefix(Self.eagerCards))
             let pageTitle = number == 1 ? title : "\(title) (\(number)/\(pageCount))"
@@ -260,9 +285,11 @@ public struct SiteRenderer {
 
     // MARK: - Data files
 
-    /// catalog.json's text; products unchanged since the last build (`gage serve`) are not encoded again.
-    func catalogJSON(_ encodings: CatalogEncodings = CatalogEncodings()) -> String {
-        encodings.encode(shop.catalog, style: .pretty) + "\n"
+    /// catalog.json's text; with `encodings` (`gage serve`), products unchanged since the last build are not
+    /// encoded again.
+    func catalogJSON(_ encodings: CatalogEncodings? = nil) -> String {
+        if let encodings { return encodings.encode(shop.catalog, style: .pretty) + "\n" }
+        return String(decoding: (try? CatalogEncodings.encoder(.pretty).encode(shop.catalog)) ?? Data(), as: UTF8.self) + "\n"
     }
 
     func sitemap() -> String {

@@ -1,5 +1,6 @@
 """`gage serve` as a process: it prints where it serves, serves the build, and stops cleanly on Ctrl-C."""
 import glob
+import re
 import signal
 import subprocess
 import time
@@ -65,4 +66,30 @@ def test_an_edit_saved_during_the_first_build_is_not_missed(gage, example_shop):
             time.sleep(0.05)
     finally:
         process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_a_replaced_photo_is_served_under_new_addresses_after_the_edit(gage, example_shop, tmp_path):
+    from test_photos import PRODUCT, phone_photo, use_images
+    photo = phone_photo(example_shop / PRODUCT / "원두 사진.jpg", 1200, 900)
+    use_images(example_shop, ["원두 사진.jpg"])
+    process, url, _ = start(gage, example_shop)
+    page_url = url + "/products/ethiopia-yirgacheffe/"
+    try:
+        def variant_urls():
+            html = urllib.request.urlopen(page_url).read().decode()
+            return sorted(set(re.findall(r'/products/ethiopia-yirgacheffe/[^"\s]+-960w\.[0-9a-f]{16}\.(?:webp|jpg)', html)))
+        before = variant_urls()
+        assert len(before) == 2, before
+        for address in before:  # the Korean file name is percent-encoded and served
+            assert urllib.request.urlopen(url + address).status == 200
+        phone_photo(photo, 1000, 800)  # the same name, new bytes
+        deadline = time.monotonic() + 10
+        while (after := variant_urls()) == before:
+            assert time.monotonic() < deadline, "the page never showed the new photo"
+            time.sleep(0.05)
+        assert len(after) == 2 and not set(after) & set(before)
+        assert 'width="960" height="768"' in urllib.request.urlopen(page_url).read().decode()
+    finally:
+        process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)

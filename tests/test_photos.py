@@ -5,6 +5,8 @@ import json
 import os
 import random
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -116,6 +118,20 @@ def test_small_png_is_not_enlarged_and_stays_png(gage, example_shop, tmp_path):
     assert [n.split(".")[0] + "." + n.split(".")[-1] for n in names] == ["logo-300w.png", "logo-300w.webp"]
     with Image.open(out / "products" / "ethiopia-yirgacheffe" / names[0]) as image:
         assert image.size == (300, 200) and image.mode == "RGBA"  # transparency kept
+
+
+@pytest.mark.skipif(not shutil.which("vips"), reason="libvips-tools: scripts/setup")
+def test_an_iphone_heic_photo_is_published_as_webp_and_jpeg(gage, example_shop, tmp_path):
+    jpeg = phone_photo(tmp_path / "camera.jpg", 1200, 900)
+    subprocess.run(["vips", "copy", str(jpeg), str(example_shop / PRODUCT / "IMG_0001.HEIC")], check=True)
+    use_images(example_shop, ["IMG_0001.HEIC"])
+    out = build(gage, example_shop, tmp_path)
+    folder = out / "products" / "ethiopia-yirgacheffe"
+    names = variants(folder, "IMG_0001")
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["jpg"] * 3 + ["webp"] * 3, names
+    assert not (folder / "IMG_0001.HEIC").exists()  # browsers other than Safari cannot show it
+    html = (folder / "index.html").read_text()
+    assert re.search(r'<img src="/products/ethiopia-yirgacheffe/IMG_0001-960w\.[0-9a-f]{16}\.jpg"', html)
 
 
 def test_sideways_phone_photo_is_turned_upright(gage, example_shop, tmp_path):

@@ -4,8 +4,11 @@ through an XML parser) and `gage new product` with a Korean name."""
 import csv
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
+
+from PIL import Image
 
 from conftest import ROOT, run
 
@@ -22,8 +25,8 @@ def spec_shop(folder):
         "iamport: {merchant_code: imp10000001, pg: html5_inicis.MOI0000001, pay_methods: [card]}\n"
         "checkout: {shipping: {fee: 3000, free_over: 30000}}\n"
         "feeds: {naver: true, google: true}\n")
-    for name in ("gyul.jpg", "hallabong.jpg", "jam.jpg"):
-        (folder / "static" / "img" / name).write_bytes(b"\xff\xd8\xff")
+    for name, colour in (("gyul.jpg", "orange"), ("hallabong.jpg", "gold"), ("jam.jpg", "brown")):
+        Image.new("RGB", (600, 600), colour).save(folder / "static" / "img" / name, "JPEG")
     products = {
         "gyul": "title: \"제주 감귤\\t5kg\\n특품\"\nsku: GYUL-5\nprice: 25000\ncompare_at: 30000\n"
                 "images: [/img/gyul.jpg]\ncategory: fruit\ntags: [감귤, \"제주|서귀포\"]\nstock: 30\n",
@@ -59,7 +62,8 @@ def test_naver_feed_is_a_tsv_with_the_mandatory_columns_and_adult_marked(gage, t
     assert gyul["title"] == "제주 감귤 5kg 특품"                  # the tab and newline did not break the row
     assert (gyul["price_pc"], gyul["normal_price"], gyul["shipping"]) == ("25000", "30000", "3000")
     assert gyul["link"] == "https://gyul.example.kr/products/gyul/"
-    assert gyul["image_link"] == "https://gyul.example.kr/img/gyul.jpg"
+    # The largest JPEG variant of the photo (Naver asks for at least 300×300), not the original.
+    assert re.fullmatch(r"https://gyul\.example\.kr/img/gyul-600w\.[0-9a-f]{16}\.jpg", gyul["image_link"])
     assert gyul["category_name1"] == "fruit" and gyul["search_tag"] == "감귤|제주 서귀포"
     assert by_id["SUL-1"]["adult"] == "Y" and gyul["adult"] == ""
     assert by_id["JAM-1"]["title"] == "감귤 잼 & <병>"

@@ -2,8 +2,13 @@
 // cannot call, so each call Gage makes is one typed inline function here.
 #include <vips/vips.h>
 
+// libvips also prints its warnings (a damaged JPEG it could still read, and each error again) to stderr; the
+// build reports what matters at the product's images: line, so they are dropped.
+static void gage_vips_drop_warning(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {}
+
 static inline int gage_vips_start(void) {
     if (VIPS_INIT("gage")) return -1;
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, gage_vips_drop_warning, NULL);
     // A build resizes each photo once: caching operations would only hold decoded photos in memory.
     vips_cache_set_max(0);
     return 0;
@@ -14,12 +19,13 @@ static inline const char *gage_vips_loader(const char *path) {
     return vips_foreign_find_load(path);
 }
 
-// Reads a whole file (svg, gif: served as they are) to check it decodes, and gives its size.
-static inline int gage_vips_check(const char *path, int *width, int *height) {
+// Checks a file served as it is (svg, gif) and gives its size. A GIF's first frame is decoded; an SVG is only
+// parsed (drawing it could take any amount of memory its viewBox asks for).
+static inline int gage_vips_check(const char *path, int decode, int *width, int *height) {
     VipsImage *image = vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
     if (image == NULL) return -1;
     double average = 0;
-    int failed = vips_avg(image, &average, NULL);
+    int failed = decode ? vips_avg(image, &average, NULL) : 0;
     *width = vips_image_get_width(image);
     *height = vips_image_get_height(image);
     g_object_unref(image);

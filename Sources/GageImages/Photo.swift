@@ -9,8 +9,8 @@ public enum PhotoFormat: String, Codable, Sendable {
 /// A product photo as a build publishes it: its resized variants, or — for a drawing (SVG) or an animation
 /// (GIF) — the file as it is, with its size.
 public struct Photo: Codable, Sendable, Equatable {
-    /// The start of the SHA-256 of the file's bytes. Published names carry it, so a changed photo gets new
-    /// addresses and no browser or CDN keeps showing the old one.
+    /// The start of the SHA-256 of the file's bytes (and of how variants are made). Published names carry it, so
+    /// a changed photo gets new addresses and no browser or CDN keeps showing the old one.
     public var hash: String
     /// The size of the largest variant, or of the file published as it is (upright: EXIF orientation applied);
     /// 0 when unknown (an SVG without a size).

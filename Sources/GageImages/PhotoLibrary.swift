@@ -5,7 +5,7 @@ import Glibc
 import Synchronization
 
 /// Photos made once and kept by content across builds: `<folder>/<plan>/<hash>/` holds one photo's variants and
-/// its `photo.json`, and `stamps.json` remembers each source file's hash by its stamp, so that a build with
+/// its `photo.json`, and `<plan>/stamps.json` remembers each source file's hash by its stamp, so that a build with
 /// unchanged photos neither decodes nor even reads them. Safe to share between threads and between processes
 /// (a photo is made in a folder of its own and renamed into place whole).
 public final class PhotoLibrary: Sendable {
@@ -26,7 +26,7 @@ public final class PhotoLibrary: Sendable {
     public init(folder: String, plan: PhotoPlan = PhotoPlan()) {
         self.folder = folder
         self.plan = plan
-        let saved = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/stamps.json")))
+        let saved = (try? Data(contentsOf: URL(fileURLWithPath: folder + "/" + plan.fingerprint + "/stamps.json")))
             .flatMap { try? JSONDecoder().decode([String: Entry].self, from: $0) }
         stamps = Mutex(Stamps(entries: saved ?? [:]))
     }
@@ -39,7 +39,7 @@ public final class PhotoLibrary: Sendable {
         if let known, known.stamp == stamp.text {
             hash = known.hash
         } else {
-            hash = try Self.hash(of: path)
+            hash = try Self.hash(of: path, plan: plan)
             if !stamp.isRecent() {
                 stamps.withLock {
                     $0.entries[path] = Entry(stamp: stamp.text, hash: hash)
@@ -65,7 +65,7 @@ public final class PhotoLibrary: Sendable {
             return state.entries
         }
         guard let entries, let data = try? JSONEncoder().encode(entries) else { return }
-        let path = folder + "/stamps.json"
+        let path = folder + "/" + plan.fingerprint + "/stamps.json"
         let scratch = path + ".\(getpid()).tmp"
         if FileManager.default.createFile(atPath: scratch, contents: data), rename(scratch, path) != 0 {
             unlink(scratch)
@@ -102,9 +102,11 @@ public final class PhotoLibrary: Sendable {
         return try? JSONDecoder().decode(Photo.self, from: data)
     }
 
-    /// The first 16 hex digits of the SHA-256 of the file's bytes.
-    static func hash(of path: String) throws(PhotoError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw PhotoError("cannot be read") }
+    /// The first 16 hex digits of the SHA-256 of the file's bytes and the plan: published names carry it, so
+    /// new bytes or a new way of making them (sizes, qualities) give new addresses.
+    static func hash(of path: String, plan: PhotoPlan) throws(PhotoError) -> String {
+        guard var data = FileManager.default.contents(atPath: path) else { throw PhotoError("cannot be read") }
+        data.append(contentsOf: Array(plan.fingerprint.utf8))
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let done = data.withUnsafeBytes { bytes in

@@ -40,7 +40,7 @@ struct PhotoMaker {
             // A drawing scales by itself and an animation would lose its frames: both are published as they are.
             // An SVG need not state a size (it scales to its box): then the page leaves the size to CSS.
             var width: Int32 = 0, height: Int32 = 0
-            if gage_vips_check(source, &width, &height) != 0 {
+            if gage_vips_check(source, kind.contains("gif") ? 1 : 0, &width, &height) != 0 {
                 guard kind.contains("svg") else { throw Vips.error("cannot be decoded") }
                 Vips.clearError()
                 (width, height) = (0, 0)

@@ -43,7 +43,7 @@ public struct SitePhotos: Sendable, Equatable {
                     problems.append(Diagnostic(
                         file: product.file, line: ShopLoader.lineOf(key: "images", in: product, root: root),
                         message: "image '\(path)' \(error.message)",
-                        hint: "use a JPEG, PNG, WebP, GIF or SVG file, or remove it from images:"))
+                        hint: "save the photo again (it may be damaged or cut short) as JPEG, PNG, WebP, GIF or SVG, or remove it from images:"))
                 }
             }
         }

@@ -1,5 +1,6 @@
 """What the headless-Chromium checkout tests share: `gage serve --sandbox` on a shop folder, one Chromium, and the
 buyer's steps (add to cart, fill the checkout form, act in the sandbox payment window, read the result)."""
+import json
 import pathlib
 import re
 import shutil
@@ -121,3 +122,11 @@ def result_text(driver):
     read = "var m = document.querySelector('.result-message'); return m ? m.textContent : '';"
     wait(driver, 20).until(lambda d: (lambda text: text and not text.endswith("…"))(d.execute_script(read)))
     return driver.execute_script("return document.querySelector('[data-result]').innerText")
+
+
+def ledger_orders(shop, key="imp_uid"):
+    """The sandbox ledger's orders as `gage orders list --json` prints them, by `key` (V1: imp_uid; V2: the
+    merchant's payment id, merchant_uid)."""
+    listing = subprocess.run([str(shop["gage"]), "orders", "list", "--json", "--ledger", shop["ledger"]],
+                             capture_output=True, text=True, check=True)
+    return {order[key]: order for order in json.loads(listing.stdout)}

@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from browser_kit import (ARTIFACTS, NEEDS_CHROMIUM, add_to_cart, fill_checkout, pay, result_text, serve_sandbox, shot,
+from browser_kit import (ARTIFACTS, NEEDS_CHROMIUM, add_to_cart, fill_checkout, ledger_orders, pay, result_text, serve_sandbox, shot,
                          wait)
 from browser_kit import driver, fresh  # noqa: F401 (fixtures, used by name)
 from conftest import ROOT
@@ -205,12 +205,6 @@ def certify(driver, birthday, redirect=False):
     driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="certify"]').click()
 
 
-def orders_by_uid(shop):
-    listing = subprocess.run([str(shop["gage"]), "orders", "list", "--json", "--ledger", shop["ledger"]],
-                             capture_output=True, text=True, check=True)
-    return {o["imp_uid"]: o for o in json.loads(listing.stdout)}
-
-
 def test_10_an_adult_buys_makgeolli_after_identity_verification(fresh, shop):
     driver = fresh
     driver.get(shop["url"] + "/products/yangpyeong-makgeolli/")
@@ -226,7 +220,7 @@ def test_10_an_adult_buys_makgeolli_after_identity_verification(fresh, shop):
     assert "결제가 완료되었습니다" in text and "15,000원" in text
     paid = [p for p in sandbox_payments(shop) if p["amount"] == 15000 and "SUL-MAKGEOLLI" in (p["custom_data"] or "")][-1]
     assert json.loads(paid["custom_data"])["certification"].startswith("imp_")
-    recorded = orders_by_uid(shop)[paid["imp_uid"]]
+    recorded = ledger_orders(shop)[paid["imp_uid"]]
     assert recorded["status"] == "paid" and recorded["identity"]["provider"] == "danal"
 
 
@@ -265,7 +259,7 @@ def test_12_a_page_edited_to_skip_identity_verification_is_rejected_and_refunded
     assert "본인인증" in text and "환불" in text
     skipped = [p for p in sandbox_payments(shop) if p["amount"] == 9000 and "SUL-MAKGEOLLI" in (p["custom_data"] or "")][-1]
     assert skipped["status"] == "cancelled" and skipped["cancel_amount"] == 9000
-    recorded = orders_by_uid(shop)[skipped["imp_uid"]]
+    recorded = ledger_orders(shop)[skipped["imp_uid"]]
     assert (recorded["status"], recorded["reason"]) == ("rejected", "identity_required")
 
 

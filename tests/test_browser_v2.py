@@ -4,13 +4,12 @@ stand-in, PortOne's signed confirm and webhook deliveries, and gage-verify run a
 test-artifacts/browser/ (v2-*)."""
 import json
 import shutil
-import subprocess
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from browser_kit import NEEDS_CHROMIUM, add_to_cart, fill_checkout, pay, result_text, serve_sandbox, shot, wait
+from browser_kit import NEEDS_CHROMIUM, add_to_cart, fill_checkout, ledger_orders, pay, result_text, serve_sandbox, shot, wait
 from browser_kit import driver, fresh  # noqa: F401 (fixtures, used by name)
 from conftest import ROOT
 
@@ -34,12 +33,6 @@ def v2_payments(shop):
         return json.loads(response.read())
 
 
-def ledger_orders(shop):
-    listing = subprocess.run([str(shop["gage"]), "orders", "list", "--json", "--ledger", shop["ledger"]],
-                             capture_output=True, text=True, check=True)
-    return {order["merchant_uid"]: order for order in json.loads(listing.stdout)}
-
-
 def test_v2_card_payment_is_confirmed_paid_and_recorded(fresh, shop):
     driver = fresh
     add_to_cart(driver, shop, "decaf-colombia", quantity=2)                            # 2 × 17,000
@@ -54,7 +47,7 @@ def test_v2_card_payment_is_confirmed_paid_and_recorded(fresh, shop):
     assert payment["status"] == "PAID" and payment["amount"]["total"] == 41500
     assert payment["storeId"] == STORE and payment["channel"]["key"] == CARD_CHANNEL
     assert json.loads(payment["customData"])["items"][0]["sku"] == "DECAF-COL"
-    recorded = ledger_orders(shop)[payment["id"]]
+    recorded = ledger_orders(shop, "merchant_uid")[payment["id"]]
     assert recorded["status"] == "paid" and recorded["amount"] == 41500 and recorded["buyer"]["name"] == "홍길동"
     assert driver.execute_script("return localStorage.getItem('gage-cart:/')") == "[]"
 
@@ -75,7 +68,7 @@ def test_v2_tampered_amount_is_refused_at_confirm_and_never_paid(fresh, shop):
     assert "결제 금액이 주문 금액과 다릅니다" in text                                   # the function's errorMessage
     payment = v2_payments(shop)[-1]
     assert payment["amount"]["total"] == 100 and payment["status"] == "FAILED"         # never approved: no money
-    assert ledger_orders(shop).get(payment["id"], {}).get("status") != "paid"
+    assert ledger_orders(shop, "merchant_uid").get(payment["id"], {}).get("status") != "paid"
 
 
 def test_v2_tampered_amount_without_the_confirm_step_is_refunded(fresh, shop):
@@ -95,7 +88,7 @@ def test_v2_tampered_amount_without_the_confirm_step_is_refunded(fresh, shop):
     assert "주문을 받을 수 없습니다" in text and "환불" in text
     payment = v2_payments(shop)[-1]
     assert payment["status"] == "CANCELLED" and payment["amount"]["cancelled"] == 100
-    recorded = ledger_orders(shop)[payment["id"]]
+    recorded = ledger_orders(shop, "merchant_uid")[payment["id"]]
     assert recorded["status"] == "rejected" and recorded["refunded"] is True
 
 
@@ -110,7 +103,7 @@ def test_v2_mobile_redirect_comes_back_with_the_payment_id_and_is_paid(fresh, sh
     text = result_text(driver)
     shot(driver, "v2-04-redirect-paid")
     assert "결제가 완료되었습니다" in text and "51,000원" in text
-    assert ledger_orders(shop)[query["paymentId"][0]]["status"] == "paid"
+    assert ledger_orders(shop, "merchant_uid")[query["paymentId"][0]]["status"] == "paid"
 
 
 def test_v2_virtual_account_is_issued_then_a_signed_deposit_webhook_pays_it(fresh, shop):
@@ -123,14 +116,14 @@ def test_v2_virtual_account_is_issued_then_a_signed_deposit_webhook_pays_it(fres
     assert "가상계좌가 발급되었습니다" in text and "12,000원" in text
     issued = v2_payments(shop)[-1]
     assert issued["status"] == "VIRTUAL_ACCOUNT_ISSUED" and issued["method"]["accountNumber"] in text
-    assert ledger_orders(shop)[issued["id"]]["status"] == "awaiting_deposit"
+    assert ledger_orders(shop, "merchant_uid")[issued["id"]]["status"] == "awaiting_deposit"
     driver.get(shop["url"] + "/__sandbox/")
     button = wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, f'[data-deposit="{issued["id"]}"]')))
     button.click()
     wait(driver).until(ec.text_to_be_present_in_element((By.ID, "result"), '"status":"paid"'))
     shot(driver, "v2-05-deposit-webhook-paid")
     assert [p for p in v2_payments(shop) if p["id"] == issued["id"]][0]["status"] == "PAID"
-    assert ledger_orders(shop)[issued["id"]]["status"] == "paid"
+    assert ledger_orders(shop, "merchant_uid")[issued["id"]]["status"] == "paid"
 
 
 def test_v2_closed_payment_window_pays_nothing_and_keeps_the_cart(fresh, shop):

@@ -43,14 +43,11 @@ public struct SiteRenderer {
     struct PageJob: @unchecked Sendable {
         var path: String
         var template: String
-        /// The products (slugs) the page shows: a product page its own, a list page its cards.
-        var products: [String]
         var values: () -> [String: Any]
 
-        init(path: String, template: String, products: [String] = [], values: @escaping () -> [String: Any]) {
+        init(path: String, template: String, values: @escaping () -> [String: Any]) {
             self.path = path
             self.template = template
-            self.products = products
             self.values = values
         }
 
@@ -112,7 +109,7 @@ public struct SiteRenderer {
     func productPageJobs(_ products: [ProductSource]) -> [PageJob] {
         let context = self.context
         return products.map { product in
-            PageJob(path: "products/\(product.slug)/index.html", template: "product", products: [product.slug]) {
+            PageJob(path: "products/\(product.slug)/index.html", template: "product") {
                 let (values, meta) = context.productPage(product)
                 return context.with(["product": values], page: meta)
             }
@@ -254,7 +251,7 @@ public struct SiteRenderer {
             let pageTitle = number == 1 ? title : "\(title) (\(number)/\(pageCount))"
             let meta = context.pageMeta(title: pageTitle, description: description, path: relative(number))
             jobs.append(PageJob(path: (number == 1 ? folder : folder + "page/\(number)/") + "index.html",
-                                template: template, products: slugs) {
+                                template: template) {
                 let list: [String: Any] = [
                     "title": heading, "description": description.isEmpty ? false : description,
                     "products": slugs.compactMap { slug in

@@ -34,6 +34,9 @@ public final class ProductFileCache: @unchecked Sendable {
     /// Read from many threads during a load and replaced only after it, never both at once (`ShopLoader`).
     private var entries: [String: Entry] = [:]
 
+    /// The last load's list order, patched by the next.
+    let listOrder = ListOrderMemo()
+
     public init() {}
 
     func entry(_ relativePath: String, stamp: Stamp, bundleFolder: String?) -> (ProductSource?, [Diagnostic], [Diagnostic])? {

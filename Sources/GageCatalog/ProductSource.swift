@@ -1,3 +1,4 @@
+import Foundation
 import GageCore
 import Yams
 
@@ -38,8 +39,23 @@ public struct ProductSource: Sendable, Equatable {
     }
 
     @usableFromInline final class Storage: @unchecked Sendable {
-        @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+        @usableFromInline var fields: Fields {
+            didSet { if fields.title != oldValue.title { titleOrder = Self.orderKey(fields.title) } }
+        }
+        /// The title as list order compares it, made once per decoded file: sorting 10,000 Korean titles with
+        /// String's `<` normalizes both sides on every comparison.
+        private(set) var titleOrder: [UInt8]
+
+        @usableFromInline init(_ fields: Fields) {
+            self.fields = fields
+            titleOrder = Self.orderKey(fields.title)
+        }
+
+        /// Swift orders strings by their NFC-normalized Unicode scalars, which is the byte order of their NFC
+        /// UTF-8 form.
+        static func orderKey(_ title: String) -> [UInt8] {
+            Array(title.precomposedStringWithCanonicalMapping.utf8)
+        }
     }
 
     @usableFromInline var storage: Storage

@@ -109,8 +109,7 @@ public enum ShopLoader {
         }
         guard diagnostics.isEmpty, let settings else { throw BuildErrors(diagnostics) }
 
-        // Sorted once, by index: moving 10,000 whole products about costs more than comparing them.
-        let sorted = products.indices.sorted { listOrder(products[$0], products[$1]) }.map { products[$0] }
+        let sorted = (productFiles?.listOrder.order(of: products) ?? ListOrderMemo.sorted(products)).map { products[$0] }
         let published = includeDrafts ? sorted : sorted.filter { !$0.draft }
         let publishedPages = pages.filter { includeDrafts || !$0.draft }
             .sorted { ($0.weight ?? Int.max, $0.title, $0.slug) < ($1.weight ?? Int.max, $1.title, $1.slug) }
@@ -126,7 +125,10 @@ public enum ShopLoader {
     /// Weight first (unweighted last), then title, then slug: a stable order independent of the file system.
     static func listOrder(_ a: ProductSource, _ b: ProductSource) -> Bool {
         let (a, b) = (a.storage, b.storage)
-        return (a.fields.weight ?? Int.max, a.fields.title, a.fields.slug) < (b.fields.weight ?? Int.max, b.fields.title, b.fields.slug)
+        let (weightA, weightB) = (a.fields.weight ?? Int.max, b.fields.weight ?? Int.max)
+        if weightA != weightB { return weightA < weightB }
+        if a.titleOrder != b.titleOrder { return a.titleOrder.lexicographicallyPrecedes(b.titleOrder) }
+        return a.fields.slug < b.fields.slug
     }
 
     public static func makeCatalog(_ products: [ProductSource], settings: ShopSettings,
@@ -278,6 +280,7 @@ public enum ShopLoader {
     private static func crossCheck(_ products: [ProductSource], settings: ShopSettings, root: String) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         var firstFileBySKU: [String: String] = [:]
+        var categoryIsUsable: [String: Bool] = [:]   // thousands of products share a few categories
         for product in products.sorted(by: { $0.file < $1.file }) {
             if let other = firstFileBySKU[product.sku] {
                 problems.append(Diagnostic(file: product.file, line: nil,
@@ -286,7 +289,11 @@ public enum ShopLoader {
             } else {
                 firstFileBySKU[product.sku] = product.file
             }
-            if let category = product.category, settings.category(slug: category) == nil, !Slug.isValid(category) {
+            if let category = product.category, !(categoryIsUsable[category] ?? {
+                let usable = settings.category(slug: category) != nil || Slug.isValid(category)
+                categoryIsUsable[category] = usable
+                return usable
+            }()) {
                 problems.append(Diagnostic(file: product.file, line: lineOf(key: "category", in: product, root: root),
                                            message: "category '\(category)' cannot be part of a page address",
                                            hint: "write category: \(Slug.make(from: category)) (lower-case letters, digits and '-'), "

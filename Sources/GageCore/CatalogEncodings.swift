@@ -51,9 +51,16 @@ public final class CatalogEncodings: @unchecked Sendable {
             known = known.filter { current.contains($0.key) }
         }
         kept[style] = known
-        let texts = made.map(\.text)
-        return frameText[..<range.lowerBound] + texts.joined(separator: style == .pretty ? ",\n" : ",")
-            + frameText[range.upperBound...]
+        // Appended to a String made to size: `Substring + String` counts the 3 MB's characters first.
+        let separator = style == .pretty ? ",\n" : ","
+        var result = String(frameText[..<range.lowerBound])
+        result.reserveCapacity(frameText.utf8.count + made.reduce(0) { $0 + $1.text.utf8.count + separator.utf8.count })
+        for (index, piece) in made.enumerated() {
+            if index > 0 { result += separator }
+            result += piece.text
+        }
+        result += frameText[range.upperBound...]
+        return result
     }
 
     /// A product no real catalog has (SKUs are printable), standing in for the list in the frame.

@@ -50,7 +50,7 @@ public final class RenderMemo: @unchecked Sendable {
 public final class BuildMemo: @unchecked Sendable {
     let productFiles = ProductFileCache()
     let rendered = RenderMemo(keepsCatalogPieces: true)
-    var last: (shop: Shop, themeSources: [String: String], photos: SitePhotos)?
+    var last: (shop: Shop, theme: Theme, photos: SitePhotos)?
 
     public init() {}
 

@@ -58,18 +58,18 @@ public enum SiteBuilder {
                                        overrides: options.overrides, productFiles: memo?.productFiles,
                                        catalogEncodings: memo?.rendered.catalogEncodings)
         clock.lap("load")
-        let theme = try Theme.load(shopRoot: shop.root)
+        let theme = try Theme.load(shopRoot: shop.root, reusing: memo?.last?.theme)
         clock.lap("theme")
         let photos = try SitePhotos.make(for: shop, library: PhotoLibrary(folder: options.cacheFolder + "/photos"))
         clock.lap("photos")
         let changes = memo?.last.flatMap { last in
             // A photo whose bytes changed gets new variant names on every page and card that shows it.
             last.photos == photos
-                ? RenderChanges.between(last.shop, shop, themeUnchanged: last.themeSources == theme.sources) : nil
+                ? RenderChanges.between(last.shop, shop, themeUnchanged: last.theme.sources == theme.sources) : nil
         }
         let files = SiteRenderer(shop: shop, theme: theme, photos: photos)
             .render(changes: changes, memo: memo?.rendered ?? RenderMemo())
-        memo?.last = (shop, theme.sources, photos)
+        memo?.last = (shop, theme, photos)
         clock.lap("render")
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
         let report = Report(products: shop.products.count, pages: pages, files: files.count, written: nil,

@@ -187,9 +187,11 @@ public struct SiteRenderer {
     func tagGroups(only: Set<String>? = nil) -> [(tag: String, products: [ProductSource])] {
         var order: [String] = []
         var bySlug: [String: (tag: String, products: [ProductSource])] = [:]
+        var slugs: [String: String] = [:]   // a shop has few tags and many products that carry them
         for product in shop.products {
             for tag in product.tags {
-                let slug = Slug.make(from: tag)
+                let slug = slugs[tag] ?? Slug.make(from: tag)
+                slugs[tag] = slug
                 guard !slug.isEmpty, only?.contains(slug) != false else { continue }
                 if bySlug[slug] == nil {
                     order.append(slug)

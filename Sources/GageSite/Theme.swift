@@ -17,7 +17,9 @@ public struct Theme: Sendable {
     /// Templates every shop page needs.
     static let requiredTemplates = ["index", "product", "list", "page", "cart", "complete", "lookup", "subscription", "404"]
 
-    public static func load(shopRoot: String) throws(BuildErrors) -> Theme {
+    /// Reads the theme; `last` (`gage serve`'s previous build) is returned as it is when no file changed, so an
+    /// edit to a product does not parse every template again.
+    public static func load(shopRoot: String, reusing last: Theme? = nil) throws(BuildErrors) -> Theme {
         var files = DefaultTheme.files.mapValues { (text: $0, origin: "built-in theme") }
         let overrides = shopRoot + "/templates"
         for relative in FileTree.files(under: overrides) {
@@ -27,6 +29,7 @@ public struct Theme: Sendable {
             }
             files[relative] = (text, "templates/" + relative)
         }
+        if let last, last.sources == files.mapValues(\.text) { return last }
         var library = MustacheLibrary()
         var assets: [String: String] = [:]
         var problems: [Diagnostic] = []

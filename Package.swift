@@ -92,7 +92,9 @@ let package = Package(
         .testTarget(name: "GagePaymentsTests", dependencies: ["GagePayments", "GageCore", "GageWebhooks"]),
         .testTarget(name: "GageLedgerTests", dependencies: ["GageLedger", "GageCore"]),
         .testTarget(name: "GageNotifyTests", dependencies: ["GageNotify", "GageLedger", "GageCore"]),
-        .testTarget(name: "GageCatalogTests", dependencies: ["GageCatalog", "GageTestSupport"]),
+        .testTarget(name: "GageCatalogTests", dependencies: [
+            "GageCatalog", "GageTestSupport", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "GageImagesTests", dependencies: ["GageImages", "GageCore"]),
         .testTarget(name: "GageSiteTests", dependencies: ["GageSite", "GageCatalog", "GageCore", "GageTestSupport"]),
     ]

@@ -247,5 +247,18 @@ extension String {
 
 extension Node {
     /// The resolved YAML type (`int`, `str`, `null`, …) of the node.
-    var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+    var tagName: Tag.Name {
+        // Yams resolves an untagged plain scalar by trying each of its default resolver's regular expressions in
+        // turn, and a text (most of a product file: a Korean title, a summary, tags) fails all seven. None of them
+        // matches a scalar whose first character is not one of these, so such a scalar is a string.
+        if case let .scalar(scalar) = self, scalar.tag.rawValue.isEmpty, let first = scalar.string.utf8.first,
+           !Self.startsOfTypedScalars.contains(first) {
+            return .str
+        }
+        return Tag.Name(rawValue: tag.rawValue)
+    }
+
+    /// First characters of the plain scalars `Resolver.default` reads as bool (yes, on, true, …), null (~, null),
+    /// int, float (.5, .inf, .nan), timestamp, merge (<<) and value (=).
+    static let startsOfTypedScalars = Set("yYnNoOtTfF~+-.0123456789<=".utf8)
 }

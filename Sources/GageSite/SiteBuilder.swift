@@ -51,7 +51,9 @@ public enum SiteBuilder {
 
     /// With a `memo` (`gage serve`), an edit that only changes products renders just the files it alters;
     /// `complete` says whether `files` is the whole site (so the writer may remove what it no longer makes).
-    public static func render(_ options: Options, memo: BuildMemo?) throws(BuildErrors)
+    /// With `stream`, pages go to it as they are rendered (see `SiteRenderer.render`).
+    public static func render(_ options: Options, memo: BuildMemo?,
+                              stream: (@Sendable (OutputFile) -> OutputFile)? = nil) throws(BuildErrors)
         -> (shop: Shop, files: [OutputFile], report: Report, complete: Bool) {
         var clock = PhaseClock()
         let shop = try ShopLoader.load(from: options.source, includeDrafts: options.includeDrafts,
@@ -68,7 +70,7 @@ public enum SiteBuilder {
                 ? RenderChanges.between(last.shop, shop, themeUnchanged: last.theme.sources == theme.sources) : nil
         }
         let files = SiteRenderer(shop: shop, theme: theme, photos: photos)
-            .render(changes: changes, memo: memo?.rendered ?? RenderMemo())
+            .render(changes: changes, memo: memo?.rendered ?? RenderMemo(), stream: stream)
         memo?.last = (shop, theme, photos)
         clock.lap("render")
         let pages = files.filter { $0.path.hasSuffix(".html") }.count
@@ -77,11 +79,14 @@ public enum SiteBuilder {
         return (shop, files, report, changes == nil)
     }
 
+    /// Renders and writes; each page is written as soon as it is rendered (a big site is never all in memory),
+    /// so "render" includes writing the pages and "write" is the rest of the files and removing stale ones.
     public static func build(_ options: Options) throws(BuildErrors) -> Report {
+        let pages = try SiteWriter.PageStream(SiteWriter(output: options.output))
         var clock = PhaseClock()
-        var (_, files, report) = try render(options)
+        var (_, files, report, _) = try render(options, memo: nil, stream: pages.write)
         clock.lap("")
-        report.written = try SiteWriter(output: options.output).write(files)
+        report.written = try pages.finish(files)
         clock.lap("write")
         report.timings.append(clock.laps[1])
         return report

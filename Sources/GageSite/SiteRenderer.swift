@@ -12,6 +12,9 @@ public struct OutputFile: Sendable {
         /// A file whose name carries its content's hash (a photo variant from the cache): a file of that name
         /// and size already in the output is the same file, and is not read again.
         case stored(from: String)
+        /// Already in the output folder: written while the site was rendered (`gage build` streams its pages
+        /// to disk), `changed` false when the file there had these bytes.
+        case written(changed: Bool)
     }
 
     /// Path inside the output folder, `/`-separated, e.g. `products/yirgacheffe/index.html`.
@@ -58,15 +61,20 @@ public struct SiteRenderer {
 
     /// Every file of the site; with `changes` (an edit under `gage serve`), only the files those changes alter.
     /// `memo` carries search.json's rows and the cards from one build to the next.
-    public func render(changes: RenderChanges? = nil, memo: RenderMemo = RenderMemo()) -> [OutputFile] {
+    /// With `stream`, each page is handed to it as soon as it is rendered and what it returns is kept instead
+    /// (`gage build` writes the page and keeps only its path: 10,000 pages are 200 MB of text).
+    public func render(changes: RenderChanges? = nil, memo: RenderMemo = RenderMemo(),
+                       stream: (@Sendable (OutputFile) -> OutputFile)? = nil) -> [OutputFile] {
         let jobs = pageJobs(cards: productCards(changed: changes.map(\.cards), memo: memo), changes: changes)
         // Pages are independent: render them across the cores, each into its own slot, in a fixed order.
-        let rendered = ResultSlots<String>(count: jobs.count)
+        let rendered = ResultSlots<OutputFile>(count: jobs.count)
         let theme = self.theme
         DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            rendered[index] = theme.render(jobs[index].values(), template: jobs[index].template)
+            let page = OutputFile(path: jobs[index].path,
+                                  content: .text(theme.render(jobs[index].values(), template: jobs[index].template)))
+            rendered[index] = stream?(page) ?? page
         }
-        var files = jobs.indices.map { OutputFile(path: jobs[$0].path, content: .text(rendered[$0] ?? "")) }
+        var files = rendered.values
         let productsChanged = changes.map { !$0.products.isEmpty } ?? true
         if changes?.catalog ?? true {
             files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON(memo.catalogEncodings))))

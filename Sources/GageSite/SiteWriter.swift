@@ -22,9 +22,14 @@ public struct SiteWriter: Sendable {
     }
 
     /// Writes `files`; with `prune` (a whole site), files of an earlier build that are not among them go.
+    /// Files already `.written` by a `PageStream` are counted, not touched.
     public func write(_ files: [OutputFile], prune: Bool = true) throws(BuildErrors) -> Summary {
-        let fileManager = FileManager.default
         try checkOutputFolder()
+        return try writeIntoCheckedFolder(files, prune: prune)
+    }
+
+    private func writeIntoCheckedFolder(_ files: [OutputFile], prune: Bool) throws(BuildErrors) -> Summary {
+        let fileManager = FileManager.default
         let existing = prune ? Set(listFiles()) : []
         let outcomes = ResultSlots<Result<Bool, Diagnostic>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
@@ -54,6 +59,8 @@ public struct SiteWriter: Sendable {
         let destination = output + "/" + file.path
         let bytes: Data
         switch file.content {
+        case let .written(changed):
+            return .success(changed)
         case let .text(text):
             bytes = Data(text.utf8)
         case let .stored(source):
@@ -104,6 +111,31 @@ public struct SiteWriter: Sendable {
             return false
         }
         return true
+    }
+
+    /// Writes pages as the renderer makes them, so a big site is never held in memory whole. Open it before
+    /// rendering (it checks the output folder first), pass `write` as the renderer's stream, then give the
+    /// renderer's files to `finish`.
+    public struct PageStream: Sendable {
+        let writer: SiteWriter
+
+        public init(_ writer: SiteWriter) throws(BuildErrors) {
+            try writer.checkOutputFolder()
+            self.writer = writer
+        }
+
+        /// Writes `page` if its bytes changed and returns it as `.written`, holding no text; a page that could
+        /// not be written is returned as it is, for `finish` to try again and report.
+        @Sendable public func write(_ page: OutputFile) -> OutputFile {
+            guard case let .success(changed) = writer.writeIfChanged(page) else { return page }
+            return OutputFile(path: page.path, content: .written(changed: changed))
+        }
+
+        /// Writes the rest of `files` and removes what an earlier build left (nothing when a file failed).
+        public func finish(_ files: [OutputFile]) throws(BuildErrors) -> Summary {
+            // The folder was checked when the stream opened; now it holds new pages but no catalog.json yet.
+            try writer.writeIntoCheckedFolder(files, prune: true)
+        }
     }
 
     /// Refuses to write into a folder that holds something other than an earlier build (it would be pruned).

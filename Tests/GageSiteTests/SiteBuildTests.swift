@@ -196,6 +196,28 @@ let beanProduct = TemporaryShop.product("""
             try SiteBuilder.build(.init(source: shop.root, output: shop.root + "/elsewhere"))
         }
         #expect(shop.read("elsewhere/notes.txt") == "keep me")
+        // Pages are written as they are rendered: the folder is judged before the first one.
+        #expect(FileManager.default.subpaths(atPath: shop.root + "/elsewhere") == ["notes.txt"])
+    }
+
+    @Test func test_a_page_that_cannot_be_written_fails_the_build_naming_it() throws {
+        let shop = try fixtureShop()
+        let output = try build(shop)
+        let blocked = output + "/products/yirga/index.html"
+        try FileManager.default.removeItem(atPath: blocked)
+        try FileManager.default.createDirectory(atPath: blocked + "/in-the-way", withIntermediateDirectories: true)
+        try shop.write("content/products/sencha.md",
+                       TemporaryShop.product("title: 센차\nsku: TEA-1\nprice: 13500\ncategory: tea\ntags: [녹차]"))
+        let error = try #require(throws: BuildErrors.self) {
+            try SiteBuilder.build(.init(source: shop.root, output: output))
+        }
+        #expect("\(error)".contains("products/yirga/index.html: cannot be written"), "\(error)")
+        #expect(error.diagnostics.count == 1, "\(error)")
+        // Everything else is written — catalog.json too, whose prices must match the pages that did change — and
+        // nothing is pruned on the way out.
+        #expect(read(output + "/products/sencha/index.html").contains("13,500"))
+        #expect(read(output + "/catalog.json").contains("\"price\" : 13500"))
+        #expect(FileManager.default.fileExists(atPath: blocked + "/in-the-way"))
     }
 
     @Test func test_shop_templates_override_the_theme_file_by_file() throws {

@@ -31,15 +31,19 @@ public struct Diagnostic: Error, Equatable, Hashable, Sendable, CustomStringConv
 /// The whole list of problems found in one pass, so an author fixes them all at once.
 public struct BuildErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+    /// Whether the problems came while writing the output, after the other files were written.
+    public var whileWriting: Bool
 
-    public init(_ diagnostics: [Diagnostic]) {
+    public init(_ diagnostics: [Diagnostic], whileWriting: Bool = false) {
         self.diagnostics = diagnostics.sorted()
+        self.whileWriting = whileWriting
     }
 
     public var description: String {
         let count = diagnostics.count
         let lines = diagnostics.map { "error: \($0)" }
-        return (lines + ["\(count) error\(count == 1 ? "" : "s") found; nothing was written."]).joined(separator: "\n")
+        let outcome = whileWriting ? "the other files were written and nothing was removed" : "nothing was written"
+        return (lines + ["\(count) error\(count == 1 ? "" : "s") found; \(outcome)."]).joined(separator: "\n")
     }
 }
 

@@ -44,7 +44,7 @@ public struct SiteWriter: Sendable {
             case let .failure(problem): problems.append(problem)
             }
         }
-        guard problems.isEmpty else { throw BuildErrors(problems) }
+        guard problems.isEmpty else { throw BuildErrors(problems, whileWriting: true) }
         let stale = existing.subtracting(files.map(\.path))
         for path in stale.sorted() {
             try? fileManager.removeItem(atPath: output + "/" + path)

@@ -45,9 +45,12 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
 
+        // What Gage adds to swift-mustache: HTML escaping byte by byte, for the pages and the HTML e-mails.
+        .target(name: "GageMustache", dependencies: [.product(name: "Mustache", package: "swift-mustache")]),
+
         // The build pipeline: load → validate → render → write.
         .target(name: "GageSite", dependencies: [
-            "GageCore", "GageCatalog", "GageImages", "CCmark",
+            "GageCore", "GageCatalog", "GageImages", "GageMustache", "CCmark",
             .product(name: "Mustache", package: "swift-mustache"),
         ], plugins: ["EmbedTheme"]),
 
@@ -58,7 +61,7 @@ let package = Package(
         // Notifications (SPEC §8): the outbox's contents (e-mails rendered from templates/emails/, chat lines) and
         // their delivery over SMTP and chat webhooks, both through libcurl.
         .target(name: "GageNotify", dependencies: [
-            "GageCore", "GageLedger", "GagePayments", "CCurl",
+            "GageCore", "GageLedger", "GagePayments", "GageMustache", "CCurl",
             .product(name: "Mustache", package: "swift-mustache"),
         ], plugins: ["EmbedTheme"]),
         .executableTarget(name: "gage-verify", dependencies: ["GagePayments", "GageNotify"], path: "functions/verify",

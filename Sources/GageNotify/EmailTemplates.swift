@@ -1,5 +1,6 @@
 import Foundation
 import GageCore
+import GageMustache
 import Mustache
 
 extension EmailBundle {
@@ -31,12 +32,15 @@ public struct EmailTemplates: Sendable {
     public init(_ bundle: EmailBundle) throws(TemplateError) {
         var library = MustacheLibrary()
         for (name, text) in bundle.templates.sorted(by: { $0.key < $1.key }) {
-            // The pragma goes on the template's first line, so error line numbers stay the author's.
-            let source = name.hasPrefix("text/") ? "{{% CONTENT_TYPE: TEXT}}" + text : text
+            // Text parts are not escaped: the pragma goes on the template's first line, so error line numbers
+            // stay the author's. HTML parts escape byte by byte (`HTMLEscaping`: the library's own lets a quote
+            // followed by a combining mark — a buyer's name can hold one — out of an attribute).
+            let (source, added) = name.hasPrefix("text/") ? ("{{% CONTENT_TYPE: TEXT}}" + text, 0)
+                : (HTMLEscaping.firstLine + text, HTMLEscaping.linesAdded)
             do {
                 library.register(try MustacheTemplate(string: source), named: "emails/" + name)
             } catch let error as MustacheTemplate.ParserError {
-                throw TemplateError(template: name, line: error.context.lineNumber, message: "\(error.error)")
+                throw TemplateError(template: name, line: error.context.lineNumber - added, message: "\(error.error)")
             } catch {
                 throw TemplateError(template: name, line: nil, message: "\(error)")
             }

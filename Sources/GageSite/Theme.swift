@@ -1,5 +1,6 @@
 import Foundation
 import GageCatalog
+import GageMustache
 import Mustache
 
 /// The templates and assets a shop is rendered with: the built-in default theme, overridden file by file by
@@ -36,11 +37,10 @@ public struct Theme: Sendable {
         // Page templates escape with `HTMLEscaping`, through a standalone first line (which renders nothing and
         // is taken off the line numbers of errors) — unless a theme file picks content types itself: then the
         // library's rules stand untouched, a partial inheriting its includer's.
-        _ = HTMLEscaping.registered
         let picksContentTypes = files.contains { path, file in
             path.hasSuffix(".mustache") && file.text.utf8.containsBytes(of: "CONTENT_TYPE")
         }
-        let escaping = picksContentTypes ? "" : "{{%CONTENT_TYPE:\(HTMLEscaping.name)}}\n"
+        let escaping = picksContentTypes ? "" : HTMLEscaping.firstLine
         for (path, file) in files.sorted(by: { $0.key < $1.key }) {
             guard path.hasSuffix(".mustache") else {
                 assets[path] = file.text
@@ -51,7 +51,7 @@ public struct Theme: Sendable {
                 library.register(try MustacheTemplate(string: prefix + file.text),
                                  named: String(path.dropLast(".mustache".count)))
             } catch let error as MustacheTemplate.ParserError {
-                let line = error.context.lineNumber - (prefix.isEmpty ? 0 : 1)
+                let line = error.context.lineNumber - (prefix.isEmpty ? 0 : HTMLEscaping.linesAdded)
                 problems.append(Diagnostic(file: file.origin, line: line,
                                            message: "template error: \(error.error)",
                                            hint: "check that every {{#section}} has its {{/section}}"))

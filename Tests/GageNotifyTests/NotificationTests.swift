@@ -212,4 +212,27 @@ final class EmailTemplateTests: XCTestCase {
             XCTAssertTrue(mail.html.contains("</html>"), "\(kind)")
         }
     }
+
+    func test_an_html_template_escapes_a_quote_that_a_combining_mark_follows() throws {
+        // `"` + U+0301 is one Character, which swift-mustache's own escaper left raw: out of the attribute.
+        var bundle = EmailBundle.builtIn(shop: ShopContact(title: "온기", baseURL: "https://x.kr/"))
+        bundle.templates["html/new_order"] = "<a title=\"{{buyer.name}}\">주문</a>\n"
+        let templates = try EmailTemplates(bundle)
+        var order = LedgerOrder(impUID: "imp_1", merchantUID: "shop-1", status: "paid", amount: 1000, currency: "KRW",
+                                name: "차", items: [PricedItem(sku: "A", title: "차", quantity: 1, options: [:], price: 1000)])
+        order.buyer.name = "x\"\u{301} onclick=alert(1) y=\"\u{301}"
+        let mail = templates.render(.newOrder, context: EmailContext.make(order: order, notice: Notice(.newOrder),
+                                                                         shop: ShopContact(title: "온기", baseURL: "https://x.kr/")))
+        XCTAssertEqual(Array(mail.html.unicodeScalars),
+                       Array("<a title=\"x&quot;\u{301} onclick=alert(1) y=&quot;\u{301}\">주문</a>\n".unicodeScalars))
+    }
+
+    func test_a_broken_html_template_is_reported_at_its_own_line() {
+        var bundle = EmailBundle.builtIn(shop: ShopContact(title: "온기", baseURL: "https://x.kr/"))
+        bundle.templates["html/shipped"] = "<p>\n<p>\n{{/nope}}\n"
+        XCTAssertThrowsError(try EmailTemplates(bundle)) { error in
+            XCTAssertEqual((error as? TemplateError)?.line, 3, "\(error)")
+            XCTAssertEqual((error as? TemplateError)?.template, "html/shipped")
+        }
+    }
 }

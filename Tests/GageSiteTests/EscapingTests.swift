@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GageTestSupport
 import GageCatalog
+import GageMustache
 @testable import GageSite
 
 /// Breaks out of an attribute, a text node, a `<script>` element and a JSON string, all at once.

@@ -5,16 +5,27 @@ import Mustache
 ///
 /// Why not the library's: it compares whole `Character`s, so a quote followed by a combining mark (`"` + U+0301
 /// is one Character) is not escaped and ends an attribute value early — `title="{{title}}"` could be given
-/// attributes of the seller's (or an imported feed's) choosing. It also hashed every Character of every value
-/// into a dictionary: a tenth of a 10,000-product build. Registered with the library as a content type and
-/// chosen by a `{{%CONTENT_TYPE}}` line the theme loader puts before each template (`Theme.load`).
-struct HTMLEscaping: MustacheContentType {
-    static let name = "GAGE_HTML"
+/// attributes of the seller's (or an imported feed's, or in an e-mail a buyer's) choosing. It also hashed every
+/// Character of every value into a dictionary: a tenth of a 10,000-product build. Registered with the library as
+/// a content type, and chosen by a standalone first line put before a template's text (`template(_:)`).
+public struct HTMLEscaping: MustacheContentType {
+    public static let name = "GAGE_HTML"
 
     /// Registers the content type once per process; templates can name it after this.
-    static let registered: Void = MustacheContentTypes.register(HTMLEscaping(), named: name)
+    private static let registered: Void = MustacheContentTypes.register(HTMLEscaping(), named: name)
 
-    func escapeText(_ text: String) -> String {
+    /// The line that makes a template escape with this content type. Standalone, it renders nothing; a parse
+    /// error's line number is one more than in the author's file (`linesAdded`).
+    public static var firstLine: String {
+        _ = registered
+        return "{{%CONTENT_TYPE:\(name)}}\n"
+    }
+
+    public static let linesAdded = 1
+
+    public init() {}
+
+    public func escapeText(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes in
             // Most values (prices, slugs, Korean titles) need nothing: hand them back without a copy.

@@ -221,6 +221,41 @@ let beanProduct = TemporaryShop.product("""
         #expect(FileManager.default.fileExists(atPath: blocked + "/in-the-way"))
     }
 
+    @Test func test_list_pages_show_cards_rendered_once_exactly_as_the_card_partial_renders_them() throws {
+        // Twelve products: the first four cards of a page load their photo at once, the rest lazily.
+        var files: [String: String] = [:]
+        for n in 1...12 {
+            files["content/products/p\(n).md"] = TemporaryShop.product(
+                "title: 상품 \(n)\nsku: P\(n)\nprice: \(1000 * n)\ncategory: coffee\ntags: [원두]\nimages: [https://cdn.example.kr/\(n).jpg]")
+        }
+        let viaHTML = try TemporaryShop(files: files)
+        // The same shop with list templates that render the partial on every page, as themes did before.
+        var viaPartial = files
+        for name in ["index", "list"] {
+            viaPartial["templates/\(name).mustache"] = try #require(DefaultTheme.files["\(name).mustache"])
+                .replacingOccurrences(of: "{{{html}}}", with: "{{> partials/product-card}}")
+        }
+        let partialShop = try TemporaryShop(files: viaPartial)
+        let (built, reference) = (try build(viaHTML), try build(partialShop))
+        for page in ["index.html", "categories/coffee/index.html", "tags/원두/index.html"] {
+            let html = read(built + "/" + page)
+            #expect(html == read(reference + "/" + page), "\(page)")
+            #expect(html.components(separatedBy: "loading=\"eager\"").count - 1 == 4, "\(page)")
+            #expect(html.components(separatedBy: "loading=\"lazy\"").count - 1 == 8, "\(page)")
+        }
+    }
+
+    @Test func test_a_shops_own_card_partial_is_what_its_lists_show() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/sencha.md": TemporaryShop.product("title: 센차\nsku: TEA-1\nprice: 12000\ncategory: tea"),
+            "templates/partials/product-card.mustache": "<li class=\"my-card\">{{title}} · {{price_text}} · {{i18n.sold_out}}</li>\n",
+        ])
+        let output = try build(shop)
+        for page in ["index.html", "categories/tea/index.html"] {
+            #expect(read(output + "/" + page).contains("<li class=\"my-card\">센차 · 12,000원 · 품절</li>"), "\(page)")
+        }
+    }
+
     @Test func test_shop_templates_override_the_theme_file_by_file() throws {
         let shop = try fixtureShop()
         try shop.write("templates/404.mustache", "<p>{{i18n.not_found_title}} / custom</p>")

@@ -258,11 +258,12 @@ public struct SiteRenderer {
 
         var isNull: Bool { false }
 
-        /// `card` with its `html`.
+        /// `card` with its `html`. The rendering keeps only the card's values with `site` and `i18n`, not the
+        /// whole context: `gage serve` carries unchanged cards from one edit's build to the next.
         static func adding(to card: [String: Any], theme: Theme, context: SiteContext) -> [String: Any] {
             var card = card
-            let values = card
-            card["html"] = RenderedCard { theme.render(context.with(values), template: "partials/product-card") }
+            let values = context.with(card)
+            card["html"] = RenderedCard { theme.render(values, template: "partials/product-card") }
             return card
         }
     }

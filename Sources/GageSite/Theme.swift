@@ -35,10 +35,11 @@ public struct Theme: Sendable {
         var assets: [String: String] = [:]
         var problems: [Diagnostic] = []
         // Page templates escape with `HTMLEscaping`, through a standalone first line (which renders nothing and
-        // is taken off the line numbers of errors) — unless a theme file picks content types itself: then the
-        // library's rules stand untouched, a partial inheriting its includer's.
+        // is taken off the line numbers of errors) — unless a page template picks content types itself: then the
+        // library's rules stand untouched, a partial inheriting its includer's. (E-mail templates are rendered
+        // by `EmailTemplates`, which chooses for them.)
         let picksContentTypes = files.contains { path, file in
-            path.hasSuffix(".mustache") && file.text.utf8.containsBytes(of: "CONTENT_TYPE")
+            path.hasSuffix(".mustache") && !path.hasPrefix("emails/") && file.text.utf8.containsBytes(of: "CONTENT_TYPE")
         }
         let escaping = picksContentTypes ? "" : HTMLEscaping.firstLine
         for (path, file) in files.sorted(by: { $0.key < $1.key }) {

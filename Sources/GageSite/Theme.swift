@@ -39,7 +39,9 @@ public struct Theme: Sendable {
         // library's rules stand untouched, a partial inheriting its includer's. (E-mail templates are rendered
         // by `EmailTemplates`, which chooses for them.)
         let picksContentTypes = files.contains { path, file in
-            path.hasSuffix(".mustache") && !path.hasPrefix("emails/") && file.text.utf8.containsBytes(of: "CONTENT_TYPE")
+            // Over the UTF-8 bytes: Foundation's `String.contains` took 86 ms over a theme's files.
+            path.hasSuffix(".mustache") && !path.hasPrefix("emails/")
+                && file.text.utf8.firstRange(of: "CONTENT_TYPE".utf8) != nil
         }
         let escaping = picksContentTypes ? "" : HTMLEscaping.firstLine
         for (path, file) in files.sorted(by: { $0.key < $1.key }) {
@@ -75,19 +77,5 @@ public struct Theme: Sendable {
 
     func render(_ context: [String: Any], template: String) -> String {
         library.render(context, withTemplate: template) ?? ""
-    }
-}
-
-extension String.UTF8View {
-    /// Whether `needle`'s bytes occur here (Foundation's `String.contains` took 86 ms over a theme's files).
-    func containsBytes(of needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard let first = pattern.first else { return true }
-        let bytes = Array(self)
-        guard bytes.count >= pattern.count else { return false }
-        for start in 0...(bytes.count - pattern.count) where bytes[start] == first {
-            if bytes[start..<(start + pattern.count)].elementsEqual(pattern) { return true }
-        }
-        return false
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import GageCore
 import GagePayments
 
 /// How notifications leave (SPEC §3, wave 2): `GAGE_SMTP_URL`, `GAGE_MAIL_FROM`, `GAGE_SELLER_EMAIL`,
@@ -34,7 +34,7 @@ public struct NotifySettings: Sendable {
 
     public init(values: [String: String]) {
         func value(_ name: String) -> String? {
-            values[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            values[name].map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         }
         if let url = value("GAGE_SMTP_URL") {
             let lower = url.lowercased()
@@ -65,7 +65,7 @@ public struct NotifySettings: Sendable {
         if let path = value("GAGE_EMAILS") {
             emailsPath = path
         } else if let catalog = value("GAGE_CATALOG") {
-            emailsPath = URL(fileURLWithPath: catalog).deletingLastPathComponent().appendingPathComponent("emails.json").path
+            emailsPath = (catalog.lastIndex(of: "/").map { String(catalog[...$0]) } ?? "") + "emails.json"
         }
     }
 }
@@ -75,7 +75,7 @@ enum MailAddress {
     /// `온기 <shop@example.kr>` → `shop@example.kr`; a bare address as it is; nil when it is not one (no `@`,
     /// spaces or line breaks inside, which could smuggle headers).
     static func address(in text: String) -> String? {
-        var candidate = text.trimmingCharacters(in: .whitespaces)
+        var candidate = text.trimmingWhitespace()
         if let open = candidate.lastIndex(of: "<"), candidate.hasSuffix(">") {
             candidate = String(candidate[candidate.index(after: open)..<candidate.index(before: candidate.endIndex)])
         }
@@ -89,7 +89,9 @@ enum MailAddress {
     /// The display name of `온기 로스터리 <shop@example.kr>`, if any.
     static func displayName(in text: String) -> String? {
         guard let open = text.lastIndex(of: "<") else { return nil }
-        let name = text[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        return name.isEmpty ? nil : name
+        var name = Substring(text[..<open].trimmingWhitespace())
+        while name.first == "\"" { name = name.dropFirst() }
+        while name.last == "\"" { name = name.dropLast() }
+        return name.isEmpty ? nil : String(name)
     }
 }

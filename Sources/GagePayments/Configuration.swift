@@ -160,8 +160,8 @@ public struct Configuration: Sendable {
         for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
             let trimmed = line.drop(while: \.isWhitespace)
             guard !trimmed.hasPrefix("#"), let equals = trimmed.firstIndex(of: "=") else { continue }
-            let name = trimmed[..<equals].trimmingSpaces()
-            var value = trimmed[trimmed.index(after: equals)...].trimmingSpaces()
+            let name = trimmed[..<equals].trimmingWhitespace()
+            var value = trimmed[trimmed.index(after: equals)...].trimmingWhitespace()
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = String(value.dropFirst().dropLast())
             }
@@ -211,11 +211,3 @@ public struct Configuration: Sendable {
     }
 }
 
-extension Substring {
-    func trimmingSpaces() -> String {
-        var text = self
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
-    }
-}

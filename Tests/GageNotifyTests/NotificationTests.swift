@@ -115,6 +115,8 @@ final class MailFormatTests: XCTestCase {
         XCTAssertNil(MailAddress.address(in: "a@b.kr\r\nBcc: x@y.kr"))
         XCTAssertEqual(MailAddress.address(in: "온기 로스터리 <shop@onggi.kr>"), "shop@onggi.kr")
         XCTAssertEqual(MailAddress.displayName(in: "온기 로스터리 <shop@onggi.kr>"), "온기 로스터리")
+        XCTAssertEqual(MailAddress.displayName(in: " \"온기 로스터리\"  <shop@onggi.kr>"), "온기 로스터리")
+        XCTAssertNil(MailAddress.displayName(in: "\"\" <shop@onggi.kr>"))
         XCTAssertNil(MailAddress.address(in: "no-at-sign"))
     }
 

@@ -1,0 +1,14 @@
+import GageCore
+import Testing
+
+@Suite struct WhitespaceTests {
+    @Test func test_white_space_of_every_kind_is_trimmed_from_both_ends_only() {
+        #expect("  a b \t".trimmingWhitespace() == "a b")
+        #expect("\n\r\n값 = 1\u{3000}".trimmingWhitespace() == "값 = 1")   // ideographic space
+        #expect("\u{00A0}x\u{2003}".trimmingWhitespace() == "x")
+        #expect(" \t\n ".trimmingWhitespace() == "")
+        #expect("".trimmingWhitespace() == "")
+        #expect("e\u{301} ".trimmingWhitespace() == "e\u{301}")
+        #expect(" x"[...].dropFirst().trimmingWhitespace() == "x")
+    }
+}

@@ -34,14 +34,19 @@ public struct RequestFields: Sendable {
 
     /// `{"imp_uid": …}` as JSON, or `imp_uid=…&merchant_uid=…` as a form or query string.
     public static func parse(body: [UInt8], contentType: String?) throws(RequestProblem) -> RequestFields {
-        let type = contentType?.lowercased() ?? ""
+        // The media type without parameters: `application/json`, `application/merge-patch+json`, `text/json`;
+        // `application/x-www-form-urlencoded`, `multipart/form-data`.
+        let media = (contentType?.lowercased() ?? "").split(separator: ";").first?.trimmingWhitespace() ?? ""
         let trimmed = body.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        if type.contains("json") || (!type.contains("form") && trimmed.first == UInt8(ascii: "{")) {
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(body)) else {
+        let isForm = media.hasSuffix("form-urlencoded") || media.hasSuffix("form-data")
+        if media.hasSuffix("json") || (!isForm && trimmed.first == UInt8(ascii: "{")) {
+            if let object = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)) {
+                return RequestFields(values: object)
+            }
+            guard (try? JSONDecoder().decode(JSONValue.self, from: Data(body))) != nil else {
                 throw .malformed("the body is not valid JSON")
             }
-            guard case let .object(object) = value else { throw .malformed("the body must be a JSON object") }
-            return RequestFields(values: object)
+            throw .malformed("the body must be a JSON object")
         }
         guard let text = String(validating: body, as: UTF8.self) else { throw .malformed("the body is not UTF-8") }
         return RequestFields(values: FormDecoding.decode(text).mapValues(JSONValue.string))

@@ -85,6 +85,36 @@ extension Judgement {
         #expect(fields.string("name") == "원 두")
     }
 
+    @Test(arguments: ["application/json", "application/json; charset=utf-8", "Application/JSON", "text/json",
+                      "application/merge-patch+json", nil, "text/plain"])
+    func test_json_bodies_are_read_whatever_json_type_they_are_sent_as(contentType: String?) throws {
+        let body = #"{"imp_uid": "imp_1", "amount": 18500, "escrow": true, "memo": null, "#
+            + #""custom_data": {"items": [{"sku": "A", "quantity": 2}]}}"#
+        let fields = try RequestFields.parse(body: Array(body.utf8), contentType: contentType)
+        #expect(fields.values == ["imp_uid": .string("imp_1"), "amount": .number(18500), "escrow": .bool(true),
+                                  "memo": .null,
+                                  "custom_data": .object(["items": .array([.object(["sku": .string("A"),
+                                                                                    "quantity": .number(2)])])])])
+    }
+
+    @Test func test_a_json_body_that_is_not_an_object_is_refused_with_its_reason() {
+        #expect(throws: RequestProblem.malformed("the body must be a JSON object")) {
+            try RequestFields.parse(body: Array(#"["imp_1"]"#.utf8), contentType: "application/json")
+        }
+        #expect(throws: RequestProblem.malformed("the body must be a JSON object")) {
+            try RequestFields.parse(body: Array(#""imp_1""#.utf8), contentType: "application/json")
+        }
+        #expect(throws: RequestProblem.malformed("the body is not valid JSON")) {
+            try RequestFields.parse(body: Array(#"{"imp_uid": "#.utf8), contentType: "application/json; charset=utf-8")
+        }
+    }
+
+    @Test func test_a_form_body_starting_with_a_brace_stays_a_form() throws {
+        let fields = try RequestFields.parse(body: Array("{=1&imp_uid=imp_2".utf8),
+                                             contentType: "application/x-www-form-urlencoded; charset=UTF-8")
+        #expect(fields.string("imp_uid") == "imp_2")
+    }
+
     @Test(arguments: ["imp_", "imp_12a", "IMP_1", "imp_1/../x", "imp_" + String(repeating: "1", count: 33), "pay_1"])
     func test_imp_uid_must_be_imp_and_digits(text: String) {
         #expect(throws: RequestProblem.self) {

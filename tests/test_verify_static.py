@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from conftest import ROOT, SECRET
-from verify_helpers import BEANS, CATALOG, ref
+from verify_helpers import BEANS, CATALOG, pay, ref, verify
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +89,27 @@ def test_static_binary_verifies_a_payment(backend, request, static_binary, sandb
                             env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "paid"
+
+
+def test_static_binary_refunds_a_tampered_amount_and_mails_a_paid_order(static_binary, env, sandbox, tmp_path):
+    # The deployable binary is built with other code generation than the debug one the rest of the suite runs
+    # (scripts/build-verify): the money path and the e-mail rendering (swift-mustache) are run on it too.
+    from test_notifications import MailServer, text_of, html_of
+    server = MailServer(tmp_path / "mail").start()
+    try:
+        notify_env = {**env, "GAGE_SMTP_URL": f"smtp://127.0.0.1:{server.port}",
+                      "GAGE_MAIL_FROM": "온기 로스터리 <shop@onggi.example>"}
+        tampered = pay(sandbox, 100)
+        code, reply, _ = verify(static_binary, notify_env, ref(tampered))
+        assert code == 0 and reply["status"] == "rejected" and reply["reason"] == "amount_mismatch", reply
+        assert reply["refunded"] is True
+        assert sandbox.payment(tampered["imp_uid"])["status"] == "cancelled"
+
+        paid = pay(sandbox, 40000, buyer_name='홍길동" onmouseover="x')
+        code, reply, _ = verify(static_binary, notify_env, ref(paid))
+        assert code == 0 and reply["status"] == "paid", reply
+        mail, = [m for m in server.messages() if paid["merchant_uid"] in m["Subject"]]
+        assert "40,000원" in text_of(mail) and "에스프레소용" in html_of(mail)
+        assert 'onmouseover="x' not in html_of(mail) and "홍길동&quot; onmouseover=&quot;x" in html_of(mail)
+    finally:
+        server.stop()

@@ -23,7 +23,8 @@ def test_static_binary_links_no_swift_runtime_and_carries_its_http_tls_and_ledge
     assert "libc.so" in libraries
     # libcurl (with its ~20 libraries), OpenSSL, SQLite and libpq are linked in: loading them was most of a
     # verification's time. Only what Debian ships no static archive for is left to the host.
-    for linked_in in ["libcurl", "libssl", "libcrypto", "libsqlite3", "libpq", "libnghttp2", "libgnutls", "libldap"]:
+    for linked_in in ["libcurl", "libssl", "libcrypto", "libsqlite3", "libpq", "libnghttp2", "libgnutls", "libldap",
+                      "libstdc++", "libgcc_s"]:
         assert linked_in not in libraries, f"{linked_in} is still loaded at run time:\n{libraries}"
     assert "not found" not in libraries
     assert "RUNPATH" not in subprocess.run(["readelf", "-d", str(static_binary)], capture_output=True, text=True,

@@ -276,7 +276,6 @@ def verify_cost(gage, largest_catalog, invocations=60):
                      environment, GAGE_CATALOG=str(largest_catalog)), "large.json"),
                  ("Python + iamport-rest-client", [sys.executable, ROOT / "bench" / "verify_peer.py"], example,
                   "example.json")]
-        rows, medians = [], {}
         for name, command, env, request in peers:
             if command[0] == floor:
                 answer = json.loads(subprocess.run([str(floor)], stdin=open(folder / request), env=env, check=True,
@@ -289,15 +288,20 @@ def verify_cost(gage, largest_catalog, invocations=60):
                                                       capture_output=True, text=True).stdout)
                 if reply["status"] != "paid":
                     raise SystemExit(f"{name}: expected paid, got {reply}")
-            samples = []
-            for n in range(invocations + 3):
+        # Round after round, each peer once per round: this VM's speed drifts over a minute, and the ratios
+        # compare peers measured in the same moments.
+        samples = {name: [] for name, *_ in peers}
+        for n in range(invocations + 3):
+            for name, command, env, request in peers:
                 with open(folder / request) as stdin:
                     elapsed, _ = timed(command, stdin=stdin, env=env)
                 if n >= 3:
-                    samples.append(elapsed * 1000)
-            rows.append([name, f"{min(samples):.1f}", f"{statistics.median(samples):.1f}"])
+                    samples[name].append(elapsed * 1000)
+        rows, medians = [], {}
+        for name, command, env, request in peers:
+            rows.append([name, f"{min(samples[name]):.1f}", f"{statistics.median(samples[name]):.1f}"])
             medians[command[0] if command[0] != verify else env["GAGE_CATALOG"] + env["GAGE_LEDGER"]] = \
-                statistics.median(samples)
+                statistics.median(samples[name])
         example_median = medians[example["GAGE_CATALOG"] + example["GAGE_LEDGER"]]
         large_median = medians[str(largest_catalog) + environment["GAGE_LEDGER"]]
         rows.append(["gage-verify ÷ the C + libcurl floor (example shop, medians)", "",

@@ -30,4 +30,21 @@ public final class ProductFileCache: @unchecked Sendable {
     func replace(_ loaded: [(String, Entry)]) {
         entries = Dictionary(loaded.filter { !$0.1.stamp.isRecent() }, uniquingKeysWith: { _, last in last })
     }
+
+    /// After a load of `fileCount` files that found all but `decoded` in the cache: records those, and keeps the
+    /// rest as they are (rebuilding 10,000 entries was ~7 ms of every `gage serve` edit). Nil when files are gone
+    /// since the last load, which only `replace` can forget.
+    func update(decoded: [(String, Entry)], fileCount: Int) -> Void? {
+        var recent = 0
+        for (path, entry) in decoded {
+            if entry.stamp.isRecent() {
+                entries[path] = nil
+                recent += 1
+            } else {
+                entries[path] = entry
+            }
+        }
+        // Every listed file that is not recent now has its entry; any other entry belongs to a file gone since.
+        return entries.count + recent == fileCount ? () : nil
+    }
 }

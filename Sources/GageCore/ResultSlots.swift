@@ -21,5 +21,12 @@ public final class ResultSlots<Value>: @unchecked Sendable {
     }
 
     /// The filled slots, in order.
-    public var values: [Value] { (0..<count).compactMap { slots[$0] } }
+    public var values: [Value] {
+        var values: [Value] = []
+        values.reserveCapacity(count)
+        for index in 0..<count {
+            if let value = slots[index] { values.append(value) }
+        }
+        return values
+    }
 }

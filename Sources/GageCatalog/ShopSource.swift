@@ -323,10 +323,20 @@ public enum ShopLoader {
                 }
             }
         }
-        let slugs = Dictionary(grouping: products, by: \.slug).filter { $0.value.count > 1 }
-        for (slug, twins) in slugs.sorted(by: { $0.key < $1.key }) {
-            problems.append(Diagnostic(file: twins[1].file, line: nil,
-                                       message: "product '\(slug)' is also defined by \(twins[0].file)",
+        // The first two files of each slug defined more than once (not a list per slug: 10,000 arrays per edit).
+        var firstFileBySlug: [String: String] = [:]
+        firstFileBySlug.reserveCapacity(products.count)
+        var twins: [String: (first: String, second: String)] = [:]
+        for product in products {
+            if let first = firstFileBySlug[product.slug] {
+                if twins[product.slug] == nil { twins[product.slug] = (first, product.file) }
+            } else {
+                firstFileBySlug[product.slug] = product.file
+            }
+        }
+        for (slug, files) in twins.sorted(by: { $0.key < $1.key }) {
+            problems.append(Diagnostic(file: files.second, line: nil,
+                                       message: "product '\(slug)' is also defined by \(files.first)",
                                        hint: "keep either \(slug).md or \(slug)/index.md"))
         }
         return problems

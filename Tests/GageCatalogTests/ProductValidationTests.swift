@@ -134,6 +134,19 @@ func noticeWarnings(_ shop: TemporaryShop) throws -> [Diagnostic] {
         #expect(problems(shop) == ["content/products/b.md: SKU 'SAME' is also used by content/products/a.md — every product needs its own sku:"])
     }
 
+    @Test func test_a_product_defined_as_a_file_and_as_a_bundle_names_both_once() throws {
+        let shop = try TemporaryShop(files: [
+            "content/products/tea.md": TemporaryShop.product("title: 녹차\nsku: TEA-1\nprice: 1000"),
+            "content/products/tea/index.md": TemporaryShop.product("title: 녹차\nsku: TEA-2\nprice: 1000"),
+            "content/products/a-tea.md": TemporaryShop.product("title: A\nsku: A-1\nprice: 1000"),
+            "content/products/a-tea/index.md": TemporaryShop.product("title: A\nsku: A-2\nprice: 1000"),
+        ])
+        #expect(problems(shop) == [
+            "content/products/a-tea.md: product 'a-tea' is also defined by content/products/a-tea/index.md — keep either a-tea.md or a-tea/index.md",
+            "content/products/tea.md: product 'tea' is also defined by content/products/tea/index.md — keep either tea.md or tea/index.md",
+        ])
+    }
+
     @Test func test_missing_image_is_an_error_with_its_line() throws {
         let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
             title: 녹차

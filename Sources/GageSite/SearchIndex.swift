@@ -22,30 +22,46 @@ public enum SearchIndex {
     /// is known, make every row); the file is the same bytes either way.
     static func json(for shop: Shop, context: SiteContext, rows: Rows = Rows(), changed: Set<String>? = nil) -> String {
         let products = shop.products
-        let known = rows.encoded
+        // Taken out while in use, so that updating it in place does not copy 10,000 rows.
+        var kept = rows.encoded
+        rows.encoded = [:]
         // Rows are independent (the description's Markdown parse is the costly part): made across the cores.
-        let slots = ResultSlots<String>(count: products.count)
-        DispatchQueue.concurrentPerform(iterations: products.count) { index in
-            let product = products[index]
-            if let changed, !changed.contains(product.slug), let row = known[product.slug] {
-                slots[index] = row
-                return
+        let slots = ResultSlots<(row: String, made: Bool)>(count: products.count)
+        do {
+            let known = kept  // released at the end of this block, before `kept` changes
+            DispatchQueue.concurrentPerform(iterations: products.count) { index in
+                let product = products[index]
+                if let changed, !changed.contains(product.slug), let row = known[product.slug] {
+                    slots[index] = (row, false)
+                    return
+                }
+                let row = [
+                    product.title,
+                    SiteContext.productPath(product.slug),
+                    context.money.format(product.price),
+                    product.summary ?? "",
+                    product.tags.joined(separator: " "),
+                    MarkdownRenderer.plainText(product.body, limit: descriptionLimit),
+                ]
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.withoutEscapingSlashes]
+                slots[index] = (String(decoding: (try? encoder.encode(row)) ?? Data("[]".utf8), as: UTF8.self), true)
             }
-            let row = [
-                product.title,
-                SiteContext.productPath(product.slug),
-                context.money.format(product.price),
-                product.summary ?? "",
-                product.tags.joined(separator: " "),
-                MarkdownRenderer.plainText(product.body, limit: descriptionLimit),
-            ]
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            slots[index] = String(decoding: (try? encoder.encode(row)) ?? Data("[]".utf8), as: UTF8.self)
         }
         let encoded = slots.values
-        rows.encoded = Dictionary(zip(products.map(\.slug), encoded), uniquingKeysWith: { _, last in last })
+        for (product, entry) in zip(products, encoded) where entry.made { kept[product.slug] = entry.row }
+        if kept.count != products.count {           // products gone (or twins), whose rows are not to be kept
+            kept = Dictionary(zip(products.map(\.slug), encoded.map(\.row)), uniquingKeysWith: { _, last in last })
+        }
+        rows.encoded = kept
         // The object's keys in sorted order, as a sorted-keys encoder writes them; each row is JSONEncoder's.
-        return "{\"products\":[" + encoded.joined(separator: ",") + "],\"version\":1}\n"
+        var text = "{\"products\":["
+        text.reserveCapacity(encoded.reduce(32) { $0 + $1.row.utf8.count + 1 })
+        for (index, entry) in encoded.enumerated() {
+            if index > 0 { text += "," }
+            text += entry.row
+        }
+        text += "],\"version\":1}\n"
+        return text
     }
 }

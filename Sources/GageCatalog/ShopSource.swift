@@ -295,6 +295,7 @@ public enum ShopLoader {
     private static func crossCheck(_ products: [ProductSource], settings: ShopSettings, root: String) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         var firstFileBySKU: [String: String] = [:]
+        firstFileBySKU.reserveCapacity(products.count)
         var categoryIsUsable: [String: Bool] = [:]   // thousands of products share a few categories
         for product in products.sorted(by: { $0.file < $1.file }) {
             if let other = firstFileBySKU[product.sku] {

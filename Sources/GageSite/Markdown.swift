@@ -1,4 +1,5 @@
 import CCmark
+import GageCore
 import Glibc
 
 /// CommonMark to HTML through cmark. Safe by default: raw HTML is dropped and `javascript:`/`vbscript:`/
@@ -55,7 +56,7 @@ public struct MarkdownRenderer: Sendable {
         var words = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            if scalar.isWhiteSpace {
                 pendingSpace = !words.isEmpty
             } else {
                 if pendingSpace { words.append(" ") }

@@ -32,9 +32,9 @@ public final class ProductFileCache: @unchecked Sendable {
     }
 
     /// After a load of `fileCount` files that found all but `decoded` in the cache: records those, and keeps the
-    /// rest as they are (rebuilding 10,000 entries was ~7 ms of every `gage serve` edit). Nil when files are gone
-    /// since the last load, which only `replace` can forget.
-    func update(decoded: [(String, Entry)], fileCount: Int) -> Void? {
+    /// rest as they are (rebuilding 10,000 entries was ~7 ms of every `gage serve` edit). False when files are
+    /// gone since the last load: only `replace` forgets them.
+    func update(decoded: [(String, Entry)], fileCount: Int) -> Bool {
         var recent = 0
         for (path, entry) in decoded {
             if entry.stamp.isRecent() {
@@ -45,6 +45,6 @@ public final class ProductFileCache: @unchecked Sendable {
             }
         }
         // Every listed file that is not recent now has its entry; any other entry belongs to a file gone since.
-        return entries.count + recent == fileCount ? () : nil
+        return entries.count + recent == fileCount
     }
 }

@@ -231,7 +231,7 @@ public enum ShopLoader {
                             ProductFileCache.Entry(stamp: stamp, bundleFolder: found[index].bundleFolder, result: result))
                 }
             }
-            if cache.update(decoded: entries(found.indices.filter { decoded[$0] == true }), fileCount: found.count) == nil {
+            if !cache.update(decoded: entries(found.indices.filter { decoded[$0] == true }), fileCount: found.count) {
                 cache.replace(entries(found.indices))
             }
         }

@@ -83,6 +83,33 @@ let payload = #"x"'><img src=x onerror=alert(1)></script><script>alert(2)</scrip
         #expect(encoded == #"{"a":"\u003c/script\u003e\u003c!--\u0026\u2028"}"#)
     }
 
+    @Test func test_script_json_escaping_matches_a_scalar_by_scalar_reference_on_generated_text() {
+        func reference(_ text: String) -> String {
+            var result = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "<": result += "\\u003c"
+                case ">": result += "\\u003e"
+                case "&": result += "\\u0026"
+                case "\u{2028}": result += "\\u2028"
+                case "\u{2029}": result += "\\u2029"
+                default: result.unicodeScalars.append(scalar)
+                }
+            }
+            return result
+        }
+        // Neighbours of the separators' bytes included: U+2027 and U+202A share E2 80, "…" and "›" share E2.
+        let alphabet: [Unicode.Scalar] = ["<", ">", "&", "a", "\"", "\\", "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}",
+                                          "…", "›", "원", "\u{301}", "🙂", "\u{E2}", "\u{80}"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...16, using: &generator) { text.append(alphabet.randomElement(using: &generator)!) }
+            let string = String(text)
+            #expect(ScriptJSON.escape(string) == reference(string), "\(string.unicodeScalars.map { $0.value })")
+        }
+    }
+
     @Test func test_a_quote_joined_by_a_combining_mark_cannot_break_an_attribute() throws {
         // `"` + U+0301 is one Character: swift-mustache's own escaper, which compares Characters, let it through.
         let title = "x\"\u{301} onmouseover=alert(1) y=\"\u{301}"

@@ -28,11 +28,13 @@ struct SiteContext: @unchecked Sendable {
         text = InterfaceText.table(for: settings.language)
         site = Self.siteValues(shop: shop, text: text, money: money)
         catalogEntries = CatalogEntries(shop.catalog.products)
+        basePath = settings.basePath
     }
 
     // MARK: - Addresses
 
-    var basePath: String { settings.basePath }
+    /// `settings.basePath`, worked out once: every address on every page starts with it.
+    let basePath: String
 
     func path(_ relative: String) -> String { basePath + relative }
     func absolute(_ relative: String) -> String { settings.baseURL + relative }

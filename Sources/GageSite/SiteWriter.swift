@@ -83,7 +83,11 @@ public struct SiteWriter: Sendable {
         if Self.replace(destination, with: bytes) { return .success(true) }
         // The folder is new: make it (here, in the parallel loop) and write again.
         let folder = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // Usually only the last folder is missing (products/<slug>/): one mkdir, and FileManager's walk up the
+        // path only when that is not enough.
+        if mkdir(folder, 0o755) != 0, errno != EEXIST {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         if Self.replace(destination, with: bytes) { return .success(true) }
         return .failure(Diagnostic(file: file.path, line: nil,
                                    message: "cannot be written to \(output): \(String(cString: strerror(errno)))"))

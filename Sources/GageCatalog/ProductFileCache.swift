@@ -20,6 +20,9 @@ public final class ProductFileCache: @unchecked Sendable {
 
     public init() {}
 
+    /// The files whose decoding is kept.
+    var count: Int { entries.count }
+
     func entry(_ relativePath: String, stamp: Stamp, bundleFolder: String?) -> (ProductSource?, [Diagnostic], [Diagnostic])? {
         guard let entry = entries[relativePath], entry.stamp == stamp, entry.bundleFolder == bundleFolder else { return nil }
         return entry.result

@@ -1,3 +1,4 @@
+import GageCore
 import Yams
 
 /// 상품정보제공고시: the product facts Korean e-commerce law (공정거래위원회 고시) requires for each product group,
@@ -150,7 +151,7 @@ extension ProductNotice {
             }
             if label == "type" {
                 notice.type = text
-            } else if text.trimmingCharacters().isEmpty {
+            } else if text.trimmingWhitespace().isEmpty {
                 fields.log.error(line: fields.line(of: key), "notice '\(label)' is empty",
                                  hint: "write the fact, or '상세페이지 참조' if the description gives it")
             } else {

@@ -90,7 +90,7 @@ extension ProductSource {
         let title = fields.string("title")
         if !fields.has("title") {
             fields.missing("title", hint: "add title: 상품 이름")
-        } else if let title, title.trimmingCharacters().isEmpty {
+        } else if let title, title.trimmingWhitespace().isEmpty {
             log.error(line: fields.value("title").flatMap(fields.line(of:)), "title is empty", hint: "write the product's name")
         }
         let price = fields.int("price")
@@ -182,7 +182,7 @@ extension ProductSource {
         var intervals: [String] = []
         var valid = true
         for text in written {
-            guard let interval = SubscriptionInterval(text.trimmingCharacters()) else {
+            guard let interval = SubscriptionInterval(text.trimmingWhitespace()) else {
                 valid = false
                 let hint: String
                 if let count = Int(text.filter(\.isNumber)), count == 0 {

@@ -1,3 +1,4 @@
+import GageCore
 import Yams
 
 /// Collects the diagnostics of one file. A class so nested readers append to the same list.
@@ -144,7 +145,7 @@ struct YAMLFields {
         var hint = "write a whole number such as \(key): 18000"
         if case let .scalar(scalar) = node, scalar.style != .plain, Int(written) != nil {
             hint = "remove the quotes: \(key): \(written)"
-        } else if Int(written.filter { $0 != "," && $0 != "_" && $0 != "원" }.trimmingCharacters()) != nil {
+        } else if Int(written.filter { $0 != "," && $0 != "_" && $0 != "원" }.trimmingWhitespace()) != nil {
             hint = "write the number without separators or units: \(key): \(written.filter(\.isNumber))"
         } else if tag == .float {
             hint = "amounts are whole numbers of won: \(key): \(written.split(separator: ".").first ?? "0")"
@@ -233,15 +234,6 @@ struct YAMLFields {
         case .scalar: return "'\(node.string ?? "")'"
         default: return "a \(kind(of: node))"
         }
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }
 

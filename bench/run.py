@@ -16,6 +16,7 @@
 
 --only verify|serve|photos runs one part."""
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -230,9 +231,12 @@ def stand_in_payment(api, catalog_path, merchant_uid, items):
     return json.loads(urllib.request.urlopen(request).read())["imp_uid"]
 
 
-def verify_cost(gage, largest_catalog, invocations=60):
-    """One verification of a paid payment, per peer; also gage-verify reading the largest benchmark catalog."""
-    folder = WORK / "verify"
+@contextlib.contextmanager
+def example_verification(gage, folder):
+    """The example shop built in `folder`, the Iamport stand-in running with one paid payment of it (the request is
+    `folder / "example.json"`), and the C + libcurl floor compiled. Yields the stand-in's URL, gage-verify's
+    environment for the example shop, the floor's path and the floor's environment (its token fetched once, as
+    gage-verify's cache keeps its own)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     sh(gage, "build", "--source", ROOT, "--output", folder / "site", stdout=subprocess.DEVNULL)
@@ -240,14 +244,43 @@ def verify_cost(gage, largest_catalog, invocations=60):
     sandbox = subprocess.Popen([str(gage), "sandbox", "--port", "0"], stdout=subprocess.PIPE, text=True)
     try:
         api = sandbox.stdout.readline().split("listening on ")[1].split()[0]
-        environment = dict(os.environ, IAMPORT_API_KEY="sandbox_key", IAMPORT_API_SECRET="sandbox_secret",
-                           IAMPORT_API_URL=api, GAGE_CACHE_DIR=str(folder / "cache"),
-                           GAGE_LEDGER=str(folder / "orders.sqlite"), GAGE_VERIFY_QUIET="1")
-        print(f"gage-verify timings: token cache in {folder / 'cache'} (GAGE_CACHE_DIR), ledger {folder / 'orders.sqlite'}")
-        example = dict(environment, GAGE_CATALOG=str(example_catalog))
+        example = dict(os.environ, IAMPORT_API_KEY="sandbox_key", IAMPORT_API_SECRET="sandbox_secret",
+                       IAMPORT_API_URL=api, GAGE_CACHE_DIR=str(folder / "cache"),
+                       GAGE_LEDGER=str(folder / "orders.sqlite"), GAGE_VERIFY_QUIET="1",
+                       GAGE_CATALOG=str(example_catalog))
         (folder / "example.json").write_text(json.dumps({"merchant_uid": "onggi-bench-1", "imp_uid": stand_in_payment(
             api, example_catalog, "onggi-bench-1", [{"sku": "ETH-YIRG-200", "quantity": 2,
                                                      "options": {"분쇄도": "에스프레소용"}}])}))
+        floor = folder / "verify-floor"
+        sh("gcc", "-O2", "-o", floor, ROOT / "bench" / "verify_floor.c", "-lcurl")
+        token_request = urllib.request.Request(api + "/users/getToken", method="POST", data=json.dumps(
+            {"imp_key": "sandbox_key", "imp_secret": "sandbox_secret"}).encode(), headers={"Content-Type": "application/json"})
+        floor_env = dict(example, FLOOR_TOKEN=json.loads(urllib.request.urlopen(token_request).read())["response"]["access_token"])
+        yield api, example, floor, floor_env
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
+
+
+def interleaved_samples(peers, folder, rounds):
+    """Milliseconds per run of each peer `(name, command, env, request file in folder)`: round after round, each
+    peer once per round, after 3 uncounted rounds. This VM's speed drifts over a minute; peers measured in the same
+    rounds can be compared."""
+    samples = {name: [] for name, *_ in peers}
+    for round_number in range(rounds + 3):
+        for name, command, env, request in peers:
+            with open(folder / request) as stdin:
+                elapsed, _ = timed(command, stdin=stdin, env=env)
+            if round_number >= 3:
+                samples[name].append(elapsed * 1000)
+    return samples
+
+
+def verify_cost(gage, largest_catalog, invocations=60):
+    """One verification of a paid payment, per peer; also gage-verify reading the largest benchmark catalog."""
+    folder = WORK / "verify"
+    with example_verification(gage, folder) as (api, example, floor, floor_env):
+        print(f"gage-verify timings: token cache in {folder / 'cache'} (GAGE_CACHE_DIR), ledger {folder / 'orders.sqlite'}")
         large = json.loads(largest_catalog.read_text())
         (folder / "large.json").write_text(json.dumps({"merchant_uid": large["order_prefix"] + "bench-1",
                                                        "imp_uid": stand_in_payment(
@@ -256,64 +289,47 @@ def verify_cost(gage, largest_catalog, invocations=60):
         noop = folder / "noop"
         (folder / "noop.c").write_text("int main(void) { return 0; }\n")
         sh("gcc", "-O2", "-o", noop, folder / "noop.c")
-        floor = folder / "verify-floor"
-        sh("gcc", "-O2", "-o", floor, ROOT / "bench" / "verify_floor.c", "-lcurl")
-        token_request = urllib.request.Request(api + "/users/getToken", method="POST", data=json.dumps(
-            {"imp_key": "sandbox_key", "imp_secret": "sandbox_secret"}).encode(), headers={"Content-Type": "application/json"})
-        floor_env = dict(example, FLOOR_TOKEN=json.loads(urllib.request.urlopen(token_request).read())["response"]["access_token"])
         verify = ROOT / "dist" / "gage-verify"
         sys.path.insert(0, str(ROOT / "tests"))
         from pg_server import PostgresServer
         postgres = PostgresServer(parent=folder).start()   # on the same tmpfs as the SQLite ledger
-        on_postgres = dict(example, GAGE_LEDGER=postgres.create_database())
-        peers = [("C program that does nothing", [noop], example, "example.json"),
-                 ("C + libcurl: the same GET /payments/{imp_uid}, nothing else (the floor)", [floor], floor_env,
-                  "example.json"),
-                 ("gage-verify (static, token cached), ledger in SQLite", [verify], example, "example.json"),
-                 ("gage-verify (static, token cached), ledger on PostgreSQL (loopback TCP)", [verify], on_postgres,
-                  "example.json"),
-                 (f"gage-verify, catalog.json of {len(large['products']):,} products", [verify], dict(
-                     environment, GAGE_CATALOG=str(largest_catalog)), "large.json"),
-                 ("Python + iamport-rest-client", [sys.executable, ROOT / "bench" / "verify_peer.py"], example,
-                  "example.json")]
-        for name, command, env, request in peers:
-            if command[0] == floor:
-                answer = json.loads(subprocess.run([str(floor)], stdin=open(folder / request), env=env, check=True,
-                                                   capture_output=True, text=True).stdout)
-                if answer["response"]["status"] != "paid":
-                    raise SystemExit(f"{name}: the stand-in did not answer the payment: {answer}")
-            elif command[0] != noop:            # a figure for a verification that did not end in "paid" is no figure
-                with open(folder / request) as stdin:
-                    reply = json.loads(subprocess.run([str(c) for c in command], stdin=stdin, env=env, check=True,
-                                                      capture_output=True, text=True).stdout)
-                if reply["status"] != "paid":
-                    raise SystemExit(f"{name}: expected paid, got {reply}")
-        # Round after round, each peer once per round: this VM's speed drifts over a minute, and the ratios
-        # compare peers measured in the same moments.
-        samples = {name: [] for name, *_ in peers}
-        for n in range(invocations + 3):
+        try:
+            on_postgres = dict(example, GAGE_LEDGER=postgres.create_database())
+            large_env = dict(example, GAGE_CATALOG=str(largest_catalog))
+            floor_name = "C + libcurl: the same GET /payments/{imp_uid}, nothing else (the floor)"
+            example_name = "gage-verify (static, token cached), ledger in SQLite"
+            large_name = f"gage-verify, catalog.json of {len(large['products']):,} products"
+            peers = [("C program that does nothing", [noop], example, "example.json"),
+                     (floor_name, [floor], floor_env, "example.json"),
+                     (example_name, [verify], example, "example.json"),
+                     ("gage-verify (static, token cached), ledger on PostgreSQL (loopback TCP)", [verify], on_postgres,
+                      "example.json"),
+                     (large_name, [verify], large_env, "large.json"),
+                     ("Python + iamport-rest-client", [sys.executable, ROOT / "bench" / "verify_peer.py"], example,
+                      "example.json")]
             for name, command, env, request in peers:
-                with open(folder / request) as stdin:
-                    elapsed, _ = timed(command, stdin=stdin, env=env)
-                if n >= 3:
-                    samples[name].append(elapsed * 1000)
-        rows, medians = [], {}
-        for name, command, env, request in peers:
-            rows.append([name, f"{min(samples[name]):.1f}", f"{statistics.median(samples[name]):.1f}"])
-            medians[command[0] if command[0] != verify else env["GAGE_CATALOG"] + env["GAGE_LEDGER"]] = \
-                statistics.median(samples[name])
-        example_median = medians[example["GAGE_CATALOG"] + example["GAGE_LEDGER"]]
-        large_median = medians[str(largest_catalog) + environment["GAGE_LEDGER"]]
+                if command[0] == floor:
+                    answer = json.loads(subprocess.run([str(floor)], stdin=open(folder / request), env=env, check=True,
+                                                       capture_output=True, text=True).stdout)
+                    if answer["response"]["status"] != "paid":
+                        raise SystemExit(f"{name}: the stand-in did not answer the payment: {answer}")
+                elif command[0] != noop:        # a figure for a verification that did not end in "paid" is no figure
+                    with open(folder / request) as stdin:
+                        reply = json.loads(subprocess.run([str(c) for c in command], stdin=stdin, env=env, check=True,
+                                                          capture_output=True, text=True).stdout)
+                    if reply["status"] != "paid":
+                        raise SystemExit(f"{name}: expected paid, got {reply}")
+            samples = interleaved_samples(peers, folder, invocations)
+        finally:
+            postgres.remove()
+        medians = {name: statistics.median(values) for name, values in samples.items()}
+        rows = [[name, f"{min(samples[name]):.1f}", f"{medians[name]:.1f}"] for name, *_ in peers]
+        floor_median, example_median, large_median = medians[floor_name], medians[example_name], medians[large_name]
         rows.append(["gage-verify ÷ the C + libcurl floor (example shop, medians)", "",
-                     f"{example_median / medians[floor]:.2f}×"])
+                     f"{example_median / floor_median:.2f}×"])
         rows.append([f"gage-verify with {len(large['products']):,} products ÷ with the example shop (medians)", "",
                      f"{large_median / example_median:.2f}×"])
         return rows
-    finally:
-        sandbox.terminate()
-        sandbox.wait()
-        if "postgres" in locals():
-            postgres.remove()
 
 
 def photo_cost(gage, count=40, runs=5):

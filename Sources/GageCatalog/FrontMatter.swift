@@ -48,7 +48,10 @@ struct FrontMatterDocument {
         let node: Node?
         do {
             // UTF-8 given explicitly: Yams' default reads the whole process environment on every parse.
-            node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
+            // Resolver.basic: the parser's duplicate-key check hashes every key, and hashing a plain scalar
+            // resolves its type through up to seven regular expressions (a third of loading a big catalog went
+            // there). Values are typed when read instead (`Node.tagName`, with Yams' default rules).
+            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch let error as YamlError {
             throw Self.diagnostic(for: error, file: file, lineOffset: yamlLineOffset)
         } catch {

@@ -238,14 +238,15 @@ struct YAMLFields {
 }
 
 extension Node {
-    /// The resolved YAML type (`int`, `str`, `null`, …) of the node.
+    /// The YAML type (`int`, `str`, `null`, …) of the node, an untagged plain scalar's by Yams' default rules
+    /// whichever resolver it was composed with (front matter is composed with `Resolver.basic`).
     var tagName: Tag.Name {
-        // Yams resolves an untagged plain scalar by trying each of its default resolver's regular expressions in
-        // turn, and a text (most of a product file: a Korean title, a summary, tags) fails all seven. None of them
-        // matches a scalar whose first character is not one of these, so such a scalar is a string.
-        if case let .scalar(scalar) = self, scalar.tag.rawValue.isEmpty, let first = scalar.string.utf8.first,
-           !Self.startsOfTypedScalars.contains(first) {
-            return .str
+        if case let .scalar(scalar) = self, scalar.tag.rawValue.isEmpty {
+            // The default resolver tries each of its regular expressions in turn, and a text (most of a product
+            // file: a Korean title, a summary, tags) fails all seven. None of them matches a scalar whose first
+            // character is not one of these, so such a scalar is a string.
+            if let first = scalar.string.utf8.first, !Self.startsOfTypedScalars.contains(first) { return .str }
+            return Resolver.default.resolveTag(of: self)  // `key:` with nothing after it is null
         }
         return Tag.Name(rawValue: tag.rawValue)
     }

@@ -60,6 +60,56 @@ func noticeWarnings(_ shop: TemporaryShop) throws -> [Diagnostic] {
         #expect(loaded.catalog.products.first?.url == "https://shop.example.kr/products/yirga/")
     }
 
+    /// Front matter is parsed without Yams' type resolution (see `FrontMatterDocument.mapping`); values must still
+    /// get YAML 1.1's types, as every other YAML reader gives them.
+    @Test func test_front_matter_values_keep_their_yaml_types() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            price: 0x2EE0
+            adult_only: no
+            params:
+              whole: 1900
+              negative: -3
+              fraction: 1.5
+              yes_word: yes
+              on_word: On
+              tilde: ~
+              null_word: null
+              empty:
+              quoted_number: "1900"
+              quoted_bool: 'true'
+              text: 1900m
+              korean: 예
+              dotted: .5
+            """)])
+        let loaded = try ShopLoader.load(from: shop.root)
+        let product = try #require(loaded.products.first)
+        #expect(product.price == 12000)
+        #expect(product.adultOnly == false)
+        #expect(product.params == [
+            "whole": .int(1900), "negative": .int(-3), "fraction": .double(1.5), "yes_word": .bool(true),
+            "on_word": .bool(true), "tilde": .null, "null_word": .null, "empty": .null,
+            "quoted_number": .string("1900"), "quoted_bool": .string("true"), "text": .string("1900m"),
+            "korean": .string("예"), "dotted": .double(0.5),
+        ])
+    }
+
+    @Test func test_quoted_prices_and_repeated_keys_are_still_errors() throws {
+        let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            price: "12000"
+            summary: 산뜻함
+            summary: 쌉쌀함
+            """)])
+        let found = problems(shop)
+        #expect(found.contains { $0.hasPrefix("content/products/tea.md:") && $0.contains("'summary' is written twice") })
+        let quoted = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
+            title: 녹차
+            price: "12000"
+            """)])
+        #expect(problems(quoted).contains { $0.contains("'price' must be a whole number") && $0.contains("remove the quotes") })
+    }
+
     @Test func test_misspelt_key_names_file_line_and_suggests_the_key() throws {
         let shop = try TemporaryShop(files: ["content/products/tea.md": TemporaryShop.product("""
             title: 녹차

@@ -28,9 +28,11 @@ public struct SiteWriter: Sendable {
         return try writeIntoCheckedFolder(files, prune: prune)
     }
 
-    private func writeIntoCheckedFolder(_ files: [OutputFile], prune: Bool) throws(BuildErrors) -> Summary {
+    /// `earlier`: the files already in the folder, when listed before (nil: list them now).
+    private func writeIntoCheckedFolder(_ files: [OutputFile], prune: Bool,
+                                        earlier: [String]? = nil) throws(BuildErrors) -> Summary {
         let fileManager = FileManager.default
-        let existing = prune ? Set(listFiles()) : []
+        let existing = prune ? Set(earlier ?? listFiles()) : []
         let outcomes = ResultSlots<Result<Bool, Diagnostic>>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             outcomes[index] = writeIfChanged(files[index])
@@ -46,8 +48,9 @@ public struct SiteWriter: Sendable {
         }
         guard problems.isEmpty else { throw BuildErrors(problems, whileWriting: true) }
         let stale = existing.subtracting(files.map(\.path))
-        for path in stale.sorted() {
-            try? fileManager.removeItem(atPath: output + "/" + path)
+        // Counted only when removed: a listing taken while pages were written may hold a temporary file since
+        // renamed into place.
+        for path in stale.sorted() where (try? fileManager.removeItem(atPath: output + "/" + path)) != nil {
             summary.removed += 1
         }
         if summary.removed > 0 { removeEmptyFolders() }
@@ -122,10 +125,15 @@ public struct SiteWriter: Sendable {
     /// renderer's files to `finish`.
     public struct PageStream: Sendable {
         let writer: SiteWriter
+        /// What an earlier build left in the folder, listed in the background while the shop loads (after the
+        /// pages are written, the walk would list all of them too: 10,000 entries on a big shop). Pages this build
+        /// writes meanwhile may or may not be seen; they are among its files either way.
+        private let earlier: EarlierFiles
 
         public init(_ writer: SiteWriter) throws(BuildErrors) {
             try writer.checkOutputFolder()
             self.writer = writer
+            earlier = EarlierFiles(listing: writer)
         }
 
         /// Writes `page` if its bytes changed and returns it as `.written`, holding no text; a page that could
@@ -138,7 +146,22 @@ public struct SiteWriter: Sendable {
         /// Writes the rest of `files` and removes what an earlier build left (nothing when a file failed).
         public func finish(_ files: [OutputFile]) throws(BuildErrors) -> Summary {
             // The folder was checked when the stream opened; now it holds new pages but no catalog.json yet.
-            try writer.writeIntoCheckedFolder(files, prune: true)
+            try writer.writeIntoCheckedFolder(files, prune: true, earlier: earlier.files)
+        }
+    }
+
+    private final class EarlierFiles: @unchecked Sendable {
+        private let listed = DispatchGroup()
+        private var listing: [String] = []
+
+        init(listing writer: SiteWriter) {
+            DispatchQueue.global().async(group: listed) { self.listing = writer.listFiles() }
+        }
+
+        /// Waits for the listing.
+        var files: [String] {
+            listed.wait()
+            return listing
         }
     }
 

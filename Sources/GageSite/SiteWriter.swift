@@ -82,8 +82,19 @@ public struct SiteWriter: Sendable {
             }
             bytes = data
         }
-        if let current = FileManager.default.contents(atPath: destination), current == bytes { return .success(false) }
-        if Self.replace(destination, with: bytes) { return .success(true) }
+        let current = FileManager.default.contents(atPath: destination)
+        if let current, current == bytes { return .success(false) }
+        // A file that was not there is written in place (nobody can see half of a page that did not exist); one
+        // that changes goes through a temporary file and a rename, so its old bytes stay whole until replaced.
+        func put() -> Bool {
+            if current == nil {
+                let failure = Self.create(destination, with: bytes)
+                if failure == 0 { return true }
+                if failure == ENOENT { return false }  // its folder is missing
+            }
+            return Self.replace(destination, with: bytes)
+        }
+        if put() { return .success(true) }
         // The folder is new: make it (here, in the parallel loop) and write again.
         let folder = String(destination[..<(destination.lastIndex(of: "/") ?? destination.endIndex)])
         // Usually only the last folder is missing (products/<slug>/): one mkdir, and FileManager's walk up the
@@ -91,7 +102,7 @@ public struct SiteWriter: Sendable {
         if mkdir(folder, 0o755) != 0, errno != EEXIST {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
-        if Self.replace(destination, with: bytes) { return .success(true) }
+        if put() { return .success(true) }
         return .failure(Diagnostic(file: file.path, line: nil,
                                    message: "cannot be written to \(output): \(String(cString: strerror(errno)))"))
     }
@@ -101,10 +112,32 @@ public struct SiteWriter: Sendable {
     /// file made builds on a real disk many times slower.
     static func replace(_ path: String, with bytes: Data) -> Bool {
         let temporary = path + ".gage-tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard writeAll(bytes, to: open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)),
+              rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
+    }
+
+    /// Writes `bytes` to a new file at `path` (nothing may be there). Returns 0, or the `errno` it failed with.
+    static func create(_ path: String, with bytes: Data) -> Int32 {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return errno }
+        guard writeAll(bytes, to: descriptor) else {
+            let failure = errno
+            unlink(path)
+            return failure == 0 ? EIO : failure
+        }
+        return 0
+    }
+
+    /// Writes all of `bytes` to `descriptor` (invalid: false) and closes it.
+    private static func writeAll(_ bytes: Data, to descriptor: Int32) -> Bool {
         guard descriptor >= 0 else { return false }
-        var written = 0
-        let complete = bytes.withUnsafeBytes { raw -> Bool in
+        defer { close(descriptor) }
+        return bytes.withUnsafeBytes { raw -> Bool in
+            var written = 0
             while written < raw.count {
                 let count = Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
                 if count <= 0 { return false }
@@ -112,12 +145,6 @@ public struct SiteWriter: Sendable {
             }
             return true
         }
-        close(descriptor)
-        guard complete, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            return false
-        }
-        return true
     }
 
     /// Writes pages as the renderer makes them, so a big site is never held in memory whole. Open it before

@@ -67,38 +67,65 @@ public struct SiteRenderer {
     public func render(changes: RenderChanges? = nil, memo: RenderMemo = RenderMemo(),
                        stream: (@Sendable (OutputFile) -> OutputFile)? = nil) -> [OutputFile] {
         let jobs = pageJobs(cards: productCards(changed: changes.map(\.cards), memo: memo), changes: changes)
-        // Pages are independent: render them across the cores, each into its own slot, in a fixed order.
+        let siteJobs = siteFileJobs(changes: changes, memo: memo)
+        // Pages are independent: render them across the cores, each into its own slot, in a fixed order. The
+        // files made from the whole shop (search index, catalog, sitemap, …) go first in the same loop, so that
+        // they do not run one after another, on one core, after the last page.
         let rendered = ResultSlots<OutputFile>(count: jobs.count)
+        let siteFiles = ResultSlots<[OutputFile]>(count: siteJobs.count)
         let theme = self.theme
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
-            let page = OutputFile(path: jobs[index].path,
-                                  content: .text(theme.render(jobs[index].values(), template: jobs[index].template)))
-            rendered[index] = stream?(page) ?? page
+        DispatchQueue.concurrentPerform(iterations: siteJobs.count + jobs.count) { index in
+            guard index >= siteJobs.count else {
+                siteFiles[index] = siteJobs[index].make()
+                return
+            }
+            let job = jobs[index - siteJobs.count]
+            let page = OutputFile(path: job.path, content: .text(theme.render(job.values(), template: job.template)))
+            rendered[index - siteJobs.count] = stream?(page) ?? page
         }
-        var files = rendered.values
+        return rendered.values + siteFiles.values.flatMap { $0 }
+    }
+
+    /// Makes some of the files that are not pages; built in the parallel loop, hence `@unchecked Sendable` for
+    /// the shop's `Any` values it reads.
+    struct SiteFileJob: @unchecked Sendable {
+        var make: () -> [OutputFile]
+    }
+
+    /// The files made from the whole shop rather than one page, in a fixed order; with `changes` (an edit under
+    /// `gage serve`), only those the changes alter.
+    func siteFileJobs(changes: RenderChanges?, memo: RenderMemo) -> [SiteFileJob] {
+        let shop = self.shop, context = self.context, theme = self.theme
+        func file(_ path: String, _ make: @escaping () -> String) -> SiteFileJob {
+            SiteFileJob { [OutputFile(path: path, content: .text(make()))] }
+        }
+        var jobs: [SiteFileJob] = []
         let productsChanged = changes.map { !$0.products.isEmpty } ?? true
+        if productsChanged {
+            jobs.append(file("search.json") {
+                SearchIndex.json(for: shop, context: context, rows: memo.searchRows, changed: changes?.products)
+            })
+        }
         if changes?.catalog ?? true {
-            files.append(OutputFile(path: "catalog.json", content: .text(catalogJSON(memo.catalogEncodings))))
+            jobs.append(file("catalog.json") { self.catalogJSON(memo.catalogEncodings) })
         }
         if productsChanged {
-            files.append(OutputFile(path: "search.json", content: .text(
-                SearchIndex.json(for: shop, context: context, rows: memo.searchRows, changed: changes?.products))))
             let feeds = ShoppingFeeds(shop: shop, context: context)
-            if shop.settings.feeds.naver { files.append(OutputFile(path: "feeds/naver.tsv", content: .text(feeds.naverTSV()))) }
-            if shop.settings.feeds.google { files.append(OutputFile(path: "feeds/google.xml", content: .text(feeds.googleRSS()))) }
+            if shop.settings.feeds.naver { jobs.append(file("feeds/naver.tsv") { feeds.naverTSV() }) }
+            if shop.settings.feeds.google { jobs.append(file("feeds/google.xml") { feeds.googleRSS() }) }
         }
         // static/, bundle images and photo variants are listed every time (the writer skips unchanged bytes): an
         // edit there changes no source the shop is loaded from.
-        files += copiedFiles()
+        jobs.append(SiteFileJob { self.copiedFiles() })
         // The rest depends on the shop's settings, pages and the set of products, which an incremental edit keeps.
-        guard changes == nil else { return files }
-        files.append(OutputFile(path: "sitemap.xml", content: .text(sitemap())))
-        files.append(OutputFile(path: "robots.txt", content: .text(robots())))
-        files.append(OutputFile(path: "emails.json", content: .text(EmailsFile.json(shop: shop, theme: theme))))
-        for (path, text) in theme.assets.sorted(by: { $0.key < $1.key }) {
-            files.append(OutputFile(path: path, content: .text(text)))
-        }
-        return files
+        guard changes == nil else { return jobs }
+        jobs.append(file("sitemap.xml") { self.sitemap() })
+        jobs.append(file("robots.txt") { self.robots() })
+        jobs.append(file("emails.json") { EmailsFile.json(shop: shop, theme: theme) })
+        jobs.append(SiteFileJob {
+            theme.assets.sorted { $0.key < $1.key }.map { OutputFile(path: $0.key, content: .text($0.value)) }
+        })
+        return jobs
     }
 
     // MARK: - Pages

@@ -18,6 +18,7 @@
 import argparse
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import pathlib
@@ -154,14 +155,20 @@ def serve_edit(command, port, source, slug, old, edits=10):
     `command` on `port` serving it."""
     server = subprocess.Popen([str(c) for c in command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/products/{slug}/"
+
+    def page():
+        # A server rewriting the page may cut a response short (hugo server does, now and then): that read shows
+        # no edit yet, and polling goes on.
+        try:
+            return urllib.request.urlopen(url).read().decode()
+        except (OSError, http.client.HTTPException):
+            return ""
+
     try:
         deadline = time.perf_counter() + 120
         while True:
-            try:
-                if old in urllib.request.urlopen(url).read().decode():
-                    break
-            except OSError:
-                pass
+            if old in page():
+                break
             if time.perf_counter() > deadline or server.poll() is not None:
                 raise SystemExit(f"{command[0]} did not start serving {url}")
             time.sleep(0.05)
@@ -173,7 +180,7 @@ def serve_edit(command, port, source, slug, old, edits=10):
             started = time.perf_counter()
             product.write_text(original.replace(old, marker, 1))
             deadline = started + 20
-            while marker not in urllib.request.urlopen(url).read().decode():
+            while marker not in page():
                 if time.perf_counter() > deadline:
                     raise SystemExit(f"{command[0]} never showed the edit")
                 time.sleep(0.002)

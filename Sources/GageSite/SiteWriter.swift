@@ -84,8 +84,9 @@ public struct SiteWriter: Sendable {
         }
         let current = FileManager.default.contents(atPath: destination)
         if let current, current == bytes { return .success(false) }
-        // A file that was not there is written in place (nobody can see half of a page that did not exist); one
-        // that changes goes through a temporary file and a rename, so its old bytes stay whole until replaced.
+        // A file that changes goes through a temporary file and a rename, so that a reader (the browser of
+        // `gage serve`) gets its old bytes or its new ones, never half of each. A file that was not there has no
+        // old bytes to keep whole: it is written in place, which spares a fresh build a rename per page.
         func put() -> Bool {
             if current == nil {
                 let failure = Self.create(destination, with: bytes)
@@ -112,8 +113,9 @@ public struct SiteWriter: Sendable {
     /// file made builds on a real disk many times slower.
     static func replace(_ path: String, with bytes: Data) -> Bool {
         let temporary = path + ".gage-tmp"
-        guard writeAll(bytes, to: open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)),
-              rename(temporary, path) == 0 else {
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        guard writeAll(bytes, to: descriptor), rename(temporary, path) == 0 else {
             unlink(temporary)
             return false
         }
@@ -132,9 +134,8 @@ public struct SiteWriter: Sendable {
         return 0
     }
 
-    /// Writes all of `bytes` to `descriptor` (invalid: false) and closes it.
+    /// Writes all of `bytes` to `descriptor` and closes it.
     private static func writeAll(_ bytes: Data, to descriptor: Int32) -> Bool {
-        guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
         return bytes.withUnsafeBytes { raw -> Bool in
             var written = 0

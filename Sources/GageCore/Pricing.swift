@@ -101,7 +101,7 @@ public enum PricingError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// The one implementation of an order's price. The shop's pages run the same rules in JavaScript
-/// (templates/assets/gage.js); a test keeps the two in agreement.
+/// (the module templates/assets/js/pricing.js); a test keeps the two in agreement.
 public enum Pricing {
     /// A quantity above this is refused outright, whatever the product's limits, so no sum can overflow.
     public static let absoluteMaxQuantity = 9_999

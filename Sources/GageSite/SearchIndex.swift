@@ -6,7 +6,7 @@ import GageCatalog
 /// `search.json`: what the search box on every page searches, written by `build` so search works from any
 /// static host with no server. One compact row per published product —
 /// `[title, url, price, summary, tags, description]`, the url relative to the shop's root — in list order.
-/// The matching itself (Korean inside words, 초성) is in gage.js.
+/// The matching itself (Korean inside words, 초성) is in the theme's assets/js/search.js.
 public enum SearchIndex {
     /// Characters of each description kept: enough for the words a buyer searches by, small enough that a
     /// 1,000-product index stays a few hundred KB before compression (see README, "Search").

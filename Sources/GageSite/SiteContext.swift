@@ -166,7 +166,6 @@ struct SiteContext: @unchecked Sendable {
             "home_url": base,
             "cart_url": base + "cart/",
             "css_url": base + "assets/gage.css",
-            "js_url": base + "assets/gage.js",
             "sdk_url": settings.sdkURL,
             "categories": shop.categories.map {
                 ["title": $0.title, "url": base + categoryPath($0.slug)]

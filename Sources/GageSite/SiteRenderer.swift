@@ -29,11 +29,17 @@ public struct SiteRenderer {
     let shop: Shop
     let theme: Theme
     let context: SiteContext
+    let modules: ScriptModules
 
     public init(shop: Shop, theme: Theme, photos: SitePhotos = .none) {
         self.shop = shop
         self.theme = theme
         var context = SiteContext(shop: shop, photos: photos)
+        modules = ScriptModules(assets: theme.assets, basePath: context.basePath)
+        context.site["scripts_url"] = modules.folderURL
+        // For a shop's own base.mustache from before the modules: assets/gage.js starts the page's entry module
+        // from the folder this names.
+        context.site["js_url"] = context.basePath + "assets/gage.js?v=" + modules.fingerprint
         // The header and footer depend on the shop alone: render them once, not once per page.
         for part in ["header", "footer"] {
             context.site[part + "_html"] = theme.render(context.with([:]), template: "partials/" + part)
@@ -73,14 +79,17 @@ public struct SiteRenderer {
         // they do not run one after another, on one core, after the last page.
         let rendered = ResultSlots<OutputFile>(count: jobs.count)
         let siteFiles = ResultSlots<[OutputFile]>(count: siteJobs.count)
-        let theme = self.theme
+        let theme = self.theme, modules = self.modules
         DispatchQueue.concurrentPerform(iterations: siteJobs.count + jobs.count) { index in
             guard index >= siteJobs.count else {
                 siteFiles[index] = siteJobs[index].make()
                 return
             }
             let job = jobs[index - siteJobs.count]
-            let page = OutputFile(path: job.path, content: .text(theme.render(job.values(), template: job.template)))
+            var values = job.values()
+            // The page's own entry module (base.mustache's `<script type="module">`), by the kind of page.
+            values["script_url"] = modules.entryURL(template: job.template)
+            let page = OutputFile(path: job.path, content: .text(theme.render(values, template: job.template)))
             rendered[index - siteJobs.count] = stream?(page) ?? page
         }
         return rendered.values + siteFiles.values.flatMap { $0 }
@@ -122,8 +131,11 @@ public struct SiteRenderer {
         jobs.append(file("sitemap.xml") { self.sitemap() })
         jobs.append(file("robots.txt") { self.robots() })
         jobs.append(file("emails.json") { EmailsFile.json(shop: shop, theme: theme) })
+        let modules = self.modules
         jobs.append(SiteFileJob {
-            theme.assets.sorted { $0.key < $1.key }.map { OutputFile(path: $0.key, content: .text($0.value)) }
+            theme.assets.sorted { $0.key < $1.key }.map {
+                OutputFile(path: modules.outputPath(of: $0.key), content: .text($0.value))
+            }
         })
         return jobs
     }

@@ -7,7 +7,7 @@ import Mustache
 /// the shop's own `templates/` folder.
 public struct Theme: Sendable {
     public let library: MustacheLibrary
-    /// Non-template theme files (`assets/gage.js`, `assets/gage.css`) by path, copied to the output.
+    /// Non-template theme files (`assets/gage.css`, the script modules under `assets/js/`) by path, copied to the output.
     public let assets: [String: String]
     /// The e-mail templates (`emails/order_confirmed.txt` → text), which the verify function renders from
     /// `emails.json`.

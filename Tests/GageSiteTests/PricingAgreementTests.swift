@@ -3,8 +3,9 @@ import GageTestSupport
 import Testing
 @testable import GageCore
 
-/// The cart page prices orders in JavaScript (templates/assets/gage.js); the verify function prices them in
-/// Swift. Both must agree on every cart, or honest buyers get refunded. This runs the real script under node.
+/// The cart page prices orders in JavaScript (the module templates/assets/js/pricing.js); the verify function
+/// prices them in Swift. Both must agree on every cart, or honest buyers get refunded. This runs the real module
+/// under node.
 @Suite struct PricingAgreementTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -56,15 +57,17 @@ import Testing
         let input = try encoder.encode(["catalog": AnyEncodable(Self.catalog), "carts": AnyEncodable(carts),
                                         "intervals": AnyEncodable(intervals)])
         let script = """
-            const gage = require(process.argv[1]);
-            const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+            import { readFileSync } from 'node:fs';
+            import { pathToFileURL } from 'node:url';
+            const gage = await import(pathToFileURL(process.argv[1]).href);
+            const input = JSON.parse(readFileSync(0, 'utf8'));
             const out = input.carts.map((cart, i) => {
               try { const o = gage.priceOrder(input.catalog, cart, {}, input.intervals[i] || undefined); return {total: o.total, shipping: o.shipping, prices: o.items.map(i => i.price)}; }
               catch (e) { if (!(e instanceof gage.PricingError)) throw e; return {reason: e.reason}; }
             });
             process.stdout.write(JSON.stringify(out));
             """
-        let output = try runNode(script: script, argument: Self.repositoryRoot.appendingPathComponent("templates/assets/gage.js").path,
+        let output = try runNode(script: script, argument: Self.repositoryRoot.appendingPathComponent("templates/assets/js/pricing.js").path,
                                  input: input)
         let fromJavaScript = try JSONDecoder().decode([Outcome].self, from: output)
         #expect(fromJavaScript.count == carts.count)
@@ -97,7 +100,7 @@ import Testing
     func runNode(script: String, argument: String, input: Data) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["node", "-e", script, argument]
+        process.arguments = ["node", "--input-type=module", "-e", script, argument]
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout

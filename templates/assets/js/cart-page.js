@@ -1,0 +1,169 @@
+/*
+ * The cart page: the lines, priced from catalog.json, one checkout at a time (정기배송 lines or one-off lines),
+ * then the checkout form (checkout.js). Also where a phone comes back from a provider's billing-key or
+ * identity window.
+ */
+import { reconcileCart, sharedIntervals } from './cart-catalog.js';
+import { alignIntervals, isSubscriptionLine, lineCounts } from './cart-lines.js';
+import { chooseMode, currentMode, loadCart, loadCatalog, saveCart } from './cart.js';
+import { findProduct, purchaseLimit } from './catalog.js';
+import { payOrder, setUpCheckoutForm } from './checkout.js';
+import { fillTemplate } from './format.js';
+import { resumeCertified } from './identity.js';
+import { element, interval as intervalText, money, text } from './page.js';
+import { paymentProvider } from './payment.js';
+import { priceOrder } from './pricing.js';
+import { resumeSubscription } from './subscribe.js';
+
+export function setUpCartPage() {
+  const cart = document.querySelector('[data-cart]');
+  if (!cart) return;
+  const notice = cart.querySelector('[data-cart-notice]');
+  Promise.all([loadCatalog(), paymentProvider()]).then(([catalog, provider]) => {
+    const reconciled = reconcileCart(catalog, loadCart());
+    if (reconciled.changed) {
+      saveCart(reconciled.items);
+      notice.textContent = text.cart_unavailable;
+      notice.hidden = false;
+    }
+    renderCart(cart, catalog);
+    setUpCheckoutForm(cart, catalog, provider);
+    if (!resumeSubscription(cart, provider)) resumeCertified(cart, catalog, provider, payOrder);
+  }).catch(() => {
+    notice.textContent = text.status_error;
+    notice.hidden = false;
+  });
+}
+
+/**
+ * The one interval the cart's subscription lines are delivered at: the first line's. A line whose product does
+ * not offer it becomes a one-off line (say so), since one subscription cannot deliver at two rhythms.
+ */
+function settleInterval(catalog, items, notice) {
+  const subscriptionLines = items.filter(isSubscriptionLine);
+  if (!subscriptionLines.length) return null;
+  const interval = subscriptionLines[0].interval;
+  const moved = [];
+  let changed = alignIntervals(catalog, items, interval);
+  items.forEach((item) => {
+    if (isSubscriptionLine(item) && item.interval !== interval) {
+      delete item.interval;
+      moved.push(findProduct(catalog, item.sku).title);
+      changed = true;
+    }
+  });
+  if (changed) saveCart(items);
+  if (moved.length) {
+    notice.textContent = String(text.cart_interval_moved).replace('{items}', moved.join(', '))
+      .replace('{interval}', intervalText(interval));
+    notice.hidden = false;
+  }
+  return interval;
+}
+
+function showCartMode(cart, catalog, all, mode, interval) {
+  const counts = lineCounts(all);
+  const modes = cart.querySelector('[data-cart-modes]');
+  if (modes) {
+    modes.hidden = !(counts.subscription > 0 && counts.once > 0);
+    modes.querySelectorAll('[data-cart-mode]').forEach((button) => {
+      const value = button.getAttribute('data-cart-mode');
+      button.setAttribute('aria-pressed', value === mode ? 'true' : 'false');
+      button.querySelector('[data-mode-count]').textContent = '(' + counts[value] + ')';
+      button.onclick = () => { chooseMode(value); renderCart(cart, catalog); };
+    });
+  }
+  const subscription = mode === 'subscription';
+  const intervalField = cart.querySelector('[data-cart-interval]');
+  if (intervalField) {
+    intervalField.hidden = !subscription;
+    const select = intervalField.querySelector('select');
+    select.textContent = '';
+    if (subscription) {
+      // Only the intervals every subscription product in the cart offers.
+      sharedIntervals(catalog, all.filter(isSubscriptionLine)).forEach((value) => {
+        const option = element('option', { value, text: intervalText(value) });
+        if (value === interval) option.selected = true;
+        select.appendChild(option);
+      });
+      select.onchange = () => {
+        const items = loadCart();
+        alignIntervals(catalog, items, select.value);
+        saveCart(items);
+        renderCart(cart, catalog);
+      };
+    }
+  }
+  cart.querySelectorAll('[data-one-time-only]').forEach((node) => { node.hidden = subscription; });
+  cart.querySelectorAll('[data-subscription-only]').forEach((node) => { node.hidden = !subscription; });
+  const agree = cart.querySelector('[data-agree-text]');
+  if (agree) agree.textContent = subscription ? text.subscription_agree : text.agree;
+}
+
+function cartLine(cart, catalog, line, index, interval) {
+  const product = findProduct(catalog, line.sku);
+  const optionText = Object.keys(line.options).map((name) => name + ': ' + line.options[name]).join(', ');
+  const limit = purchaseLimit(product);
+  const quantity = element('input', { id: 'cart-quantity-' + index, type: 'number', min: '1', max: String(limit),
+    value: String(line.quantity), inputmode: 'numeric', 'aria-label': text.quantity + ': ' + line.title });
+  quantity.addEventListener('change', () => {
+    let value = parseInt(quantity.value, 10);
+    const current = loadCart();
+    if (!Number.isInteger(value) || value < 1) value = 1;
+    current[index].quantity = Math.min(value, limit);
+    saveCart(reconcileCart(catalog, current).items);
+    renderCart(cart, catalog);
+  });
+  const remove = element('button', { type: 'button', class: 'link-button', text: text.remove });
+  remove.setAttribute('aria-label', text.remove + ': ' + line.title);
+  remove.addEventListener('click', () => {
+    const current = loadCart();
+    current.splice(index, 1);
+    saveCart(current);
+    renderCart(cart, catalog);
+  });
+  return element('li', { class: 'cart-line' }, [
+    element('div', { class: 'cart-line-title' }, [
+      element('a', { href: product.url.replace(/^https?:\/\/[^/]+/, ''), text: line.title }),
+      optionText ? element('span', { class: 'cart-line-options', text: optionText }) : null,
+      interval ? element('span', { class: 'cart-line-options cart-line-interval', text: text.subscribe + ' · ' + intervalText(interval) }) : null
+    ]),
+    element('span', { class: 'cart-line-unit', text: money(line.price) }),
+    element('span', { class: 'cart-line-quantity' }, [quantity]),
+    element('strong', { class: 'cart-line-total', text: money(line.price * line.quantity) }),
+    remove
+  ]);
+}
+
+function renderCart(cart, catalog) {
+  const all = loadCart();
+  const empty = cart.querySelector('[data-cart-empty]');
+  const body = cart.querySelector('[data-cart-body]');
+  empty.hidden = all.length > 0;
+  body.hidden = all.length === 0;
+  if (all.length === 0) return;
+  let interval = settleInterval(catalog, all, cart.querySelector('[data-cart-notice]'));
+  const mode = currentMode(all);
+  if (mode !== 'subscription') interval = null;
+  showCartMode(cart, catalog, all, mode, interval);
+  const entries = all.map((item, index) => ({ item, index }))
+    .filter((entry) => isSubscriptionLine(entry.item) === (mode === 'subscription'));
+  const order = priceOrder(catalog, entries.map((entry) => entry.item), {}, interval);
+  const list = cart.querySelector('[data-cart-lines]');
+  list.textContent = '';
+  // Each line's index is its place in the whole stored cart.
+  order.items.forEach((line, position) => list.appendChild(cartLine(cart, catalog, line, entries[position].index, interval)));
+  cart.querySelector('[data-subtotal]').textContent = money(order.subtotal);
+  cart.querySelector('[data-shipping]').textContent = order.shipping === 0 ? text.free : money(order.shipping);
+  cart.querySelector('[data-total]').textContent = money(order.total);
+  const totalLabel = cart.querySelector('[data-total-label]');
+  if (totalLabel) totalLabel.textContent = interval ? text.subscription_amount : text.total;
+  const terms = cart.querySelector('[data-subscription-terms]');
+  if (terms && interval) terms.textContent = fillTemplate(text.subscription_terms, { amount: money(order.total), interval: intervalText(interval) });
+  const pay = cart.querySelector('[data-pay]');
+  if (pay) {
+    pay.textContent = interval
+      ? text.subscription_pay + ' · ' + money(order.total) + ' / ' + intervalText(interval)
+      : text.pay + ' · ' + money(order.total);
+  }
+}

@@ -1,0 +1,122 @@
+/*
+ * The checkout form on the cart page: checks the buyer's details, prices the lines being checked out, makes
+ * or pre-registers the order (SPEC §2), and pays through the shop's provider — or starts a 정기배송
+ * (subscribe.js), or verifies the buyer's age first (identity.js).
+ */
+import { setUpAddressSearch } from './address-search.js';
+import { linesOf } from './cart-lines.js';
+import { currentMode, loadCart } from './cart.js';
+import { certifyThenPay, needsAdult } from './identity.js';
+import { newMerchantUID, orderName } from './orders.js';
+import { config, postJSON, text } from './page.js';
+import { ProviderUnavailable } from './payment.js';
+import { priceOrder } from './pricing.js';
+import { showResult, verifyAndShow } from './result-view.js';
+import { startSubscription } from './subscribe.js';
+
+const fieldChecks = {
+  buyer_name: (value) => value.trim().length > 0 && value.trim().length <= 40,
+  buyer_tel: (value) => /^01[016789]-?\d{3,4}-?\d{4}$/.test(value.trim()),
+  buyer_email: (value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()),
+  buyer_postcode: (value) => /^\d{5}$/.test(value.trim()),
+  buyer_addr: (value) => value.trim().length > 0
+};
+const fieldMessages = {
+  buyer_name: 'error_name', buyer_tel: 'error_tel', buyer_email: 'error_email',
+  buyer_postcode: 'error_postcode', buyer_addr: 'error_addr'
+};
+
+function validateBuyer(form) {
+  let firstInvalid = null;
+  Object.keys(fieldChecks).forEach((name) => {
+    const input = form.elements[name];
+    const ok = fieldChecks[name](input.value);
+    input.setAttribute('aria-invalid', ok ? 'false' : 'true');
+    document.getElementById(name + '-error').textContent = ok ? '' : text[fieldMessages[name]];
+    if (!ok && !firstInvalid) firstInvalid = input;
+  });
+  const agree = form.elements.agree;
+  document.getElementById('agree-error').textContent = agree.checked ? '' : text.error_agree;
+  if (!agree.checked && !firstInvalid) firstInvalid = agree;
+  if (firstInvalid) firstInvalid.focus();
+  return !firstInvalid;
+}
+
+/** The buyer as the form has them: {name, tel, email, addr (주소 and 상세주소), postcode}. */
+export function buyerFrom(form) {
+  const detail = form.elements.buyer_addr_detail ? form.elements.buyer_addr_detail.value.trim() : '';
+  const address = form.elements.buyer_addr.value.trim();
+  return {
+    name: form.elements.buyer_name.value.trim(), tel: form.elements.buyer_tel.value.trim(),
+    email: form.elements.buyer_email.value.trim(), addr: detail ? address + ' ' + detail : address,
+    postcode: form.elements.buyer_postcode.value.trim()
+  };
+}
+
+export function setUpCheckoutForm(cart, catalog, provider) {
+  const form = cart.querySelector('[data-checkout-form]');
+  const status = cart.querySelector('[data-checkout-status]');
+  setUpAddressSearch(form);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    status.textContent = '';
+    if (!validateBuyer(form)) { status.textContent = text.error_form; return; }
+    const all = loadCart();
+    const mode = currentMode(all);
+    const items = linesOf(all, mode);
+    const interval = mode === 'subscription' && items.length ? items[0].interval : undefined;
+    let order;
+    try { order = priceOrder(catalog, items, {}, interval); } catch (error) {
+      status.textContent = text['reason_' + error.reason] || text.error_form;
+      return;
+    }
+    const payButton = form.querySelector('[data-pay]');
+    payButton.disabled = true;
+    status.textContent = text.paying;
+    const done = () => { payButton.disabled = false; };
+    const checkoutItems = items.map((item) => ({ sku: item.sku, quantity: item.quantity, options: item.options }));
+    if (interval) {
+      startSubscription(cart, provider, { items: checkoutItems, order, interval, buyer: buyerFrom(form) }, done);
+      return;
+    }
+    prepareOrder(checkoutItems, order).then((prepared) => {
+      const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider };
+      if (needsAdult(catalog, checkoutItems)) certifyThenPay(checkout, done, payOrder);
+      else payOrder(checkout, done);
+    }).catch(() => {
+      done();
+      status.textContent = text.status_error;
+    });
+  });
+}
+
+/** The order to pay: made here, or pre-registered with the provider through the verify function. */
+function prepareOrder(items, order) {
+  const name = orderName(order.items, text);
+  if (!config.prepare) {
+    return Promise.resolve({ merchant_uid: newMerchantUID(config.order_prefix), amount: order.total, name });
+  }
+  return postJSON('prepare', { items }, false).then((response) => response.json().then((body) => {
+    if (!response.ok || !body.merchant_uid) throw new Error(body.error || 'prepare failed');
+    return { merchant_uid: body.merchant_uid, amount: body.amount, name: body.name || name };
+  }));
+}
+
+/** Opens the provider's window for the prepared order, then shows what the function says about the payment. */
+export function payOrder({ form, cart, items, prepared, catalog, provider }, done, certification) {
+  const status = cart.querySelector('[data-checkout-status]');
+  const result = cart.querySelector('[data-result]');
+  const method = form.querySelector('input[name="pay_method"]:checked');
+  provider.pay({ prepared, items, catalog, buyer: buyerFrom(form), payMethod: method ? method.value : null, certification })
+    .then((outcome) => {
+      done();
+      status.textContent = '';
+      if (outcome.closed) showResult(result, { ok: false, status: 'window_closed' }, outcome.message);
+      else verifyAndShow(result, outcome.payment, 'POST', outcome.message);
+    }, (error) => {
+      done();
+      if (error instanceof ProviderUnavailable) { status.textContent = text.status_error; return; }
+      status.textContent = '';
+      showResult(result, { ok: false, status: 'window_closed' });
+    });
+}

@@ -1,0 +1,6 @@
+/* Entry of a product page. */
+import { startCommon } from '../common.js';
+import { whenReady } from '../page.js';
+import { setUpProductPage } from '../product-page.js';
+
+whenReady(() => { startCommon(); setUpProductPage(); });

@@ -1,0 +1,70 @@
+/* The product page: options, quantity, once or 정기배송, add to cart / buy now. */
+import { alignIntervals, sameLine } from './cart-lines.js';
+import { loadCart, rememberMode, saveCart } from './cart.js';
+import { config, element, interval, readJSON, text } from './page.js';
+
+export function setUpProductPage() {
+  const form = document.querySelector('[data-buy-form]');
+  const product = readJSON('gage-product');
+  if (!form || !product) return;
+  const status = form.querySelector('[data-buy-status]');
+  const intervalField = form.querySelector('[data-interval-field]');
+  const intervalSelect = form.querySelector('[data-interval]');
+  const buyButton = form.querySelector('button[value="buy"]');
+  const cartButton = form.querySelector('button[value="cart"]');
+  const buyLabels = { buy: buyButton && buyButton.textContent, cart: cartButton && cartButton.textContent };
+  function subscribing() {
+    const chosen = form.querySelector('input[name="purchase"]:checked');
+    return Boolean(chosen && chosen.value === 'subscribe' && intervalSelect);
+  }
+  function showPurchaseType() {
+    const on = subscribing();
+    if (intervalField) intervalField.hidden = !on;
+    if (buyButton) buyButton.textContent = on ? text.subscription_pay : buyLabels.buy;
+    if (cartButton) cartButton.textContent = on ? text.add_subscription : buyLabels.cart;
+  }
+  form.querySelectorAll('input[name="purchase"]').forEach((radio) => radio.addEventListener('change', showPurchaseType));
+  showPurchaseType();
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const submitter = event.submitter;
+    const options = {};
+    let missing = null;
+    form.querySelectorAll('[data-option]').forEach((select) => {
+      if (!select.value && !missing) missing = select;
+      options[select.getAttribute('data-option')] = select.value;
+    });
+    if (missing) {
+      status.textContent = text.choose + ': ' + missing.getAttribute('data-option');
+      missing.focus();
+      return;
+    }
+    const quantityField = form.querySelector('#quantity');
+    const quantity = parseInt(quantityField.value, 10);
+    const limit = parseInt(quantityField.getAttribute('max'), 10);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > limit) {
+      status.textContent = text.max_per_order + ': ' + limit;
+      quantityField.focus();
+      return;
+    }
+    const items = loadCart();
+    const line = { sku: product.sku, quantity, options };
+    if (subscribing()) line.interval = intervalSelect.value;
+    const existing = items.find((item) => sameLine(item, line));
+    if (existing) existing.quantity = Math.min(existing.quantity + quantity, limit);
+    else items.push(line);
+    // The cart's subscription lines share one interval: the one just chosen (the cart checks the others offer it).
+    const realigned = line.interval ? alignIntervals(null, items, line.interval) : false;
+    saveCart(items);
+    rememberMode(line.interval ? 'subscription' : 'once');
+    if (submitter && submitter.value === 'buy') {
+      window.location.href = config.cart_url;
+      return;
+    }
+    status.textContent = '';
+    if (realigned) status.appendChild(document.createTextNode(
+      String(text.cart_interval_changed).replace('{interval}', interval(line.interval)) + ' '));
+    status.appendChild(document.createTextNode(text.added + ' '));
+    status.appendChild(element('a', { href: config.cart_url, text: text.view_cart }));
+  });
+}

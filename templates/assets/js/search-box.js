@@ -1,0 +1,92 @@
+/* The search box on every page, and the search page (search.json, matched by search.js). */
+import { config, element, fetchShopJSON, text } from './page.js';
+import { searchEntries, searchProducts } from './search.js';
+
+let searchIndexPromise = null;
+function loadSearchIndex() {
+  if (!searchIndexPromise) {
+    searchIndexPromise = fetchShopJSON(config.search_url).then(searchEntries)
+      .catch((error) => { searchIndexPromise = null; throw error; });
+  }
+  return searchIndexPromise;
+}
+
+function productURL(entry) { return (config.base_path || '/') + entry.url; }
+
+function hitElement(entry) {
+  return element('li', { class: 'search-hit' }, [
+    element('a', { href: productURL(entry) }, [
+      element('span', { class: 'search-hit-title', text: entry.title }),
+      element('span', { class: 'search-hit-price', text: entry.price }),
+      entry.summary ? element('span', { class: 'search-hit-summary', text: entry.summary }) : null
+    ])
+  ]);
+}
+
+function setUpSearch(form) {
+  const input = form.querySelector('[data-search-input]');
+  const panel = form.querySelector('[data-search-results]');
+  const status = form.querySelector('[data-search-status]');
+  const isPage = form.hasAttribute('data-search-page');
+  const limit = isPage ? Infinity : 8;
+  let shown = '';
+
+  function close() { if (!isPage) panel.hidden = true; }
+
+  function render(entries, query) {
+    shown = query;
+    panel.textContent = '';
+    if (!query.trim()) { close(); status.textContent = ''; return; }
+    const hits = searchProducts(entries, query);
+    const count = String(form.getAttribute('data-count') || '{n}').replace('{n}', hits.length);
+    status.textContent = hits.length ? count : form.getAttribute('data-none');
+    if (hits.length === 0) {
+      panel.appendChild(element('p', { class: 'search-empty', text: form.getAttribute('data-none') }));
+    } else {
+      panel.appendChild(element('ul', {}, hits.slice(0, limit).map(hitElement)));
+      if (hits.length > limit && form.getAttribute('data-more')) {
+        const more = new URL(form.getAttribute('action'), window.location.href);
+        more.searchParams.set('q', query);
+        panel.appendChild(element('a', { class: 'search-more', href: more.pathname + more.search,
+          text: form.getAttribute('data-more') + ' (' + count + ')' }));
+      }
+    }
+    panel.hidden = false;
+  }
+
+  function update() {
+    const query = input.value;
+    if (query === shown) return;
+    loadSearchIndex().then((entries) => { if (input.value === query) render(entries, query); })
+      .catch(() => { status.textContent = text.status_error || ''; });
+  }
+
+  input.addEventListener('input', update);
+  input.addEventListener('focus', () => { loadSearchIndex().catch(() => {}); });
+  // Arrow keys move between the input and the results; Escape closes the list.
+  form.addEventListener('keydown', (event) => {
+    const links = Array.from(panel.querySelectorAll('a'));
+    const at = links.indexOf(document.activeElement);
+    if (event.key === 'ArrowDown' && links.length) {
+      event.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (event.key === 'ArrowUp' && at >= 0) {
+      event.preventDefault();
+      if (at === 0) input.focus(); else links[at - 1].focus();
+    } else if (event.key === 'Escape' && !isPage) {
+      close();
+      input.focus();
+    }
+  });
+  if (!isPage) {
+    document.addEventListener('click', (event) => { if (!form.contains(event.target)) close(); });
+  } else {
+    const query = new URLSearchParams(window.location.search).get('q') || '';
+    input.value = query;
+    if (query) update();
+  }
+}
+
+export function setUpSearchForms() {
+  document.querySelectorAll('[data-search]').forEach(setUpSearch);
+}

@@ -1,7 +1,11 @@
 // Order numbers, billing-key aliases, order names and deadlines (templates/assets/js/orders.js).
 import assert from 'node:assert/strict';
+import { webcrypto } from 'node:crypto';
 import { test } from 'node:test';
 import { newCustomerUID, newMerchantUID, orderName, vbankDue } from '../../templates/assets/js/orders.js';
+
+// Browsers and Node 20 have Web Crypto as `crypto`; Debian's Node 18 only as node:crypto's webcrypto.
+globalThis.crypto ??= webcrypto;
 
 test('a merchant_uid is at most 40 of [A-Za-z0-9_-], starts with the prefix, and is fresh each time', () => {
   const seen = new Set();

@@ -89,6 +89,7 @@ public struct SiteRenderer {
             var values = job.values()
             // The page's own entry module (base.mustache's `<script type="module">`), by the kind of page.
             values["script_url"] = modules.entryURL(template: job.template)
+            values["script_preloads"] = modules.preloadURLs(template: job.template)
             let page = OutputFile(path: job.path, content: .text(theme.render(values, template: job.template)))
             rendered[index - siteJobs.count] = stream?(page) ?? page
         }

@@ -83,4 +83,32 @@ import GageTestSupport
         #expect(FileManager.default.fileExists(atPath: output + "/assets/js/\(match.output.1)/pages/product.js"))
         #expect(read(output + "/assets/gage.js").contains("'js/' + here.searchParams.get('v') + '/pages/'"))
     }
+
+    @Test func test_a_page_preloads_every_module_its_entry_imports_and_nothing_else() throws {
+        let shop = try shop()
+        let output = try build(shop)
+        func preloads(_ page: String) -> [String] {
+            read(output + "/" + page).matches(of: /<link rel="modulepreload" href="([^"]+)">/).map { String($0.output.1) }
+        }
+        let product = preloads("products/yirga/index.html")
+        let names = Set(product.map { String($0.split(separator: "/").last!) })
+        #expect(names.isSuperset(of: ["product-page.js", "common.js", "cart.js", "cart-lines.js", "catalog.js", "search-box.js", "search.js", "page.js"]))
+        #expect(names.isDisjoint(with: ["pricing.js", "checkout.js", "payment.js", "pay-iamport.js", "result-view.js"]))
+        #expect(!names.contains("product.js"), "the entry itself is the module script")
+        #expect(Set(preloads("cart/index.html").map { String($0.split(separator: "/").last!) })
+            .isSuperset(of: ["pricing.js", "checkout.js", "payment.js", "result-view.js", "details.js"]))
+        for url in product + preloads("cart/index.html") + preloads("index.html") {
+            #expect(FileManager.default.fileExists(atPath: output + url), "\(url) is published")
+        }
+    }
+
+    @Test func test_imports_are_followed_through_relative_paths_once_each() {
+        let assets = [
+            "assets/js/pages/a.js": "import { b } from '../b.js';\nimport { c } from \"./../c.js\";\nimport x from 'https://cdn.example/x.js';\n",
+            "assets/js/b.js": "import { c } from './c.js';\nexport { d } from './sub/d.js';\nexport function b() {}\n",
+            "assets/js/c.js": "import { b } from './b.js';\nimport { gone } from './gone.js';\n",
+            "assets/js/sub/d.js": "import { up } from '../../../outside.js';\nexport const d = 1;\n",
+        ]
+        #expect(ScriptModules.imports(of: "assets/js/pages/a.js", in: assets) == ["assets/js/b.js", "assets/js/c.js", "assets/js/sub/d.js"])
+    }
 }

@@ -91,7 +91,7 @@ struct PortOnePayment: Decodable {
         payment.startedAt = Self.seconds(requestedAt)
         payment.paidAt = Self.seconds(paidAt)
         if status == "VIRTUAL_ACCOUNT_ISSUED" || method?.type == "PaymentMethodVirtualAccount" {
-            payment.vbankName = method?.bank
+            payment.vbankName = method?.bank.map(KoreanBank.name(for:))
             payment.vbankNum = method?.accountNumber
             payment.vbankHolder = method?.remitteeName
             payment.vbankDate = method?.expiredAt.map(Self.seconds)

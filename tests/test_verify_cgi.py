@@ -129,9 +129,10 @@ def cgi_server(request, gage_verify, sandbox_server):
 
 
 @contextlib.contextmanager
-def serving(server_name, gage_verify, sandbox_server):
+def serving(server_name, gage_verify, sandbox_server, catalog=None, site=None, port=None):
     """One web server configured from its recipe, running gage-verify for a V1 shop whose catalog takes every
-    action (subscriptions and identity verification too) against the stand-in; yields its base URL."""
+    action (subscriptions and identity verification too) against the stand-in; yields its base URL. Given a
+    built shop (`site`, its public/ folder), it serves that too, with the function on its catalog.json."""
     needed = [server_name] + (["fcgiwrap"] if server_name == "nginx" else [])
     if not all(shutil.which(program) for program in needed):
         pytest.skip(f"{' and '.join(needed)} are installed by scripts/setup")
@@ -141,7 +142,10 @@ def serving(server_name, gage_verify, sandbox_server):
     (root / "www").mkdir()
     (root / "cache").mkdir()
     (root / "ledger").mkdir(mode=0o700)
-    (root / "catalog.json").write_text(json.dumps(EVERY_ACTION_CATALOG, ensure_ascii=False))
+    if site is not None:
+        shutil.copytree(site, root / "www", dirs_exist_ok=True)
+        shutil.copy(site / "emails.json", root / "emails.json")
+    (root / "catalog.json").write_text(json.dumps(catalog or EVERY_ACTION_CATALOG, ensure_ascii=False))
     secrets = root / "verify.env"
     secrets.write_text(f"IAMPORT_API_KEY=sandbox_key\nIAMPORT_API_SECRET={SECRET}\n"
                        f"IAMPORT_API_URL={sandbox_server.url}\nIAMPORT_TIMEOUT=3\n")
@@ -153,7 +157,7 @@ def serving(server_name, gage_verify, sandbox_server):
     paths = {"/usr/local/lib/gage/gage-verify": gage_verify, "/etc/gage/verify.env": secrets,
              "/var/www/shop/catalog.json": root / "catalog.json", "/var/cache/gage": root / "cache",
              "/var/lib/gage": root / "ledger"}
-    port = free_port()
+    port = port or free_port()
     commands, config = CONFIGURERS[server_name](root, port, gage_verify, paths)
     (root / "server.conf").write_text(config)
     base = f"http://127.0.0.1:{port}"
@@ -335,7 +339,10 @@ def watchdog_running(gage_verify, sandbox_server):
     image's user (nobody) when we are root."""
     root = pathlib.Path(tempfile.mkdtemp(prefix="gage-openfaas-", dir="/tmp"))
     root.chmod(0o755)
-    (root / "catalog.json").write_text(json.dumps(EVERY_ACTION_CATALOG, ensure_ascii=False))
+    if site is not None:
+        shutil.copytree(site, root / "www", dirs_exist_ok=True)
+        shutil.copy(site / "emails.json", root / "emails.json")
+    (root / "catalog.json").write_text(json.dumps(catalog or EVERY_ACTION_CATALOG, ensure_ascii=False))
     (root / "ledger").mkdir(mode=0o700)
     user = None
     if os.geteuid() == 0:

@@ -358,7 +358,7 @@ enum CGIDoor {
 
 /// Cross-origin access for the shop's own origin only: the origin of `base_url` in catalog.json, compared after
 /// normalising both (scheme and host lower-cased, the scheme's default port dropped).
-struct CORS {
+public struct CORS {
     let allowedOrigin: String?
 
     init(requestOrigin: String?, shopURL: String) {
@@ -367,7 +367,7 @@ struct CORS {
     }
 
     /// `HTTPS://Shop.Example.kr:443/path/` → `https://shop.example.kr`.
-    static func origin(of url: String) -> String {
+    public static func origin(of url: String) -> String {
         guard let scheme = url.firstRange(of: "://") else { return url.lowercased() }
         let name = url[..<scheme.lowerBound].lowercased()
         var authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()

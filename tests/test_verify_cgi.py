@@ -339,10 +339,7 @@ def watchdog_running(gage_verify, sandbox_server):
     image's user (nobody) when we are root."""
     root = pathlib.Path(tempfile.mkdtemp(prefix="gage-openfaas-", dir="/tmp"))
     root.chmod(0o755)
-    if site is not None:
-        shutil.copytree(site, root / "www", dirs_exist_ok=True)
-        shutil.copy(site / "emails.json", root / "emails.json")
-    (root / "catalog.json").write_text(json.dumps(catalog or EVERY_ACTION_CATALOG, ensure_ascii=False))
+    (root / "catalog.json").write_text(json.dumps(EVERY_ACTION_CATALOG, ensure_ascii=False))
     (root / "ledger").mkdir(mode=0o700)
     user = None
     if os.geteuid() == 0:

@@ -53,7 +53,8 @@ struct OrdersShip: ParsableCommand {
         let order = try OrderReference.find(reference, in: book)
         let impUID = order.impUID
         guard order.status == "paid" else {
-            throw ValidationError("\(impUID) is \(order.status), not paid: nothing to ship")
+            throw ValidationError(Say.text(ko: "\(order.merchantUID) 은(는) 결제완료가 아니라 \(OrderText.status(order)) 상태입니다: 발송할 것이 없습니다",
+                                           en: "\(order.merchantUID) is \(order.status), not paid: nothing to ship"))
         }
         let carrier = self.carrier.flatMap(Carrier.named)
         let (settings, values) = try notifySettings(ledger: ledger)

@@ -20,7 +20,8 @@ struct LedgerOption: ParsableArguments {
     /// Where the ledger is, from --ledger or GAGE_LEDGER.
     func location() throws -> LedgerLocation {
         guard let name = ledger ?? ProcessInfo.processInfo.environment["GAGE_LEDGER"], !name.isEmpty else {
-            throw ValidationError("no ledger: pass --ledger PATH|URL or set GAGE_LEDGER")
+            throw ValidationError(Say.text(ko: "주문 원장이 없습니다: --ledger 경로|URL 을 주거나 GAGE_LEDGER 를 설정하세요",
+                                           en: "no ledger: pass --ledger PATH|URL or set GAGE_LEDGER"))
         }
         do {
             return try LedgerLocation(name)
@@ -33,7 +34,8 @@ struct LedgerOption: ParsableArguments {
     func open() throws -> Ledger {
         let location = try location()
         if case let .sqlite(path) = location, !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(path) does not exist (gage-verify creates it on its first decision)")
+            throw ValidationError(Say.text(ko: "\(path) 이(가) 없습니다 (gage-verify 가 첫 결제 때 만듭니다)",
+                                           en: "\(path) does not exist (gage-verify creates it on its first decision)"))
         }
         do {
             return try Ledger(location: location)

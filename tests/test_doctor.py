@@ -179,3 +179,23 @@ def test_v2_keys_are_tried_with_a_lookup_portone_answers_not_found(gage, v2_serv
     wrong = run(gage, "doctor", "--source", shop, "--output", tmp_path / "nothing", timeout=120,
                 env={**env, "PORTONE_API_SECRET": "not-the-secret", "PORTONE_WEBHOOK_SECRET": v2_server.webhook_secret})
     assert wrong.returncode == 1 and "✗ PortOne API 키를 확인하지 못했습니다" in wrong.stdout
+
+
+def test_the_functions_own_catalog_and_emails_must_be_this_builds(doctor, deployment, tmp_path):
+    """The function prices by the catalog.json it was given and names the escrow sender from emails.json beside
+    it: an old copy of either, left on the function's side after a rebuild, is named."""
+    public = deployment["shop"] / "public"
+    assert "✓ 함수의 catalog.json 이 지금 소스와 같습니다" in doctor().stdout
+    stale = tmp_path / "function"
+    stale.mkdir()
+    catalog = json.loads((public / "catalog.json").read_text())
+    catalog["version"] = "0000000000000000"
+    (stale / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False))
+    emails = json.loads((public / "emails.json").read_text())
+    emails["shop"].pop("postcode")
+    emails["shop"]["address"] = "서울특별시 마포구 성미산로 12, 1층"
+    (stale / "emails.json").write_text(json.dumps(emails, ensure_ascii=False))
+    result = doctor(env={"GAGE_CATALOG": str(stale / "catalog.json")})
+    assert result.returncode == 1
+    assert "✗ 함수의 catalog.json (" in result.stdout and "함수 쪽에도 다시 두세요" in result.stdout
+    assert "✗ 함수의 emails.json 에 사업장 우편번호가 없습니다" in result.stdout

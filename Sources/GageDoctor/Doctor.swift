@@ -86,6 +86,7 @@ public struct Doctor {
                                     advice: error.description))
             return findings
         }
+        findings += functionFiles(shop, settings: settings)
         findings += provider(shop, settings: settings)
         findings += ledger(settings)
         findings += notifications(settings)
@@ -204,6 +205,33 @@ public struct Doctor {
             findings.append(Finding(.blocking, say("함수가 가게의 출처 \(origin) 에 CORS 를 허용하지 않습니다", "the function does not allow the shop's origin \(origin) (CORS)"),
                                     advice: say("함수의 catalog.json(GAGE_CATALOG)이 이 가게의 것인지 확인하거나, 함수를 가게와 같은 주소 아래(예: /verify)에 두세요",
                                                 "check that the function's catalog.json (GAGE_CATALOG) is this shop's, or serve the function under the shop's own address (e.g. /verify)")))
+        }
+        return findings
+    }
+
+    /// The catalog.json and emails.json the function reads (GAGE_CATALOG, and emails.json beside it), when they
+    /// are on this machine: the prices it charges by, and the sender of escrow deliveries.
+    func functionFiles(_ shop: Shop, settings: [String: String]) -> [Finding] {
+        guard let path = settings["GAGE_CATALOG"], FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path),
+              let catalog = try? JSONDecoder().decode(Catalog.self, from: data) else {
+            return [Finding(.blocking, say("함수의 GAGE_CATALOG (\(path)) 은(는) Gage 의 catalog.json 이 아닙니다", "the function's GAGE_CATALOG (\(path)) is not Gage's catalog.json"),
+                            advice: say("gage build 가 만든 public/catalog.json 을 두세요", "put the public/catalog.json gage build writes there"))]
+        }
+        var findings: [Finding] = []
+        if catalog.version == shop.catalog.version {
+            findings.append(Finding(.ok, say("함수의 catalog.json 이 지금 소스와 같습니다", "the function's catalog.json is what this source builds")))
+        } else {
+            findings.append(Finding(.blocking, say("함수의 catalog.json (\(path)) 이(가) 지금 소스와 다릅니다", "the function's catalog.json (\(path)) differs from what this source builds"),
+                                    advice: say("gage build 후 public/catalog.json 과 emails.json 을 함수 쪽에도 다시 두세요: 함수는 그 가격으로 판단합니다",
+                                                "after gage build, copy public/catalog.json and emails.json to the function again: it prices by them")))
+        }
+        let emails = NotifySettings(values: settings).emailsPath
+        if shop.settings.checkout.escrow, let emails, FileManager.default.fileExists(atPath: emails),
+           EmailBundle.load(emailsPath: emails)?.shop.postcode == nil {
+            findings.append(Finding(.blocking, say("함수의 emails.json 에 사업장 우편번호가 없습니다", "the function's emails.json has no business postcode"),
+                                    advice: say("에스크로 배송 등록(gage orders ship)에 필요합니다: shop.yml 에 business.postcode 를 넣고 빌드한 emails.json 을 다시 두세요",
+                                                "escrow delivery registration (gage orders ship) needs it: add business.postcode to shop.yml and deploy the built emails.json again")))
         }
         return findings
     }

@@ -83,9 +83,12 @@ let package = Package(
         .executableTarget(name: "gage-embed-theme", path: "Sources/gage-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["gage-embed-theme"]),
 
+        // `gage doctor`: a deployment checked end to end, over the libraries each check reaches.
+        .target(name: "GageDoctor", dependencies: ["GageCore", "GageCatalog", "GageSite", "GagePayments", "GageLedger",
+                                                   "GageNotify"]),
         .executableTarget(name: "gage", dependencies: [
             "GageCore", "GageCatalog", "GageSite", "GageServe", "IamportSandbox", "PortOneSandbox", "GageLedger", "GagePayments",
-            "GageNotify",
+            "GageNotify", "GageDoctor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

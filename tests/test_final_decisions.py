@@ -191,7 +191,7 @@ def test_gage_check_warns_when_pg_names_no_mid(gage, example_shop):
     result = run(gage, "check", "--source", example_shop)
     assert result.returncode == 0
     assert "warning: shop.yml:11: iamport.pg 'html5_inicis' names no MID" in result.stderr
-    assert "1 warning" in result.stdout
+    assert "경고 1건" in result.stdout
 
 
 # ------------------------------------------------------------------------------------ partial cancels

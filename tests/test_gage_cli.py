@@ -37,7 +37,7 @@ def test_broken_product_fails_the_build_with_path_line_and_fix(gage, example_sho
 def test_check_validates_without_writing(gage, example_shop):
     result = run(gage, "check", "--source", example_shop)
     assert result.returncode == 0, result.stderr
-    assert "no problems found" in result.stdout
+    assert "문제 없음" in result.stdout
     assert not (example_shop / "public").exists()
     (example_shop / "shop.yml").write_text((example_shop / "shop.yml").read_text().replace("merchant_code", "merchant"))
     result = run(gage, "check", "--source", example_shop)

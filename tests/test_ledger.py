@@ -4,6 +4,7 @@ take `ledger_env` run twice: with the ledger in an SQLite file and in a PostgreS
 import concurrent.futures
 import contextlib
 import csv
+import datetime
 import json
 import os
 import random
@@ -12,6 +13,7 @@ import sqlite3
 import subprocess
 import time
 import uuid
+import zoneinfo
 
 import pytest
 
@@ -289,3 +291,32 @@ def test_csv_export_opens_with_korean_text_intact(gage, gage_verify, ledger_env,
     assert len(rows) == 1
     assert rows[0]["주문자"] == "홍길동" and rows[0]["주소"] == '서울특별시 종로구 "세종대로", 1'
     assert rows[0]["상품"] == "원두 × 2" and rows[0]["금액"] == "40000"
+
+
+def test_orders_are_found_by_the_order_number_buyers_see_and_times_are_korean_time(gage, gage_verify, ledger_env,
+                                                                                   sandbox):
+    payment = pay(sandbox, 40000)
+    verify(gage_verify, ledger_env, ref(payment))
+    server_in_utc = {**ledger_env, "TZ": "UTC"}   # the server's own zone must not matter
+    by_number = orders(gage, server_in_utc, "show", payment["merchant_uid"])
+    assert by_number.returncode == 0, by_number.stderr
+    assert by_number.stdout == orders(gage, server_in_utc, "show", payment["imp_uid"]).stdout
+    created = json.loads(orders(gage, ledger_env, "list", "--json").stdout)[0]["created_at"]
+    moment = datetime.datetime.fromtimestamp(created, datetime.timezone.utc)
+    korean = moment.astimezone(zoneinfo.ZoneInfo("Asia/Seoul")).strftime("%Y-%m-%d %H:%M") + " KST"
+    assert korean in by_number.stdout and korean in orders(gage, server_in_utc, "list").stdout
+    in_utc = orders(gage, server_in_utc, "show", payment["merchant_uid"], "--utc").stdout
+    assert moment.strftime("%Y-%m-%d %H:%M") + " UTC" in in_utc and "KST" not in in_utc
+    shipped = orders(gage, ledger_env, "ship", payment["merchant_uid"], "--tracking", "6012-3456-7890")
+    assert shipped.returncode == 0 and "발송 처리" in shipped.stdout
+    unknown = orders(gage, ledger_env, "show", "shop-nosuchorder")
+    assert unknown.returncode != 0 and "shop-nosuchorder" in unknown.stderr and "주문" in unknown.stderr
+
+
+def test_an_order_number_with_a_failed_and_a_paid_attempt_names_the_paid_one(gage, gage_verify, ledger_env, sandbox):
+    failed = pay(sandbox, 40000, status="failed")
+    verify(gage_verify, ledger_env, ref(failed))
+    retried = pay(sandbox, 40000, merchant_uid=failed["merchant_uid"])
+    verify(gage_verify, ledger_env, ref(retried))
+    shown = orders(gage, ledger_env, "show", failed["merchant_uid"])
+    assert shown.returncode == 0 and retried["imp_uid"] in shown.stdout and "결제완료" in shown.stdout

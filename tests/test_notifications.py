@@ -308,16 +308,19 @@ def test_an_escrow_payment_registers_its_delivery_with_the_provider_before_it_is
         gage, gage_verify, notify_env, sandbox, mail):
     payment = paid_order(gage_verify, notify_env, sandbox, pay_method="trans", escrow=True)
     missing = gage_orders(gage, notify_env, "ship", payment["imp_uid"])
-    assert missing.returncode != 0 and "escrow" in missing.stderr
+    assert missing.returncode != 0 and "에스크로" in missing.stderr and "--carrier" in missing.stderr
     write_emails_json(notify_env, business=False)
-    refused = gage_orders(gage, notify_env, "ship", payment["imp_uid"], "--carrier", "hanjin", "--tracking", "111")
-    assert refused.returncode == 1 and "nothing marked" in refused.stderr, "the PG needs the sender's address"
+    # The shop's address has no postcode: the seller is told what to fix, before the PG is asked anything.
+    refused = gage_orders(gage, notify_env, "ship", payment["merchant_uid"], "--carrier", "hanjin", "--tracking", "111")
+    assert refused.returncode != 0 and "business:" in refused.stderr and "postcode" in refused.stderr
+    assert "아무것도 발송 처리하지 않았습니다" in refused.stderr and "HTTP 400" not in refused.stderr
+    assert sandbox.calls("/escrows/logis/") == []
     assert "미발송" in gage_orders(gage, notify_env, "show", payment["imp_uid"]).stdout
     write_emails_json(notify_env)
     shipped = gage_orders(gage, notify_env, "ship", payment["imp_uid"], "--carrier", "hanjin", "--tracking", "2222")
     assert shipped.returncode == 0, shipped.stderr
     posts = [c for c in sandbox.calls("/escrows/logis/") if c["method"] == "POST"]
-    assert [c["path"] for c in posts] == ["/escrows/logis/" + payment["imp_uid"]] * 2
+    assert [c["path"] for c in posts] == ["/escrows/logis/" + payment["imp_uid"]]
     sent = json.loads(posts[-1]["body"])
     assert sent["logis"]["company"] == "HANJIN" and sent["logis"]["invoice"] == "2222"
     assert sent["receiver"]["postcode"] == BUYER["buyer_postcode"] and sent["sender"]["postcode"] == "03154"
@@ -395,3 +398,16 @@ def test_the_lookup_takes_post_only(gage_verify, env):
         **env, "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET", "PATH_INFO": "/order",
         "QUERY_STRING": "order=x&phone=01012345678"})
     assert result.stdout.startswith("Status: 405")
+
+
+def test_a_provider_refusal_of_an_escrow_delivery_is_explained_as_what_to_fix(gage, gage_verify, notify_env, sandbox,
+                                                                            mail):
+    """The buyer's order has no postcode: the PG refuses with its own words (HTTP 400, "postcode 는 필수입니다."),
+    and the seller reads which setting or order to look at instead of "HTTP 400"."""
+    payment = paid_order(gage_verify, notify_env, sandbox, pay_method="trans", escrow=True, buyer_postcode="")
+    write_emails_json(notify_env)
+    refused = gage_orders(gage, notify_env, "ship", payment["merchant_uid"], "--carrier", "cj", "--tracking", "3")
+    assert refused.returncode == 1
+    assert "postcode 는 필수입니다" in refused.stderr and "business.postcode" in refused.stderr
+    assert "gage orders show" in refused.stderr and "the provider's API failed" not in refused.stderr
+    assert "미발송" in gage_orders(gage, notify_env, "show", payment["merchant_uid"]).stdout

@@ -7,6 +7,7 @@ import hmac
 import json
 import os
 import pathlib
+import re
 import subprocess
 import time
 import urllib.request
@@ -16,7 +17,7 @@ import jsonschema
 import pytest
 from portone_server_sdk import PortOneClient, webhook
 
-from conftest import built, run
+from conftest import ROOT, built, run
 from verify_helpers import BEANS, CATALOG, SHOP, TEA
 
 V2_SECRET = "v2_api_secret_never_printed"
@@ -471,3 +472,33 @@ def test_the_v2_example_shop_builds_for_the_v2_browser_sdk(gage, tmp_path):
     assert 'src="https://cdn.portone.io/v2/browser-sdk.js"' in cart and "iamport.js" not in cart
     assert '"provider":"portone"' in cart and '"store_id":"store-' in cart
     assert 'value="VIRTUAL_ACCOUNT"' in cart and "가상계좌(무통장입금)" in cart
+
+
+# --------------------------------------------------------------------------- bank names
+
+def official_banks():
+    schema = json.loads(OPENAPI.read_text())["components"]["schemas"]["Bank"]
+    assert sorted(schema["enum"]) == sorted(schema["x-portone-enum"]), "every value has its Korean title"
+    return {code: entry["title"] for code, entry in schema["x-portone-enum"].items()}
+
+
+def test_the_bank_table_holds_every_value_of_the_official_openapis_bank_enum_by_its_korean_title():
+    table = dict(re.findall(r'portone: "([A-Z0-9_]+)", name: "([^"]+)"',
+                            (ROOT / "Sources/GageCore/Bank.swift").read_text()))
+    official = official_banks()
+    assert set(official) <= set(table)
+    # The refunds' table says 농협은행 where the OpenAPI's title says NH농협은행: both name the same bank.
+    assert {code: name for code, name in table.items() if official.get(code) != name} == {"NONGHYUP": "농협은행"}
+
+
+@pytest.mark.parametrize("code", ["SHINHAN", "KOOKMIN", "NONGHYUP", "KAKAO", "SHINHAN_SECURITIES", "A_BANK_ADDED_LATER"])
+def test_a_v2_virtual_accounts_bank_is_shown_by_its_korean_name(v2_server, v2_env, gage, code):
+    """The reply (the result page shows it) and the ledger (gage orders, the mails) name the bank in Korean,
+    신한은행 rather than SHINHAN; a code newer than the table is shown as it came."""
+    korean = {**official_banks(), "NONGHYUP": "농협은행"}.get(code, code)
+    payment = v2_server.pay(15000, items=TEA, status="VIRTUAL_ACCOUNT_ISSUED", method="VIRTUAL_ACCOUNT",
+                            channel=VBANK_CHANNEL, vbank_due=int(time.time()) + 86400, vbank_bank=code)
+    _, reply, _ = verify(v2_env, {"payment_id": payment["id"]})
+    assert (reply["status"], reply["vbank"]["bank"]) == ("awaiting_deposit", korean)
+    shown = run(gage, "orders", "show", payment["id"], "--ledger", v2_env["GAGE_LEDGER"], timeout=30).stdout
+    assert f"{korean} 56211" in shown, shown

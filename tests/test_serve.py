@@ -93,3 +93,18 @@ def test_a_replaced_photo_is_served_under_new_addresses_after_the_edit(gage, exa
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=10)
+
+
+def test_a_port_already_in_use_is_named_with_the_flag_to_choose_another(gage, example_shop):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for command in (["serve", "--source", str(example_shop)], ["sandbox"], ["sandbox", "--portone"]):
+            started = time.monotonic()
+            result = subprocess.run([str(gage), *command, "--port", str(port)], capture_output=True, text=True,
+                                    timeout=30, cwd=example_shop)
+            assert result.returncode != 0 and time.monotonic() - started < 10, command
+            assert f"포트 {port}" in result.stderr and f"--port {port + 1}" in result.stderr, result.stderr
+            assert "time" not in result.stderr.lower()

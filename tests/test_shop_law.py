@@ -122,13 +122,18 @@ def test_check_warns_with_file_and_line_about_notices_categories_and_feeds(gage,
 def test_the_example_shop_has_no_warnings(gage):
     result = run(gage, "check", "--source", ROOT)
     assert result.returncode == 0
-    assert "warning" not in result.stderr and "no problems found" in result.stdout
+    assert "warning" not in result.stderr and "문제 없음" in result.stdout
 
 
 def test_new_product_takes_a_korean_name(gage, tmp_path):
     shop = tmp_path / "shop"
     assert run(gage, "init", shop).returncode == 0
-    assert run(gage, "check", "--source", shop).stderr == ""                       # a new shop starts clean
+    # A new shop names every placeholder gage init wrote, with the line to change.
+    fresh = run(gage, "check", "--source", shop)
+    assert fresh.returncode == 0
+    for placeholder in ("business.name 값이 아직 gage init 의 자리표시 '상호'", "business.address 값이 아직 gage init 의 자리표시 '주소'",
+                        "portone.store_id 값이 아직"):
+        assert placeholder in fresh.stderr, fresh.stderr
     result = run(gage, "new", "product", "제주 감귤 5kg", "--source", shop)
     assert result.returncode == 0, result.stderr
     made = shop / "content" / "products" / "jeju-gamgyul-5kg.md"
@@ -144,3 +149,29 @@ def test_new_product_takes_a_korean_name(gage, tmp_path):
     page = (shop / "public" / "products" / "jeju-gamgyul-5kg" / "index.html").read_text()
     assert "<h1>제주 감귤 5kg</h1>" in page
     assert "<h1>Tea: &quot;Sencha&quot; #1</h1>" in (shop / "public" / "products" / "tea-sencha-1" / "index.html").read_text()
+
+
+def test_check_names_what_blocks_taking_money_in_the_shops_language(gage, example_shop):
+    """No 상품정보제공고시 on a product, escrow with no sender postcode, a 통신판매업 number left out: each named with
+    its file and line, in Korean for a ko shop and in English for an en one; warnings, so an unfinished shop builds."""
+    settings = example_shop / "shop.yml"
+    text = settings.read_text()
+    text = text.replace('  postcode: "03980"                   # 사업장 우편번호: 에스크로 배송 등록(gage orders ship)에 필요\n', "")
+    text = text.replace("  mail_order_number: 제2026-서울마포-0123호\n", "")
+    settings.write_text(text)
+    product = example_shop / "content" / "products" / "kenya-aa.md"
+    front, _, body = product.read_text().partition("\n---\n")
+    product.write_text(front.split("\nnotice:")[0] + "\n---\n" + body)
+    assert "notice:" not in product.read_text()
+    result = run(gage, "check", "--source", example_shop)
+    assert result.returncode == 0, result.stderr
+    escrow_line = next(n for n, line in enumerate(settings.read_text().splitlines(), 1) if line.startswith("business:"))
+    assert f"warning: shop.yml:{escrow_line}: 에스크로(checkout.escrow)를 쓰는데 사업장 우편번호가 없습니다" in result.stderr
+    assert "business 에 mail_order_number (통신판매업 신고번호) 항목이 없습니다" in result.stderr
+    assert "warning: content/products/kenya-aa.md:1: 상품정보제공고시(notice:)가 없습니다" in result.stderr
+    assert "경고 3건" in result.stdout
+    settings.write_text(text.replace("language: ko", "language: en"))
+    english = run(gage, "check", "--source", example_shop)
+    assert "checkout.escrow is on but the business address has no postcode" in english.stderr
+    assert "content/products/kenya-aa.md:1: has no 상품정보제공고시 (notice:)" in english.stderr
+    assert "3 warnings" in english.stdout

@@ -1,5 +1,7 @@
 """gage-verify as a CGI program under real web servers (lighttpd, Apache httpd, nginx through fcgiwrap), each
 configured from its recipe in functions/verify/deploy/ with only the paths substituted."""
+import contextlib
+import copy
 import json
 import os
 import pathlib
@@ -9,13 +11,23 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 
 import pytest
+import yaml
 
-from conftest import ROOT, SECRET, free_port
-from verify_helpers import BEANS, CATALOG, order_id, pay, ref
+from conftest import ROOT, SECRET, built, free_port
+from openfaas_watchdog import Watchdog, image_environment
+from test_portone_v2 import v2_env, v2_server  # noqa: F401 (fixtures)
+from verify_helpers import BEANS, BUYER, CATALOG, order_id, pay, ref
 
 SERVERS = ["lighttpd", "apache2", "nginx"]
+# The hand-priced catalog, with 정기배송 (BEAN every 4 weeks at 16,000) and 성인인증 switched on, so that every
+# action has something real to do.
+EVERY_ACTION_CATALOG = copy.deepcopy(CATALOG)
+EVERY_ACTION_CATALOG["payment"]["billing_pg"] = "html5_inicis.INIBillTst"
+EVERY_ACTION_CATALOG["products"][0]["subscription"] = {"intervals": ["2w", "4w", "1m"], "price": 16000}
+EVERY_ACTION_CATALOG["identity"] = {"pg": "danal"}
 
 
 def recipe(name: str, paths: dict) -> str:
@@ -112,7 +124,15 @@ CONFIGURERS = {"lighttpd": lighttpd_config, "apache2": apache_config, "nginx": n
 
 @pytest.fixture(scope="module", params=SERVERS)
 def cgi_server(request, gage_verify, sandbox_server):
-    server_name = request.param
+    with serving(request.param, gage_verify, sandbox_server) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(server_name, gage_verify, sandbox_server, catalog=None, site=None, port=None):
+    """One web server configured from its recipe, running gage-verify for a V1 shop whose catalog takes every
+    action (subscriptions and identity verification too) against the stand-in; yields its base URL. Given a
+    built shop (`site`, its public/ folder), it serves that too, with the function on its catalog.json."""
     needed = [server_name] + (["fcgiwrap"] if server_name == "nginx" else [])
     if not all(shutil.which(program) for program in needed):
         pytest.skip(f"{' and '.join(needed)} are installed by scripts/setup")
@@ -122,7 +142,10 @@ def cgi_server(request, gage_verify, sandbox_server):
     (root / "www").mkdir()
     (root / "cache").mkdir()
     (root / "ledger").mkdir(mode=0o700)
-    (root / "catalog.json").write_text(json.dumps(CATALOG, ensure_ascii=False))
+    if site is not None:
+        shutil.copytree(site, root / "www", dirs_exist_ok=True)
+        shutil.copy(site / "emails.json", root / "emails.json")
+    (root / "catalog.json").write_text(json.dumps(catalog or EVERY_ACTION_CATALOG, ensure_ascii=False))
     secrets = root / "verify.env"
     secrets.write_text(f"IAMPORT_API_KEY=sandbox_key\nIAMPORT_API_SECRET={SECRET}\n"
                        f"IAMPORT_API_URL={sandbox_server.url}\nIAMPORT_TIMEOUT=3\n")
@@ -134,7 +157,7 @@ def cgi_server(request, gage_verify, sandbox_server):
     paths = {"/usr/local/lib/gage/gage-verify": gage_verify, "/etc/gage/verify.env": secrets,
              "/var/www/shop/catalog.json": root / "catalog.json", "/var/cache/gage": root / "cache",
              "/var/lib/gage": root / "ledger"}
-    port = free_port()
+    port = port or free_port()
     commands, config = CONFIGURERS[server_name](root, port, gage_verify, paths)
     (root / "server.conf").write_text(config)
     base = f"http://127.0.0.1:{port}"
@@ -279,3 +302,171 @@ def test_cgi_environment_directly_without_a_server(gage_verify, sandbox, tmp_pat
     assert json.loads(body) == {"ok": False, "error": "the verify function is misconfigured; its log says how"}
     assert "IAMPORT_API_KEY and IAMPORT_API_SECRET (PortOne V1) or PORTONE_API_SECRET (V2) is not set" in result.stderr.decode()
     assert result.returncode == 0
+
+
+# --------------------------------------------------------------------------- every action through every door
+
+class Door:
+    """One way in: a web server's CGI recipe (the function mounted at /verify), or the OpenFaaS classic watchdog
+    running the container image's entrypoint (the gateway hands it the path after /function/gage-verify)."""
+    # The stdin exit status of each HTTP status the function gives under CGI (SPEC §3; 409 is a refused confirm).
+    EXIT = {400: 2, 401: 2, 404: 2, 405: 2, 409: 6, 500: 3, 502: 4, 503: 5}
+
+    def __init__(self, name, url):
+        self.name, self.url = name, url
+
+    def status(self, cgi_status):
+        """What this door answers where CGI answers `cgi_status`: the watchdog gives 200 for a decision (exit 0)
+        and 500 for anything else, its body "exit status N" and then the function's own JSON."""
+        if self.name != "watchdog" or cgi_status == 200:
+            return cgi_status
+        return f"500, exit status {self.EXIT[cgi_status]}"
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body, ensure_ascii=False)
+        headers = {"Content-Type": "application/json"} if data is not None else {}
+        status, _, raw = request(self.url + path, method, data, headers)
+        if self.name == "watchdog" and status != 200:
+            first, _, raw = raw.partition(b"\n")
+            status = f"{status}, {first.decode()}"
+        return status, json.loads(raw)
+
+
+@contextlib.contextmanager
+def watchdog_running(gage_verify, sandbox_server):
+    """The container image as it runs: the environment its Dockerfile and the stack file give the watchdog (with
+    the image's paths moved to a scratch folder), the secrets from the stack's environment_file, run as the
+    image's user (nobody) when we are root."""
+    root = pathlib.Path(tempfile.mkdtemp(prefix="gage-openfaas-", dir="/tmp"))
+    root.chmod(0o755)
+    (root / "catalog.json").write_text(json.dumps(EVERY_ACTION_CATALOG, ensure_ascii=False))
+    (root / "ledger").mkdir(mode=0o700)
+    user = None
+    if os.geteuid() == 0:
+        user = "nobody"
+        shutil.chown(root / "ledger", "nobody")
+    deploy = ROOT / "functions/verify/deploy"
+    dockerfile = (deploy / "Dockerfile.openfaas").read_text()
+    assert "CMD [\"fwatchdog\"]" in dockerfile and "USER nobody" in dockerfile
+    env = image_environment(dockerfile, yaml.safe_load((deploy / "openfaas-stack.yml").read_text()), "gage-verify")
+    moved = {"/usr/local/bin/gage-verify": str(gage_verify), "/srv/catalog.json": str(root / "catalog.json"),
+             "/tmp/gage": str(root / "cache")}
+    env = {name: moved.get(value, value) for name, value in env.items()}
+    assert env["fprocess"] == str(gage_verify) and env["GAGE_CATALOG"] == str(root / "catalog.json")
+    secrets = {"IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET, "IAMPORT_API_URL": sandbox_server.url,
+               "IAMPORT_TIMEOUT": "3", "GAGE_LEDGER": str(root / "ledger" / "orders.sqlite")}
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", **env, **secrets}
+    try:
+        with Watchdog(env, user=user) as watchdog:
+            yield watchdog
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=SERVERS + ["watchdog"])
+def door(request, gage_verify, sandbox_server):
+    if request.param == "watchdog":
+        with watchdog_running(gage_verify, sandbox_server) as watchdog:
+            yield Door("watchdog", watchdog.url)
+    else:
+        with serving(request.param, gage_verify, sandbox_server) as base:
+            yield Door(request.param, base + "/verify")
+
+
+def check_verify(door, sandbox):
+    status, reply = door.call("POST", "", ref(pay(sandbox, 40000)))
+    assert (status, reply["status"], reply["amount"]) == (200, "paid", 40000)
+
+
+def check_redirect(door, sandbox):
+    payment = pay(sandbox, 40000)
+    status, reply = door.call("GET", f"/verify?imp_uid={payment['imp_uid']}&merchant_uid={payment['merchant_uid']}"
+                                     "&imp_success=true")
+    assert (status, reply["status"]) == (200, "paid")
+
+
+def check_webhook(door, sandbox):
+    tampered = pay(sandbox, 1000)
+    status, reply = door.call("POST", "/webhook", {**ref(tampered), "status": "paid"})
+    assert (status, reply["status"], reply["refunded"]) == (200, "rejected", True)
+    assert door.call("GET", "/webhook")[0] == door.status(405)
+
+
+def check_prepare(door, sandbox):
+    status, reply = door.call("POST", "/prepare", {"items": BEANS})
+    assert (status, reply["amount"]) == (200, 40000) and reply["merchant_uid"].startswith("shop-")
+
+
+def check_confirm(door, sandbox):
+    # A V1 shop has no confirm URL: the answer names the action, so the path was routed (V2: see below).
+    status, reply = door.call("POST", "/confirm", {"imp_uid": "imp_000000000001"})
+    assert status == door.status(404) and "confirm (a PortOne V2 confirm URL" in reply["error"]
+
+
+def subscribed(door, sandbox):
+    customer_uid = "shop-bk-" + uuid.uuid4().hex
+    sandbox.control("POST", "/customers", {"customer_uid": customer_uid, "pg": "html5_inicis.INIBillTst"})
+    return door.call("POST", "/subscribe", {
+        "customer_uid": customer_uid, "interval": "4w", "items": BEANS,
+        "buyer": {"name": BUYER["buyer_name"], "tel": BUYER["buyer_tel"], "email": BUYER["buyer_email"],
+                  "addr": BUYER["buyer_addr"], "postcode": BUYER["buyer_postcode"]}})
+
+
+def check_subscribe(door, sandbox):
+    status, reply = subscribed(door, sandbox)
+    assert (status, reply["status"], reply["amount"]) == (200, "subscribed", 2 * 16500 + 3000)
+
+
+def check_subscription(door, sandbox):
+    token = subscribed(door, sandbox)[1]["manage_token"]
+    status, reply = door.call("GET", f"/subscription?manage_token={token}")
+    assert status == 200 and reply["subscription"]["interval"] == "4w"
+    assert door.call("GET", "/subscription?manage_token=" + "0" * 64)[0] == door.status(404)
+
+
+def check_identity(door, sandbox):
+    certification = sandbox.control("POST", "/certifications", {"merchant_uid": order_id(), "birthday": "1990-05-05"})
+    status, reply = door.call("POST", "/identity", {"imp_uid": certification["imp_uid"]})
+    assert (status, reply) == (200, {"ok": True, "adult": True})
+
+
+def check_order(door, sandbox):
+    payment = pay(sandbox, 40000)
+    assert door.call("POST", "", ref(payment))[0] == 200
+    status, reply = door.call("POST", "/order", {"order": payment["merchant_uid"], "phone": BUYER["buyer_tel"]})
+    assert status == 200 and reply["order"]["status"] == "paid"
+    status, reply = door.call("POST", "/order", {"order": payment["merchant_uid"], "phone": "010-0000-0000"})
+    assert status == door.status(404) and reply["error"] == "no order matches this order number and phone number"
+
+
+@pytest.mark.parametrize("check", [check_verify, check_redirect, check_webhook, check_prepare, check_confirm,
+                                   check_subscribe, check_subscription, check_identity, check_order],
+                         ids=lambda check: check.__name__.removeprefix("check_"))
+def test_every_action_passes_through_every_door(door, sandbox, check):
+    check(door, sandbox)
+
+
+def test_v2_webhook_and_confirm_behind_the_watchdog_are_checked_on_their_raw_signed_bodies(v2_server, v2_env):
+    """The watchdog hands PortOne's signature headers over as Http_Webhook_*; the body reaches the function byte
+    for byte. A confirm PortOne must refuse is not a 200 there either (the watchdog's only other answer is 500)."""
+    env = {**v2_env, "combine_output": "false", "fprocess": str(built("gage-verify"))}
+    with Watchdog(env) as watchdog:
+        def deliver(path, delivery):
+            headers = {"Content-Type": "application/json", **delivery["headers"]}
+            return request(watchdog.url + path, "POST", delivery["body"].encode(), headers)
+
+        paid = v2_server.pay(40000)
+        status, _, raw = deliver("/webhook", v2_server.delivery(paid["id"], "Transaction.Paid"))
+        assert status == 200 and json.loads(raw)["status"] == "paid"
+        forged = v2_server.delivery(paid["id"], "Transaction.Paid")
+        forged["body"] = forged["body"].replace("Transaction.Paid", "Transaction.Cancelled")
+        status, _, raw = deliver("/webhook", forged)
+        assert status == 500 and raw.startswith(b"exit status 2\n") and b"does not verify" in raw
+
+        good = v2_server.pay(40000, status="PAY_PENDING")
+        status, _, raw = deliver("/confirm", v2_server.delivery(good["id"], "Transaction.Confirm"))
+        assert status == 200 and json.loads(raw)["status"] == "confirmed"
+        tampered = v2_server.pay(1000, status="PAY_PENDING")
+        status, _, raw = deliver("/confirm", v2_server.delivery(tampered["id"], "Transaction.Confirm"))
+        assert status == 500 and raw.startswith(b"exit status 6\n")
+        assert json.loads(raw.partition(b"\n")[2])["reason"] == "amount_mismatch"

@@ -86,15 +86,20 @@ public struct ShopSettings: Sendable, Equatable {
         public var registrationNumber: String?
         public var mailOrderNumber: String?
         public var address: String?
+        /// 사업장 우편번호 (five digits): the sender's postcode an escrow delivery registration needs.
+        public var postcode: String?
         public var phone: String?
         public var email: String?
         /// 호스팅 서비스 제공자 (시행규칙: shown with the other seller facts).
         public var hosting: String?
 
         public var isEmpty: Bool {
-            [name, representative, registrationNumber, mailOrderNumber, address, phone, email, hosting]
+            [name, representative, registrationNumber, mailOrderNumber, address, postcode, phone, email, hosting]
                 .allSatisfy { $0 == nil }
         }
+
+        /// `business.postcode`, else five digits written in the address (`(03154) 서울…`).
+        public var senderPostcode: String? { postcode ?? ShopContact.postcode(in: address) }
 
         /// 사업자등록번호 as the FTC's 사업자정보 공개 page takes it: its 10 digits, or nil when it has not 10.
         public var registrationDigits: String? {
@@ -469,12 +474,18 @@ extension ShopSettings {
         var result = Business()
         guard let business = fields.fields("business") else { return result }
         business.rejectUnknownKeys(allowed: ["name", "representative", "registration_number", "mail_order_number",
-                                             "address", "phone", "email", "hosting"], what: "business")
+                                             "address", "postcode", "phone", "email", "hosting"], what: "business")
         result.name = business.string("name")
         result.representative = business.string("representative")
         result.registrationNumber = business.string("registration_number")
         result.mailOrderNumber = business.string("mail_order_number")
         result.address = business.string("address")
+        result.postcode = business.string("postcode")
+        if let postcode = result.postcode, postcode.count != 5 || !postcode.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            fields.log.error(line: business.value("postcode").flatMap(business.line(of:)),
+                             "business.postcode '\(postcode)' is not a 우편번호",
+                             hint: "it is the five-digit 우편번호 of the business address, e.g. postcode: \"03154\"")
+        }
         result.phone = business.string("phone")
         result.email = business.string("email")
         result.hosting = business.string("hosting")

@@ -116,6 +116,7 @@ public enum ShopLoader {
         let categories = categoriesInUse(published, declared: settings.categories)
         warnings += shopPageWarnings(products: products, published: published, pages: publishedPages,
                                      settings: settings, root: root)
+        warnings += GoingLive.findings(settings: settings, products: published, root: root)
         let catalog = makeCatalog(includeDrafts ? sorted.filter { !$0.draft } : published, settings: settings,
                                   encodings: catalogEncodings)
         return Shop(root: root, settings: settings, products: published, pages: publishedPages,

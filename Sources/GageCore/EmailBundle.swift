@@ -16,13 +16,16 @@ public struct ShopContact: Codable, Sendable, Equatable {
     /// 상호 and 사업장 주소: the sender of an escrow delivery registration.
     public var businessName: String?
     public var address: String?
+    /// `business.postcode` (five digits), when shop.yml gives it.
+    public var businessPostcode: String?
 
     enum CodingKeys: String, CodingKey {
         case title, baseURL = "base_url", email, phone, business, businessName = "business_name", address
+        case businessPostcode = "postcode"
     }
 
     public init(title: String, baseURL: String, email: String? = nil, phone: String? = nil, business: [String] = [],
-                businessName: String? = nil, address: String? = nil) {
+                businessName: String? = nil, address: String? = nil, businessPostcode: String? = nil) {
         self.title = title
         self.baseURL = baseURL
         self.email = email
@@ -30,10 +33,14 @@ public struct ShopContact: Codable, Sendable, Equatable {
         self.business = business
         self.businessName = businessName
         self.address = address
+        self.businessPostcode = businessPostcode
     }
 
-    /// The five-digit postcode written in the business address (`(03154)` or `03154 서울…`), if any.
-    public var postcode: String? {
+    /// The sender's postcode: `business.postcode`, else five digits written in the business address.
+    public var postcode: String? { businessPostcode ?? Self.postcode(in: address) }
+
+    /// The five-digit postcode written in an address (`(03154)` or `03154 서울…`), if any.
+    public static func postcode(in address: String?) -> String? {
         guard let address else { return nil }
         var run = ""
         for character in address + " " {

@@ -2,7 +2,7 @@ import Foundation
 import GageCore
 import GageLedger
 
-/// The values an e-mail template sees (documented in the README): the shop, the order as the ledger holds it,
+/// The values an e-mail template sees (documented in docs/notifications.md): the shop, the order as the ledger holds it,
 /// the buyer's details for the seller's mail, the virtual account, the shipment. Money is written out
 /// (`40,000원`) and times in Korean time.
 enum EmailContext {

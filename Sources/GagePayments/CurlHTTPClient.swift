@@ -8,6 +8,8 @@ import Foundation
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: [UInt8]
+    /// The final response's headers, names lower-cased (the last of a repeated one).
+    public var headers: [String: String] = [:]
 }
 
 /// The transport failed: no usable HTTP answer (refused, reset, timed out, TLS).
@@ -108,6 +110,12 @@ public final class CurlHTTPClient {
         }
         var status = 0
         _ = gage_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return HTTPResponse(status: status, body: sink.bytes)
+        var headers: [String: String] = [:]
+        var previous: UnsafeMutablePointer<curl_header>?
+        while let header = curl_easy_nextheader(handle, UInt32(CURLH_HEADER), -1, previous) {
+            headers[String(cString: header.pointee.name).lowercased()] = String(cString: header.pointee.value)
+            previous = header
+        }
+        return HTTPResponse(status: status, body: sink.bytes, headers: headers)
     }
 }

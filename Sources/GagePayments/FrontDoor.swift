@@ -81,7 +81,9 @@ public enum VerifyFunction {
             var reply = Reply.failure("the order does not check out; PortOne must not approve this payment")
             reply.reason = reason
             reply.errorMessage = message
-            return Answer(httpStatus: 409, exitCode: 0, reply: reply)
+            // Not 0: behind the OpenFaaS watchdog only a non-zero exit makes the answer non-200, and PortOne
+            // approves a payment whose confirm request is answered 200.
+            return Answer(httpStatus: 409, exitCode: 6, reply: reply)
         case .tooManyTries:
             return Answer(httpStatus: 429, exitCode: 2,
                           reply: .failure("too many failed lookups; try again in an hour or ask the shop"),
@@ -193,39 +195,61 @@ public enum VerifyFunction {
     }
 }
 
-/// stdin-JSON mode, as serverless runners (the OpenFaaS classic watchdog) call functions.
+/// stdin-JSON mode, as serverless runners (the OpenFaaS classic watchdog) call functions. The action is the body's
+/// `"action"`; when the body names none, behind the watchdog it is the request's path (`Http_Path`), as under CGI,
+/// and a GET (the mobile redirect) brings its fields in the query string (`Http_Query`).
 enum StdinDoor {
     static func handle(environment: [String: String], log: Log, notifier: (any OrderNotifier)?) -> Answer {
         let body = VerifyFunction.readStdin(limit: VerifyFunction.maximumBody + 1)
         guard body.count <= VerifyFunction.maximumBody else { return VerifyFunction.answer(for: .request(.tooLarge)) }
-        // A signed delivery (PortOne V2; the watchdog passes its headers as Http_Webhook_*) is a webhook, taken
-        // on its raw body: PortOne's body has no "action".
-        let signed = WebhookHeaders(environment: environment)
-        if signed.isPresent {
-            switch VerifyFunction.loadContext(environment: environment, log: log) {
-            case let .success(context):
-                return VerifyFunction.run(action: .webhook, fields: RequestFields(values: [:]), channel: .webhook,
-                                          context: context, log: log, notifier: notifier, client: nil, body: body,
-                                          headers: signed)
-            case let .failure(error):
-                return VerifyFunction.answer(for: error)
+        let http = WatchdogRequest(environment: environment)
+        var pathAction: Action?
+        if let path = http?.path {
+            guard let action = Action(path: path) else {
+                return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
             }
+            pathAction = action
+        }
+        // A signed delivery (PortOne V2; the watchdog passes its headers as Http_Webhook_*) is a webhook or a
+        // confirm request, taken on its raw body: PortOne's body has no "action".
+        let signed = WebhookHeaders(environment: environment)
+        if signed.isPresent, pathAction == nil || pathAction == .webhook || pathAction == .confirm {
+            return run(pathAction ?? .webhook, fields: RequestFields(values: [:]), channel: .webhook,
+                       environment: environment, log: log, notifier: notifier, body: body, headers: signed)
         }
         let fields: RequestFields
         do {
-            fields = try RequestFields.parse(body: body, contentType: "application/json")
+            if let http, http.method == "GET" {
+                fields = RequestFields(values: FormDecoding.decode(http.query).mapValues(JSONValue.string))
+            } else {
+                fields = try RequestFields.parse(body: body, contentType: http?.contentType ?? "application/json")
+            }
         } catch {
             return VerifyFunction.answer(for: .request(error))
         }
-        let name = fields.string("action") ?? "verify"
-        guard let action = Action(rawValue: name) else {
-            return VerifyFunction.answer(for: .request(.unknownAction(String(name.prefix(40)))))
+        let action: Action
+        if let name = fields.string("action") {
+            guard let named = Action(rawValue: name) else {
+                return VerifyFunction.answer(for: .request(.unknownAction(String(name.prefix(40)))))
+            }
+            action = named
+        } else {
+            action = pathAction ?? .verify
+            if let http, !action.allowedMethods.contains(http.method) {
+                return VerifyFunction.answer(for: .request(.methodNotAllowed(allowed: action.allowedMethods)))
+            }
         }
-        let channel: Channel = action == .webhook ? .webhook : .callback
+        let channel: Channel = action == .webhook ? .webhook : (http?.method == "GET" ? .redirect : .callback)
+        return run(action, fields: fields, channel: channel, environment: environment, log: log, notifier: notifier,
+                   body: body, headers: signed)
+    }
+
+    private static func run(_ action: Action, fields: RequestFields, channel: Channel, environment: [String: String],
+                            log: Log, notifier: (any OrderNotifier)?, body: [UInt8], headers: WebhookHeaders) -> Answer {
         switch VerifyFunction.loadContext(environment: environment, log: log) {
         case let .success(context):
             return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log,
-                                      notifier: notifier, client: nil, body: body, headers: signed)
+                                      notifier: notifier, client: nil, body: body, headers: headers)
         case let .failure(error):
             return VerifyFunction.answer(for: error)
         }
@@ -252,21 +276,11 @@ enum CGIDoor {
 
     private static func route(method: String, environment: [String: String], context: VerifyFunction.Context,
                               log: Log, notifier: (any OrderNotifier)?, bodyRead: inout Bool) -> Answer {
-        var path = environment["PATH_INFO"] ?? ""
-        while path.hasSuffix("/") { path.removeLast() }
-        let action: Action
-        switch path {
-        case "", "/verify": action = .verify
-        case "/webhook": action = .webhook
-        case "/prepare": action = .prepare
-        case "/identity": action = .identity
-        case "/order": action = .order
-        case "/subscribe": action = .subscribe
-        case "/subscription": action = .subscription
-        case "/confirm": action = .confirm
-        default: return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
+        let path = environment["PATH_INFO"] ?? ""
+        guard let action = Action(path: path) else {
+            return VerifyFunction.answer(for: .request(.unknownAction(String(path.prefix(40)))))
         }
-        let allowed = action == .verify || action == .subscription ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
+        let allowed = action.allowedMethods
         if method == "OPTIONS" { return Answer(httpStatus: 204, exitCode: 0, reply: Reply(ok: true)) }
         guard allowed.contains(method) else { return VerifyFunction.answer(for: .request(.methodNotAllowed(allowed: allowed))) }
 
@@ -344,7 +358,7 @@ enum CGIDoor {
 
 /// Cross-origin access for the shop's own origin only: the origin of `base_url` in catalog.json, compared after
 /// normalising both (scheme and host lower-cased, the scheme's default port dropped).
-struct CORS {
+public struct CORS {
     let allowedOrigin: String?
 
     init(requestOrigin: String?, shopURL: String) {
@@ -353,7 +367,7 @@ struct CORS {
     }
 
     /// `HTTPS://Shop.Example.kr:443/path/` → `https://shop.example.kr`.
-    static func origin(of url: String) -> String {
+    public static func origin(of url: String) -> String {
         guard let scheme = url.firstRange(of: "://") else { return url.lowercased() }
         let name = url[..<scheme.lowerBound].lowercased()
         var authority = url[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()

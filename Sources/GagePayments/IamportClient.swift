@@ -263,7 +263,12 @@ public final class IamportClient: PaymentProvider {
     private func decode<Response: Decodable>(_ response: HTTPResponse) throws(ProviderError) -> Response {
         if response.status == 404 { throw .notFound }
         if response.status == 401 { throw .unauthorized }
-        guard response.status == 200 else { throw .unavailable("HTTP \(response.status)") }
+        guard response.status == 200 else {
+            // Still no decision (a 4xx here is no answer about the payment), but the provider's own words are kept
+            // for whoever reads the error: "HTTP 400: postcode 는 필수입니다." says what to fix.
+            let said = (try? JSONDecoder().decode(Envelope<JSONValue>.self, from: Data(response.body)))?.message
+            throw .unavailable("HTTP \(response.status)" + (said.map { ": " + $0 } ?? ""))
+        }
         guard let envelope = try? JSONDecoder().decode(Envelope<Response>.self, from: Data(response.body)) else {
             throw .unavailable("the answer is not Iamport's JSON envelope")
         }

@@ -91,7 +91,8 @@ struct PortOnePayment: Decodable {
         payment.startedAt = Self.seconds(requestedAt)
         payment.paidAt = Self.seconds(paidAt)
         if status == "VIRTUAL_ACCOUNT_ISSUED" || method?.type == "PaymentMethodVirtualAccount" {
-            payment.vbankName = method?.bank
+            // The bank as people read it (신한은행); a code newer than the table is shown as it came.
+            payment.vbankName = method?.bank.map { Bank.named($0)?.name ?? $0 }
             payment.vbankNum = method?.accountNumber
             payment.vbankHolder = method?.remitteeName
             payment.vbankDate = method?.expiredAt.map(Self.seconds)

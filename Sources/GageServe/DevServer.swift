@@ -50,6 +50,7 @@ public final class DevServer: Sendable {
 
     /// Serves until the task is cancelled (Ctrl-C).
     public func run() async throws {
+        try PortCheck.ensureFree(options.port)
         try FileManager.default.createDirectory(atPath: workFolder + "/cache", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: workFolder) }
         let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: options.port), timeout: 60,

@@ -19,7 +19,7 @@ enum EmailsFile {
         add("address", business.address)
         let contact = ShopContact(title: settings.title, baseURL: settings.baseURL, email: business.email,
                                   phone: business.phone, business: footer, businessName: business.name,
-                                  address: business.address)
+                                  address: business.address, businessPostcode: business.postcode)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         let data = (try? encoder.encode(EmailBundle(shop: contact, templates: theme.emailTemplates))) ?? Data("{}".utf8)

@@ -9,7 +9,7 @@ import GageCatalog
 /// The matching itself (Korean inside words, 초성) is in the theme's assets/js/search.js.
 public enum SearchIndex {
     /// Characters of each description kept: enough for the words a buyer searches by, small enough that a
-    /// 1,000-product index stays a few hundred KB before compression (see README, "Search").
+    /// 1,000-product index stays a few hundred KB before compression (see docs/shop.md, "Search").
     static let descriptionLimit = 200
 
     /// Each product's row as encoded JSON, by slug, kept between builds by `gage serve`.

@@ -21,6 +21,8 @@ struct V2Payment: Sendable {
     var requestedAt: Int
     var paidAt: Int?
     var vbankDue: Int?
+    /// The issuing bank as V2's `Bank` enum names it (`SHINHAN`, …).
+    var vbankBank = "SHINHAN"
     var cancellations: [(id: String, amount: Int, reason: String, at: Int)] = []
 }
 
@@ -228,7 +230,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
     private func methodObject(_ payment: V2Payment) -> [String: Any] {
         switch payment.method {
         case "VIRTUAL_ACCOUNT":
-            var account: [String: Any] = ["type": "PaymentMethodVirtualAccount", "bank": "SHINHAN",
+            var account: [String: Any] = ["type": "PaymentMethodVirtualAccount", "bank": payment.vbankBank,
                                           "accountNumber": "56211" + String(payment.transactionID.suffix(6)),
                                           "accountType": "NORMAL", "remitteeName": "(주)샌드박스",
                                           "issuedAt": Self.rfc3339(payment.requestedAt)]

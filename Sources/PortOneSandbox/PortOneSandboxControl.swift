@@ -63,7 +63,7 @@ extension PortOneSandboxAPI {
         }
         sequence += 1
         let now = clock()
-        let payment = V2Payment(
+        var payment = V2Payment(
             id: id, transactionID: String(format: "0193%04x-sand-4box-8000-%012d", sequence % 0xFFFF, sequence),
             status: status, total: amount, method: object["method"] as? String ?? "CARD",
             channelKey: object["channel_key"] as? String ?? "channel-key-sandbox-card",
@@ -73,6 +73,7 @@ extension PortOneSandboxAPI {
             customer: (object["customer"] as? [String: String]) ?? [:],
             requestedAt: object["requested_at"] as? Int ?? now,
             paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int)
+        if let bank = object["vbank_bank"] as? String { payment.vbankBank = bank }
         if payments[id] == nil { order.append(id) }
         payments[id] = payment
         return Self.json(render(payment))

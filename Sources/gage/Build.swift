@@ -59,8 +59,13 @@ struct Check: ParsableCommand {
             let (_, files, report) = try SiteBuilder.render(.init(source: source.source, output: "",
                                                                   includeDrafts: source.drafts))
             printWarnings(report.warnings)
-            let problems = report.warnings.isEmpty ? "no problems found" : "\(report.warnings.count) warning\(report.warnings.count == 1 ? "" : "s")"
-            print("OK: \(report.products) products, \(report.pages) pages, \(files.count) files; \(problems).")
+            Say.language = Say.detected(in: source.source)
+            let count = report.warnings.count
+            print(Say.text(
+                ko: "확인했습니다: 상품 \(report.products)개, 페이지 \(report.pages)개, 파일 \(files.count)개; "
+                    + (count == 0 ? "문제 없음." : "경고 \(count)건 (결제를 받기 전에 고치세요; gage doctor 가 배포까지 점검합니다)."),
+                en: "OK: \(report.products) products, \(report.pages) pages, \(files.count) files; "
+                    + (count == 0 ? "no problems found." : "\(count) warning\(count == 1 ? "" : "s") (fix them before taking payments; gage doctor checks the deployment too).")))
         } catch {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)

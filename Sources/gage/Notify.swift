@@ -28,8 +28,8 @@ struct OrdersShip: ParsableCommand {
             is marked. The buyer's 발송 안내 goes out through GAGE_SMTP_URL, or waits for gage orders notify.
             """)
 
-    @Argument(help: "The order's imp_uid.")
-    var impUID: String
+    @Argument(help: "The order: its 주문번호 (merchant_uid) or the provider's payment id (imp_uid).")
+    var reference: String
 
     @Option(help: "The carrier: cj, hanjin, lotte, epost, logen, ….")
     var carrier: String?
@@ -50,9 +50,11 @@ struct OrdersShip: ParsableCommand {
 
     func run() throws {
         let book = try ledger.open()
-        guard let order = try book.order(impUID) else { throw ValidationError("no order \(impUID) in the ledger") }
+        let order = try OrderReference.find(reference, in: book)
+        let impUID = order.impUID
         guard order.status == "paid" else {
-            throw ValidationError("\(impUID) is \(order.status), not paid: nothing to ship")
+            throw ValidationError(Say.text(ko: "\(order.merchantUID) 은(는) 결제완료가 아니라 \(OrderText.status(order)) 상태입니다: 발송할 것이 없습니다",
+                                           en: "\(order.merchantUID) is \(order.status), not paid: nothing to ship"))
         }
         let carrier = self.carrier.flatMap(Carrier.named)
         let (settings, values) = try notifySettings(ledger: ledger)
@@ -82,7 +84,9 @@ struct OrdersShip: ParsableCommand {
     func registerEscrowDelivery(_ order: LedgerOrder, carrier: Carrier?, values: [String: String],
                                 settings: NotifySettings) throws {
         guard let carrier, let tracking else {
-            throw ValidationError("\(order.impUID) was paid through escrow: give --carrier and --tracking, which are registered with the PG")
+            throw ValidationError(Say.text(
+                ko: "\(order.merchantUID) 는 에스크로(구매안전서비스) 결제입니다: PG에 등록할 --carrier 와 --tracking 을 주세요",
+                en: "\(order.merchantUID) was paid through escrow: give --carrier and --tracking, which are registered with the PG"))
         }
         let configuration: Configuration
         do {
@@ -93,6 +97,16 @@ struct OrdersShip: ParsableCommand {
         let shop = EmailBundle.load(emailsPath: settings.emailsPath)?.shop
         let sender = EscrowDelivery.Person(name: shop?.businessName ?? shop?.title ?? "", tel: shop?.phone ?? "",
                                            addr: shop?.address ?? "", postcode: shop?.postcode ?? "")
+        // The PG refuses a sender without a postcode: say so before calling, in the seller's terms.
+        guard !sender.postcode.isEmpty else {
+            throw ValidationError(Say.text(
+                ko: "에스크로 배송 등록에는 보내는 사람(가게)의 우편번호가 필요합니다: shop.yml 의 business: 에 "
+                    + "postcode: \"04001\" 처럼 사업장 우편번호를 넣고, gage build 후 emails.json 을 함수 옆에 다시 배포한 뒤 "
+                    + "다시 실행하세요. 아무것도 발송 처리하지 않았습니다.",
+                en: "escrow delivery registration needs the sender's (the shop's) postcode: add postcode: \"04001\" under "
+                    + "business: in shop.yml, run gage build, deploy emails.json beside the function again and rerun "
+                    + "this. Nothing was marked shipped."))
+        }
         let receiver = EscrowDelivery.Person(name: order.buyer.name ?? "", tel: order.buyer.tel ?? "",
                                              addr: order.buyer.addr ?? "", postcode: order.buyer.postcode ?? "")
         let delivery = EscrowDelivery(sender: sender, receiver: receiver,
@@ -109,7 +123,10 @@ struct OrdersShip: ParsableCommand {
             _ = try client.registerEscrowDelivery(impUID: order.impUID, delivery: delivery)
             print("에스크로 배송 등록: \(carrier.escrowCode) \(tracking)")
         } catch {
-            FileHandle.standardError.write(Data("escrow delivery not registered, nothing marked: \(error.description)\n".utf8))
+            let advice = ProviderAdvice.explain(error, call: .escrowDelivery, korean: Say.korean)
+            FileHandle.standardError.write(Data((Say.text(ko: "에스크로 배송을 등록하지 못해 아무것도 발송 처리하지 않았습니다. ",
+                                                          en: "escrow delivery not registered, nothing marked. ")
+                                                 + advice + "\n").utf8))
             throw ExitCode(1)
         }
     }

@@ -20,7 +20,8 @@ struct LedgerOption: ParsableArguments {
     /// Where the ledger is, from --ledger or GAGE_LEDGER.
     func location() throws -> LedgerLocation {
         guard let name = ledger ?? ProcessInfo.processInfo.environment["GAGE_LEDGER"], !name.isEmpty else {
-            throw ValidationError("no ledger: pass --ledger PATH|URL or set GAGE_LEDGER")
+            throw ValidationError(Say.text(ko: "주문 원장이 없습니다: --ledger 경로|URL 을 주거나 GAGE_LEDGER 를 설정하세요",
+                                           en: "no ledger: pass --ledger PATH|URL or set GAGE_LEDGER"))
         }
         do {
             return try LedgerLocation(name)
@@ -33,7 +34,8 @@ struct LedgerOption: ParsableArguments {
     func open() throws -> Ledger {
         let location = try location()
         if case let .sqlite(path) = location, !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(path) does not exist (gage-verify creates it on its first decision)")
+            throw ValidationError(Say.text(ko: "\(path) 이(가) 없습니다 (gage-verify 가 첫 결제 때 만듭니다)",
+                                           en: "\(path) does not exist (gage-verify creates it on its first decision)"))
         }
         do {
             return try Ledger(location: location)
@@ -43,11 +45,11 @@ struct LedgerOption: ParsableArguments {
     }
 }
 
-/// `2026-11-22` (local time) → Unix seconds.
+/// `2026-11-22` (Korean time, or UTC under `--utc`) → Unix seconds.
 func parseDate(_ text: String) throws -> Int {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = .current
+    formatter.timeZone = OrderText.zone.timeZone
     for format in ["yyyy-MM-dd", "yyyy-MM-dd HH:mm"] {
         formatter.dateFormat = format
         if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
@@ -63,7 +65,7 @@ struct OrdersList: ParsableCommand {
     @Option(help: "Only this status: paid, awaiting_deposit, rejected, unpaid, failed, cancelled.")
     var status: String?
 
-    @Option(help: "Only orders from this date on (YYYY-MM-DD, local time).")
+    @Option(help: "Only orders from this date on (YYYY-MM-DD, Korean time unless --utc).")
     var since: String?
 
     @Flag(help: "Only paid orders not yet shipped.")
@@ -72,7 +74,10 @@ struct OrdersList: ParsableCommand {
     @Flag(help: "JSON for scripts instead of a table.")
     var json = false
 
+    @OptionGroup var zone: TimeZoneOption
+
     func run() throws {
+        zone.apply()
         let book = try ledger.open()
         var orders = try book.orders(status: toShip ? "paid" : status, since: try since.map(parseDate))
         if toShip { orders = orders.filter(\.awaitsShipping) }
@@ -95,7 +100,7 @@ struct OrdersList: ParsableCommand {
         print("\n\(orders.count)건 · 결제완료 \(paid.count)건 \(OrderText.won(kept))")
         let owed = orders.filter { $0.refundState == .pending || $0.refundState == .manual }
         if !owed.isEmpty {
-            print("환불이 끝나지 않은 주문 \(owed.count)건: gage orders show IMP_UID 로 확인하세요.")
+            print("환불이 끝나지 않은 주문 \(owed.count)건: gage orders show 주문번호 로 확인하세요.")
         }
         let unshipped = try book.orders(status: "paid").filter(\.awaitsShipping)
         if !unshipped.isEmpty {
@@ -108,14 +113,17 @@ struct OrdersList: ParsableCommand {
 struct OrdersShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "One order, with its history.")
 
-    @Argument(help: "The order's imp_uid.")
-    var impUID: String
+    @Argument(help: "The order: its 주문번호 (merchant_uid) or the provider's payment id (imp_uid).")
+    var reference: String
 
     @OptionGroup var ledger: LedgerOption
+    @OptionGroup var zone: TimeZoneOption
 
     func run() throws {
+        zone.apply()
         let book = try ledger.open()
-        guard let order = try book.order(impUID) else { throw ValidationError("no order \(impUID) in the ledger") }
+        let order = try OrderReference.find(reference, in: book)
+        let impUID = order.impUID
         var lines: [(String, String)] = [
             ("imp_uid", order.impUID), ("주문번호", order.merchantUID), ("상태", OrderText.status(order)),
             ("금액", OrderText.won(order.amount) + " " + order.currency), ("주문명", order.name ?? ""),
@@ -185,11 +193,14 @@ struct OrdersExport: ParsableCommand {
     @Option(help: "Only this status.")
     var status: String?
 
+    @OptionGroup var zone: TimeZoneOption
+
     func validate() throws {
         guard csv else { throw ValidationError("say --csv") }
     }
 
     func run() throws {
+        zone.apply()
         let orders = try ledger.open().orders(status: status)
         var text = "\u{FEFF}" + CSV.row(["주문일시", "imp_uid", "주문번호", "상태", "금액", "취소금액", "통화", "상품", "사유",
                                          "환불", "주문자", "연락처", "이메일", "우편번호", "주소", "발송일시", "송장번호"])
@@ -308,12 +319,16 @@ enum OrderText {
         return (amount < 0 ? "-" : "") + grouped + "원"
     }
 
+    /// The zone times are printed in: Korean time unless the command was given `--utc`.
+    nonisolated(unsafe) static var zone = PrintedZone.korea
+
+    /// `2026-11-22 14:03 KST` (or `… UTC`): marked, so it never reads as the server's local time.
     static func time(_ seconds: Int) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = .current
+        formatter.timeZone = zone.timeZone
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))) + " " + zone.mark
     }
 
     static func status(_ order: LedgerOrder) -> String {

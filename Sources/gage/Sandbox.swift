@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GageServe
 import IamportSandbox
 import PortOneSandbox
 
@@ -37,6 +38,7 @@ struct Sandbox: AsyncParsableCommand {
     var v2Secret = "sandbox_v2_secret"
 
     func run() async throws {
+        do { try PortCheck.ensureFree(port) } catch { throw ValidationError(portTaken(error)) }
         if portone {
             let api = PortOneSandboxAPI(secret: v2Secret)
             let server = try SandboxServer(api: api, port: port)

@@ -83,10 +83,33 @@ struct NewProduct: ParsableCommand {
 }
 
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a new shop folder with a starter shop.yml.")
+    static let configuration = CommandConfiguration(
+        abstract: "Create a new shop folder with a starter shop.yml (PortOne V2 unless --v1).",
+        discussion: """
+            The shop.yml holds placeholders (상호, 주소, store id, …): gage check and gage doctor name each one \
+            still to replace before the shop takes real money.
+            """)
 
     @Argument(help: "The folder to create.")
     var directory: String
+
+    @Flag(help: "Start an Iamport (PortOne V1, imp…) shop instead of a PortOne V2 one.")
+    var v1 = false
+
+    /// The payment block: V2 is what a PortOne sign-up gets today; V1 for an existing Iamport account.
+    var paymentSettings: String {
+        v1 ? """
+        iamport:
+          merchant_code: imp00000000      # 가맹점 식별코드 (PortOne 콘솔 → 결제 연동 → 식별코드)
+          pg: html5_inicis.INIpayTest     # PG 와 MID: INIpayTest 는 이니시스 테스트 MID, 계약 후 실제 MID 로
+          pay_methods: [card, trans, vbank]
+        """ : """
+        portone:
+          store_id: store-00000000-0000-0000-0000-000000000000     # 상점 아이디 (PortOne 콘솔 → 결제 연동 → 식별코드)
+          channel_key: channel-key-00000000-0000-0000-0000-000000000000   # 연동한 채널의 키 (결제 연동 → 채널 관리)
+          pay_methods: [CARD, TRANSFER, VIRTUAL_ACCOUNT]
+        """
+    }
 
     func run() throws {
         let fileManager = FileManager.default
@@ -100,24 +123,22 @@ struct Init: ParsableCommand {
         title: 내 가게
         base_url: https://shop.example.kr/
         language: ko
-        iamport:
-          merchant_code: imp00000000      # 가맹점 식별코드 (PortOne console)
-          pg: html5_inicis.INIpayTest     # PG 와 MID: INIpayTest 는 이니시스 테스트 MID, 계약 후 실제 MID 로
-          pay_methods: [card, trans, vbank]
+        \(paymentSettings)
         checkout:
-          verify_url: /verify             # where gage-verify runs
+          verify_url: /verify             # gage-verify 가 도는 주소
           shipping: { fee: 3000, free_over: 50000 }
           order_prefix: gage-
           escrow: true                    # 계좌이체·가상계좌는 구매안전서비스(에스크로)로 (PG 계약 필요)
         categories:
           - slug: goods
             title: 상품
-        business:
+        business:                         # 사업자 정보: 모든 페이지 하단에 표시 (전자상거래법)
           name: 상호
           representative: 대표자
           registration_number: 000-00-00000
           mail_order_number: 제0000-서울-0000호
           address: 주소
+          postcode: "00000"               # 사업장 우편번호: 에스크로 배송 등록에 필요
           phone: 010-0000-0000
           email: hello@example.kr
           hosting: 호스팅 서비스 제공자
@@ -128,6 +149,8 @@ struct Init: ParsableCommand {
         try about.write(toFile: directory + "/content/about.md", atomically: true, encoding: .utf8)
         // The build's output and its photo cache are made from the source: neither belongs in version control.
         try "public/\n.gage/\n".write(toFile: directory + "/.gitignore", atomically: true, encoding: .utf8)
-        print("Created a shop in \(directory). Next: cd \(directory) && gage new product first-product && gage build")
+        print("\(directory) 에 \(v1 ? "PortOne V1 (Iamport)" : "PortOne V2") 가게를 만들었습니다. 다음: cd \(directory) && "
+              + "gage new product first-product && gage serve --sandbox")
+        print("shop.yml 의 자리표시(상호, 주소, \(v1 ? "merchant_code" : "store_id, channel_key") …)는 gage check 가 하나씩 알려 줍니다.")
     }
 }

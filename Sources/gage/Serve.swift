@@ -41,6 +41,8 @@ struct Serve: AsyncParsableCommand {
         do {
             try await serving.value
         } catch is CancellationError {
+        } catch let taken as PortInUse {
+            throw ValidationError(portTaken(taken))
         }
         Console.line("Stopped.")
     }
@@ -63,4 +65,13 @@ struct Serve: AsyncParsableCommand {
         }
         throw ValidationError("gage-verify was not found beside gage or on PATH; run 'swift build' (it builds both) or pass --verify PATH")
     }
+}
+
+/// A taken port, named with the flag that chooses another.
+func portTaken(_ taken: PortInUse) -> String {
+    let next = taken.port == UInt16.max ? 1313 : taken.port + 1
+    return Say.text(ko: "127.0.0.1 의 포트 \(taken.port) 은(는) 이미 다른 프로그램이 쓰고 있습니다: --port \(next) 처럼 다른 "
+                        + "포트를 고르거나 --port 0 으로 빈 포트를 쓰세요",
+                    en: "port \(taken.port) on 127.0.0.1 is already in use: choose another with --port \(next), "
+                        + "or --port 0 for any free one")
 }

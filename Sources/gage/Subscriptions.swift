@@ -15,6 +15,7 @@ struct SubscriptionsList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Subscriptions, newest first.")
 
     @OptionGroup var ledger: LedgerOption
+    @OptionGroup var zone: TimeZoneOption
 
     @Option(help: "Only this status: active, past_due, cancelled, declined, rejected, pending.")
     var status: String?
@@ -30,6 +31,7 @@ struct SubscriptionsList: ParsableCommand {
     }
 
     func run() throws {
+        zone.apply()
         let book = try ledger.open()
         let subscriptions = try book.subscriptions(statuses: status.flatMap(LedgerSubscription.Status.init).map { [$0] } ?? [])
         if json {
@@ -63,11 +65,13 @@ struct SubscriptionsShow: ParsableCommand {
     var id: String
 
     @OptionGroup var ledger: LedgerOption
+    @OptionGroup var zone: TimeZoneOption
 
     @Flag(help: "JSON for scripts.")
     var json = false
 
     func run() throws {
+        zone.apply()
         let book = try ledger.open()
         guard let subscription = try book.subscription(id: id) else { throw ValidationError("no subscription \(id) in the ledger") }
         let orders = try book.orders(subscriptionID: id)

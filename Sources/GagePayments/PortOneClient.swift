@@ -143,6 +143,13 @@ public final class PortOneClient: PaymentProvider {
         case 400..<500:
             let error = try? JSONDecoder().decode(PortOneErrorBody.self, from: Data(response.body))
             throw .refused(code: 0, message: [error?.type, error?.message].compactMap { $0 }.joined(separator: ": "))
+        case 502:
+            // PortOne's PgProviderError: the PG answered, and refused. Anything else at 502 is a gateway failing.
+            if let error = try? JSONDecoder().decode(PortOneErrorBody.self, from: Data(response.body)),
+               error.type == "PG_PROVIDER" {
+                throw .refused(code: 0, message: [error.type, error.message].compactMap { $0 }.joined(separator: ": "))
+            }
+            throw .unavailable("HTTP 502")
         default:
             throw .unavailable("HTTP \(response.status)")
         }

@@ -259,6 +259,8 @@ extension VerifyService {
     private func resolve(_ intent: LedgerRefund, ledger: Ledger, after error: ProviderError?,
                          retry: Bool) throws(RefundProblem) -> RefundOutcome {
         let payment: ProviderPayment
+        // A call that timed out spent the time budget; the look at the provider's record gets its own.
+        if error != nil { client.renewTimeBudget() }
         do {
             payment = try client.payment(id: intent.impUID)
         } catch let lookError {

@@ -66,7 +66,10 @@ public actor PortOneSandboxAPI: SandboxBackend {
         calls.append(["method": method, "path": path, "authorization": headers["authorization"] ?? "",
                       "body": String(decoding: body, as: UTF8.self)])
         return faults.answer(path: path, unauthorized: { Self.error(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다.") },
-                             refused: { Self.error(502, "PG_PROVIDER", "PG사에서 취소를 거절했습니다. (sandbox)") },
+                             refused: {
+                                 Self.json(["type": "PG_PROVIDER", "message": "PG사에서 취소를 거절했습니다. (sandbox)",
+                                            "pgCode": "F113", "pgMessage": "취소 불가 거래 (sandbox)"], status: 502)
+                             },
                              route: { route(method: method, path: path, query: query, headers: headers, body: body) })
     }
 

@@ -121,7 +121,7 @@ public struct ProviderPayment: Codable, Sendable, Equatable {
         failReason = try? container.decodeIfPresent(String.self, forKey: .failReason)
         let history = try decoder.container(keyedBy: Key.self)
         cancellations = ((try? history.decodeIfPresent([IamportCancellation].self, forKey: Key(stringValue: "cancel_history")!)) ?? nil)?
-            .map { ProviderCancellation(id: $0.cancellationID ?? $0.pgTID, amount: $0.amount) } ?? []
+            .map { ProviderCancellation(id: $0.cancellationID ?? $0.pgTID, amount: $0.amount, reason: $0.reason) } ?? []
     }
 
     /// Amounts are JSON numbers; KRW has no fractions, so `1000.0` is 1000 and `1000.5` is malformed.
@@ -308,10 +308,12 @@ public struct BillingCharge: Encodable, Sendable, Equatable {
 public struct ProviderCancellation: Codable, Sendable, Equatable {
     public var id: String?
     public var amount: Int
+    public var reason: String?
 
-    public init(id: String?, amount: Int) {
+    public init(id: String?, amount: Int, reason: String? = nil) {
         self.id = id
         self.amount = amount
+        self.reason = reason
     }
 }
 
@@ -320,5 +322,6 @@ struct IamportCancellation: Decodable {
     var pgTID: String?
     var amount: Int
     var cancellationID: String?
-    enum CodingKeys: String, CodingKey { case pgTID = "pg_tid", amount, cancellationID = "cancellation_id" }
+    var reason: String?
+    enum CodingKeys: String, CodingKey { case pgTID = "pg_tid", amount, cancellationID = "cancellation_id", reason }
 }

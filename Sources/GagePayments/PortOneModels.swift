@@ -104,7 +104,7 @@ struct PortOnePayment: Decodable {
         if status != "VIRTUAL_ACCOUNT_ISSUED" && payment.status == "ready" { payment.vbankNum = nil }
         payment.cancelReason = cancellations?.last { $0.status != "FAILED" }?.reason
         payment.cancellations = (cancellations ?? []).filter { $0.status == "SUCCEEDED" && ($0.totalAmount ?? 0) > 0 }
-            .map { ProviderCancellation(id: $0.id, amount: $0.totalAmount ?? 0) }
+            .map { ProviderCancellation(id: $0.id, amount: $0.totalAmount ?? 0, reason: $0.reason) }
         payment.failReason = failure?.pgMessage ?? failure?.reason
         payment.escrow = escrow != nil
         payment.buyerName = customer?.name

@@ -252,8 +252,9 @@ extension VerifyService {
     }
 
     /// Decides an intended refund from the provider's own record: `cancelledBefore` is what the provider had
-    /// cancelled when the intent was written, so the refund went through when exactly its amount was cancelled
-    /// since. Nothing cancelled since: the call never landed — made now when `retry` (the checksum refuses it if
+    /// cancelled when the intent was written, so the refund went through when at least its amount was cancelled
+    /// since and the provider lists a cancel of its amount and reason not claimed by an earlier refund. Nothing
+    /// cancelled since: the call never landed — made now when `retry` (the checksum refuses it if
     /// a racing run's call lands first), else refused for good when the provider refused it. Anything else moved
     /// the payment (a cancel in the console): the intent failed and the order follows the provider.
     private func resolve(_ intent: LedgerRefund, ledger: Ledger, after error: ProviderError?,
@@ -269,9 +270,15 @@ extension VerifyService {
             throw .unknownOutcome(detail)
         }
         let moved = payment.cancelAmount - intent.cancelledBefore
-        let matching = payment.cancellations.last { $0.amount == intent.amount }
-        if moved == intent.amount || (moved > intent.amount && matching != nil) {
-            return try complete(intent, ledger: ledger, state: .done, cancellation: matching?.id, note: nil, payment: payment)
+        // Ours is a cancel of its amount with its reason that no earlier refund of this order already accounts
+        // for (a cancel made in the console for the same amount is not ours).
+        let same = payment.cancellations.filter { $0.amount == intent.amount && $0.reason == intent.reason }
+        let accounted = (try? ledger.refunds(intent.impUID))?.filter { refund in
+            refund.id != intent.id && refund.state == .done && refund.amount == intent.amount && refund.reason == intent.reason
+        }.count ?? 0
+        if moved >= intent.amount && same.count > accounted {
+            return try complete(intent, ledger: ledger, state: .done, cancellation: same.last?.id, note: nil,
+                                payment: payment)
         }
         if moved <= 0 {
             if case .unavailable(let detail)? = error {
@@ -292,7 +299,7 @@ extension VerifyService {
             }
             return try complete(intent, ledger: ledger, state: .done, cancellation: cancelled, note: nil, payment: nil)
         }
-        let note = "the provider's cancelled amount moved by \(moved), not by this refund's \(intent.amount)"
+        let note = "not made: the payment was cancelled elsewhere meanwhile (\(moved) since this refund was asked)"
         _ = try complete(intent, ledger: ledger, state: .failed, cancellation: nil, note: note, payment: payment)
         throw .refused(note)
     }

@@ -598,6 +598,10 @@ public actor SandboxAPI: SandboxBackend {
         }
         if let answer = billingControl(request, body: body) { return answer }
         if request.match("GET", "calls") != nil { return Self.json(calls) }
+        if request.match("DELETE", "faults") != nil {
+            faults.removeAll()
+            return Self.json(["cleared": true])
+        }
         if request.match("DELETE", "calls") != nil {
             calls.removeAll()
             return Self.json(["cleared": true])

@@ -184,7 +184,8 @@ class Sequence:
         if not paid and self.rng.random() < 0.7:                # a buyer pays first, so there is something to refund
             self.new_payment("card")
             self.look(self.payments[-1], "verify")
-            if self.ledger_row(self.payments[-1]["imp_uid"])["status"] == "paid":
+            row = self.ledger_row(self.payments[-1]["imp_uid"])
+            if row is not None and row["status"] == "paid":
                 paid = [self.payments[-1]]
         payment = self.rng.choice(paid if paid and self.rng.random() < 0.85 else self.payments)
         imp_uid = payment["imp_uid"]

@@ -40,6 +40,9 @@ public struct SandboxFaults: Sendable {
 
     public mutating func removeAll() { armed.removeAll() }
 
+    /// The faults armed and not yet spent.
+    public var pending: [SandboxFault] { armed }
+
     /// Answers one API call: the fault it suffers (spending one hit) played over `route`. `unauthorized` is the
     /// provider's own 401; `slow` is the real answer, late; the others are the server misbehaving (see
     /// `SandboxServer`), so the route is not run.
@@ -598,6 +601,7 @@ public actor SandboxAPI: SandboxBackend {
         }
         if let answer = billingControl(request, body: body) { return answer }
         if request.match("GET", "calls") != nil { return Self.json(calls) }
+        if request.match("GET", "faults") != nil { return Self.json(faults.pending) }
         if request.match("DELETE", "faults") != nil {
             faults.removeAll()
             return Self.json(["cleared": true])

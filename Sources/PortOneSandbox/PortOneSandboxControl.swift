@@ -27,6 +27,10 @@ extension PortOneSandboxAPI {
             faults.arm(fault)
             return Self.json(["armed": fault.kind])
         }
+        if request.match("GET", "__sandbox/faults") != nil {
+            guard let data = try? JSONEncoder().encode(faults.pending) else { return Self.json([String]()) }
+            return SandboxResponse(status: 200, body: data)
+        }
         if request.match("DELETE", "__sandbox/faults") != nil {
             faults.removeAll()
             return Self.json(["cleared": true])

@@ -515,3 +515,23 @@ def test_our_v2_cancel_request_matches_the_official_schema(world, openapi):  # n
                   .iter_errors(body))
     assert not errors, errors[0]
     assert body["amount"] == 1000 and body["currentCancellableAmount"] == 40000 and "taxFreeAmount" not in body
+
+
+# ----------------------------------------------------------------------------------------------- the V1 stand-in
+
+def test_the_official_v1_client_refunds_part_of_a_deposit_with_its_account_and_tax_free_share(sandbox):
+    iamport = pytest.importorskip("iamport", reason="installed by scripts/setup (pip --no-deps iamport-rest-client)")
+    from conftest import SECRET
+    client = iamport.Iamport(imp_key="sandbox_key", imp_secret=SECRET, imp_url=sandbox.url + "/")
+    payment = pay(sandbox, 40000, pay_method="vbank")
+    with pytest.raises(iamport.Iamport.ResponseError) as no_account:
+        client.cancel("계좌 없이", imp_uid=payment["imp_uid"], amount=1000, checksum=40000)
+    assert "환불계좌" in no_account.value.message
+    account = {"refund_holder": "홍길동", "refund_bank": "004", "refund_account": "12345678901"}
+    with pytest.raises(iamport.Iamport.ResponseError):
+        client.cancel("면세가 더 큼", imp_uid=payment["imp_uid"], amount=1000, checksum=40000, tax_free=1001, **account)
+    done = client.cancel("부분 환불", imp_uid=payment["imp_uid"], amount=1000, checksum=40000, tax_free=500, **account)
+    assert done["cancel_amount"] == 1000 and done["cancel_history"][-1]["amount"] == 1000
+    with pytest.raises(iamport.Iamport.ResponseError):                  # the same figures again: refused
+        client.cancel("부분 환불", imp_uid=payment["imp_uid"], amount=1000, checksum=40000, **account)
+    assert sandbox.payment(payment["imp_uid"])["cancel_amount"] == 1000

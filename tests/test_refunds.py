@@ -16,7 +16,7 @@ import pytest
 from portone_server_sdk import PortOneClient
 
 from conftest import run
-from test_notifications import MailServer, text_of
+from test_notifications import ChatReceiver, MailServer, chat, text_of  # noqa: F401 (chat: a fixture)
 from test_portone_v2 import (BUYER as V2_BUYER, V2_SECRET, VBANK_CHANNEL, deliver, openapi, v2_catalog,  # noqa: F401
                              v2_env, v2_server)
 from verify_helpers import BEANS, BUYER, CATALOG, TEA, pay, ref, verify
@@ -468,15 +468,17 @@ def test_the_buyer_is_mailed_what_was_refunded_and_when_it_arrives(world, mail):
     assert world.provider_cancelled(order_id) == (16000, 1)
 
 
-def test_a_return_request_tells_the_seller_by_mail(world, mail):
+def test_a_return_request_tells_the_seller_by_mail_and_chat(world, mail, chat):  # noqa: F811
     world.env.update({"GAGE_SMTP_URL": f"smtp://127.0.0.1:{mail.port}", "GAGE_MAIL_FROM": "온기 <shop@onggi.example>",
-                      "GAGE_SELLER_EMAIL": "seller@onggi.example"})
+                      "GAGE_SELLER_EMAIL": "seller@onggi.example", "GAGE_NOTIFY_WEBHOOK": chat})
     order_id = world.paid(40000)
     world.orders("ship", order_id, "--carrier", "cj", "--tracking", "123456789012")
     world.lookup(order_id, PHONE[world.kind], **{"return": True, "reason": "색이 달라요"})
     world.orders("notify")
     [request] = [m for m in mail.to("seller@onggi.example") if "반품 요청" in m["Subject"]]
     assert "색이 달라요" in text_of(request) and "gage orders refund" in text_of(request)
+    [line] = [body["text"] for _, body in ChatReceiver.posts if "반품 요청" in body["text"]]
+    assert world.merchant(order_id) in line and "색이 달라요" not in line      # the buyer's words stay out of chat
     world.orders("decline", order_id, "--reason", "단순 변심 반품 기간이 지났습니다")
     [declined] = [m for m in mail.to("gildong@example.kr") if "요청하신 건" in m["Subject"]]
     assert "단순 변심 반품 기간이 지났습니다" in text_of(declined)

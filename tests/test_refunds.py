@@ -537,3 +537,31 @@ def test_the_official_v1_client_refunds_part_of_a_deposit_with_its_account_and_t
     with pytest.raises(iamport.Iamport.ResponseError):                  # the same figures again: refused
         client.cancel("부분 환불", imp_uid=payment["imp_uid"], amount=1000, checksum=40000, **account)
     assert sandbox.payment(payment["imp_uid"])["cancel_amount"] == 1000
+
+
+# ----------------------------------------------------------------------------------------------- at a terminal
+
+def test_at_a_terminal_the_command_asks_for_the_account_and_shows_what_it_will_refund(world):
+    pexpect = pytest.importorskip("pexpect")
+    order_id = world.paid(52000, BEANS_AND_TEA, vbank=True)
+    command = pexpect.spawn(str(world.gage), ["orders", "refund", order_id, "--item", "BEAN:1", "--deduct", "3000",
+                                             "--reason", "반품", "--ledger", world.env["GAGE_LEDGER"]],
+                            env=world.env, encoding="utf-8", timeout=30)
+    command.expect("환불 계좌")
+    command.sendline("088:110-123-456789:홍길동")
+    command.expect("환불할까요")
+    shown = command.before
+    assert "원두 [BEAN] (분쇄도: 에스프레소용) × 1" in shown and "18,500원" in shown and "-3,000원" in shown
+    assert "15,500원" in shown and "신한은행 110123456789 홍길동" in shown
+    command.sendline("n")
+    command.expect(pexpect.EOF)
+    assert world.cancel_calls(order_id) == [] and world.refunds(order_id) == []      # "no" refunds nothing
+    command = pexpect.spawn(str(world.gage), ["orders", "refund", order_id, "--item", "BEAN:1", "--deduct", "3000",
+                                             "--reason", "반품", "--refund-account", "088:110123456789:홍길동",
+                                             "--ledger", world.env["GAGE_LEDGER"]],
+                            env=world.env, encoding="utf-8", timeout=30)
+    command.expect("환불할까요")
+    command.sendline("y")
+    command.expect("환불했습니다: 15,500원")
+    command.expect(pexpect.EOF)
+    assert world.provider_cancelled(order_id) == (15500, 1)

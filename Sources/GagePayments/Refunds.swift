@@ -86,8 +86,10 @@ public struct RefundPlan: Sendable, Equatable {
     public var lines: [RefundLine]
     public var amount: Int
     public var deducted: Int
-    /// The tax-free share (V1 `tax_free`, V2 `taxFreeAmount`). Products carry no `tax_free` flag yet, so this is
-    /// 0 today; when they do, it is the refunded lines' tax-free value less the deduction's proportional share.
+    /// The tax-free share (V1 `tax_free`, V2 `taxFreeAmount`): the refunded lines' tax-free value less the
+    /// deduction's proportional share, or for an amount (or everything left) the order's tax-free proportion of
+    /// it. Products carry no `tax_free` flag in catalog.json yet, so the caller's `isTaxFree` says no to every
+    /// SKU and this is 0 today.
     public var taxFree: Int
     public var restock: Bool
     /// What was left to refund before this refund.
@@ -113,8 +115,8 @@ public struct RefundPlan: Sendable, Equatable {
         return lines.filter { $0.quantity > 0 }
     }
 
-    public static func make(order: LedgerOrder, refunds: [LedgerRefund], left: Int,
-                            request: RefundRequest) throws(RefundProblem) -> RefundPlan {
+    public static func make(order: LedgerOrder, refunds: [LedgerRefund], left: Int, request: RefundRequest,
+                            isTaxFree: (String) -> Bool = { _ in false }) throws(RefundProblem) -> RefundPlan {
         guard order.status == "paid" else {
             throw order.status == "cancelled" ? .nothingLeft : .notRefundable(status: order.status)
         }
@@ -146,8 +148,27 @@ public struct RefundPlan: Sendable, Equatable {
         let amount = gross - request.deduct
         guard amount > 0 else { throw .nothingToRefund }
         guard amount <= left else { throw .exceedsRemaining(asked: amount, left: left) }
-        return RefundPlan(lines: lines, amount: amount, deducted: request.amount == nil ? request.deduct : 0, taxFree: 0,
-                          restock: request.restock, left: left)
+        let taxFree = Self.taxFreeShare(of: amount, gross: gross, lines: request.amount == nil && !request.items.isEmpty
+                                            ? lines : nil, order: order, refunds: refunds, isTaxFree: isTaxFree)
+        return RefundPlan(lines: lines, amount: amount, deducted: request.amount == nil ? request.deduct : 0,
+                          taxFree: taxFree, restock: request.restock, left: left)
+    }
+
+    /// By lines: their tax-free value, less the deduction in proportion. Otherwise: the order's tax-free share of
+    /// its amount applied to `amount`. Never more than the tax-free value not refunded yet.
+    static func taxFreeShare(of amount: Int, gross: Int, lines: [RefundLine]?, order: LedgerOrder,
+                             refunds: [LedgerRefund], isTaxFree: (String) -> Bool) -> Int {
+        let orderTaxFree = order.items.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.lineTotal }
+        let unrefunded = orderTaxFree - refunds.filter { $0.state == .done }.reduce(0) { $0 + $1.taxFree }
+        guard orderTaxFree > 0, unrefunded > 0, gross > 0, order.amount > 0 else { return 0 }
+        let share: Int
+        if let lines {
+            let value = lines.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.total }
+            share = value * amount / gross
+        } else {
+            share = amount * orderTaxFree / order.amount
+        }
+        return min(max(0, share), unrefunded, amount)
     }
 }
 

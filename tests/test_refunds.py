@@ -318,6 +318,27 @@ def test_a_webhook_for_the_cancel_racing_a_killed_run_completes_it_once(world):
     assert [e["decision"] for e in world.history(order_id)].count("refunded") == 1
 
 
+def test_a_webhook_racing_a_running_refund_records_it_once(world):
+    order_id = world.paid(40000)
+    world.fault(order_id, "slow", seconds=2)                        # made at once, answered late
+    process = subprocess.Popen([str(world.gage), "orders", "refund", order_id, "--amount", "12000", "--reason", "경합",
+                                "--yes", "--json", "--ledger", world.env["GAGE_LEDGER"]], env=world.env,
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 20
+    while not world.refunds(order_id) and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    code, reply, _ = world.webhook(order_id, "Transaction.PartialCancelled")
+    assert code == 0 and reply["status"] == "paid" and reply["cancelled_amount"] == 12000
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert json.loads(out)["state"] == "done"
+    assert world.provider_cancelled(order_id) == (12000, 1)
+    assert [r["state"] for r in world.refunds(order_id)] == ["done"]
+    assert [e["decision"] for e in world.history(order_id)].count("refunded") == 1
+    assert world.row(order_id)["cancelled_amount"] == 12000
+
+
 def test_refunds_are_shown_in_show_list_json_and_the_export(world):
     order_id = world.paid(52000, BEANS_AND_TEA)
     world.refund_json(order_id, "--item", "TEA", "--reason", "품절")
@@ -425,6 +446,16 @@ def test_a_deposited_account_cancel_becomes_a_request(world):
     code, reply, _ = world.lookup(order_id, PHONE[world.kind], cancel=True)
     assert reply["action"] == {"kind": "cancel", "result": "requested"}
     assert world.cancel_calls(order_id) == []
+    assert world.merchant(order_id) in world.orders("list", "--requests").stdout
+
+
+def test_a_buyer_cancel_the_provider_refuses_becomes_a_request_for_the_seller(world):
+    order_id = world.paid(40000)
+    world.fault(order_id, "refused")
+    code, reply, _ = world.lookup(order_id, PHONE[world.kind], cancel=True)
+    assert code == 0 and reply["action"] == {"kind": "cancel", "result": "requested"}
+    assert world.provider_cancelled(order_id) == (0, 0) and world.row(order_id)["status"] == "paid"
+    assert [r["state"] for r in world.refunds(order_id)] == ["failed"]
     assert world.merchant(order_id) in world.orders("list", "--requests").stdout
 
 

@@ -219,9 +219,10 @@ extension VerifyService {
                 case .changed: throw .orderActionRefused(reason: "changed", message: "the order just changed; look again")
                 case .nothingLeft: action = OrderActionResult(kind: "cancel", result: "refunded")
                 default:
-                    log.info("order \(order.impUID): the buyer's cancel was not made: \(error)")
-                    throw .orderActionRefused(reason: "refund_refused",
-                                              message: "the cancel could not be made now; the shop has been told")
+                    // The provider refused: the seller decides, so the cancel becomes a request they are told of.
+                    log.info("order \(order.impUID): the buyer's cancel was not made, asked of the seller: \(error)")
+                    try openRequest(order, kind: .cancel, reason: reason, ledger: ledger, at: now)
+                    action = OrderActionResult(kind: "cancel", result: "requested")
                 }
             }
         default:

@@ -31,7 +31,7 @@ public enum ServiceError: Error, Sendable, Equatable {
     /// PortOne's confirm request for a payment that would not be paid: PortOne does not approve it.
     case confirmRefused(reason: String, message: String)
     /// A buyer's cancel or return that the order's state does not allow now (`already_shipped`, `not_shipped`,
-    /// `not_cancellable`) or that the provider refused (`refund_refused`): nothing changed.
+    /// `not_returnable`, `not_cancellable`, `changed`): nothing changed.
     case orderActionRefused(reason: String, message: String)
 }
 

@@ -172,6 +172,14 @@ public struct RefundPlan: Sendable, Equatable {
     }
 }
 
+/// What a refund would do, before it is made.
+public enum RefundPreview: Sendable {
+    /// This plan; `needsAccount` when the provider refunds it only to the buyer's bank account.
+    case ready(order: LedgerOrder, plan: RefundPlan, needsAccount: Bool)
+    /// An earlier run left this refund in flight: running again completes it (and does nothing new).
+    case inFlight(order: LedgerOrder, refund: LedgerRefund)
+}
+
 /// What a refund run ended with.
 public struct RefundOutcome: Sendable {
     public var order: LedgerOrder
@@ -193,19 +201,19 @@ extension VerifyService {
         throw .noSuchOrder(reference)
     }
 
-    /// The plan a refund would follow now, for the seller to confirm: the order brought up to date with the
-    /// provider first (a cancel made in the console counts). Calls the provider only to read.
-    public func planRefund(_ reference: String, request: RefundRequest) throws(RefundProblem)
-        -> (order: LedgerOrder, plan: RefundPlan, inFlight: LedgerRefund?, needsAccount: Bool) {
+    /// What a refund would do now, for the seller to confirm: the order brought up to date with the provider
+    /// first (a cancel made in the console counts). Calls the provider only to read.
+    public func planRefund(_ reference: String, request: RefundRequest) throws(RefundProblem) -> RefundPreview {
         let ledger = try refundLedger()
         var order = try findOrder(reference, in: ledger)
-        let inFlight = try ledgerCall { () throws(LedgerError) in try ledger.openRefund(order.impUID) }
-        if inFlight != nil { return (order, RefundPlan(lines: [], amount: 0, deducted: 0, taxFree: 0, restock: true, left: 0), inFlight, false) }
+        if let inFlight = try ledgerCall({ () throws(LedgerError) in try ledger.openRefund(order.impUID) }) {
+            return .inFlight(order: order, refund: inFlight)
+        }
         let payment = try lookAt(order.impUID)
         order = try caughtUp(order, with: payment, ledger: ledger)
         let refunds = try ledgerCall { () throws(LedgerError) in try ledger.refunds(order.impUID) }
         let plan = try RefundPlan.make(order: order, refunds: refunds, left: Self.left(order, payment), request: request)
-        return (order, plan, nil, Self.refundsByTransfer(payment))
+        return .ready(order: order, plan: plan, needsAccount: Self.refundsByTransfer(payment))
     }
 
     /// Refunds an order exactly once (SPEC §10). A refund an earlier run left in flight is completed first, and

@@ -133,27 +133,28 @@ struct OrdersRefund: ParsableCommand {
                                     refundAccount: try refundAccount.map(Self.account),
                                     requestedBy: "seller:" + (ProcessInfo.processInfo.environment["USER"] ?? "seller"))
         let interactive = isatty(0) == 1
-        let preview: (order: LedgerOrder, plan: RefundPlan, inFlight: LedgerRefund?, needsAccount: Bool)
+        let preview: RefundPreview
         do {
             preview = try seller.service.planRefund(order, request: request)
         } catch {
             return try fail(error)
         }
         var expected: Int?
-        if let earlier = preview.inFlight {
+        switch preview {
+        case let .inFlight(_, earlier):
             if !json {
                 print("이 주문에는 끝나지 않은 환불이 있습니다 (#\(earlier.id), \(OrderText.won(earlier.amount)), "
                       + "\(OrderText.time(earlier.createdAt))). 그 환불을 PG의 기록으로 마무리합니다; 새 환불은 하지 않습니다.")
             }
-        } else {
-            if preview.needsAccount && request.refundAccount == nil {
+        case let .ready(found, plan, needsAccount):
+            if needsAccount && request.refundAccount == nil {
                 guard interactive && !json else { return try fail(.needsRefundAccount) }
                 print("입금된 가상계좌는 구매자의 계좌로 환불됩니다.")
                 print("환불 계좌 (은행코드:계좌번호:예금주, 예: 004:12345678901:홍길동): ", terminator: "")
                 guard let line = readLine(), !line.isEmpty else { return try fail(.needsRefundAccount) }
                 request.refundAccount = try Self.account(line)
             }
-            if !json { describe(preview.order, preview.plan, account: request.refundAccount) }
+            if !json { describe(found, plan, account: request.refundAccount) }
             if !yes {
                 guard interactive else {
                     throw ValidationError("not a terminal: nothing was refunded. Add --yes to refund without the confirmation prompt")
@@ -164,7 +165,7 @@ struct OrdersRefund: ParsableCommand {
                     throw ExitCode(1)
                 }
             }
-            expected = preview.plan.amount
+            expected = plan.amount
         }
         let outcome: RefundOutcome
         do {

@@ -201,7 +201,8 @@ struct OrdersRefund: ParsableCommand {
                   + OrderText.won(line.total) + (plan.restock ? "  (재고 복원)" : "  (재고 복원 안 함)"))
         }
         if plan.deducted > 0 { print("  반품 배송비 차감  -\(OrderText.won(plan.deducted))") }
-        print("환불 금액  \(OrderText.won(plan.amount))" + (plan.refundsAll ? " (전액)" : " / 남은 \(OrderText.won(plan.left))"))
+        print("환불 금액  \(OrderText.won(plan.amount))"
+              + (plan.refundsAll ? " (남은 금액 전부)" : " (환불할 수 있는 \(OrderText.won(plan.left)) 중)"))
         if let account {
             print("환불 계좌  \(Bank.named(account.bank)?.name ?? account.bank) \(account.number) \(account.holder)")
         }

@@ -71,12 +71,21 @@ public final class IamportClient: PaymentProvider {
             var refund_account: String?
         }
         let account = request.refundAccount
+        // Iamport takes the bank by its 금융결제원 code; a bank known only by V2's name cannot be sent.
+        var bankCode: String?
+        if let account {
+            let code = Bank.named(account.bank)?.code ?? account.bank
+            guard Int(code) != nil else {
+                throw .refused(code: 0, message: "\(account.bank): Iamport takes the refund bank by its 금융결제원 code (004, 088, …)")
+            }
+            bankCode = code
+        }
         return try authorized(method: "POST", path: "/payments/cancel",
                               body: Body(imp_uid: impUID, amount: request.amount,
                                          tax_free: request.taxFree > 0 ? request.taxFree : nil,
                                          checksum: request.checksum, reason: request.reason,
                                          refund_holder: account?.holder,
-                                         refund_bank: account.map { Bank.named($0.bank)?.code ?? $0.bank },
+                                         refund_bank: bankCode,
                                          refund_account: account?.number))
     }
 

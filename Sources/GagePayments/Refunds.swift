@@ -189,23 +189,21 @@ public struct RefundOutcome: Sendable {
 }
 
 extension VerifyService {
-    /// An order by the id `gage orders list` shows: the provider's payment id, or the merchant_uid (its paid
-    /// payment when several were made under it).
-    public func findOrder(_ reference: String, in ledger: Ledger) throws(RefundProblem) -> LedgerOrder {
+    /// The order the ledger keeps under the provider's payment id (the command line resolves a 주문번호 to it).
+    func findOrder(_ impUID: String, in ledger: Ledger) throws(RefundProblem) -> LedgerOrder {
         do {
-            if let order = try ledger.order(reference) { return order }
-            if let order = OrderLookup.chosen(try ledger.orders(merchantUID: reference)) { return order }
+            if let order = try ledger.order(impUID) { return order }
         } catch {
             throw .ledger(error.message)
         }
-        throw .noSuchOrder(reference)
+        throw .noSuchOrder(impUID)
     }
 
     /// What a refund would do now, for the seller to confirm: the order brought up to date with the provider
     /// first (a cancel made in the console counts). Calls the provider only to read.
-    public func planRefund(_ reference: String, request: RefundRequest) throws(RefundProblem) -> RefundPreview {
+    public func planRefund(_ impUID: String, request: RefundRequest) throws(RefundProblem) -> RefundPreview {
         let ledger = try refundLedger()
-        var order = try findOrder(reference, in: ledger)
+        var order = try findOrder(impUID, in: ledger)
         if let inFlight = try ledgerCall({ () throws(LedgerError) in try ledger.openRefund(order.impUID) }) {
             return .inFlight(order: order, refund: inFlight)
         }
@@ -220,10 +218,10 @@ extension VerifyService {
     /// then nothing more is done (the seller looks again). The intent is durable before the provider is asked;
     /// the provider's checksum refuses a second cancel made from the same figures; an answer that is lost leaves
     /// the intent for the next look to complete from the provider's record.
-    public func refund(_ reference: String, request: RefundRequest,
+    public func refund(_ impUID: String, request: RefundRequest,
                        expecting expected: Int? = nil) throws(RefundProblem) -> RefundOutcome {
         let ledger = try refundLedger()
-        var order = try findOrder(reference, in: ledger)
+        var order = try findOrder(impUID, in: ledger)
         if let earlier = try ledgerCall({ () throws(LedgerError) in try ledger.openRefund(order.impUID) }) {
             return try completeEarlier(earlier, ledger: ledger)
         }

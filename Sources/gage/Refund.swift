@@ -123,7 +123,8 @@ struct OrdersRefund: ParsableCommand {
         guard (6...20).contains(number.count), number.allSatisfy(\.isNumber), !parts[2].isEmpty, parts[2].count <= 40 else {
             throw ValidationError("--refund-account: the account number is 6 to 20 digits and the holder's name is required")
         }
-        return RefundAccount(bank: bank.code, number: number, holder: parts[2])
+        // The 금융결제원 code when the bank has one (V1 needs it); otherwise V2's name for it.
+        return RefundAccount(bank: bank.code.isEmpty ? bank.portone : bank.code, number: number, holder: parts[2])
     }
 
     func run() throws {
@@ -133,9 +134,10 @@ struct OrdersRefund: ParsableCommand {
                                     refundAccount: try refundAccount.map(Self.account),
                                     requestedBy: "seller:" + (ProcessInfo.processInfo.environment["USER"] ?? "seller"))
         let interactive = isatty(0) == 1
+        let impUID = try OrderReference.find(order, in: seller.ledger).impUID
         let preview: RefundPreview
         do {
-            preview = try seller.service.planRefund(order, request: request)
+            preview = try seller.service.planRefund(impUID, request: request)
         } catch {
             return try fail(error)
         }
@@ -169,7 +171,7 @@ struct OrdersRefund: ParsableCommand {
         }
         let outcome: RefundOutcome
         do {
-            outcome = try seller.service.refund(order, request: request, expecting: expected)
+            outcome = try seller.service.refund(impUID, request: request, expecting: expected)
         } catch {
             seller.deliver()
             return try fail(error)
@@ -292,10 +294,7 @@ struct OrdersDecline: ParsableCommand {
         let book = try ledger.open()
         let (settings, _) = try notifySettings(ledger: ledger)
         let notifier = Notifier(settings: settings, log: Log(enabled: false))
-        let found = try book.order(order) ?? book.orders(merchantUID: order).first { order in
-            (try? book.requests(impUID: order.impUID).contains { $0.state == .open }) == true
-        }
-        guard let found else { throw ValidationError("no order \(order) in the ledger") }
+        let found = try OrderReference.find(order, in: book)
         let answer = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         let now = Int(Date().timeIntervalSince1970)
         let declined = try book.declineRequests(found.impUID, answer: answer, at: now) { order in

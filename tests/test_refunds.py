@@ -195,6 +195,8 @@ def test_more_than_is_left_is_refused_without_asking_the_provider(world):
     assert code == 1 and answer["ok"] is False and "more than is left" in answer["error"]
     code, _, _ = world.refund_json(order_id, "--item", "BEAN:3", "--reason", "x")
     assert code == 1
+    said = world.refund(order_id, "--amount", "40001", "--reason", "x", "--yes")    # a ko shop reads it in Korean
+    assert said.returncode == 1 and "40,001원은 환불할 수 있는 금액(40,000원)보다 많습니다" in said.stderr
     assert world.cancel_calls(order_id) == [] and world.refunds(order_id) == []
     assert world.provider_cancelled(order_id) == (0, 0)
 

@@ -26,7 +26,8 @@ struct SellerService {
             return SellerService(service: service, notifier: notifier, settings: settings,
                                  ledger: try Ledger(location: configuration.ledger))
         } catch let problem as Configuration.Problem {
-            throw ValidationError("refunds use the verify function's settings (GAGE_CATALOG, the provider's API keys): "
+            throw ValidationError(Say.text(ko: "환불은 검증 함수의 설정(GAGE_CATALOG, PG API 키)을 씁니다: ",
+                                           en: "refunds use the verify function's settings (GAGE_CATALOG, the provider's API keys): ")
                                   + problem.description)
         } catch let error as LedgerError {
             throw ValidationError(error.message)
@@ -86,13 +87,15 @@ struct OrdersRefund: ParsableCommand {
     @OptionGroup var ledger: LedgerOption
 
     func validate() throws {
-        if let amount, amount <= 0 { throw ValidationError("--amount must be a positive number of won") }
-        if deduct < 0 { throw ValidationError("--deduct must not be negative") }
-        if amount != nil && deduct > 0 { throw ValidationError("--amount is the exact refund: do not combine it with --deduct") }
+        if let amount, amount <= 0 { throw ValidationError(Say.text(ko: "--amount 는 0보다 큰 원 단위 금액이어야 합니다", en: "--amount must be a positive number of won")) }
+        if deduct < 0 { throw ValidationError(Say.text(ko: "--deduct 는 음수일 수 없습니다", en: "--deduct must not be negative")) }
+        if amount != nil && deduct > 0 { throw ValidationError(Say.text(ko: "--amount 는 환불할 정확한 금액입니다: --deduct 와 함께 쓰지 마세요",
+                                                                        en: "--amount is the exact refund: do not combine it with --deduct")) }
         _ = try parsedItems()
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty, reason.count <= 200, !reason.contains(where: \.isNewline) else {
-            throw ValidationError("--reason must be one line of at most 200 characters")
+            throw ValidationError(Say.text(ko: "--reason 은 200자 이내의 한 줄이어야 합니다",
+                                           en: "--reason must be one line of at most 200 characters"))
         }
         if let refundAccount { _ = try Self.account(refundAccount) }
     }
@@ -102,10 +105,11 @@ struct OrdersRefund: ParsableCommand {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             guard (1...2).contains(parts.count), !parts[0].isEmpty,
                   parts[0].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-                throw ValidationError("--item must be SKU or SKU:QTY, not '\(text)'")
+                throw ValidationError(Say.text(ko: "--item 은 SKU 또는 SKU:수량 입니다 ('\(text)' 아님)",
+                                               en: "--item must be SKU or SKU:QTY, not '\(text)'"))
             }
             guard parts.count == 1 else {
-                guard let quantity = Int(parts[1]), quantity > 0 else { throw ValidationError("--item \(text): QTY must be a positive number") }
+                guard let quantity = Int(parts[1]), quantity > 0 else { throw ValidationError(Say.text(ko: "--item \(text): 수량은 0보다 커야 합니다", en: "--item \(text): QTY must be a positive number")) }
                 return RefundRequest.Item(sku: parts[0], quantity: quantity)
             }
             return RefundRequest.Item(sku: parts[0], quantity: nil)
@@ -117,11 +121,13 @@ struct OrdersRefund: ParsableCommand {
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 3, let bank = Bank.named(parts[0]) else {
-            throw ValidationError("--refund-account must be BANK_CODE:NUMBER:HOLDER with a bank code such as 004 (국민은행)")
+            throw ValidationError(Say.text(ko: "--refund-account 는 은행코드:계좌번호:예금주 입니다 (예: 004:12345678901:홍길동)",
+                                           en: "--refund-account must be BANK_CODE:NUMBER:HOLDER with a bank code such as 004 (국민은행)"))
         }
         let number = parts[1].filter { $0 != "-" && $0 != " " }
         guard (6...20).contains(number.count), number.allSatisfy(\.isNumber), !parts[2].isEmpty, parts[2].count <= 40 else {
-            throw ValidationError("--refund-account: the account number is 6 to 20 digits and the holder's name is required")
+            throw ValidationError(Say.text(ko: "--refund-account: 계좌번호는 숫자 6~20자리이고 예금주 이름이 필요합니다",
+                                           en: "--refund-account: the account number is 6 to 20 digits and the holder's name is required"))
         }
         // The 금융결제원 code when the bank has one (V1 needs it); otherwise V2's name for it.
         return RefundAccount(bank: bank.code.isEmpty ? bank.portone : bank.code, number: number, holder: parts[2])
@@ -159,7 +165,8 @@ struct OrdersRefund: ParsableCommand {
             if !json { describe(found, plan, account: request.refundAccount) }
             if !yes {
                 guard interactive else {
-                    throw ValidationError("not a terminal: nothing was refunded. Add --yes to refund without the confirmation prompt")
+                    throw ValidationError(Say.text(ko: "터미널이 아니어서 확인을 받을 수 없습니다: 환불하지 않았습니다. 확인 없이 환불하려면 --yes 를 붙이세요",
+                                                   en: "not a terminal: nothing was refunded. Add --yes to refund without the confirmation prompt"))
                 }
                 print("환불할까요? [y/N] ", terminator: "")
                 guard let answer = readLine()?.lowercased(), ["y", "yes", "예", "네"].contains(answer) else {
@@ -217,7 +224,7 @@ struct OrdersRefund: ParsableCommand {
             if case .unknownOutcome = problem { pending = true }
             print(try prettyJSON(Failure(error: problem.description, pending: pending)))
         } else {
-            FileHandle.standardError.write(Data("refund: \(problem.description)\n".utf8))
+            FileHandle.standardError.write(Data("refund: \(problem.said)\n".utf8))
         }
         if case .unknownOutcome = problem { throw ExitCode(3) }
         throw ExitCode(1)
@@ -287,7 +294,7 @@ struct OrdersDecline: ParsableCommand {
 
     func validate() throws {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty, reason.count <= 500 else { throw ValidationError("--reason is required (at most 500 characters)") }
+        guard !reason.isEmpty, reason.count <= 500 else { throw ValidationError(Say.text(ko: "--reason (500자 이내)이 필요합니다", en: "--reason is required (at most 500 characters)")) }
     }
 
     func run() throws {
@@ -300,8 +307,36 @@ struct OrdersDecline: ParsableCommand {
         let declined = try book.declineRequests(found.impUID, answer: answer, at: now) { order in
             notifier.notifications(.requestDeclined(answer: answer, at: now), order: order)
         }
-        guard declined else { throw ValidationError("\(found.merchantUID) has no open request") }
+        guard declined else { throw ValidationError(Say.text(ko: "\(found.merchantUID) 에는 열린 요청이 없습니다", en: "\(found.merchantUID) has no open request")) }
         _ = try? Courier(settings: settings, ledger: book).deliver(impUID: found.impUID)
         print("\(found.merchantUID): 요청을 거절했습니다. 구매자에게 사유를 보냅니다.")
+    }
+}
+
+extension RefundProblem {
+    /// The problem as the seller reads it at the terminal: in Korean for a ko shop. `--json` keeps the English
+    /// `description`, which scripts can match.
+    var said: String { Say.korean ? korean : description }
+
+    var korean: String {
+        switch self {
+        case let .noSuchOrder(id): return "원장에 \(id) 주문이 없습니다"
+        case let .notRefundable(status): return "주문이 \(status) 상태입니다: 결제완료 주문만 환불할 수 있습니다"
+        case .nothingLeft: return "환불할 금액이 남아 있지 않습니다: 전액 취소된 주문입니다"
+        case let .unknownLine(sku): return "주문에 환불할 수량이 남은 \(sku) 상품이 없습니다"
+        case let .tooManyUnits(sku, asked, left): return "\(sku): \(asked)개를 요청했지만 환불할 수 있는 수량은 \(left)개입니다"
+        case let .exceedsRemaining(asked, left):
+            return "\(OrderText.won(asked))은 환불할 수 있는 금액(\(OrderText.won(left)))보다 많습니다. 환불하지 않았습니다"
+        case .nothingToRefund: return "차감하고 나면 환불할 금액이 없습니다"
+        case .needsRefundAccount:
+            return "입금된 가상계좌는 구매자의 계좌로 환불됩니다: --refund-account 은행코드:계좌번호:예금주 를 주세요"
+        case .changed: return "그 사이 주문이 바뀌었습니다 (다른 환불이나 콘솔 취소). 주문을 다시 확인하고 실행하세요"
+        case let .refused(message): return "PG가 환불을 거절했습니다. 환불되지 않았습니다: \(message)"
+        case let .unknownOutcome(detail):
+            return "PG의 응답을 받지 못했습니다 (\(detail)). 환불은 '결과 확인 중'으로 기록되어 있고, 다음 실행이나 "
+                + "결제 확인, gage orders reconcile 이 PG의 기록으로 마무리합니다 (두 번 환불되지 않습니다)"
+        case let .provider(detail): return "PG에 물어볼 수 없습니다: \(detail). 환불하지 않았습니다"
+        case let .ledger(detail): return "원장을 쓸 수 없습니다: \(detail). 환불하지 않았습니다"
+        }
     }
 }

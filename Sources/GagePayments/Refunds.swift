@@ -348,7 +348,7 @@ extension VerifyService {
                     throw LedgerError(message: "no order \(intent.impUID)")
                 }
                 var after = order
-                var event: LedgerEvent
+                let event: LedgerEvent
                 let who = intent.requestedBy.hasPrefix("buyer") ? "buyer" : "seller"
                 let provider = payment?.statusAsReported ?? (state == .done ? "cancelled" : order.status)
                 if state == .done {

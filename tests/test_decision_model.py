@@ -10,7 +10,11 @@ invariants of SPEC §3 and §4 checked after every step:
 3. every rejected payment whose money moved ends refunded, or is visibly owed in the ledger;
 4. stock is never oversold;
 5. every arrival of one payment tells one story: once paid (or rejected), always paid (or rejected, same reason),
-   and the reply is what the ledger holds.
+   and the reply is what the ledger holds;
+6. (SPEC §10) the seller's refunds — partial, full, by line, two at once, a run killed with SIGKILL mid-call, a
+   cancel whose answer is lost or that never lands — are each made at most once at the provider, Σ refunded never
+   exceeds what was paid, the ledger never claims more cancelled than the provider has (and, after reconcile and a
+   last look, exactly what it has), and stock held is what paid orders hold less the units refunds returned.
 
 GAGE_MODEL_SEQUENCES sets how many sequences run with the ledger in SQLite (CI: 500), GAGE_MODEL_SEQUENCES_POSTGRES
 how many with it in PostgreSQL (CI: 100); GAGE_MODEL_SEED the first seed."""
@@ -19,6 +23,8 @@ import copy
 import json
 import os
 import random
+import signal
+import subprocess
 import time
 
 import pytest
@@ -78,8 +84,8 @@ class Sequence:
         moment = time.time() - age
         os.utime(self.env["GAGE_CATALOG"], (moment, moment))
 
-    def new_payment(self):
-        kind = self.rng.choice(["card", "card", "card", "tampered", "vbank", "stale_page", "other_channel", "foreign"])
+    def new_payment(self, kind=None):
+        kind = kind or self.rng.choice(["card", "card", "card", "tampered", "vbank", "stale_page", "other_channel", "foreign"])
         quantity = self.rng.randint(1, 2)
         version = self.current if kind != "stale_page" else self.rng.choice(sorted(self.prices))
         amount = self.prices[version] * quantity
@@ -106,7 +112,7 @@ class Sequence:
 
     def step(self):
         moves = ["new", "look", "look", "look", "twice", "concurrent", "deposit", "cancel", "age", "rebuild",
-                 "reconcile", "fault"]
+                 "reconcile", "fault", "refund", "refund", "refund_race", "refund_crash"]
         move = self.rng.choice(moves) if self.payments else "new"
         if move == "new":
             self.new_payment()
@@ -151,12 +157,72 @@ class Sequence:
             result = run(self.gage, "orders", "reconcile", env=self.env, timeout=60)
             self.log.append(f"reconcile → {result.returncode}")
             assert result.returncode in (0, 1), result.stderr
+        elif move in ("refund", "refund_race", "refund_crash"):
+            self.refund_move(move)
         elif move == "fault":
             kind = self.rng.choice(["error500", "garbage"])
             prefix = self.rng.choice(["/payments/cancel", "/payments/imp_", "/vbanks/"])
             self.sandbox.fault(kind, path_prefix=prefix, count=1)
             self.log.append(f"fault {kind} {prefix}")
         self.check_ledger()
+
+    def refund_args(self):
+        """A seller's refund as `gage orders refund` takes it: all that is left, an amount or a line."""
+        self.refund_count = getattr(self, "refund_count", 0) + 1
+        shape = self.rng.choice(["all", "amount", "line", "line_keep"])
+        args = {"all": [], "amount": ["--amount", str(self.rng.choice([1000, 5000, 15000]))],
+                "line": ["--item", "LAST:1"], "line_keep": ["--item", "LAST:1", "--keep-stock"]}[shape]
+        return args + ["--reason", f"model-refund-{self.refund_count}", "--yes", "--json"]
+
+    def refund_command(self, imp_uid, args):
+        return [str(self.gage), "orders", "refund", imp_uid, *args]
+
+    def refund_ended_clearly(self, imp_uid, code):
+        """0 refunded, 1 nothing refunded, 3 outcome left for the next look; 64 (a usage error) only for a payment
+        the ledger never recorded, which the seller cannot name."""
+        return code in (0, 1, 3) or (code == 64 and self.ledger_row(imp_uid) is None)
+
+    def refund_move(self, move):
+        # Mostly a paid order (the seller refunds what was sold), sometimes any payment (which is refused clearly).
+        rows = [self.ledger_row(p["imp_uid"]) for p in self.payments]
+        paid = [p for p, row in zip(self.payments, rows) if row is not None and row["status"] == "paid"]
+        if not paid and self.rng.random() < 0.7:                # a buyer pays first, so there is something to refund
+            self.new_payment("card")
+            self.look(self.payments[-1], "verify")
+            row = self.ledger_row(self.payments[-1]["imp_uid"])
+            if row is not None and row["status"] == "paid":
+                paid = [self.payments[-1]]
+        payment = self.rng.choice(paid if paid and self.rng.random() < 0.85 else self.payments)
+        imp_uid = payment["imp_uid"]
+        if move == "refund":
+            args = self.refund_args()
+            result = run(*self.refund_command(imp_uid, args), env=self.env, timeout=60, stdin=subprocess.DEVNULL)
+            self.log.append(f"refund {imp_uid} {' '.join(args[:-4])} → {result.returncode}")
+            assert self.refund_ended_clearly(imp_uid, result.returncode), result.stderr
+        elif move == "refund_race":                              # two sellers at once
+            commands = [self.refund_command(imp_uid, self.refund_args()) for _ in range(2)]
+            with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+                codes = list(pool.map(lambda c: run(*c, env=self.env, timeout=60, stdin=subprocess.DEVNULL).returncode,
+                                      commands))
+            self.log.append(f"refund race {imp_uid} → {codes}")
+            assert all(self.refund_ended_clearly(imp_uid, code) for code in codes), codes
+        else:                                                     # the run dies, or the provider misbehaves, mid-call
+            how = self.rng.choice(["kill", "lost", "error500"])
+            args = self.refund_args()
+            if how == "kill":
+                self.sandbox.fault("slow", seconds=1.5, path_prefix="/payments/cancel", count=1)
+                process = subprocess.Popen(self.refund_command(imp_uid, args), env=self.env, stdin=subprocess.DEVNULL,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(self.rng.choice([0.05, 0.3, 0.8]))
+                process.send_signal(signal.SIGKILL)
+                process.wait(timeout=10)
+                time.sleep(1.6)                                   # the slow answer is spent, whoever waited for it
+                self.log.append(f"refund {imp_uid} killed with SIGKILL")
+            else:
+                self.sandbox.fault(how, path_prefix="/payments/cancel", count=1)
+                result = run(*self.refund_command(imp_uid, args), env=self.env, timeout=60, stdin=subprocess.DEVNULL)
+                self.log.append(f"refund {imp_uid} with {how} → {result.returncode}")
+                assert self.refund_ended_clearly(imp_uid, result.returncode), result.stderr
 
     # ------------------------------------------------------------------ the invariants
 
@@ -202,18 +268,49 @@ class Sequence:
             return
         with ledger:
             rows = ledger.execute("SELECT * FROM orders").fetchall()
+            refunds = (ledger.execute("SELECT * FROM refunds").fetchall() if "refunds" in ledger.tables() else [])
         sold = 0
+        by_order = {}
+        for refund in refunds:
+            by_order.setdefault(refund["imp_uid"], []).append(refund)
         for row in rows:
             record = self.provider(row["imp_uid"])
             custom = json.loads(record["custom_data"] or "{}")
             gage_refunds = [c for c in record["cancel_history"] if c["reason"].startswith("[gage]")]
+            # 6: each refund made at most once at the provider; never more refunded than paid; the ledger's
+            # cancelled amount never more than the provider's, and the provider's own once nothing is in flight.
+            seller_cancels = [c for c in record["cancel_history"] if c["reason"].startswith("model-refund-")]
+            reasons = [c["reason"] for c in seller_cancels]
+            assert len(reasons) == len(set(reasons)), f"a refund made twice: {reasons}"
+            mine = by_order.get(row["imp_uid"], [])
+            for refund in mine:
+                made = [c for c in seller_cancels if c["reason"] == refund["reason"]]
+                if refund["state"] == "done":
+                    assert len(made) == 1 and made[0]["amount"] == refund["amount"], (dict(refund), made)
+                elif refund["state"] == "failed":
+                    assert made == [], (dict(refund), made)
+            assert sum(r["amount"] for r in mine if r["state"] == "done") <= record["amount"]
+            assert record["cancel_amount"] <= record["amount"]
+            assert row["cancelled_amount"] <= record["cancel_amount"], (row["cancelled_amount"], record["cancel_amount"])
+            if final and row["status"] in ("paid", "cancelled") and not any(r["state"] == "intended" for r in mine):
+                assert row["cancelled_amount"] == record["cancel_amount"], (row["imp_uid"], row["cancelled_amount"],
+                                                                           record["cancel_amount"])
+            if final:
+                assert not any(r["state"] == "intended" for r in mine), "a refund left in flight after reconcile"
+            def units(refund):
+                return sum(line["quantity"] for line in json.loads(refund["lines_json"]))
+            returned = sum(units(r) for r in mine if r["state"] == "done" and r["restock"] == 1)
+            kept_out = sum(units(r) for r in mine if r["state"] == "done" and r["restock"] == 0)
+            if row["status"] == "cancelled":
+                sold += kept_out
             if row["status"] == "paid":
+                sold -= returned
                 # 1: the provider took the money through the shop's channel, at a price some built version had.
                 assert record["paid_at"] > 0 and record["pg_provider"] == "html5_inicis" and record["pg_id"] == "INIpayTest"
                 quantity = custom["items"][0]["quantity"]
                 assert record["amount"] in {price * quantity for price in self.prices.values()}
                 assert record["amount"] == json.loads(row["items_json"])[0]["price"] * quantity
-                # 2: never refunded by Gage.
+                # 2: never refunded by Gage on its own (the seller's refunds are theirs to make).
                 assert gage_refunds == [], f"paid order {row['imp_uid']} refunded by Gage"
                 sold += quantity
             if row["status"] == "rejected":
@@ -234,6 +331,7 @@ class Sequence:
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_random_histories_keep_every_invariant(backend, request, gage, gage_verify, sandbox_server, tmp_path):
     ran = 0
+    refunds = {"done": 0, "failed": 0, "moves": 0}
     for seed in range(FIRST_SEED, FIRST_SEED + SEQUENCES[backend]):
         sandbox_server.control("POST", "/reset")
         folder = tmp_path / f"s{seed}"
@@ -244,11 +342,20 @@ def test_random_histories_keep_every_invariant(backend, request, gage, gage_veri
         try:
             for _ in range(STEPS):
                 sequence.step()
+            sandbox_server.control("DELETE", "/faults")   # the provider behaves again: what was left in flight completes
+            run(gage, "orders", "reconcile", env=sequence.env, timeout=60)
             for payment in sequence.payments:             # a last look at everything, then the checks once more
                 sequence.look(payment, "verify")
             sequence.check_ledger(final=True)
         except AssertionError as error:
             raise AssertionError(f"seed {seed}: {error}\n  " + "\n  ".join(sequence.log)) from None
         ran += 1
+        refunds["moves"] += getattr(sequence, "refund_count", 0)
+        ledger = sequence.ledger()
+        if ledger is not None and "refunds" in ledger.tables():
+            with ledger:
+                for row in ledger.execute("SELECT state FROM refunds").fetchall():
+                    refunds[row["state"]] = refunds.get(row["state"], 0) + 1
     assert ran == SEQUENCES[backend]
-    print(f"{ran} sequences of {STEPS} steps on {backend}")
+    print(f"{ran} sequences of {STEPS} steps on {backend}; seller refunds asked {refunds['moves']}, "
+          f"made {refunds['done']}, refused {refunds['failed']}")

@@ -45,6 +45,9 @@ public struct LedgerOrder: Sendable, Equatable {
     public var identity: IdentityCheck?
     /// For a subscription's charge: the subscription it delivers.
     public var subscriptionID: String?
+    /// The refund that just moved this order (set only while its notifications are written; not stored here —
+    /// the refunds table keeps every refund).
+    public var latestRefund: LedgerRefund?
 
     public init(impUID: String, merchantUID: String, status: String, amount: Int, currency: String, name: String?,
                 items: [PricedItem], reason: String? = nil, buyer: Buyer = Buyer(), vbank: VirtualAccount? = nil) {
@@ -200,8 +203,8 @@ public final class Ledger {
         return try body()
     }
 
-    /// Units of each SKU held by other orders at `now`: paid (partly cancelled ones keep their items), or a
-    /// virtual account still within its hold.
+    /// Units of each SKU held by other orders at `now`: paid (less the units a refund returned to stock), or a
+    /// virtual account still within its hold, and the units refunds kept out of stock.
     public func unitsHeld(excluding impUID: String, at now: Int) throws(LedgerError) -> [String: Int] {
         let rows = try database.execute("""
             SELECT order_items.sku AS sku, SUM(order_items.quantity) AS units FROM order_items
@@ -212,6 +215,8 @@ public final class Ledger {
             """, [.text(impUID), .int(now)])
         var held: [String: Int] = [:]
         for row in rows { if let sku = row.text("sku") { held[sku] = row.int("units") ?? 0 } }
+        // Refunded units: back in stock unless the seller kept them out (damaged goods).
+        for (sku, units) in try refundedUnitAdjustments(excluding: impUID) { held[sku, default: 0] += units }
         return held
     }
 
@@ -385,11 +390,12 @@ public final class Ledger {
     }
 
     /// Orders the provider still owes an action for: refunds not yet made (or made by hand) and virtual
-    /// accounts not yet revoked, and virtual accounts still waiting for their deposit.
+    /// accounts not yet revoked, virtual accounts still waiting for their deposit, and refunds still in flight.
     public func ordersToRecheck() throws(LedgerError) -> [LedgerOrder] {
         try database.execute("""
             SELECT * FROM orders WHERE refund_state IN ('pending', 'manual') OR revoke_state = 'pending'
-               OR status = 'awaiting_deposit' ORDER BY created_at, imp_uid
+               OR status = 'awaiting_deposit' OR imp_uid IN (SELECT imp_uid FROM refunds WHERE state = 'intended')
+            ORDER BY created_at, imp_uid
             """).map(Self.order(from:))
     }
 

@@ -154,6 +154,52 @@ enum LedgerSchema {
                 PRIMARY KEY (webhook_id, signed_at)
             );
             """,
+            // 8: giving money back (SPEC §10). Every refund the seller or a buyer's cancel makes, written as intended
+            // before the provider is asked (at most one in flight per order), with what the provider had cancelled
+            // then, so a run that dies mid-call is completed from the provider's own record; buyers' return and
+            // cancel requests; further parcels of an order (exchanges).
+            """
+            CREATE TABLE refunds (
+                id \(sql.serialKey),
+                imp_uid TEXT NOT NULL REFERENCES orders(imp_uid),
+                amount \(integer) NOT NULL,
+                tax_free \(integer) NOT NULL DEFAULT 0,
+                deducted \(integer) NOT NULL DEFAULT 0,
+                lines_json TEXT NOT NULL,
+                restock \(integer) NOT NULL,
+                reason TEXT NOT NULL,
+                requested_by TEXT NOT NULL,
+                cancelled_before \(integer) NOT NULL,
+                state TEXT NOT NULL,
+                provider_cancellation TEXT,
+                note TEXT,
+                refund_account_json TEXT,
+                created_at \(integer) NOT NULL,
+                updated_at \(integer) NOT NULL
+            );
+            CREATE INDEX refunds_by_order ON refunds(imp_uid, id);
+            CREATE UNIQUE INDEX refunds_one_in_flight ON refunds(imp_uid) WHERE state = 'intended';
+            CREATE TABLE order_requests (
+                id \(sql.serialKey),
+                imp_uid TEXT NOT NULL REFERENCES orders(imp_uid),
+                kind TEXT NOT NULL,
+                reason TEXT,
+                state TEXT NOT NULL,
+                answer TEXT,
+                created_at \(integer) NOT NULL,
+                closed_at \(integer)
+            );
+            CREATE INDEX order_requests_open ON order_requests(state, id);
+            CREATE TABLE shipments (
+                id \(sql.serialKey),
+                imp_uid TEXT NOT NULL REFERENCES orders(imp_uid),
+                kind TEXT NOT NULL,
+                carrier TEXT,
+                tracking TEXT,
+                shipped_at \(integer) NOT NULL
+            );
+            CREATE INDEX shipments_by_order ON shipments(imp_uid, id);
+            """,
         ]
     }
 
@@ -169,8 +215,12 @@ enum LedgerSchema {
         ("notifications", "id"),
         ("lookup_failures", "id"),
         ("webhook_receipts", "webhook_id, signed_at"),
+        ("refunds", "id"),
+        ("order_requests", "id"),
+        ("shipments", "id"),
     ]
 
     /// Tables whose `id` the database generates.
-    static let tablesWithSerialID: Set<String> = ["catalog_periods", "history", "notifications", "lookup_failures"]
+    static let tablesWithSerialID: Set<String> = ["catalog_periods", "history", "notifications", "lookup_failures",
+                                                     "refunds", "order_requests", "shipments"]
 }

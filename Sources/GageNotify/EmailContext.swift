@@ -57,11 +57,37 @@ enum EmailContext {
         }
         switch notice.kind {
         case .refunded:
-            let partial = notice.detail.hasPrefix("partial")
-            context["refund"] = [
-                "amount": won(partial || order.status == "cancelled" ? max(order.cancelledAmount, 0) : order.amount),
-                "partial": partial, "reason": refundReason(order, detail: notice.detail),
-            ] as [String: Any]
+            if let refund = order.latestRefund {
+                context["refund"] = [
+                    "amount": won(refund.amount), "partial": refund.amount < order.amount,
+                    "reason": refund.requestedBy.hasPrefix("buyer") ? "요청하신 주문 취소가 처리되었습니다."
+                        : "판매자가 환불했습니다 (\(refund.reason)).",
+                    "lines": refund.lines.map { line -> [String: Any] in
+                        let options = line.options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+                        return ["title": line.title, "quantity": line.quantity, "total": won(line.total),
+                                "options": options.joined(separator: ", "), "has_options": !options.isEmpty]
+                    },
+                    "has_lines": !refund.lines.isEmpty, "deducted": refund.deducted > 0 ? won(refund.deducted) : "",
+                    "has_deduction": refund.deducted > 0, "arrival": arrival(order.payMethod),
+                ] as [String: Any]
+            } else {
+                let partial = notice.detail.hasPrefix("partial")
+                context["refund"] = [
+                    "amount": won(partial || order.status == "cancelled" ? max(order.cancelledAmount, 0) : order.amount),
+                    "partial": partial, "reason": refundReason(order, detail: notice.detail),
+                    "arrival": arrival(order.payMethod),
+                ] as [String: Any]
+            }
+        case .requestOpened, .requestDeclined:
+            context["request"] = present(["kind": notice.values["kind"], "reason": notice.values["reason"],
+                                          "answer": notice.values["answer"]])
+        case .exchangeShipped:
+            let carrier = notice.values["carrier"].flatMap(Carrier.named)
+            let tracking = notice.values["tracking"] ?? ""
+            context["exchange"] = present([
+                "carrier": carrier?.name ?? notice.values["carrier"], "tracking": tracking,
+                "tracking_url": tracking.isEmpty ? nil : carrier?.trackingLink(tracking),
+            ])
         case .refundPending:
             context["refund"] = ["manual": order.refundState == .manual, "note": order.actionNote ?? "",
                                  "reason": order.reason ?? ""] as [String: Any]
@@ -91,6 +117,17 @@ enum EmailContext {
         case "unknown_item": return "판매하지 않는 상품이 담겨 있어 결제를 취소했습니다."
         case "identity_required": return "성인인증이 확인되지 않아 결제를 취소했습니다."
         default: return "주문을 확인할 수 없어 결제를 취소했습니다."
+        }
+    }
+
+    /// When refunded money reaches the buyer: a card's cancel shows on the card within days; money paid by
+    /// transfer goes back to a bank account.
+    static func arrival(_ method: String?) -> String {
+        switch method {
+        case "vbank": return "환불 금액은 알려 주신 환불 계좌로 영업일 기준 1~3일 안에 입금됩니다."
+        case "trans": return "환불 금액은 결제하신 계좌로 영업일 기준 1~3일 안에 입금됩니다."
+        case "phone": return "휴대폰 결제는 결제한 달 안의 취소는 청구되지 않고, 다음 달 이후의 취소는 계좌로 환불됩니다."
+        default: return "카드 결제는 카드사에 따라 영업일 기준 3~7일 안에 취소가 반영됩니다."
         }
     }
 

@@ -1,4 +1,5 @@
 import GageLedger
+import GagePayments
 
 /// Who a notification is for.
 public enum Audience: String, Sendable {
@@ -28,11 +29,18 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     case subscriptionSkipped = "subscription_skipped"
     /// 정기배송 중지: the card kept being declined; no more charges until the buyer subscribes again.
     case subscriptionStopped = "subscription_stopped"
+    /// 반품·취소 요청: a buyer asked to return an order (or to cancel a deposited virtual account).
+    case requestOpened = "request_opened"
+    /// 요청 거절: the seller declined the buyer's request, with why.
+    case requestDeclined = "request_declined"
+    /// 교환 발송: the exchange's parcel left, with its tracking link.
+    case exchangeShipped = "exchange_shipped"
 
     public var audience: Audience {
         switch self {
-        case .orderConfirmed, .vbankIssued, .depositReceived, .refunded, .shipped, .subscriptionStopped: return .buyer
-        case .newOrder, .refundPending, .vbankExpired, .subscriptionSkipped: return .seller
+        case .orderConfirmed, .vbankIssued, .depositReceived, .refunded, .shipped, .subscriptionStopped, .requestDeclined,
+             .exchangeShipped: return .buyer
+        case .newOrder, .refundPending, .vbankExpired, .subscriptionSkipped, .requestOpened: return .seller
         }
     }
 }
@@ -42,10 +50,27 @@ public enum NotificationKind: String, Sendable, CaseIterable {
 public struct Notice: Sendable, Equatable {
     public var kind: NotificationKind
     public var detail: String
+    /// What the template shows beside the order (a request's reason, an exchange's parcel).
+    public var values: [String: String]
 
-    public init(_ kind: NotificationKind, detail: String = "") {
+    public init(_ kind: NotificationKind, detail: String = "", values: [String: String] = [:]) {
         self.kind = kind
         self.detail = detail
+        self.values = values
+    }
+
+    /// The notice an event beside the order's state owes; the detail keeps each one apart in the outbox.
+    public static func of(_ event: OrderEvent) -> Notice {
+        switch event {
+        case let .requestOpened(id, kind, reason):
+            return Notice(.requestOpened, detail: "\(id)", values: ["kind": kind == .return ? "반품" : "주문 취소",
+                                                                    "reason": reason ?? ""])
+        case let .requestDeclined(answer, at):
+            return Notice(.requestDeclined, detail: "\(at)", values: ["answer": answer])
+        case let .exchangeShipped(carrier, tracking, at):
+            return Notice(.exchangeShipped, detail: "\(carrier ?? "")-\(tracking ?? String(at))",
+                          values: ["carrier": carrier ?? "", "tracking": tracking ?? ""])
+        }
     }
 }
 
@@ -74,10 +99,12 @@ public enum NotificationPlan {
             } else if after.refundState == .pending && before?.refundState == .pending {
                 notices.append(Notice(.refundPending, detail: "pending"))
             }
+        // A refund Gage made is told with its own lines, once per refund; a cancel seen at the provider by its amount.
         case "cancelled" where was == "paid":
-            notices.append(Notice(.refunded, detail: "cancelled"))
+            notices.append(Notice(.refunded, detail: after.latestRefund.map { "refund-\($0.id)" } ?? "cancelled"))
         case "paid" where after.cancelledAmount > (before?.cancelledAmount ?? 0):
-            notices.append(Notice(.refunded, detail: "partial-\(after.cancelledAmount)"))
+            notices.append(Notice(.refunded, detail: after.latestRefund.map { "refund-\($0.id)" }
+                                                    ?? "partial-\(after.cancelledAmount)"))
         default:
             break
         }

@@ -28,6 +28,10 @@ public final class Notifier: OrderNotifier {
                         subscription: subscription)
     }
 
+    public func notifications(_ event: OrderEvent, order: LedgerOrder) -> [OutgoingNotification] {
+        messages([Notice.of(event)], order: order)
+    }
+
     /// The e-mails and chat lines of `notices`, all about `order` (and the subscription it is a charge of).
     func messages(_ notices: [Notice], order after: LedgerOrder,
                   subscription: LedgerSubscription? = nil) -> [OutgoingNotification] {
@@ -44,7 +48,7 @@ public final class Notifier: OrderNotifier {
                     recipient: recipient, subject: mail.subject.isEmpty ? shop.title : mail.subject,
                     text: mail.text, html: mail.html))
             }
-            if settings.chatEnabled, let line = ChatLine.line(notice.kind, order: after) {
+            if settings.chatEnabled, let line = ChatLine.line(notice, order: after) {
                 messages.append(OutgoingNotification(
                     dedupeKey: key + ":chat", impUID: after.impUID, kind: notice.kind.rawValue, channel: .chat,
                     recipient: "webhook", subject: line.subject, text: line.text))
@@ -89,8 +93,13 @@ public final class Notifier: OrderNotifier {
 /// The seller's chat line for a new paid order: what, how much, which order — short enough for a phone's lock screen.
 enum ChatLine {
     /// The seller's chat line for a notice, if the seller hears of it by chat too (the events to act on).
-    static func line(_ kind: NotificationKind, order: LedgerOrder) -> (subject: String, text: String)? {
-        switch kind {
+    static func line(_ notice: Notice, order: LedgerOrder) -> (subject: String, text: String)? {
+        switch notice.kind {
+        case .requestOpened:
+            // The buyer's words stay out of the chat (they could carry markup or mentions): the seller reads them
+            // in the mail and in gage orders show.
+            return ("\(notice.values["kind"] ?? "반품") 요청", "↩️ \(notice.values["kind"] ?? "반품") 요청 · 주문번호 \(order.merchantUID) · "
+                    + "\(EmailContext.won(order.amount)) · gage orders list --requests")
         case .newOrder: return ("새 주문", newOrder(order))
         case .subscriptionSkipped:
             return ("정기배송 건너뜀", "⚠️ 정기배송 배송분 건너뜀 (\(EmailContext.skipReason(order.reason))) · 결제 \(EmailContext.won(order.amount)) 환불 · 주문번호 \(order.merchantUID)")

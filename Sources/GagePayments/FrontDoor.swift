@@ -84,6 +84,10 @@ public enum VerifyFunction {
             // Not 0: behind the OpenFaaS watchdog only a non-zero exit makes the answer non-200, and PortOne
             // approves a payment whose confirm request is answered 200.
             return Answer(httpStatus: 409, exitCode: 6, reply: reply)
+        case let .orderActionRefused(reason, message):
+            var reply = Reply.failure(message)
+            reply.reason = reason
+            return Answer(httpStatus: 409, exitCode: 2, reply: reply)
         case .tooManyTries:
             return Answer(httpStatus: 429, exitCode: 2,
                           reply: .failure("too many failed lookups; try again in an hour or ask the shop"),

@@ -57,16 +57,36 @@ public final class IamportClient: PaymentProvider {
         try authorized(method: "GET", path: "/payments/\(impUID)", body: nil)
     }
 
-    /// `POST /payments/cancel`: refunds everything that is left, refused by Iamport if `checksum` (what we
-    /// believe is refundable) differs from its own figure.
-    public func cancel(impUID: String, checksum: Int, reason: String) throws(ProviderError) -> ProviderPayment {
+    /// `POST /payments/cancel`: refunds `amount` (nil: everything that is left), refused by Iamport if `checksum`
+    /// (what we believe is refundable before this cancel) differs from its own figure.
+    public func cancel(impUID: String, _ request: CancelRequest) throws(ProviderError) -> ProviderPayment {
         struct Body: Encodable {
             var imp_uid: String
+            var amount: Int?
+            var tax_free: Int?
             var checksum: Int
             var reason: String
+            var refund_holder: String?
+            var refund_bank: String?
+            var refund_account: String?
+        }
+        let account = request.refundAccount
+        // Iamport takes the bank by its 금융결제원 code; a bank known only by V2's name cannot be sent.
+        var bankCode: String?
+        if let account {
+            let code = Bank.named(account.bank)?.code ?? account.bank
+            guard Int(code) != nil else {
+                throw .refused(code: 0, message: "\(account.bank): Iamport takes the refund bank by its 금융결제원 code (004, 088, …)")
+            }
+            bankCode = code
         }
         return try authorized(method: "POST", path: "/payments/cancel",
-                              body: Body(imp_uid: impUID, checksum: checksum, reason: reason))
+                              body: Body(imp_uid: impUID, amount: request.amount,
+                                         tax_free: request.taxFree > 0 ? request.taxFree : nil,
+                                         checksum: request.checksum, reason: request.reason,
+                                         refund_holder: account?.holder,
+                                         refund_bank: bankCode,
+                                         refund_account: account?.number))
     }
 
     /// `GET /certifications/{imp_uid}`: an identity verification's result. `impUID` must already be validated.
@@ -168,8 +188,10 @@ public final class IamportClient: PaymentProvider {
 
     public func payment(id: String) throws(ProviderError) -> ProviderPayment { try payment(impUID: id) }
 
-    public func cancel(id: String, checksum: Int, reason: String) throws(ProviderError) {
-        let _: ProviderPayment = try cancel(impUID: id, checksum: checksum, reason: reason)
+    @discardableResult
+    public func cancel(id: String, _ request: CancelRequest) throws(ProviderError) -> String? {
+        let payment: ProviderPayment = try cancel(impUID: id, request)
+        return payment.cancellations.last?.id
     }
 
     public func prepare(merchantUID: String, amount: Int, currency: String) throws(ProviderError) {

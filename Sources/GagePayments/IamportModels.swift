@@ -54,6 +54,8 @@ public struct ProviderPayment: Codable, Sendable, Equatable {
     /// V2: the store and the channel the payment went through.
     public var storeID: String?
     public var channelKey: String?
+    /// The cancels the provider made of this payment, oldest first (V1 `cancel_history`, V2 `cancellations`).
+    public var cancellations: [ProviderCancellation] = []
 
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", name, amount
@@ -117,6 +119,9 @@ public struct ProviderPayment: Codable, Sendable, Equatable {
         buyerPostcode = try? container.decodeIfPresent(String.self, forKey: .buyerPostcode)
         customerUID = try? container.decodeIfPresent(String.self, forKey: .customerUID)
         failReason = try? container.decodeIfPresent(String.self, forKey: .failReason)
+        let history = try decoder.container(keyedBy: Key.self)
+        cancellations = ((try? history.decodeIfPresent([IamportCancellation].self, forKey: Key(stringValue: "cancel_history")!)) ?? nil)?
+            .map { ProviderCancellation(id: $0.cancellationID ?? $0.pgTID, amount: $0.amount, reason: $0.reason) } ?? []
     }
 
     /// Amounts are JSON numbers; KRW has no fractions, so `1000.0` is 1000 and `1000.5` is malformed.
@@ -297,4 +302,26 @@ public struct BillingCharge: Encodable, Sendable, Equatable {
         case buyerName = "buyer_name", buyerEmail = "buyer_email", buyerTel = "buyer_tel", buyerAddr = "buyer_addr"
         case buyerPostcode = "buyer_postcode"
     }
+}
+
+/// One cancel the provider made of a payment: its id (V1 `cancellation_id`, else the PG's id; V2 `id`) and amount.
+public struct ProviderCancellation: Codable, Sendable, Equatable {
+    public var id: String?
+    public var amount: Int
+    public var reason: String?
+
+    public init(id: String?, amount: Int, reason: String? = nil) {
+        self.id = id
+        self.amount = amount
+        self.reason = reason
+    }
+}
+
+/// An entry of V1's `cancel_history`.
+struct IamportCancellation: Decodable {
+    var pgTID: String?
+    var amount: Int
+    var cancellationID: String?
+    var reason: String?
+    enum CodingKeys: String, CodingKey { case pgTID = "pg_tid", amount, cancellationID = "cancellation_id", reason }
 }

@@ -12,9 +12,24 @@ public protocol OrderNotifier: AnyObject {
     /// recorded), with the charge's order that moved it, if one did.
     func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
                        order: LedgerOrder?) -> [OutgoingNotification]
+
+    /// The notifications an event beside the order's state owes (a buyer's request, its answer, a second parcel).
+    func notifications(_ event: OrderEvent, order: LedgerOrder) -> [OutgoingNotification]
+}
+
+/// What happens to an order beside its state (SPEC §10), and who hears of it.
+public enum OrderEvent: Sendable, Equatable {
+    /// The buyer asked for a return (after shipping) or for the cancel of a deposited virtual account: the seller.
+    case requestOpened(id: Int, kind: OrderRequest.Kind, reason: String?)
+    /// The seller declined the buyer's request: the buyer, with why.
+    case requestDeclined(answer: String, at: Int)
+    /// A second parcel (교환) left: the buyer, with its tracking link.
+    case exchangeShipped(carrier: String?, tracking: String?, at: Int)
 }
 
 extension OrderNotifier {
+    public func notifications(_ event: OrderEvent, order: LedgerOrder) -> [OutgoingNotification] { [] }
+
     public func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
                               order: LedgerOrder?) -> [OutgoingNotification] { [] }
 }

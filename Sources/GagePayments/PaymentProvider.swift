@@ -1,4 +1,5 @@
 import GageCore
+import GageLedger
 
 /// The seam between the decision and a payment provider's REST API. The decision, the ledger and the front
 /// doors speak `ProviderPayment`; each adapter turns its provider's wire format into it: `IamportClient` (PortOne
@@ -11,9 +12,11 @@ public protocol PaymentProvider: AnyObject {
     /// V2 `paymentId`) and must already be validated: it goes into a URL path.
     func payment(id: String) throws(ProviderError) -> ProviderPayment
 
-    /// Cancels everything that is left of a payment. The provider refuses when `checksum` (what we believe is
-    /// still cancellable) is not its own figure, so two racing refunds cannot both go through.
-    func cancel(id: String, checksum: Int, reason: String) throws(ProviderError)
+    /// Cancels all or part of a payment (`CancelRequest`). The provider refuses when the request's `checksum`
+    /// (what we believe is still cancellable) is not its own figure, so two racing refunds cannot both go
+    /// through. Returns the provider's id of the cancellation when its answer names one.
+    @discardableResult
+    func cancel(id: String, _ request: CancelRequest) throws(ProviderError) -> String?
 
     /// Registers the amount of an order before its payment window opens: the provider refuses any other amount.
     func prepare(merchantUID: String, amount: Int, currency: String) throws(ProviderError)
@@ -28,4 +31,34 @@ public protocol PaymentProvider: AnyObject {
     /// Gives the calls from now on the whole time budget again (one verification spends one budget; a batch
     /// spends one per payment it checks).
     func renewTimeBudget()
+}
+
+extension PaymentProvider {
+    /// Cancels everything that is left of a payment (a rejected payment's refund).
+    public func cancel(id: String, checksum: Int, reason: String) throws(ProviderError) {
+        try cancel(id: id, CancelRequest(amount: nil, checksum: checksum, reason: reason))
+    }
+}
+
+/// One cancel as both providers take it: V1 `POST /payments/cancel` {`amount`, `tax_free`, `checksum`, `reason`,
+/// `refund_bank`/`refund_account`/`refund_holder`}, V2 `POST /payments/{id}/cancel` {`amount`, `taxFreeAmount`,
+/// `currentCancellableAmount`, `reason`, `refundAccount`}.
+public struct CancelRequest: Sendable, Equatable {
+    /// How much to cancel; nil: everything that is left.
+    public var amount: Int?
+    /// What is cancellable before this cancel, by our books: the provider refuses the cancel if it differs.
+    public var checksum: Int
+    /// Of `amount`, the tax-free part (면세); 0 for taxable goods.
+    public var taxFree: Int
+    public var reason: String
+    /// Where the money goes when the provider can only refund by transfer (a deposited virtual account).
+    public var refundAccount: RefundAccount?
+
+    public init(amount: Int?, checksum: Int, taxFree: Int = 0, reason: String, refundAccount: RefundAccount? = nil) {
+        self.amount = amount
+        self.checksum = checksum
+        self.taxFree = taxFree
+        self.reason = reason
+        self.refundAccount = refundAccount
+    }
 }

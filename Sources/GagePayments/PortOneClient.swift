@@ -28,16 +28,34 @@ public final class PortOneClient: PaymentProvider {
         return payment.record
     }
 
-    /// `POST /payments/{paymentId}/cancel` for the whole remaining amount, `currentCancellableAmount` as checksum.
-    public func cancel(id: String, checksum: Int, reason: String) throws(ProviderError) {
+    /// `POST /payments/{paymentId}/cancel`: `amount` (nil: all that is left) with `currentCancellableAmount` as
+    /// checksum; answers the cancellation's id.
+    @discardableResult
+    public func cancel(id: String, _ request: CancelRequest) throws(ProviderError) -> String? {
+        struct Account: Encodable { var bank: String, number: String, holderName: String }
         struct Body: Encodable {
             var storeId: String?
+            var amount: Int?
+            var taxFreeAmount: Int?
             var reason: String
             var currentCancellableAmount: Int
             var requester = "ADMIN"
+            var refundAccount: Account?
         }
-        let _: Ignored = try call("POST", "/payments/\(http.escape(id))/cancel",
-                                  body: Body(storeId: storeID, reason: reason, currentCancellableAmount: checksum))
+        struct Answer: Decodable {
+            struct Cancellation: Decodable { var id: String? }
+            var cancellation: Cancellation?
+        }
+        let account = request.refundAccount.map { account in
+            Account(bank: Bank.named(account.bank)?.portone ?? account.bank, number: account.number,
+                    holderName: account.holder)
+        }
+        let answer: Answer = try call("POST", "/payments/\(http.escape(id))/cancel",
+                                      body: Body(storeId: storeID, amount: request.amount,
+                                                 taxFreeAmount: request.taxFree > 0 ? request.taxFree : nil,
+                                                 reason: request.reason, currentCancellableAmount: request.checksum,
+                                                 refundAccount: account))
+        return answer.cancellation?.id
     }
 
     /// `POST /payments/{paymentId}/pre-register`: PortOne refuses to open the window for another amount.
@@ -125,6 +143,13 @@ public final class PortOneClient: PaymentProvider {
         case 400..<500:
             let error = try? JSONDecoder().decode(PortOneErrorBody.self, from: Data(response.body))
             throw .refused(code: 0, message: [error?.type, error?.message].compactMap { $0 }.joined(separator: ": "))
+        case 502:
+            // PortOne's PgProviderError: the PG answered, and refused. Anything else at 502 is a gateway failing.
+            if let error = try? JSONDecoder().decode(PortOneErrorBody.self, from: Data(response.body)),
+               error.type == "PG_PROVIDER" {
+                throw .refused(code: 0, message: [error.type, error.message].compactMap { $0 }.joined(separator: ": "))
+            }
+            throw .unavailable("HTTP 502")
         default:
             throw .unavailable("HTTP \(response.status)")
         }

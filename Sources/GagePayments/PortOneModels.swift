@@ -42,6 +42,8 @@ struct PortOnePayment: Decodable {
     struct Cancellation: Decodable {
         var status: String?
         var reason: String?
+        var id: String?
+        var totalAmount: Int?
     }
 
     struct Failure: Decodable {
@@ -101,6 +103,8 @@ struct PortOnePayment: Decodable {
         // Only an issued account waits for a deposit: READY and PAY_PENDING are windows still open.
         if status != "VIRTUAL_ACCOUNT_ISSUED" && payment.status == "ready" { payment.vbankNum = nil }
         payment.cancelReason = cancellations?.last { $0.status != "FAILED" }?.reason
+        payment.cancellations = (cancellations ?? []).filter { $0.status == "SUCCEEDED" && ($0.totalAmount ?? 0) > 0 }
+            .map { ProviderCancellation(id: $0.id, amount: $0.totalAmount ?? 0, reason: $0.reason) }
         payment.failReason = failure?.pgMessage ?? failure?.reason
         payment.escrow = escrow != nil
         payment.buyerName = customer?.name

@@ -86,7 +86,9 @@ public struct Reconciler {
         do { before = try ledger.order(impUID) } catch { throw .ledgerUnavailable(error.message) }
         // A cancelled payment the ledger never heard of is no order to ship: leave it.
         if before == nil, let listed, listed.status == "cancelled", !listed.holdsMoney { return }
-        if let before, let listed, Self.settled(before, as: listed) { return }
+        let inFlight: Bool
+        do { inFlight = try ledger.openRefund(impUID) != nil } catch { throw .ledgerUnavailable(error.message) }
+        if let before, let listed, !inFlight, Self.settled(before, as: listed) { return }
         report.checked += 1
         _ = try service.recheck(impUID: impUID, channel: .reconcile)
         let after: LedgerOrder?

@@ -26,6 +26,8 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var adult: Bool?
     /// `/order`: the order a guest looked up, without anything about the buyer.
     public var order: OrderSummary?
+    /// `/order` with `cancel` or `return`: what was done.
+    public var action: OrderActionResult?
     /// `/subscribe` and `/subscription`: the subscription, and (to its buyer, once) the token of its manage page.
     public var subscription: SubscriptionSummary?
     public var manageToken: String?
@@ -38,7 +40,7 @@ public struct Reply: Encodable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
         case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
-        case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage
+        case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage, action
     }
 
     public static func failure(_ message: String) -> Reply {

@@ -32,6 +32,15 @@ public struct RequestFields: Sendable {
 
     public func string(_ name: String) -> String? { values[name]?.stringValue }
 
+    /// `true`/`false` as JSON, or `true`/`1` and `false`/`0` from a form (which has only strings).
+    public func bool(_ name: String) -> Bool? {
+        switch values[name] {
+        case let .bool(value)?: return value
+        case let .string(text)?: return ["true", "1"].contains(text) ? true : ["false", "0"].contains(text) ? false : nil
+        default: return nil
+        }
+    }
+
     /// `{"imp_uid": …}` as JSON, or `imp_uid=…&merchant_uid=…` as a form or query string.
     public static func parse(body: [UInt8], contentType: String?) throws(RequestProblem) -> RequestFields {
         // The media type without parameters: `application/json`, `application/merge-patch+json`, `text/json`;

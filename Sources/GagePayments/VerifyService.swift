@@ -30,6 +30,9 @@ public enum ServiceError: Error, Sendable, Equatable {
     case unauthenticWebhook(String)
     /// PortOne's confirm request for a payment that would not be paid: PortOne does not approve it.
     case confirmRefused(reason: String, message: String)
+    /// A buyer's cancel or return that the order's state does not allow now (`already_shipped`, `not_shipped`,
+    /// `not_returnable`, `not_cancellable`, `changed`): nothing changed.
+    case orderActionRefused(reason: String, message: String)
 }
 
 /// `catalog.json` as the function read it: decoded, its text (kept in the ledger for later pricing), and when it
@@ -118,6 +121,11 @@ public struct VerifyService {
             return .ignored(payment)
         }
         let ledger = try openLedger()
+        // A refund left in flight (its run died, or its answer was lost) is completed from the provider's record
+        // before the look is judged, so the order moves once, with the refund's lines and 환불 안내.
+        if (try? ledger.openRefund(payment.impUID)) != nil {
+            completeRefundInFlight(payment.impUID, ledger: ledger)
+        }
         // A settled order's later looks (webhook re-sends, reloads) need no certification: nothing they judge counts.
         let identity = Settlement.isSettled(try recorded(payment.impUID, in: ledger)) ? nil
             : try identityEvidence(for: payment)

@@ -404,6 +404,13 @@ enum SandboxAssets {
     <thead><tr><th scope="col">결제 ID (imp_uid / paymentId)</th><th scope="col">주문번호</th><th scope="col">주문</th><th scope="col">금액</th><th scope="col">수단</th><th scope="col">상태</th><th scope="col">취소액</th><th scope="col">작업</th></tr></thead>
     <tbody id="payments"><tr><td colspan="8">불러오는 중…</td></tr></tbody>
   </table>
+  <h2>환불</h2>
+  <p>판매자가 <code>gage orders refund</code> 로 환불하거나 구매자가 주문을 취소하면 여기에 PG의 취소 내역이 나타납니다.</p>
+  <p><button type="button" id="refuse-next-refund">다음 환불을 PG가 거절하게 하기</button></p>
+  <table>
+    <thead><tr><th scope="col">결제 ID</th><th scope="col">취소 일시</th><th scope="col">금액</th><th scope="col">사유</th><th scope="col">PG 취소 ID</th></tr></thead>
+    <tbody id="refunds"><tr><td colspan="5">불러오는 중…</td></tr></tbody>
+  </table>
   <h2>정기배송 예약 결제</h2>
   <p>예약된 결제는 원래 예약한 날에 실행됩니다. 테스트할 때는 지금 실행해 보세요: 결제 후 PortOne 처럼 웹훅을 gage-verify 로 보냅니다.</p>
   <p><button type="button" id="run-schedules">예약 결제 모두 지금 실행</button> <button type="button" id="decline-next">다음 정기결제 거절시키기</button></p>
@@ -430,6 +437,9 @@ enum SandboxAssets {
     return payments.map(function (p) {
       return { id: p.imp_uid, order: p.merchant_uid, name: p.name || '', amount: p.amount, method: p.pay_method,
         status: p.status, cancelled: p.cancel_amount,
+        refunds: (p.cancel_history || []).map(function (c) {
+          return { at: c.cancelled_at * 1000, amount: c.amount, reason: c.reason, id: c.cancellation_id || c.pg_tid };
+        }),
         deposit: p.status === 'ready' && p.pay_method === 'vbank' ? '/__gage/sandbox/deposit/' : null };
     });
   }
@@ -438,6 +448,9 @@ enum SandboxAssets {
       var method = (p.method || {}).type || '';
       return { id: p.id, order: p.id, name: p.orderName || '', amount: p.amount.total,
         method: method.replace(/^PaymentMethod/, ''), status: p.status, cancelled: p.amount.cancelled,
+        refunds: (p.cancellations || []).filter(function (c) { return c.totalAmount > 0; }).map(function (c) {
+          return { at: Date.parse(c.cancelledAt || c.requestedAt), amount: c.totalAmount, reason: c.reason, id: c.id };
+        }),
         deposit: p.status === 'VIRTUAL_ACCOUNT_ISSUED' ? '/__gage/sandbox/portone/deposit/' : null };
     });
   }
@@ -473,8 +486,41 @@ enum SandboxAssets {
         row.appendChild(actions);
         tbody.appendChild(row);
       });
+      showRefunds(payments);
     });
   }
+  var refundRows = document.getElementById('refunds');
+  function showRefunds(payments) {
+    var all = [];
+    payments.forEach(function (p) { p.refunds.forEach(function (r) { all.push({ payment: p.id, refund: r }); }); });
+    all.sort(function (a, b) { return b.refund.at - a.refund.at; });
+    refundRows.textContent = '';
+    if (!all.length) {
+      var row = document.createElement('tr');
+      var td = cell('아직 환불이 없습니다.');
+      td.colSpan = 5;
+      row.appendChild(td);
+      refundRows.appendChild(row);
+    }
+    all.forEach(function (entry) {
+      var row = document.createElement('tr');
+      row.setAttribute('data-refund-of', entry.payment);
+      [cell(entry.payment), cell(new Date(entry.refund.at).toLocaleString('ko-KR', { timeZone: 'Asia/Seoul' })),
+       cell(String(entry.refund.amount).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + '원', 'amount'),
+       cell(entry.refund.reason || ''), cell(entry.refund.id || '')].forEach(function (c) { row.appendChild(c); });
+      refundRows.appendChild(row);
+    });
+  }
+  document.getElementById('refuse-next-refund').addEventListener('click', function () {
+    function arm(url, fault) {
+      return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+    }
+    Promise.all([
+      arm('/__iamport/__sandbox/faults', { kind: 'refused', path_prefix: '/payments/cancel' }),
+      arm('/__portone/__sandbox/faults', { kind: 'refused', path_prefix: '/payments/', path_suffix: '/cancel' })
+    ]).then(function () { result.textContent = '다음 환불 한 건을 PG가 거절합니다.'; })
+      .catch(function (e) { result.textContent = String(e); });
+  });
   function deposit(url) {
     result.textContent = '입금 처리 중…';
     fetch(url, { method: 'POST' })

@@ -13,7 +13,9 @@ public struct SandboxResponse: Sendable {
 
 /// A fault the next matching API calls suffer, armed through the control API.
 public struct SandboxFault: Codable, Sendable, Equatable {
-    /// `error500`, `slow`, `garbage`, `close` (the connection drops mid-answer), `unauthorized`.
+    /// `error500`, `slow`, `garbage`, `close` (the connection drops mid-answer), `unauthorized`, `refused` (the
+    /// provider's own refusal, as a PG declining a cancel), `lost` (the call is carried out, then the connection
+    /// drops before the answer: a cancel applied whose answer never arrives).
     public var kind: String
     /// How many calls it hits (default 1).
     public var count: Int?
@@ -21,8 +23,10 @@ public struct SandboxFault: Codable, Sendable, Equatable {
     public var seconds: Double?
     /// Only calls whose path starts with this (default: every API call).
     public var pathPrefix: String?
+    /// Only calls whose path ends with this (V2's `/payments/{id}/cancel`: `/cancel`).
+    public var pathSuffix: String?
 
-    enum CodingKeys: String, CodingKey { case kind, count, seconds, pathPrefix = "path_prefix" }
+    enum CodingKeys: String, CodingKey { case kind, count, seconds, pathPrefix = "path_prefix", pathSuffix = "path_suffix" }
 }
 
 /// The faults armed and not yet spent, shared by both stand-ins: each hits the next `count` API calls under its
@@ -36,18 +40,23 @@ public struct SandboxFaults: Sendable {
 
     public mutating func removeAll() { armed.removeAll() }
 
+    /// The faults armed and not yet spent.
+    public var pending: [SandboxFault] { armed }
+
     /// Answers one API call: the fault it suffers (spending one hit) played over `route`. `unauthorized` is the
     /// provider's own 401; `slow` is the real answer, late; the others are the server misbehaving (see
     /// `SandboxServer`), so the route is not run.
-    public mutating func answer(path: String, unauthorized: () -> SandboxResponse,
+    public mutating func answer(path: String, unauthorized: () -> SandboxResponse, refused: () -> SandboxResponse,
                                 route: () -> SandboxResponse) -> (SandboxResponse, SandboxFault?) {
-        guard let index = armed.firstIndex(where: { path.hasPrefix($0.pathPrefix ?? "/") }) else { return (route(), nil) }
+        guard let index = armed.firstIndex(where: { path.hasPrefix($0.pathPrefix ?? "/") && path.hasSuffix($0.pathSuffix ?? "") })
+        else { return (route(), nil) }
         var fault = armed[index]
         let remaining = (fault.count ?? 1) - 1
         if remaining <= 0 { armed.remove(at: index) } else { fault.count = remaining; armed[index] = fault }
         switch fault.kind {
         case "unauthorized": return (unauthorized(), nil)
-        case "slow": return (route(), fault)
+        case "refused": return (refused(), nil)
+        case "slow", "lost": return (route(), fault)
         default: return (SandboxResponse(status: 200, body: Data()), fault)
         }
     }
@@ -109,6 +118,7 @@ public actor SandboxAPI: SandboxBackend {
         calls.append(SandboxCall(method: method, path: path, tokenHeader: tokenHeader,
                                  body: String(decoding: body, as: UTF8.self)))
         return faults.answer(path: path, unauthorized: { Self.envelope(401, code: -1, message: "Unauthorized") },
+                             refused: { Self.envelope(200, code: 1, message: "PG사에서 취소를 거절했습니다. (sandbox)") },
                              route: { route(method: method, path: path, query: query, token: token, body: body) })
     }
 
@@ -300,7 +310,8 @@ public actor SandboxAPI: SandboxBackend {
             if payment.status == "cancelled" { return Self.envelope(200, code: 1, message: "이미 전액취소된 주문입니다.") }
             return Self.envelope(200, code: 1, message: "취소할 수 있는 상태의 결제건이 아닙니다.(\(payment.status))")
         }
-        if payment.payMethod == "vbank", (fields["refund_account"] as? String ?? "").isEmpty {
+        if payment.payMethod == "vbank",
+           ["refund_account", "refund_bank", "refund_holder"].contains(where: { (fields[$0] as? String ?? "").isEmpty }) {
             return Self.envelope(200, code: 1, message: "가상계좌 결제건의 환불에는 환불계좌 정보(refund_holder, refund_bank, refund_account)가 필요합니다.")
         }
         let requested = (fields["amount"] as? NSNumber)?.intValue ?? 0
@@ -310,6 +321,10 @@ public actor SandboxAPI: SandboxBackend {
         }
         guard amount > 0, amount <= remaining else {
             return Self.envelope(200, code: 1, message: "취소요청금액(\(amount))이 취소가능잔액(\(remaining))보다 큽니다.")
+        }
+        let taxFree = (fields["tax_free"] as? NSNumber)?.intValue ?? 0
+        guard taxFree >= 0, taxFree <= amount else {
+            return Self.envelope(200, code: 1, message: "면세금액(\(taxFree))이 취소요청금액(\(amount))보다 큽니다.")
         }
         let now = clock()
         let reason = fields["reason"] as? String ?? ""
@@ -586,6 +601,11 @@ public actor SandboxAPI: SandboxBackend {
         }
         if let answer = billingControl(request, body: body) { return answer }
         if request.match("GET", "calls") != nil { return Self.json(calls) }
+        if request.match("GET", "faults") != nil { return Self.json(faults.pending) }
+        if request.match("DELETE", "faults") != nil {
+            faults.removeAll()
+            return Self.json(["cleared": true])
+        }
         if request.match("DELETE", "calls") != nil {
             calls.removeAll()
             return Self.json(["cleared": true])

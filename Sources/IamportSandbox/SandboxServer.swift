@@ -55,7 +55,7 @@ struct SandboxHandler<API: SandboxBackend>: HTTPHandler {
         case "garbage"?:
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/html"],
                                 body: Data("<html><body>502 Bad Gateway (nginx)</body></html>".utf8))
-        case "close"?:
+        case "close"?, "lost"?:
             // Promise more bytes than are sent, then close: the client sees the connection drop mid-answer.
             return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .contentLength: "4096",
                                                           .connection: "close"],

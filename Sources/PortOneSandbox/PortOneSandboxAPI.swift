@@ -23,7 +23,8 @@ struct V2Payment: Sendable {
     var vbankDue: Int?
     /// The issuing bank as V2's `Bank` enum names it (`SHINHAN`, …).
     var vbankBank = "SHINHAN"
-    var cancellations: [(id: String, amount: Int, reason: String, at: Int)] = []
+    var cancelledTaxFree = 0
+    var cancellations: [(id: String, amount: Int, reason: String, at: Int, taxFree: Int)] = []
 }
 
 /// The PortOne V2 REST API as documented (shared/iamport-api.md §5, the V2 OpenAPI), in memory: `Authorization:
@@ -65,6 +66,10 @@ public actor PortOneSandboxAPI: SandboxBackend {
         calls.append(["method": method, "path": path, "authorization": headers["authorization"] ?? "",
                       "body": String(decoding: body, as: UTF8.self)])
         return faults.answer(path: path, unauthorized: { Self.error(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다.") },
+                             refused: {
+                                 Self.json(["type": "PG_PROVIDER", "message": "PG사에서 취소를 거절했습니다. (sandbox)",
+                                            "pgCode": "F113", "pgMessage": "취소 불가 거래 (sandbox)"], status: 502)
+                             },
                              route: { route(method: method, path: path, query: query, headers: headers, body: body) })
     }
 
@@ -90,9 +95,12 @@ public actor PortOneSandboxAPI: SandboxBackend {
 
     private func cancel(_ id: String, body: Data) -> SandboxResponse {
         struct Body: Decodable {
+            struct Account: Decodable { var bank: String, number: String, holderName: String }
             var reason: String?
             var amount: Int?
+            var taxFreeAmount: Int?
             var currentCancellableAmount: Int?
+            var refundAccount: Account?
         }
         guard let request = try? JSONDecoder().decode(Body.self, from: body), let reason = request.reason else {
             return Self.error(400, "INVALID_REQUEST", "reason은 필수입니다.")
@@ -110,19 +118,28 @@ public actor PortOneSandboxAPI: SandboxBackend {
         guard amount > 0, amount <= cancellable else {
             return Self.error(409, "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT", "취소 금액이 취소 가능 금액을 초과합니다.")
         }
-        let cancellation = applyCancel(&payment, amount: amount, reason: reason)
+        let taxFree = request.taxFreeAmount ?? 0
+        guard taxFree >= 0, taxFree <= amount else {
+            return Self.error(409, "CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT", "면세 취소 금액이 취소 가능 면세 금액을 초과합니다.")
+        }
+        // A deposited virtual account is refunded by transfer: PortOne needs the account.
+        if payment.method == "VIRTUAL_ACCOUNT", request.refundAccount == nil {
+            return Self.error(400, "INVALID_REQUEST", "가상계좌 결제 취소에는 환불 계좌(refundAccount) 정보가 필요합니다.")
+        }
+        let cancellation = applyCancel(&payment, amount: amount, reason: reason, taxFree: taxFree)
         payments[id] = payment
         return Self.json(["cancellation": cancellation])
     }
 
-    func applyCancel(_ payment: inout V2Payment, amount: Int, reason: String) -> [String: Any] {
+    func applyCancel(_ payment: inout V2Payment, amount: Int, reason: String, taxFree: Int = 0) -> [String: Any] {
         sequence += 1
         let now = clock()
         let id = String(format: "cancel-%08d", sequence)
         payment.cancelled += amount
-        payment.cancellations.append((id, amount, reason, now))
+        payment.cancelledTaxFree += taxFree
+        payment.cancellations.append((id, amount, reason, now, taxFree))
         payment.status = payment.cancelled >= payment.total ? "CANCELLED" : "PARTIAL_CANCELLED"
-        return Self.cancellationObject(id: id, amount: amount, reason: reason, at: now)
+        return Self.cancellationObject(id: id, amount: amount, reason: reason, at: now, taxFree: taxFree)
     }
 
     private func preRegister(_ id: String, body: Data) -> SandboxResponse {
@@ -141,7 +158,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
             return Self.error(409, "PAYMENT_NOT_WAITING_FOR_DEPOSIT", "입금 대기 상태가 아닙니다.")
         }
         payment.status = "CANCELLED"
-        payment.cancellations.append(("close-\(id)", 0, "가상계좌 말소", clock()))
+        payment.cancellations.append(("close-\(id)", 0, "가상계좌 말소", clock(), 0))
         payments[id] = payment
         return Self.json(["closedAt": Self.rfc3339(clock())])
     }
@@ -180,7 +197,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
             "orderName": payment.orderName, "currency": payment.currency,
             "amount": ["total": payment.total, "taxFree": 0, "vat": payment.total / 11, "supply": payment.total - payment.total / 11,
                        "discount": 0, "paid": payment.paidAt == nil ? 0 : payment.total, "cancelled": payment.cancelled,
-                       "cancelledTaxFree": 0],
+                       "cancelledTaxFree": payment.cancelledTaxFree],
             "customer": customerObject(payment.customer),
             "channel": ["type": "TEST", "id": "channel-id-" + payment.channelKey.suffix(8), "key": payment.channelKey,
                         "name": "sandbox", "pgProvider": payment.pgProvider, "pgMerchantId": "sandbox-mid"],
@@ -200,7 +217,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
             if payment.status == "PAID" { object["disputes"] = [Any]() }
             if payment.status != "PAID" {
                 object["cancellations"] = payment.cancellations.map {
-                    Self.cancellationObject(id: $0.id, amount: $0.amount, reason: $0.reason, at: $0.at)
+                    Self.cancellationObject(id: $0.id, amount: $0.amount, reason: $0.reason, at: $0.at, taxFree: $0.taxFree)
                 }
                 object["cancelledAt"] = Self.rfc3339(payment.cancellations.last?.at ?? clock())
             }
@@ -247,8 +264,8 @@ public actor PortOneSandboxAPI: SandboxBackend {
         }
     }
 
-    static func cancellationObject(id: String, amount: Int, reason: String, at: Int) -> [String: Any] {
-        ["status": "SUCCEEDED", "id": id, "pgCancellationId": "pg-" + id, "totalAmount": amount, "taxFreeAmount": 0,
+    static func cancellationObject(id: String, amount: Int, reason: String, at: Int, taxFree: Int = 0) -> [String: Any] {
+        ["status": "SUCCEEDED", "id": id, "pgCancellationId": "pg-" + id, "totalAmount": amount, "taxFreeAmount": taxFree,
          "vatAmount": amount / 11, "reason": reason, "cancelledAt": rfc3339(at), "requestedAt": rfc3339(at),
          "trigger": "API"]
     }

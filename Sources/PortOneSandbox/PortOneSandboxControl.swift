@@ -27,6 +27,14 @@ extension PortOneSandboxAPI {
             faults.arm(fault)
             return Self.json(["armed": fault.kind])
         }
+        if request.match("GET", "__sandbox/faults") != nil {
+            guard let data = try? JSONEncoder().encode(faults.pending) else { return Self.json([String]()) }
+            return SandboxResponse(status: 200, body: data)
+        }
+        if request.match("DELETE", "__sandbox/faults") != nil {
+            faults.removeAll()
+            return Self.json(["cleared": true])
+        }
         if request.match("POST", "__sandbox/payments") != nil { return create(body) }
         if request.match("GET", "__sandbox/payments") != nil { return Self.json(order.compactMap { payments[$0] }.map(render)) }
         if let p = request.match("POST", "__sandbox/payments/*/pay") { return move(p[0], from: ["READY", "PAY_PENDING"]) }

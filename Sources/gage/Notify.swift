@@ -37,6 +37,9 @@ struct OrdersShip: ParsableCommand {
     @Option(help: "The parcel's tracking number (송장번호).")
     var tracking: String?
 
+    @Flag(help: "A second parcel for an exchange (교환) of a shipped order: recorded beside the first and mailed; no money moves.")
+    var exchange = false
+
     @OptionGroup var ledger: LedgerOption
 
     func validate() throws {
@@ -56,21 +59,22 @@ struct OrdersShip: ParsableCommand {
             throw ValidationError(Say.text(ko: "\(order.merchantUID) 은(는) 결제완료가 아니라 \(OrderText.status(order)) 상태입니다: 발송할 것이 없습니다",
                                            en: "\(order.merchantUID) is \(order.status), not paid: nothing to ship"))
         }
+        if exchange { return try shipExchange(order, book: book) }
         let carrier = self.carrier.flatMap(Carrier.named)
         let (settings, values) = try notifySettings(ledger: ledger)
         if order.escrow {
             try registerEscrowDelivery(order, carrier: carrier, values: values, settings: settings)
         }
         let notifier = Notifier(settings: settings, log: Log(enabled: false))
-        guard let shipped = try book.ship(impUID, carrier: carrier?.code, tracking: tracking,
+        guard let shipped = try book.ship(order.impUID, carrier: carrier?.code, tracking: tracking,
                                           notifications: notifier.notifications(before:after:)) else {
             throw ValidationError("no order \(impUID) in the ledger")
         }
         print("\(order.merchantUID) 발송 처리" + (carrier.map { " · \($0.name)" } ?? "")
               + (tracking.map { " · 송장 \($0)" } ?? ""))
         if let tracking, let carrier { print("배송 조회: \(carrier.trackingLink(tracking))") }
-        let report = try Courier(settings: settings, ledger: book).deliver(impUID: impUID)
-        let owed = try book.notifications(impUID: impUID, states: [.pending]).filter { $0.message.kind == "shipped" }
+        let report = try Courier(settings: settings, ledger: book).deliver(impUID: order.impUID)
+        let owed = try book.notifications(impUID: order.impUID, states: [.pending]).filter { $0.message.kind == "shipped" }
         if report.sent > 0 {
             print("구매자에게 발송 안내를 보냈습니다.")
         } else if !owed.isEmpty {
@@ -78,6 +82,28 @@ struct OrdersShip: ParsableCommand {
         } else if shipped.after.buyer.email == nil || !settings.emailEnabled {
             print("발송 안내 메일은 보내지 않습니다 (" + (settings.emailEnabled ? "구매자 이메일 없음" : "GAGE_MAIL_FROM 미설정") + ").")
         }
+    }
+
+    /// The exchange's parcel (교환): recorded beside the first shipment, and its tracking link mailed to the buyer.
+    func shipExchange(_ order: LedgerOrder, book: Ledger) throws {
+        guard order.shippedAt != nil else {
+            throw ValidationError("\(order.merchantUID) was not shipped yet: ship it first (an exchange is a second parcel)")
+        }
+        guard let carrier = self.carrier.flatMap(Carrier.named), let tracking else {
+            throw ValidationError("an exchange's parcel needs --carrier and --tracking")
+        }
+        let (settings, _) = try notifySettings(ledger: ledger)
+        let notifier = Notifier(settings: settings, log: Log(enabled: false))
+        let now = Int(Date().timeIntervalSince1970)
+        try book.recordShipment(LedgerShipment(impUID: order.impUID, kind: "exchange", carrier: carrier.code,
+                                               tracking: tracking, shippedAt: now),
+                                notifications: notifier.notifications(.exchangeShipped(carrier: carrier.code,
+                                                                                       tracking: tracking, at: now),
+                                                                      order: order))
+        print("\(order.merchantUID) 교환 발송 · \(carrier.name) · 송장 \(tracking)")
+        print("배송 조회: \(carrier.trackingLink(tracking))")
+        let report = try Courier(settings: settings, ledger: book).deliver(impUID: order.impUID)
+        if report.sent > 0 { print("구매자에게 교환 발송 안내를 보냈습니다.") }
     }
 
     /// Registers the parcel with the PG through Iamport before anything is marked, so a failure can be retried.
@@ -200,6 +226,9 @@ extension OrderText {
         case .vbankExpired?: return "입금 기한 만료"
         case .subscriptionSkipped?: return "정기배송 건너뜀"
         case .subscriptionStopped?: return "정기배송 중지"
+        case .requestOpened?: return "반품·취소 요청"
+        case .requestDeclined?: return "요청 거절"
+        case .exchangeShipped?: return "교환 발송"
         case nil: return kind
         }
     }

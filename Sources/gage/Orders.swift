@@ -9,8 +9,8 @@ import GagePayments
 struct Orders: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and manage the order ledger that gage-verify keeps (GAGE_LEDGER).",
-        subcommands: [OrdersList.self, OrdersShow.self, OrdersExport.self, OrdersShip.self, OrdersNotify.self,
-                      OrdersReconcile.self, OrdersMigrate.self])
+        subcommands: [OrdersList.self, OrdersShow.self, OrdersExport.self, OrdersShip.self, OrdersRefund.self,
+                      OrdersDecline.self, OrdersNotify.self, OrdersReconcile.self, OrdersMigrate.self])
 }
 
 struct LedgerOption: ParsableArguments {
@@ -71,6 +71,9 @@ struct OrdersList: ParsableCommand {
     @Flag(help: "Only paid orders not yet shipped.")
     var toShip = false
 
+    @Flag(help: "Only orders with a buyer's open return or cancel request (until refunded or declined).")
+    var requests = false
+
     @Flag(help: "JSON for scripts instead of a table.")
     var json = false
 
@@ -81,8 +84,29 @@ struct OrdersList: ParsableCommand {
         let book = try ledger.open()
         var orders = try book.orders(status: toShip ? "paid" : status, since: try since.map(parseDate))
         if toShip { orders = orders.filter(\.awaitsShipping) }
+        let open = Dictionary(grouping: try book.requests(), by: \.impUID)
+        if requests { orders = orders.filter { open[$0.impUID] != nil } }
+        let refunds = Dictionary(grouping: try book.refunds(), by: \.impUID)
         if json {
-            print(try OrderJSON.encode(orders.map(OrderJSON.init)))
+            print(try OrderJSON.encode(try orders.map { order in
+                try OrderJSON(order, refunds: refunds[order.impUID] ?? [], requests: book.requests(impUID: order.impUID))
+            }))
+            return
+        }
+        if requests {
+            guard !orders.isEmpty else {
+                print("열린 반품·취소 요청이 없습니다.")
+                return
+            }
+            let rows = orders.flatMap { order in
+                (open[order.impUID] ?? []).map { request in
+                    [OrderText.time(request.createdAt), order.merchantUID, order.impUID,
+                     request.kind == .return ? "반품" : "취소", OrderText.won(order.amount - order.cancelledAmount),
+                     OrderText.visible(request.reason ?? "")]
+                }
+            }
+            print(Table(header: ["요청 일시", "주문번호", "결제 id", "요청", "남은 금액", "사유"], rightAligned: [4], rows: rows).render())
+            print("\n환불: gage orders refund 결제id --reason … · 거절: gage orders decline 결제id --reason …")
             return
         }
         guard !orders.isEmpty else {
@@ -90,7 +114,9 @@ struct OrdersList: ParsableCommand {
             return
         }
         let rows = orders.map { order in
-            [OrderText.time(order.createdAt), order.merchantUID, OrderText.status(order), OrderText.won(order.amount),
+            [OrderText.time(order.createdAt), order.merchantUID,
+             OrderText.status(order) + OrderText.refundMark(refunds[order.impUID] ?? [], requests: open[order.impUID] ?? []),
+             OrderText.won(order.amount),
              OrderText.items(order), order.buyer.name ?? "", OrderText.shipping(order)]
         }
         print(Table(header: ["주문 일시", "주문번호", "상태", "금액", "상품", "주문자", "배송"],
@@ -98,6 +124,16 @@ struct OrdersList: ParsableCommand {
         let paid = orders.filter { $0.status == "paid" }
         let kept = paid.reduce(0) { $0 + $1.amount - $1.cancelledAmount }
         print("\n\(orders.count)건 · 결제완료 \(paid.count)건 \(OrderText.won(kept))")
+        let refunded = orders.compactMap { refunds[$0.impUID] }.flatMap { $0 }
+        let done = refunded.filter { $0.state == .done }
+        if !done.isEmpty {
+            print("환불 \(done.count)건 \(OrderText.won(done.reduce(0) { $0 + $1.amount }))")
+        }
+        let inFlight = refunded.filter { $0.state == .intended }
+        if !inFlight.isEmpty {
+            print("결과를 아직 모르는 환불 \(inFlight.count)건: gage orders reconcile 이 PG의 기록으로 마무리합니다.")
+        }
+        if !open.isEmpty { print("열린 반품·취소 요청 \(open.count)건: gage orders list --requests") }
         let owed = orders.filter { $0.refundState == .pending || $0.refundState == .manual }
         if !owed.isEmpty {
             print("환불이 끝나지 않은 주문 \(owed.count)건: gage orders show 주문번호 로 확인하세요.")
@@ -159,11 +195,21 @@ struct OrdersShow: ParsableCommand {
                 + (order.tracking.map { " · 송장 \($0)" } ?? "")
         } ?? (order.status == "paid" ? "미발송" : "")))
         if order.escrow { lines.append(("에스크로", "구매안전서비스 결제 (발송 시 송장이 PG에 등록됩니다)")) }
+        for shipment in try book.shipments(impUID) {
+            lines.append(("교환 발송", OrderText.time(shipment.shippedAt)
+                          + (shipment.carrier.map { " · \(Carrier.named($0)?.name ?? $0)" } ?? "")
+                          + (shipment.tracking.map { " · 송장 \($0)" } ?? "")))
+        }
+        for refund in try book.refunds(impUID) { lines.append(("환불 #\(refund.id)", OrderText.refundLine(refund))) }
+        for request in try book.requests(impUID: impUID) {
+            lines.append((request.kind == .return ? "반품 요청" : "취소 요청", OrderText.requestLine(request)))
+        }
         let width = lines.map { Table.displayWidth($0.0) }.max() ?? 0
         for (label, value) in lines { print(Table.pad(label, to: width) + "  " + value) }
         print("\n기록")
         let history = try book.history(impUID).map { event in
-            [OrderText.time(event.at), event.channel, event.iamportStatus, event.decision, event.reason ?? ""]
+            [OrderText.time(event.at), event.channel, event.iamportStatus, event.decision,
+             OrderText.visible(event.reason ?? "")]
         }
         print(Table(header: ["일시", "경로", "Iamport", "결정", "사유"], rightAligned: [], rows: history).render())
         let notifications = try book.notifications(impUID: impUID)
@@ -203,14 +249,17 @@ struct OrdersExport: ParsableCommand {
         zone.apply()
         let orders = try ledger.open().orders(status: status)
         var text = "\u{FEFF}" + CSV.row(["주문일시", "imp_uid", "주문번호", "상태", "금액", "취소금액", "통화", "상품", "사유",
-                                         "환불", "주문자", "연락처", "이메일", "우편번호", "주소", "발송일시", "송장번호"])
+                                         "환불", "주문자", "연락처", "이메일", "우편번호", "주소", "발송일시", "송장번호",
+                                         "환불내역"])
+        let refunds = Dictionary(grouping: try ledger.open().refunds(), by: \.impUID)
         for order in orders {
             text += CSV.row([OrderText.time(order.createdAt), order.impUID, order.merchantUID, order.status,
                              String(order.amount), String(order.cancelledAmount), order.currency,
                              OrderText.items(order, full: true), order.reason ?? "", OrderText.refund(order),
                              order.buyer.name ?? "", order.buyer.tel ?? "", order.buyer.email ?? "",
                              order.buyer.postcode ?? "", order.buyer.addr ?? "",
-                             order.shippedAt.map(OrderText.time) ?? "", order.tracking ?? ""])
+                             order.shippedAt.map(OrderText.time) ?? "", order.tracking ?? "",
+                             (refunds[order.impUID] ?? []).map(OrderText.refundLine).joined(separator: "; ")])
         }
         if let file {
             try OwnerOnlyFile.write(Data(text.utf8), to: file)
@@ -360,6 +409,59 @@ enum OrderText {
         }
     }
 
+    /// `원두 [BEAN] (분쇄도: 에스프레소용)`.
+    static func line(title: String, sku: String, options: [String: String]) -> String {
+        let options = options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        return "\(title) [\(sku)]" + (options.isEmpty ? "" : " (\(options))")
+    }
+
+    /// One refund in a line: when, how much, which lines, who and why, and where it stands.
+    static func refundLine(_ refund: LedgerRefund) -> String {
+        let state: String
+        switch refund.state {
+        case .done: state = "완료"
+        case .failed: state = "거절됨 (\(refund.note ?? ""))"
+        case .intended: state = "결과 확인 중" + (refund.note.map { " (\($0))" } ?? "")
+        }
+        var text = "\(time(refund.createdAt)) \(won(refund.amount)) \(state)"
+        if !refund.lines.isEmpty {
+            text += " · " + refund.lines.map { "\($0.sku)×\($0.quantity)" }.joined(separator: ", ")
+            if !refund.restock { text += " (재고 미복원)" }
+        }
+        if refund.deducted > 0 { text += " · 차감 \(won(refund.deducted))" }
+        text += " · \(visible(refund.requestedBy)): \(visible(refund.reason))"
+        if let cancellation = refund.providerCancellation { text += " · PG \(cancellation)" }
+        return text
+    }
+
+    static func requestLine(_ request: OrderRequest) -> String {
+        let state: String
+        switch request.state {
+        case .open: state = "열림"
+        case .refunded: state = "환불됨"
+        case .declined: state = "거절 (\(visible(request.answer ?? "")))"
+        }
+        return "\(time(request.createdAt)) \(state)" + (request.reason.map { " · 사유: \(visible($0))" } ?? "")
+    }
+
+    /// The list's mark beside the status: refunds made, a request open.
+    static func refundMark(_ refunds: [LedgerRefund], requests: [OrderRequest]) -> String {
+        var marks: [String] = []
+        let done = refunds.filter { $0.state == .done }
+        if !done.isEmpty { marks.append("환불 \(done.count)건") }
+        if refunds.contains(where: { $0.state == .intended }) { marks.append("환불 확인 중") }
+        if !requests.isEmpty { marks.append("요청") }
+        return marks.isEmpty ? "" : " [" + marks.joined(separator: ", ") + "]"
+    }
+
+    /// Text someone typed, with control characters made visible so they cannot move the seller's terminal.
+    static func visible(_ text: String) -> String {
+        String(text.unicodeScalars.map { scalar -> String in
+            scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+                ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }.joined())
+    }
+
     static func items(_ order: LedgerOrder, full: Bool = false) -> String {
         guard let first = order.items.first else { return order.name ?? "" }
         if full {
@@ -466,6 +568,20 @@ struct OrderJSON: Encodable {
     var escrow: Bool
     /// For an adult-only order: the certification that showed the buyer is an adult, and when it was made.
     var identity: Identity?
+    /// Every refund Gage made or tried, oldest first.
+    var refunds: [RefundJSON] = []
+    /// The buyer's return and cancel requests.
+    var requests: [RequestJSON] = []
+
+    struct RequestJSON: Encodable {
+        var kind: String
+        var state: String
+        var reason: String?
+        var answer: String?
+        var createdAt: Int
+        var closedAt: Int?
+        enum CodingKeys: String, CodingKey { case kind, state, reason, answer, createdAt = "created_at", closedAt = "closed_at" }
+    }
 
     struct Identity: Encodable {
         var certification: String
@@ -478,6 +594,14 @@ struct OrderJSON: Encodable {
         case impUID = "imp_uid", merchantUID = "merchant_uid", status, amount, currency, name, items, reason, refunded
         case refundState = "refund_state", cancelledAmount = "cancelled_amount"
         case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", carrier, tracking, escrow, identity
+        case refunds, requests
+    }
+
+    init(_ order: LedgerOrder, refunds: [LedgerRefund], requests: [OrderRequest]) {
+        self.init(order)
+        self.refunds = refunds.map { RefundJSON($0) }
+        self.requests = requests.map { RequestJSON(kind: $0.kind.rawValue, state: $0.state.rawValue, reason: $0.reason,
+                                                   answer: $0.answer, createdAt: $0.createdAt, closedAt: $0.closedAt) }
     }
 
     init(_ order: LedgerOrder) {

@@ -33,16 +33,33 @@ final class LedgerCopyTests: XCTestCase {
         }
         try source.noteLookupFailure(order: "shop-x", client: "192.0.2.1", at: 500)
         XCTAssertTrue(try source.takeWebhookDelivery(id: "msg_1", signedAt: 600, now: 600))
+        // A refund of imp_2's unit (back in stock), a return request and an exchange's parcel for imp_1.
+        try source.transaction { () throws(LedgerError) in
+            let intent = try source.recordRefundIntent(LedgerRefund(
+                impUID: "imp_2", amount: 1000, lines: [RefundLine(sku: "BEAN", title: "원두", options: [:], quantity: 1,
+                                                                  unitPrice: 1000)],
+                restock: true, reason: "반품", requestedBy: "seller:test", cancelledBefore: 0, createdAt: 700))
+            var after = paidOrder("imp_2", units: 1)
+            after.cancelledAmount = 1000
+            XCTAssertTrue(try source.finishRefund(intent, state: .done, providerCancellation: "cancel-1", note: nil,
+                                                  order: after, event: nil, notifications: [], at: 710))
+        }
+        _ = try source.openRequest("imp_1", kind: .return, reason: "색이 달라요", at: 800, notifications: [])
+        try source.recordShipment(LedgerShipment(impUID: "imp_1", kind: "exchange", carrier: "cj", tracking: "7012",
+                                                 shippedAt: 900), notifications: [])
         let destination = try Ledger(path: folder + "/b.sqlite")
         let counts = try source.copy(into: destination)
-        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 3, 1, 1, 1])
+        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 5, 1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(try destination.refunds(), try source.refunds())
+        XCTAssertEqual(try destination.requests(impUID: "imp_1"), try source.requests(impUID: "imp_1"))
+        XCTAssertEqual(try destination.shipments("imp_1"), try source.shipments("imp_1"))
         // A delivery taken before the copy is still taken after it: a replay stays refused on the new ledger.
         XCTAssertFalse(try destination.takeWebhookDelivery(id: "msg_1", signedAt: 600, now: 610))
         XCTAssertEqual(try destination.notifications(), try source.notifications())
         XCTAssertEqual(try destination.order("imp_1")?.carrier, "cj")
         XCTAssertEqual(try destination.orders(), try source.orders())
         XCTAssertEqual(try destination.history("imp_1"), try source.history("imp_1"))
-        XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 3])
+        XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 2])   // 3 sold, 1 returned
         try destination.append(LedgerEvent(at: 600, channel: "seller", iamportStatus: "paid", decision: "shipped"), to: "imp_2")
         XCTAssertEqual(try destination.history("imp_2").map(\.at), [300, 600])
     }

@@ -1,0 +1,106 @@
+import Testing
+@testable import GageCore
+@testable import GageLedger
+@testable import GagePayments
+
+/// SPEC §10: what a refund gives back, worked out from the order, its earlier refunds and what is left.
+@Suite struct RefundPlanTests {
+    /// 2 × 원두 (에스프레소용, 18,500) + 1 × 녹차 (12,000) + 3,000 shipping = 52,000.
+    let order: LedgerOrder = {
+        var order = LedgerOrder(impUID: "imp_1", merchantUID: "shop-1", status: "paid", amount: 52000, currency: "KRW",
+                                name: "원두 외 1건", items: [
+                                    PricedItem(sku: "BEAN", title: "원두", quantity: 2, options: ["분쇄도": "에스프레소용"],
+                                               price: 18500),
+                                    PricedItem(sku: "TEA", title: "녹차", quantity: 1, options: [:], price: 12000),
+                                ])
+        order.payMethod = "card"
+        return order
+    }()
+
+    func request(_ items: [RefundRequest.Item] = [], amount: Int? = nil, deduct: Int = 0) -> RefundRequest {
+        RefundRequest(items: items, amount: amount, deduct: deduct, reason: "test", requestedBy: "seller:test")
+    }
+
+    func done(_ lines: [RefundLine], amount: Int, taxFree: Int = 0) -> LedgerRefund {
+        var refund = LedgerRefund(impUID: "imp_1", amount: amount, taxFree: taxFree, lines: lines, restock: true,
+                                  reason: "earlier", requestedBy: "seller:test", cancelledBefore: 0)
+        refund.state = .done
+        return refund
+    }
+
+    @Test func test_everything_left_is_refunded_with_every_unit() throws {
+        let plan = try RefundPlan.make(order: order, refunds: [], left: 52000, request: request())
+        #expect(plan.amount == 52000 && plan.refundsAll)
+        #expect(plan.lines.map { "\($0.sku)×\($0.quantity)" } == ["BEAN×2", "TEA×1"])
+    }
+
+    @Test func test_a_line_is_its_unit_price_with_options_times_quantity_less_the_deduction() throws {
+        let plan = try RefundPlan.make(order: order, refunds: [], left: 52000,
+                                       request: request([.init(sku: "BEAN", quantity: 2)], deduct: 3000))
+        #expect(plan.amount == 34000 && plan.deducted == 3000)
+        #expect(plan.lines == [RefundLine(sku: "BEAN", title: "원두", options: ["분쇄도": "에스프레소용"], quantity: 2,
+                                          unitPrice: 18500)])
+    }
+
+    @Test func test_units_refunded_before_are_not_refunded_again() throws {
+        let earlier = done([RefundLine(sku: "BEAN", title: "원두", options: ["분쇄도": "에스프레소용"], quantity: 1,
+                                       unitPrice: 18500)], amount: 18500)
+        let plan = try RefundPlan.make(order: order, refunds: [earlier], left: 33500, request: request())
+        #expect(plan.amount == 33500 && plan.lines.map(\.quantity) == [1, 1])
+        #expect(throws: RefundProblem.tooManyUnits(sku: "BEAN", asked: 2, left: 1)) {
+            try RefundPlan.make(order: order, refunds: [earlier], left: 33500,
+                                request: request([.init(sku: "BEAN", quantity: 2)]))
+        }
+    }
+
+    @Test func test_more_than_is_left_is_refused() {
+        #expect(throws: RefundProblem.exceedsRemaining(asked: 52001, left: 52000)) {
+            try RefundPlan.make(order: order, refunds: [], left: 52000, request: request(amount: 52001))
+        }
+        #expect(throws: RefundProblem.exceedsRemaining(asked: 18500, left: 10000)) {
+            try RefundPlan.make(order: order, refunds: [], left: 10000, request: request([.init(sku: "BEAN", quantity: 1)]))
+        }
+        #expect(throws: RefundProblem.nothingToRefund) {
+            try RefundPlan.make(order: order, refunds: [], left: 52000,
+                                request: request([.init(sku: "TEA", quantity: nil)], deduct: 12000))
+        }
+        #expect(throws: RefundProblem.unknownLine("GONE")) {
+            try RefundPlan.make(order: order, refunds: [], left: 52000, request: request([.init(sku: "GONE", quantity: 1)]))
+        }
+    }
+
+    @Test func test_an_order_not_paid_cannot_be_refunded() {
+        var cancelled = order
+        cancelled.status = "cancelled"
+        #expect(throws: RefundProblem.nothingLeft) {
+            try RefundPlan.make(order: cancelled, refunds: [], left: 0, request: request())
+        }
+        var waiting = order
+        waiting.status = "awaiting_deposit"
+        #expect(throws: RefundProblem.notRefundable(status: "awaiting_deposit")) {
+            try RefundPlan.make(order: waiting, refunds: [], left: 52000, request: request())
+        }
+    }
+
+    @Test func test_there_is_no_tax_free_share_while_products_carry_no_tax_free_flag() throws {
+        let plan = try RefundPlan.make(order: order, refunds: [], left: 52000, request: request())
+        #expect(plan.taxFree == 0)
+    }
+
+    @Test func test_a_tax_free_line_is_refunded_tax_free_less_its_share_of_the_deduction() throws {
+        // 녹차 tax-free: the line (12,000) less 12,000/12,000 of a 2,000 deduction = 10,000 tax-free of 10,000.
+        let tea = try RefundPlan.make(order: order, refunds: [], left: 52000,
+                                      request: request([.init(sku: "TEA", quantity: 1)], deduct: 2000),
+                                      isTaxFree: { $0 == "TEA" })
+        #expect(tea.amount == 10000 && tea.taxFree == 10000)
+        // Both lines, 3,000 kept: 12,000 of 49,000 is tax-free, so 12,000 × 46,000 / 49,000 = 11,265.
+        let both = try RefundPlan.make(order: order, refunds: [], left: 52000,
+                                       request: request([.init(sku: "BEAN", quantity: nil), .init(sku: "TEA", quantity: nil)],
+                                                        deduct: 3000), isTaxFree: { $0 == "TEA" })
+        #expect(both.amount == 46000 && both.taxFree == 11265)
+        // An amount: the order's proportion, 12,000 / 52,000 of 5,200 = 1,200.
+        let amount = try RefundPlan.make(order: order, refunds: [], left: 52000, request: request(amount: 5200),
+                                         isTaxFree: { $0 == "TEA" })
+        #expect(amount.taxFree == 1200)
+    }
+}

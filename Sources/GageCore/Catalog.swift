@@ -276,8 +276,10 @@ public struct Catalog: Codable, Equatable, Sendable {
         }
     }
 
+    /// The product with exactly this SKU, byte for byte (SPEC §9): a look-alike spelling names no product.
     public func product(sku: String) -> Product? {
-        products.first { $0.sku == sku } ?? shelf?.source.product(sku: sku)
+        guard SKU.isValid(sku) else { return nil }
+        return products.first { SKU.same($0.sku, sku) } ?? shelf?.source.product(sku: sku)
     }
 
     /// A catalog's products kept elsewhere, looked up by SKU. Two catalogs with the same shelf hold the same

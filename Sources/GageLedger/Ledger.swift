@@ -210,8 +210,10 @@ public final class Ledger {
               AND (orders.status = 'paid' OR (orders.status = 'awaiting_deposit' AND orders.hold_until > ?))
             GROUP BY order_items.sku
             """, [.text(impUID), .int(now)])
+        // Every row counts: SQL groups by bytes, a Swift dictionary by canonical equivalence, so two spellings that
+        // SQL keeps apart (a look-alike a ledger recorded before SKUs were checked) are added up, never overwritten.
         var held: [String: Int] = [:]
-        for row in rows { if let sku = row.text("sku") { held[sku] = row.int("units") ?? 0 } }
+        for row in rows { if let sku = row.text("sku") { held[sku, default: 0] += row.int("units") ?? 0 } }
         return held
     }
 

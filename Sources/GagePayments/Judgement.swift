@@ -68,6 +68,11 @@ public enum Judgement: Sendable, Equatable {
         /// For a subscription's charge: the subscription its merchant_uid names, as the ledger holds it.
         public var subscription: SubscriptionTerms?
 
+        /// Whether the order needs an adult's certification: the union of the pricing and today's versions' rules.
+        public func needsAdult(_ skus: [String]) -> Bool {
+            current.needsAdult(skus) || pricing.needsAdult(skus)
+        }
+
         public init(pricing: Catalog, current: Catalog, held: [String: Int] = [:], now: Int,
                     identity: IdentityEvidence? = nil, subscription: SubscriptionTerms? = nil) {
             self.pricing = pricing
@@ -134,8 +139,10 @@ public enum Judgement: Sendable, Equatable {
             return reject(error.reason)
         }
         guard payment.amount == order.total else { return reject("amount_mismatch", expected: order.total) }
-        // Adult-only is today's rule, like stock: an edited page cannot drop the certification it needs.
-        if context.current.needsAdult(order.items.map(\.sku)) {
+        // Adult-only binds whichever version says so (SPEC §9): today's rule, like stock, so an earlier version
+        // within price_grace cannot drop it, and the pricing version's, so making a product adult-only in a
+        // version that then ends is not undone by the next build either.
+        if context.needsAdult(order.items.map(\.sku)) {
             guard case .adult? = context.identity else { return reject("identity_required") }
         }
         return accept(order)
@@ -164,7 +171,7 @@ extension Judgement {
             return reject(error.reason, nil)
         }
         guard payment.amount == terms.amount else { return reject("amount_mismatch", terms.amount) }
-        if context.current.needsAdult(wanted.map(\.sku)) {
+        if context.needsAdult(wanted.map(\.sku)) {
             guard case .adult? = context.identity else { return reject("identity_required", nil) }
         }
         let subtotal = terms.items.reduce(0) { $0 + $1.lineTotal }

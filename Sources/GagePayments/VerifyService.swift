@@ -120,7 +120,7 @@ public struct VerifyService {
         let ledger = try openLedger()
         // A settled order's later looks (webhook re-sends, reloads) need no certification: nothing they judge counts.
         let identity = Settlement.isSettled(try recorded(payment.impUID, in: ledger)) ? nil
-            : try identityEvidence(for: payment)
+            : try identityEvidence(for: payment, ledger: ledger)
         var order = try decide(payment, channel: channel, ledger: ledger, identity: identity)
         if order.status == "rejected", order.refundState == .pending, payment.refundableAmount > 0 {
             order = try refund(order, payment: payment, ledger: ledger)
@@ -221,10 +221,22 @@ public struct VerifyService {
 
     /// The identity verification an order with an adult-only item names, looked up before the decision (SPEC §6).
     /// nil when the order needs none, or could not be paid anyway. Iamport failing is a 502: nothing is decided.
-    func identityEvidence(for payment: ProviderPayment) throws(ServiceError) -> IdentityEvidence? {
+    func identityEvidence(for payment: ProviderPayment, ledger: Ledger) throws(ServiceError) -> IdentityEvidence? {
         guard payment.holdsMoney || payment.isIssuedVirtualAccount,
-              let data = Judgement.OrderData.parse(payment.customData),
-              catalog.needsAdult(data.items.map(\.sku)) else { return nil }
+              let data = Judgement.OrderData.parse(payment.customData) else { return nil }
+        let skus = data.items.map(\.sku)
+        // Today's rule or the rule of the version the page priced with: the judgement applies both (SPEC §9).
+        var needed = catalog.needsAdult(skus)
+        if !needed, let claimed = data.catalog, claimed != catalog.version {
+            do {
+                needed = try ledger.catalogJSON(of: claimed)
+                    .flatMap { try? JSONDecoder().decode(Catalog.self, from: Data($0.utf8)) }?.needsAdult(skus) ?? false
+            } catch {
+                log.error("ledger: \(error.message)")
+                throw .ledgerUnavailable(error.message)
+            }
+        }
+        guard needed else { return nil }
         guard let claimed = IdentityEvidence.claimedCertification(payment.customData) else { return .missing }
         do {
             let certification = try iamportOnly().certification(impUID: claimed)

@@ -67,6 +67,12 @@ public enum Judgement: Sendable, Equatable {
         public var identity: IdentityEvidence?
         /// For a subscription's charge: the subscription its merchant_uid names, as the ledger holds it.
         public var subscription: SubscriptionTerms?
+        /// The ledger already holds this payment's order, or the subscription it charges: it is the shop's whatever
+        /// the catalog's prefix and shop id are now (SPEC §9).
+        public var heldByLedger = false
+        /// The subscription charge the merchant_uid names (found by the ledger under the subscription's own
+        /// prefix); nil: read with today's prefix.
+        public var charge: SubscriptionCharge?
 
         /// Whether the order needs an adult's certification: the union of the pricing and today's versions' rules.
         public func needsAdult(_ skus: [String]) -> Bool {
@@ -85,7 +91,7 @@ public enum Judgement: Sendable, Equatable {
     }
 
     public static func judge(_ payment: ProviderPayment, _ context: Context) -> Judgement {
-        guard belongs(payment, to: context.current) else { return .ignored }
+        guard context.heldByLedger || belongs(payment, to: context.current) else { return .ignored }
         if payment.holdsMoney {
             return check(payment, context, moneyMoved: true) { .paid($0) }
         }
@@ -127,7 +133,8 @@ public enum Judgement: Sendable, Equatable {
         }
         func rejectCharge(_ reason: String, expected: Int?) -> Judgement { reject(reason, expected: expected) }
         guard payment.currency == context.current.currency else { return reject("currency_mismatch") }
-        if let charge = SubscriptionCharge(merchantUID: payment.merchantUID, prefix: context.current.orderPrefix) {
+        if let charge = context.charge
+            ?? SubscriptionCharge(merchantUID: payment.merchantUID, prefix: context.current.orderPrefix) {
             return checkCharge(charge, payment, context, reject: rejectCharge, accept: accept)
         }
         guard ChannelCheck.accepts(payment, context.current.payment) else { return reject("channel_mismatch") }

@@ -95,7 +95,7 @@ extension VerifyService {
             throw .confirmRefused(reason: "bad_custom_data", message: "주문 정보를 확인할 수 없습니다.")
         }
         var payment = try fetch(paymentID)
-        guard Judgement.belongs(payment, to: catalog) else {
+        guard try owns(payment, ledger: try openLedger()) else {
             throw .confirmRefused(reason: "ignored", message: "이 상점의 주문이 아닙니다.")
         }
         guard payment.amount == total, payment.status == "ready" else {

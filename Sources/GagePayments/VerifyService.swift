@@ -113,11 +113,11 @@ public struct VerifyService {
 
     /// Judges the payment and records the outcome, then makes the refund or revoke the order owes.
     func settle(_ payment: ProviderPayment, channel: Channel, again: Bool = true) throws(ServiceError) -> Reply {
-        guard Judgement.belongs(payment, to: catalog) else {
+        let ledger = try openLedger()
+        guard try owns(payment, ledger: ledger) else {
             log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): ignored (not this shop's)")
             return .ignored(payment)
         }
-        let ledger = try openLedger()
         // A settled order's later looks (webhook re-sends, reloads) need no certification: nothing they judge counts.
         let identity = Settlement.isSettled(try recorded(payment.impUID, in: ledger)) ? nil
             : try identityEvidence(for: payment, ledger: ledger)
@@ -151,12 +151,19 @@ public struct VerifyService {
                 let existing = try ledger.order(payment.impUID)
                 let (pricing, version) = try pricingCatalog(for: payment, existing: existing, ledger: ledger, now: now)
                 let held = try ledger.unitsHeld(excluding: payment.impUID, at: now)
-                let charge = SubscriptionCharge(merchantUID: payment.merchantUID, prefix: catalog.orderPrefix)
-                var subscription: LedgerSubscription?
-                if let charge { subscription = try ledger.subscription(id: charge.subscriptionID) }
-                let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
-                                                            identity: identity,
-                                                            subscription: subscription.map(SubscriptionTerms.init)))
+                let owner = try ownership(of: payment, in: ledger)
+                // A charge of a subscription the ledger holds, under whatever prefix it was made with; else one
+                // under today's prefix (judged, and refused, when the ledger holds no such subscription).
+                let charge = owner.charge?.charge
+                    ?? SubscriptionCharge(merchantUID: payment.merchantUID, prefix: catalog.orderPrefix)
+                var subscription = owner.charge?.subscription
+                if subscription == nil, let charge { subscription = try ledger.subscription(id: charge.subscriptionID) }
+                var context = Judgement.Context(pricing: pricing, current: catalog, held: held, now: now,
+                                                identity: identity,
+                                                subscription: subscription.map(SubscriptionTerms.init))
+                context.heldByLedger = owner.isHeld
+                context.charge = charge
+                let judged = Judgement.judge(payment, context)
                 // A product the index failed to read looked missing to the judgement: decide nothing.
                 if let failure = catalogFile.indexFailure { throw LedgerError(message: failure) }
                 guard var next = Settlement.next(existing: existing, judged: judged, payment: payment,

@@ -89,14 +89,15 @@ def test_no_look_alike_of_any_sku_character_names_a_product(gage_verify, env, tm
             if folded in product["sku"]:
                 skus.append(product["sku"].replace(folded, character, 1))
     assert len(skus) > 900
-    answered = {}
+    unknown = []
     for start in range(0, len(skus), 200):
         status, reply, log = verify(gage_verify, env, {"action": "stock", "skus": skus[start:start + 200]})
         assert status == 0, log
-        answered.update(reply["stock"])
-    assert answered and all(value == "unknown" for value in answered.values())
+        assert reply["stock"] == {}
+        unknown += reply["unknown"]
+    assert unknown == skus
     status, reply, _ = verify(gage_verify, env, {"action": "stock", "skus": [p["sku"] for p in catalog["products"]]})
-    assert all(reply["stock"][p["sku"]] == 5 for p in catalog["products"])
+    assert reply["stock"] == {p["sku"]: 5 for p in catalog["products"]} and reply["unknown"] == []
 
 
 # ---------------------------------------------------------------- renames
@@ -177,3 +178,145 @@ def test_a_rename_takes_on_nothing_new_under_the_old_prefix(gage_verify, shop, s
                             customer_uid="nobody")
     _, answer, _ = verify(gage_verify, shop, ref(forged))
     assert answer["status"] == "ignored"
+
+
+# ---------------------------------------------------------------- check and hold before the window
+
+
+LAST = {"sku": "LAST", "title": "마지막 한 병", "price": 18000, "url": "", "stock": 1, "max_quantity": None,
+        "options": []}
+
+
+def cgi(gage_verify, env, path, body=None, client="203.0.113.7", method="POST", query="", **headers):
+    """One CGI request to the real binary: (status, headers, reply)."""
+    raw = json.dumps(body, ensure_ascii=False).encode() if body is not None else b""
+    cgi_env = {**env, "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": method, "PATH_INFO": path,
+               "QUERY_STRING": query, "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(raw)),
+               "REMOTE_ADDR": client}
+    for name, value in headers.items():
+        cgi_env["HTTP_" + name.upper()] = value
+    result = run(gage_verify, input=raw.decode(), env=cgi_env, timeout=30)
+    head, _, reply = result.stdout.partition("\n\n")     # text mode turned CRLF into LF
+    lines = head.split("\n")
+    return int(lines[0].split()[1]), {l.split(":")[0]: l.split(": ", 1)[1] for l in lines[1:] if ": " in l}, \
+        json.loads(reply)
+
+
+@pytest.fixture()
+def last_one(ledger_env):
+    """A shop with one bottle left of LAST (18,000 + 3,000 shipping)."""
+    catalog = json.loads(json.dumps(CATALOG))
+    catalog["products"].append(LAST)
+    write_catalog(ledger_env, catalog)
+    return ledger_env
+
+
+def expire_holds(env):
+    db = LedgerDB(env["GAGE_LEDGER"])
+    db.execute("UPDATE holds SET expires_at = ?", (int(time.time()) - 1,))
+    if not db.postgres:
+        db.connection.commit()
+
+
+def test_a_buyer_asking_for_more_than_is_left_is_refused_before_any_window(gage_verify, last_one, sandbox):
+    """4 in the cart, 1 left: refused naming the product and what is left; nothing registered, nothing held."""
+    status, _, reply = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "LAST", "quantity": 4}]})
+    assert status == 409
+    assert (reply["ok"], reply["reason"], reply["sku"], reply["title"], reply["available"], reply["requested"]) == \
+        (False, "sold_out", "LAST", "마지막 한 병", 1, 4)
+    assert sandbox.calls("/payments/prepare") == []
+    assert ledger_rows(last_one, "SELECT * FROM holds") == []
+    status, _, reply = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "BEAN", "quantity": 6,
+                                                                          "options": {"분쇄도": "홀빈"}}]})
+    assert (status, reply["reason"], reply["sku"], reply["limit"]) == (409, "quantity_limit", "BEAN", 5)
+    status, _, reply = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "LAST", "quantity": 0}]})
+    assert status == 400
+
+
+def test_prepare_holds_the_units_until_the_hold_expires(gage_verify, last_one, sandbox):
+    status, _, first = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "LAST", "quantity": 1}]})
+    assert status == 200 and first["amount"] == 21000 and first["name"] == "마지막 한 병"
+    assert 14 * 60 <= first["hold_until"] - time.time() <= 15 * 60
+    assert sandbox.control("GET", "/prepared/" + first["merchant_uid"])["amount"] == "21000"
+    # Another buyer now: none left, and the cart says so.
+    status, _, second = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "LAST", "quantity": 1}]},
+                            client="198.51.100.20")
+    assert (status, second["reason"], second["available"]) == (409, "sold_out", 0)
+    status, _, stock = cgi(gage_verify, last_one, "/stock", method="GET", query="skus=LAST,BEAN,TEA,NOPE")
+    assert status == 200 and stock["stock"] == {"LAST": 0, "BEAN": 10, "TEA": None} and stock["unknown"] == ["NOPE"]
+    # The first buyer left without paying: the hold runs out and the bottle is for sale again.
+    expire_holds(last_one)
+    status, _, third = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "LAST", "quantity": 1}]},
+                           client="198.51.100.20")
+    assert status == 200 and third["merchant_uid"] != first["merchant_uid"]
+
+
+def test_a_payment_for_a_held_order_is_judged_against_its_own_hold(gage_verify, last_one, sandbox):
+    status, _, held = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "LAST", "quantity": 1}]})
+    assert status == 200
+    # A tampered page skipped /prepare and paid for the same bottle first: the hold wins, that payment is refunded.
+    skipper = sandbox.create(merchant_uid=order_id(), amount=21000, pg="html5_inicis.INIpayTest",
+                             custom_data={"items": [{"sku": "LAST", "quantity": 1}], "shop": SHOP, "catalog": "test"})
+    _, reply, _ = verify(gage_verify, last_one, ref(skipper))
+    assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "sold_out", True)
+    # The held order's payment is not refused because of its own hold.
+    payment = sandbox.create(merchant_uid=held["merchant_uid"], amount=21000, pg="html5_inicis.INIpayTest",
+                             custom_data={"items": [{"sku": "LAST", "quantity": 1}], "shop": SHOP, "catalog": "test"})
+    code, reply, log = verify(gage_verify, last_one, ref(payment))
+    assert code == 0 and reply["status"] == "paid", log
+    # Decided: the order holds the bottle now, not the hold; nothing is counted twice.
+    assert ledger_rows(last_one, "SELECT * FROM holds") == []
+    _, _, stock = cgi(gage_verify, last_one, "/stock", {"skus": ["LAST"]})
+    assert stock["stock"] == {"LAST": 0}
+
+
+def test_of_many_buyers_preparing_the_last_unit_at_once_one_holds_it(gage_verify, last_one, sandbox):
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda n: cgi(gage_verify, last_one, "/prepare",
+                                              {"items": [{"sku": "LAST", "quantity": 1}]}, client=f"192.0.2.{n}"),
+                                range(12)))
+    statuses = sorted(status for status, _, _ in answers)
+    assert statuses == [200] + [409] * 11, statuses
+    [held] = ledger_rows(last_one, "SELECT * FROM hold_items")
+    assert (held["sku"], held["quantity"]) == ("LAST", 1)
+
+
+def test_one_client_cannot_hold_the_whole_stock(gage_verify, last_one, sandbox):
+    answers = [cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "TEA", "quantity": 1}]}, client="192.0.2.77")
+               for _ in range(6)]
+    assert [status for status, _, _ in answers] == [200] * 5 + [429]
+    assert int(answers[-1][1]["Retry-After"]) > 0
+    assert cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "TEA", "quantity": 1}]},
+               client="192.0.2.78")[0] == 200
+
+
+def test_actions_that_cost_a_provider_call_are_limited_per_client(gage_verify, env, sandbox):
+    statuses = [cgi(gage_verify, env, "/identity", {"imp_uid": "imp_000000000001"}, client="192.0.2.5")
+                for _ in range(11)]
+    assert [status for status, _, _ in statuses[:10]] == [200] * 10
+    status, headers, reply = statuses[10]
+    assert status == 429 and int(headers["Retry-After"]) > 0 and reply["ok"] is False
+    assert cgi(gage_verify, env, "/identity", {"imp_uid": "imp_000000000001"}, client="192.0.2.6")[0] == 200
+    # Behind a trusted proxy every buyer has their own count; an untrusted X-Forwarded-For changes nothing.
+    proxied = {**env, "GAGE_TRUSTED_PROXIES": "10.0.0.0/8, ::1"}
+    assert cgi(gage_verify, proxied, "/identity", {"imp_uid": "imp_000000000001"}, client="10.1.2.3",
+               X_FORWARDED_FOR="192.0.2.5")[0] == 429
+    assert cgi(gage_verify, proxied, "/identity", {"imp_uid": "imp_000000000001"}, client="10.1.2.3",
+               X_FORWARDED_FOR="192.0.2.5, 198.51.100.9")[0] == 200
+    assert cgi(gage_verify, env, "/identity", {"imp_uid": "imp_000000000001"}, client="192.0.2.5",
+               X_FORWARDED_FOR="198.51.100.10")[0] == 429
+
+
+def test_forty_concurrent_failed_lookups_get_no_more_answers_than_the_limit(gage_verify, ledger_env, sandbox):
+    import concurrent.futures
+    payment = sandbox.create(merchant_uid=order_id(), amount=15000, pg="html5_inicis.INIpayTest",
+                             custom_data={"items": [{"sku": "TEA", "quantity": 1}], "shop": SHOP, "catalog": "test"},
+                             buyer_tel="010-1234-5678")
+    verify(gage_verify, ledger_env, ref(payment))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(lambda n: cgi(gage_verify, ledger_env, "/order",
+                                              {"order": payment["merchant_uid"], "phone": f"010-0000-{n:04d}"},
+                                              client=f"198.51.100.{n}"), range(40)))
+    statuses = [status for status, _, _ in answers]
+    assert statuses.count(404) == 5 and statuses.count(429) == 35, statuses

@@ -200,20 +200,27 @@ public final class Ledger {
         return try body()
     }
 
-    /// Units of each SKU held by other orders at `now`: paid (partly cancelled ones keep their items), or a
-    /// virtual account still within its hold.
-    public func unitsHeld(excluding impUID: String, at now: Int) throws(LedgerError) -> [String: Int] {
-        let rows = try database.execute("""
+    /// Units of each SKU held at `now` by other orders: paid (partly cancelled ones keep their items), a virtual
+    /// account still within its hold, or a live hold (`/prepare`, `/confirm`) — all but the order's own, named by
+    /// its payment (`impUID`) and its merchant_uid.
+    public func unitsHeld(excluding impUID: String, merchantUID: String? = nil, at now: Int) throws(LedgerError) -> [String: Int] {
+        let orders = try database.execute("""
             SELECT order_items.sku AS sku, SUM(order_items.quantity) AS units FROM order_items
             JOIN orders ON orders.imp_uid = order_items.imp_uid
             WHERE orders.imp_uid != ?
               AND (orders.status = 'paid' OR (orders.status = 'awaiting_deposit' AND orders.hold_until > ?))
             GROUP BY order_items.sku
             """, [.text(impUID), .int(now)])
+        let holds = try database.execute("""
+            SELECT hold_items.sku AS sku, SUM(hold_items.quantity) AS units FROM hold_items
+            JOIN holds ON holds.merchant_uid = hold_items.merchant_uid
+            WHERE holds.expires_at > ? AND holds.merchant_uid != ?
+            GROUP BY hold_items.sku
+            """, [.int(now), .text(merchantUID ?? "")])
         // Every row counts: SQL groups by bytes, a Swift dictionary by canonical equivalence, so two spellings that
         // SQL keeps apart (a look-alike a ledger recorded before SKUs were checked) are added up, never overwritten.
         var held: [String: Int] = [:]
-        for row in rows { if let sku = row.text("sku") { held[sku, default: 0] += row.int("units") ?? 0 } }
+        for row in orders + holds { if let sku = row.text("sku") { held[sku, default: 0] += row.int("units") ?? 0 } }
         return held
     }
 

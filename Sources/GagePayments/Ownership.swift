@@ -20,6 +20,7 @@ extension VerifyService {
         let charge = try heldCharge(payment.merchantUID, in: ledger)
         var held = try ledger.order(payment.impUID) != nil
         if !held { held = !(try ledger.orders(merchantUID: payment.merchantUID)).isEmpty }
+        if !held { held = try ledger.hold(merchantUID: payment.merchantUID) != nil }
         return Ownership(charge: charge, heldByLedger: held)
     }
 

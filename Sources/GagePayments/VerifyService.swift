@@ -16,6 +16,11 @@ public enum ServiceError: Error, Sendable, Equatable {
     case merchantMismatch
     /// The order in a prepare request cannot be priced.
     case unpriceable(PricingError)
+    /// `/prepare` refuses the order as it stands now (sold out, over a limit, gone from the catalog): the page
+    /// shows why before any payment window opens. `title` is the product's, when the catalog has it.
+    case orderRefused(PricingError, title: String?)
+    /// Too many requests of this kind from this client: try again after `retryAfter` seconds.
+    case tooManyRequests(retryAfter: Int)
     case configuration(String)
     case providerUnavailable(String)
     /// The ledger could not be opened or written: nothing is reported as paid.
@@ -150,7 +155,8 @@ public struct VerifyService {
                 try catalogFile.note(in: ledger, now: now)
                 let existing = try ledger.order(payment.impUID)
                 let (pricing, version) = try pricingCatalog(for: payment, existing: existing, ledger: ledger, now: now)
-                let held = try ledger.unitsHeld(excluding: payment.impUID, at: now)
+                // Other orders' units, and other orders' holds: this order's own hold is what it is judged against.
+                let held = try ledger.unitsHeld(excluding: payment.impUID, merchantUID: payment.merchantUID, at: now)
                 let owner = try ownership(of: payment, in: ledger)
                 // A charge of a subscription the ledger holds, under whatever prefix it was made with; else one
                 // under today's prefix (judged, and refused, when the ledger holds no such subscription).
@@ -194,6 +200,9 @@ public struct VerifyService {
                                                          decision: next.status, reason: next.reason,
                                                          amount: payment.amount))
                 try ledger.enqueue(notifier?.notifications(before: existing, after: next) ?? [], at: now)
+                // Decided: the order (paid, awaiting its deposit) holds its units itself from now on, or (refused,
+                // failed) holds none. Only a window still open keeps its hold until it expires.
+                if next.status != "unpaid" { try ledger.releaseHold(merchantUID: payment.merchantUID) }
                 return next
             }
         } catch {
@@ -297,30 +306,6 @@ public struct VerifyService {
             log.error("ledger: \(error.message)")
             throw .ledgerUnavailable(error.message)
         }
-    }
-
-    /// Prices the order on the server and registers the amount with Iamport under a fresh merchant_uid.
-    public func prepare(_ fields: RequestFields) throws(ServiceError) -> Reply {
-        guard case let .array(values)? = fields.values["items"],
-              let data = try? JSONEncoder().encode(values),
-              let items = try? JSONDecoder().decode([OrderItem].self, from: data) else {
-            throw .request(.malformed("items must be a list of {sku, quantity, options}"))
-        }
-        let order: PricedOrder
-        do {
-            order = try Pricing.price(items, in: catalog)
-        } catch {
-            throw .unpriceable(error)
-        }
-        let merchantUID = MerchantUID.make(prefix: catalog.orderPrefix)
-        do {
-            try client.prepare(merchantUID: merchantUID, amount: order.total, currency: catalog.currency)
-        } catch {
-            throw serviceError(error)
-        }
-        log.info("prepare \(merchantUID): \(order.total) \(catalog.currency)")
-        return Reply(ok: true, merchantUID: merchantUID, amount: order.total, currency: catalog.currency,
-                     name: OrderName.make(order.items))
     }
 
     func fetch(_ impUID: String) throws(ServiceError) -> ProviderPayment {

@@ -320,3 +320,23 @@ def test_forty_concurrent_failed_lookups_get_no_more_answers_than_the_limit(gage
                                               client=f"198.51.100.{n}"), range(40)))
     statuses = [status for status, _, _ in answers]
     assert statuses.count(404) == 5 and statuses.count(429) == 35, statuses
+
+
+# ---------------------------------------------------------------- buyer text on the seller's screens
+
+
+def test_buyer_text_with_control_characters_is_shown_made_visible(gage, gage_verify, env, sandbox):
+    hostile = "홍길동\x1b[2J\x1b]0;pwned\x07\r결제완료\u202e"
+    payment = sandbox.create(merchant_uid=order_id(), amount=15000, pg="html5_inicis.INIpayTest", name="녹차\x1b[31m",
+                             custom_data={"items": [{"sku": "TEA", "quantity": 1}], "shop": SHOP, "catalog": "test"},
+                             buyer_name=hostile, buyer_addr="서울\r\n종로구")
+    _, reply, _ = verify(gage_verify, env, ref(payment))
+    assert reply["status"] == "paid"
+    for command in (["orders", "list"], ["orders", "show", payment["imp_uid"]]):
+        result = run(gage, *command, "--ledger", env["GAGE_LEDGER"], env=env)
+        assert result.returncode == 0, result.stderr
+        shown = result.stdout
+        assert "\x1b" not in shown and "\r" not in shown and "\x07" not in shown and "\u202e" not in shown
+        assert "\\x1B[2J" in shown or "\\x1B[31m" in shown
+    shown = run(gage, "orders", "show", payment["imp_uid"], "--ledger", env["GAGE_LEDGER"], env=env).stdout
+    assert "홍길동\\x1B[2J\\x1B]0;pwned\\x07\\x0D결제완료\\u{202E}" in shown

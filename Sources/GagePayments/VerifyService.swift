@@ -277,8 +277,12 @@ public struct VerifyService {
         var reply = Reply(ok: true)
         do {
             let certification = try iamportOnly().certification(impUID: impUID)
-            let adult = certification.certified
+            // Only verifications made for this shop's own orders are answered about (SPEC §9): the account may hold
+            // other sales' certifications, and this door must not tell anyone about those.
+            let ours = certification.merchantUID.map { $0.utf8.starts(with: catalog.orderPrefix.utf8) } ?? false
+            let adult = ours && certification.certified
                 && certification.birthday.flatMap { Adulthood.isAdult(birthday: $0, at: Self.now()) } == true
+            if !ours { log.info("identity \(impUID): not made for one of this shop's orders") }
             reply.adult = adult
         } catch .notFound {
             reply.adult = false

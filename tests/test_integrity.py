@@ -166,14 +166,25 @@ def test_a_renamed_shop_still_charges_refunds_and_reconciles_what_its_ledger_hol
     assert status == 0 and answer["status"] == "cancelled"
 
 
-def test_a_rename_takes_on_nothing_new_under_the_old_prefix(gage_verify, shop, sandbox):
-    """Only what the ledger holds is kept: an unknown payment under the old prefix is somebody else's now."""
+def test_after_a_rename_a_page_built_before_it_is_still_judged_and_another_shop_is_not(gage_verify, shop, sandbox):
+    """A buyer whose page carries the old prefix and shop id pays after the rename: judged, not ignored (no order, no
+    refund). A payment under the old prefix that names another shop, or no shop, is still not this shop's."""
     old_prefix = test_subscriptions.PREFIX
+    tea = {"items": [{"sku": "TEA", "quantity": 1}], "shop": SHOP, "catalog": "test"}
+    first = sandbox.create(merchant_uid=old_prefix + "a" * 12, amount=15000, pg="html5_inicis.INIpayTest", custom_data=tea)
+    assert verify(gage_verify, shop, ref(first))[1]["status"] == "paid"      # the ledger learns the shop's name
     rename(shop, "renamed-", "shop-renamed", "https://www.shop.example.kr/", "renamed")
-    stray = sandbox.create(merchant_uid=old_prefix + "x" * 12, amount=15000, pg="html5_inicis.INIpayTest",
-                           custom_data={"items": [{"sku": "TEA", "quantity": 1}], "shop": "shop-renamed"})
-    _, answer, _ = verify(gage_verify, shop, ref(stray))
-    assert answer["status"] == "ignored"
+    late = sandbox.create(merchant_uid=old_prefix + "b" * 12, amount=15000, pg="html5_inicis.INIpayTest", custom_data=tea)
+    _, answer, log = verify(gage_verify, shop, ref(late))
+    assert answer["status"] == "paid", log
+    tampered = sandbox.create(merchant_uid=old_prefix + "c" * 12, amount=100, pg="html5_inicis.INIpayTest", custom_data=tea)
+    _, answer, _ = verify(gage_verify, shop, ref(tampered))
+    assert (answer["status"], answer["reason"], answer["refunded"]) == ("rejected", "amount_mismatch", True)
+    for custom in ({**tea, "shop": "othershop-000000"}, None):
+        stray = sandbox.create(merchant_uid=old_prefix + "d" * 12, amount=15000, pg="html5_inicis.INIpayTest",
+                               custom_data=custom)
+        _, answer, _ = verify(gage_verify, shop, ref(stray))
+        assert answer["status"] == "ignored"
     forged = sandbox.create(merchant_uid=f"{old_prefix}Sabcdefghij-2", amount=AMOUNT, pg=test_subscriptions.BILLING_PG,
                             customer_uid="nobody")
     _, answer, _ = verify(gage_verify, shop, ref(forged))
@@ -340,3 +351,33 @@ def test_buyer_text_with_control_characters_is_shown_made_visible(gage, gage_ver
         assert "\\x1B[2J" in shown or "\\x1B[31m" in shown
     shown = run(gage, "orders", "show", payment["imp_uid"], "--ledger", env["GAGE_LEDGER"], env=env).stdout
     assert "홍길동\\x1B[2J\\x1B]0;pwned\\x07\\x0D결제완료\\u{202E}" in shown
+
+
+def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(gage_verify, ledger_env, sandbox):
+    """A ledger at migration 6 with a subscription and a catalog served: after migration 7 the subscription keeps
+    the prefix and shop id of the catalog it was priced with, and the shop's names are remembered."""
+    assert verify(gage_verify, ledger_env, {"action": "stock", "skus": ["TEA"]})[0] == 0   # a ledger at 7
+    db = LedgerDB(ledger_env["GAGE_LEDGER"])
+    for table in ("hold_items", "holds", "client_requests", "shop_names"):
+        db.execute(f"DROP TABLE {table}")
+    db.execute("ALTER TABLE subscriptions DROP COLUMN order_prefix")
+    db.execute("ALTER TABLE subscriptions DROP COLUMN shop")
+    db.execute("DELETE FROM catalog_periods")
+    db.execute("DELETE FROM catalog_versions")
+    old = dict(json.loads(json.dumps(CATALOG)), version="old", order_prefix="old-", shop="shop-old")
+    db.execute("INSERT INTO catalog_versions (version, catalog_json) VALUES (?, ?)", ("old", json.dumps(old)))
+    db.execute("INSERT INTO subscriptions (id, customer_uid, manage_token, status, interval_spec, amount, currency, "
+               "items_json, catalog_version, anchor_at, charge_sequence, charge_attempt, created_at, updated_at) "
+               "VALUES ('abcdefghij', 'old-bk-1', ?, 'active', '4w', 36000, 'KRW', '[]', 'old', 1, 2, 1, 1, 1)",
+               ("0" * 64,))
+    if db.postgres:
+        db.execute("UPDATE gage_schema SET version = 6")
+    else:
+        db.execute("PRAGMA user_version = 6")
+        db.connection.commit()
+    db.close()
+    assert verify(gage_verify, ledger_env, {"action": "stock", "skus": ["TEA"]})[0] == 0   # migrates to 7
+    [row] = ledger_rows(ledger_env, "SELECT order_prefix, shop FROM subscriptions")
+    assert (row["order_prefix"], row["shop"]) == ("old-", "shop-old")
+    names = ledger_rows(ledger_env, "SELECT order_prefix, shop FROM shop_names ORDER BY order_prefix")
+    assert [(n["order_prefix"], n["shop"]) for n in names] == [("old-", "shop-old")]

@@ -345,6 +345,20 @@ public final class Ledger {
         try database.execute("INSERT INTO catalog_periods (version, since) VALUES (?, ?)", [.text(version), .int(start)])
     }
 
+    /// Remembers that the shop has sold under this order prefix and shop id (SPEC §9): payments made under it stay
+    /// the shop's after a rename of `order_prefix` or `base_url`.
+    public func rememberShopName(orderPrefix: String, shop: String) throws(LedgerError) {
+        guard !orderPrefix.isEmpty, !shop.isEmpty else { return }
+        try database.execute("INSERT INTO shop_names (order_prefix, shop) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                             [.text(orderPrefix), .text(shop)])
+    }
+
+    /// The order prefixes the shop has sold under with this shop id.
+    public func orderPrefixes(ofShop shop: String) throws(LedgerError) -> [String] {
+        try database.execute("SELECT order_prefix FROM shop_names WHERE shop = ? ORDER BY order_prefix", [.text(shop)])
+            .compactMap { $0.text("order_prefix") }
+    }
+
     /// Takes a verified webhook delivery once: false when this delivery (its id and signed timestamp) was taken
     /// before. Receipts older than an hour are dropped; their signatures have expired anyway.
     public func takeWebhookDelivery(id: String, signedAt: Int, now: Int) throws(LedgerError) -> Bool {

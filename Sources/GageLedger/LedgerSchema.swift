@@ -154,7 +154,8 @@ enum LedgerSchema {
                 PRIMARY KEY (webhook_id, signed_at)
             );
             """,
-            // 7: integrity (SPEC §9). Whose a subscription is (the order prefix and shop id it was made under, so a
+            // 7: integrity (SPEC §9). Every name (order prefix and shop id) the shop's catalogs have had, so a payment
+            // made under an earlier one is still the shop's after a rename; whose a subscription is (the order prefix and shop id it was made under, so a
             // later rename of base_url or order_prefix does not orphan it; earlier rows take them from the catalog
             // version they were priced with); units held for an order before its payment (`/prepare`, V2
             // `/confirm`) until they expire; and requests counted per client for the actions that are limited.
@@ -189,6 +190,16 @@ enum LedgerSchema {
                 at \(integer) NOT NULL
             );
             CREATE INDEX client_requests_by_client ON client_requests(action, client_key, at);
+            CREATE TABLE shop_names (
+                order_prefix TEXT NOT NULL,
+                shop TEXT NOT NULL,
+                PRIMARY KEY (order_prefix, shop)
+            );
+            INSERT INTO shop_names (order_prefix, shop)
+                SELECT DISTINCT \(sql.jsonText("catalog_json", "order_prefix")), \(sql.jsonText("catalog_json", "shop"))
+                FROM catalog_versions
+                WHERE \(sql.jsonText("catalog_json", "order_prefix")) IS NOT NULL
+                  AND \(sql.jsonText("catalog_json", "shop")) IS NOT NULL;
             """,
         ]
     }
@@ -208,6 +219,7 @@ enum LedgerSchema {
         ("holds", "merchant_uid"),
         ("hold_items", "merchant_uid, sku, quantity"),
         ("client_requests", "id"),
+        ("shop_names", "order_prefix, shop"),
     ]
 
     /// Tables whose `id` the database generates.

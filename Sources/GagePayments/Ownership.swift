@@ -2,13 +2,15 @@ import GageCore
 import GageLedger
 
 /// Whose a payment is (SPEC §9, "The ledger remembers whose orders it holds"). The catalog says which payments are
-/// the shop's now (its order prefix, its shop id); the ledger remembers those it already took on under earlier
-/// names: an order it holds, or a charge of a subscription it holds, is the shop's whatever `base_url` or
-/// `order_prefix` says today. Nothing new is taken on under an old name.
+/// the shop's now (its order prefix, its shop id); the ledger remembers the rest: an order or a hold it has, a
+/// charge of a subscription it holds, and a payment made under a name (order prefix and shop id, both) the shop
+/// sold under before — a buyer whose page was built before a rename of `order_prefix` or `base_url` is judged, not
+/// ignored. Another shop's payment (another shop id) is never taken on, whatever its prefix.
 struct Ownership {
     /// The subscription a charge's merchant_uid names, with the charge, when the ledger holds that subscription.
     var charge: (charge: SubscriptionCharge, subscription: LedgerSubscription)?
-    /// The ledger already holds an order (or a hold) under this payment's id or merchant_uid.
+    /// The ledger already holds an order (or a hold) under this payment's id or merchant_uid, or the payment was
+    /// made under a name the shop sold under before.
     var heldByLedger: Bool
 
     var isHeld: Bool { heldByLedger || charge != nil }
@@ -21,6 +23,9 @@ extension VerifyService {
         var held = try ledger.order(payment.impUID) != nil
         if !held { held = !(try ledger.orders(merchantUID: payment.merchantUID)).isEmpty }
         if !held { held = try ledger.hold(merchantUID: payment.merchantUID) != nil }
+        if !held, let claimed = Judgement.shopClaim(payment.customData), !claimed.isEmpty {
+            held = try ledger.orderPrefixes(ofShop: claimed).contains { payment.merchantUID.utf8.starts(with: $0.utf8) }
+        }
         return Ownership(charge: charge, heldByLedger: held)
     }
 

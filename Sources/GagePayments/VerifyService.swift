@@ -65,6 +65,7 @@ public struct CatalogFile: Sendable {
         try ledger.noteCatalog(version: catalog.version, since: min(now, modifiedAt)) { () throws(LedgerError) -> String in
             try json()
         }
+        try ledger.rememberShopName(orderPrefix: catalog.orderPrefix, shop: catalog.shop)
     }
 }
 

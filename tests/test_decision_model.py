@@ -167,7 +167,7 @@ class Sequence:
                 "WHERE o.status = 'paid' OR (o.status = 'awaiting_deposit' AND o.hold_until > ?)", (now,)).fetchone()[0]
             holds = ledger.execute(
                 "SELECT COALESCE(SUM(i.quantity), 0) FROM hold_items i JOIN holds h ON h.merchant_uid = i.merchant_uid "
-                "WHERE h.expires_at > ?", (now,)).fetchone()[0] if "holds" in ledger.tables() else 0
+                "WHERE h.expires_at > ? AND h.door != 'vbank'", (now,)).fetchone()[0] if "holds" in ledger.tables() else 0
         return int(orders) + int(holds)
 
     def look(self, payment, action=None):

@@ -381,3 +381,37 @@ def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(ga
     assert (row["order_prefix"], row["shop"]) == ("old-", "shop-old")
     names = ledger_rows(ledger_env, "SELECT order_prefix, shop FROM shop_names ORDER BY order_prefix")
     assert [(n["order_prefix"], n["shop"]) for n in names] == [("old-", "shop-old")]
+
+
+def test_virtual_accounts_count_against_their_clients_holds_not_twice_against_stock(gage_verify, last_one, sandbox):
+    """An issued account keeps the units for days: the client that prepared it cannot gather more than five such
+    holds, and the units are counted once (by the order) however long it waits."""
+    client = "192.0.2.200"
+    accounts = []
+    for _ in range(5):
+        status, _, held = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "TEA", "quantity": 1}]},
+                              client=client)
+        assert status == 200
+        account = sandbox.create(merchant_uid=held["merchant_uid"], amount=15000, pg="html5_inicis.INIpayTest",
+                                 status="ready", pay_method="vbank",
+                                 custom_data={"items": [{"sku": "TEA", "quantity": 1}], "shop": SHOP, "catalog": "test"})
+        assert verify(gage_verify, last_one, ref(account))[1]["status"] == "awaiting_deposit"
+        accounts.append(account)
+    status, headers, _ = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "TEA", "quantity": 1}]},
+                             client=client)
+    assert status == 429 and int(headers["Retry-After"]) > 0
+    # The last bottle paid by virtual account: sold out for everyone while it waits, counted once.
+    status, _, held = cgi(gage_verify, last_one, "/prepare", {"items": [{"sku": "LAST", "quantity": 1}]},
+                          client="192.0.2.201")
+    account = sandbox.create(merchant_uid=held["merchant_uid"], amount=21000, pg="html5_inicis.INIpayTest",
+                             status="ready", pay_method="vbank",
+                             custom_data={"items": [{"sku": "LAST", "quantity": 1}], "shop": SHOP, "catalog": "test"})
+    assert verify(gage_verify, last_one, ref(account))[1]["status"] == "awaiting_deposit"
+    _, _, stock = cgi(gage_verify, last_one, "/stock", {"skus": ["LAST"]}, client="192.0.2.202")
+    assert stock["stock"] == {"LAST": 0}
+    # Deposited: paid, and the hold's row is gone.
+    sandbox.control("POST", f"/payments/{account['imp_uid']}/deposit")
+    assert verify(gage_verify, last_one, {**ref(account), "action": "webhook"})[1]["status"] == "paid"
+    assert ledger_rows(last_one, "SELECT * FROM holds WHERE merchant_uid = ?", account["merchant_uid"]) == []
+    _, _, stock = cgi(gage_verify, last_one, "/stock", {"skus": ["LAST"]}, client="192.0.2.202")
+    assert stock["stock"] == {"LAST": 0}

@@ -145,6 +145,18 @@ def test_a_virtual_account_mails_the_account_then_the_deposit(gage_verify, notif
     assert any("입금이 확인되었습니다" in s for s in subjects) and any("새 주문" in s for s in subjects)
 
 
+def test_a_virtual_account_mail_carries_nothing_the_buyer_typed(gage_verify, notify_env, sandbox, mail):
+    """Issuing an account costs nothing and its mail goes to any address: before a deposit it says only what the
+    shop wrote (SPEC §9), so the shop's mail server cannot be made to carry someone's text to a stranger."""
+    typed = "무료 쿠폰 받기 https://evil.example/claim"
+    account = pay(sandbox, 40000, status="ready", pay_method="vbank", buyer_name=typed, name=typed)
+    assert verify(gage_verify, notify_env, ref(account))[1]["status"] == "awaiting_deposit"
+    notice, = mail.messages()
+    for body in (text_of(notice), html_of(notice), notice["Subject"]):
+        assert "evil.example" not in body and "쿠폰" not in body
+    assert sandbox.payment(account["imp_uid"])["vbank_num"] in text_of(notice)
+
+
 def test_a_tampered_amount_is_refunded_and_the_buyer_told(gage_verify, notify_env, sandbox, mail):
     payment = pay(sandbox, 1000)
     code, reply, _ = verify(gage_verify, notify_env, ref(payment))

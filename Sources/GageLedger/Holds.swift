@@ -7,7 +7,7 @@ public struct LedgerHold: Sendable, Equatable {
     public var merchantUID: String
     /// Who asked (the client's address; empty when unknown): holds are limited per client.
     public var clientKey: String
-    /// `prepare` or `confirm`.
+    /// `prepare`, `confirm`, or `vbank` (an issued virtual account's, kept only to count against its client).
     public var door: String
     /// What the order costs as priced when it was held.
     public var amount: Int
@@ -57,6 +57,13 @@ extension Ledger {
     public func releaseHold(merchantUID: String) throws(LedgerError) {
         try database.execute("DELETE FROM hold_items WHERE merchant_uid = ?", [.text(merchantUID)])
         try database.execute("DELETE FROM holds WHERE merchant_uid = ?", [.text(merchantUID)])
+    }
+
+    /// An issued virtual account waits for its deposit: its hold stays, as door `vbank`, until the account's own
+    /// hold ends — counted by `liveHolds(client:)`, not by `unitsHeld` (the order's row holds the units).
+    public func keepHoldForVirtualAccount(merchantUID: String, until: Int) throws(LedgerError) {
+        try database.execute("UPDATE holds SET door = 'vbank', expires_at = ? WHERE merchant_uid = ?",
+                             [.int(until), .text(merchantUID)])
     }
 
     /// The hold an order has, live or expired.

@@ -214,7 +214,7 @@ public final class Ledger {
         let holds = try database.execute("""
             SELECT hold_items.sku AS sku, SUM(hold_items.quantity) AS units FROM hold_items
             JOIN holds ON holds.merchant_uid = hold_items.merchant_uid
-            WHERE holds.expires_at > ? AND holds.merchant_uid != ?
+            WHERE holds.expires_at > ? AND holds.merchant_uid != ? AND holds.door != 'vbank'
             GROUP BY hold_items.sku
             """, [.int(now), .text(merchantUID ?? "")])
         // Every row counts: SQL groups by bytes, a Swift dictionary by canonical equivalence, so two spellings that

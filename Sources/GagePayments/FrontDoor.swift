@@ -138,6 +138,7 @@ public enum VerifyFunction {
                     notifier: (any OrderNotifier)?, client: String?, body: [UInt8] = [],
                     headers: WebhookHeaders? = nil) -> Answer {
         let provider = context.catalog.payment.api
+        let client = context.configuration.clientLimits ? client : nil
         do throws(ServiceError) {
             let service = makeService(configuration: context.configuration, catalogFile: context.catalogFile, log: log,
                                       notifier: notifier)

@@ -202,8 +202,15 @@ public struct VerifyService {
                                                          amount: payment.amount))
                 try ledger.enqueue(notifier?.notifications(before: existing, after: next) ?? [], at: now)
                 // Decided: the order (paid, awaiting its deposit) holds its units itself from now on, or (refused,
-                // failed) holds none. Only a window still open keeps its hold until it expires.
-                if next.status != "unpaid" { try ledger.releaseHold(merchantUID: payment.merchantUID) }
+                // failed) holds none. Only a window still open keeps its hold until it expires. An issued virtual
+                // account keeps its hold's row as long as it waits, counted against its client's holds but not
+                // against stock (the order counts there), so one buyer cannot hold the stock with accounts either.
+                switch next.status {
+                case "unpaid": break
+                case "awaiting_deposit":
+                    try ledger.keepHoldForVirtualAccount(merchantUID: payment.merchantUID, until: next.holdUntil ?? now)
+                default: try ledger.releaseHold(merchantUID: payment.merchantUID)
+                }
                 return next
             }
         } catch {

@@ -73,10 +73,13 @@ def test_2_tampered_amount_is_rejected_and_refunded(fresh, shop):
     driver = fresh
     add_to_cart(driver, shop, "chamomile", quantity=2)
     fill_checkout(driver, shop)
-    # What an attacker does in devtools: pay 100원 for a 22,600원 order.
+    # What an attacker does in devtools: pay 100원 for a 22,600원 order, under an order number of their own so that
+    # the amount /prepare registered does not stop it at the provider (a tampered page can skip the check).
     driver.execute_script("""
         var original = IMP.request_pay;
-        IMP.request_pay = function (params, callback) { params.amount = 100; return original.call(IMP, params, callback); };
+        IMP.request_pay = function (params, callback) {
+          params.amount = 100; params.merchant_uid += 'x'; return original.call(IMP, params, callback);
+        };
     """)
     pay(driver)
     text = result_text(driver)

@@ -415,3 +415,16 @@ def test_virtual_accounts_count_against_their_clients_holds_not_twice_against_st
     assert ledger_rows(last_one, "SELECT * FROM holds WHERE merchant_uid = ?", account["merchant_uid"]) == []
     _, _, stock = cgi(gage_verify, last_one, "/stock", {"skus": ["LAST"]}, client="192.0.2.202")
     assert stock["stock"] == {"LAST": 0}
+
+
+def test_a_subscribers_text_with_control_characters_is_shown_made_visible(gage, gage_verify, shop, sandbox):
+    uid = issue_key(sandbox)
+    body = {"action": "subscribe", "customer_uid": uid, "interval": "4w", "items": test_subscriptions.ITEMS,
+            "buyer": {"name": "구독자\x1b[2J\r", "tel": "010-1234-5678", "addr": "서울\x9b31m"}}
+    _, reply, log = verify(gage_verify, shop, body)
+    assert reply["status"] == "subscribed", log
+    for command in (["subscriptions", "list"], ["subscriptions", "show", reply["subscription"]["id"]]):
+        result = run(gage, *command, "--ledger", shop["GAGE_LEDGER"], env=shop)
+        assert result.returncode == 0, result.stderr
+        assert "\x1b" not in result.stdout and "\r" not in result.stdout and "\x9b" not in result.stdout
+    assert "구독자\\x1B[2J\\x0D" in result.stdout and "서울\\x9B31m" in result.stdout

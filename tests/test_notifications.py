@@ -284,6 +284,18 @@ def test_the_chat_webhook_gets_one_line_per_paid_order(gage_verify, env, sandbox
     assert len(ChatReceiver.posts) == 2 and "15,000원" in ChatReceiver.posts[1][1]["text"]
 
 
+def test_an_order_name_reaches_the_chat_as_text(gage_verify, env, sandbox, chat):
+    """SPEC §9: no mention, no disguised link, no markup from what a buyer typed."""
+    chat_env = {**env, "GAGE_NOTIFY_WEBHOOK": chat}
+    hostile = "<!channel> @everyone <https://evil.example|쿠폰> [쿠폰](https://evil.example) <@123>"
+    paid_order(gage_verify, chat_env, sandbox, name=hostile)
+    [(_, body)] = ChatReceiver.posts
+    assert "<!channel>" not in body["text"] and "<https://" not in body["text"] and "&lt;!channel&gt;" in body["text"]
+    assert "@everyone" not in body["content"] and "\\[쿠폰\\]\\(https://evil.example\\)" in body["content"]
+    assert "<@123>" not in body["content"]
+    assert body["allowed_mentions"] == {"parse": []}
+
+
 # ----------------------------------------------------------------------------------------------- shipping
 
 def test_shipping_mails_the_tracking_link_and_leaves_the_to_ship_list(gage, gage_verify, notify_env, sandbox, mail):

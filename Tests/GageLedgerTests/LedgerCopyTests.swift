@@ -33,16 +33,23 @@ final class LedgerCopyTests: XCTestCase {
         }
         try source.noteLookupFailure(order: "shop-x", client: "192.0.2.1", at: 500)
         XCTAssertTrue(try source.takeWebhookDelivery(id: "msg_1", signedAt: 600, now: 600))
+        let held = LedgerHold(merchantUID: "m-held", clientKey: "192.0.2.1", door: "prepare", amount: 1000,
+                              items: [.init(sku: "BEAN", quantity: 1)], createdAt: 700, expiresAt: 1600)
+        try source.transaction { () throws(LedgerError) in try source.hold(held) }
+        XCTAssertNil(try source.countRequest(action: "prepare", client: "192.0.2.1", limit: 5, window: 600, at: 700))
+        try source.rememberShopName(orderPrefix: "shop-", shop: "shop-a1b2c3")
         let destination = try Ledger(path: folder + "/b.sqlite")
         let counts = try source.copy(into: destination)
-        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 3, 1, 1, 1])
+        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 3, 1, 1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(try destination.hold(merchantUID: "m-held"), held)
+        XCTAssertEqual(try destination.orderPrefixes(ofShop: "shop-a1b2c3"), ["shop-"])
         // A delivery taken before the copy is still taken after it: a replay stays refused on the new ledger.
         XCTAssertFalse(try destination.takeWebhookDelivery(id: "msg_1", signedAt: 600, now: 610))
         XCTAssertEqual(try destination.notifications(), try source.notifications())
         XCTAssertEqual(try destination.order("imp_1")?.carrier, "cj")
         XCTAssertEqual(try destination.orders(), try source.orders())
         XCTAssertEqual(try destination.history("imp_1"), try source.history("imp_1"))
-        XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 3])
+        XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 4])   // 3 paid, 1 held
         try destination.append(LedgerEvent(at: 600, channel: "seller", iamportStatus: "paid", decision: "shipped"), to: "imp_2")
         XCTAssertEqual(try destination.history("imp_2").map(\.at), [300, 600])
     }

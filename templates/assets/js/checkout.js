@@ -98,6 +98,7 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
       if (error instanceof OrderRefused) {
         status.textContent = refusalText(error.refusal, text);
         onRefused(error.refusal);
+        if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
       } else {
         status.textContent = text.status_error;
       }

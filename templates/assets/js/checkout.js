@@ -12,6 +12,7 @@ import { config, postJSON, text } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 import { priceOrder } from './pricing.js';
 import { showResult, verifyAndShow } from './result-view.js';
+import { refusalText } from './stock.js';
 import { startSubscription } from './subscribe.js';
 
 const fieldChecks = {
@@ -53,7 +54,16 @@ export function buyerFrom(form) {
   };
 }
 
-export function setUpCheckoutForm(cart, catalog, provider) {
+/** The function refused the order before any window opened (SPEC §9): `refusal` says why and what is left. */
+class OrderRefused extends Error {
+  constructor(refusal) {
+    super(refusal.error || refusal.reason);
+    this.refusal = refusal;
+  }
+}
+
+/** `onRefused(refusal)`: the cart shows what is left now (cart-page.js). */
+export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {}) {
   const form = cart.querySelector('[data-checkout-form]');
   const status = cart.querySelector('[data-checkout-status]');
   setUpAddressSearch(form);
@@ -83,20 +93,31 @@ export function setUpCheckoutForm(cart, catalog, provider) {
       const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider };
       if (needsAdult(catalog, checkoutItems)) certifyThenPay(checkout, done, payOrder);
       else payOrder(checkout, done);
-    }).catch(() => {
+    }).catch((error) => {
       done();
-      status.textContent = text.status_error;
+      if (error instanceof OrderRefused) {
+        status.textContent = refusalText(error.refusal, text);
+        onRefused(error.refusal);
+        if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
+      } else {
+        status.textContent = text.status_error;
+      }
     });
   });
 }
 
-/** The order to pay: made here, or pre-registered with the provider through the verify function. */
+/**
+ * The order to pay: checked, held and pre-registered with the provider by the verify function (SPEC §9), or —
+ * with `checkout.prepare: false` — made here. A refusal (sold out, over a limit) rejects with OrderRefused: no
+ * payment window opens.
+ */
 function prepareOrder(items, order) {
   const name = orderName(order.items, text);
   if (!config.prepare) {
     return Promise.resolve({ merchant_uid: newMerchantUID(config.order_prefix), amount: order.total, name });
   }
   return postJSON('prepare', { items }, false).then((response) => response.json().then((body) => {
+    if (response.status === 409 && body.reason) throw new OrderRefused(body);
     if (!response.ok || !body.merchant_uid) throw new Error(body.error || 'prepare failed');
     return { merchant_uid: body.merchant_uid, amount: body.amount, name: body.name || name };
   }));

@@ -102,6 +102,8 @@ extension VerifyService {
             throw .confirmRefused(reason: "amount_mismatch", message: "결제 금액이 주문 금액과 다릅니다.")
         }
         payment.status = "paid"
+        // An adult-only order is approved only with its verification, as it would be judged once paid.
+        let identity = try identityEvidence(for: payment)
         let ledger = try openLedger()
         let judged: Judgement
         do {
@@ -111,7 +113,8 @@ extension VerifyService {
                     expectedAmount: nil, refund: false, alreadyRefunded: false) }
                 let (pricing, _) = try pricingCatalog(for: payment, existing: nil, ledger: ledger, now: now)
                 let held = try ledger.unitsHeld(excluding: paymentID, at: now)
-                return Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now))
+                return Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
+                                                      identity: identity))
             }
         } catch {
             log.error("ledger: \(error.message)")

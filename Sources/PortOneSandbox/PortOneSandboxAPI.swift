@@ -219,6 +219,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
         ]
         if let customData = payment.customData { object["customData"] = customData }
         object["method"] = methodObject(payment)
+        if let key = payment.billingKey { object["billingKey"] = key }
         switch payment.status {
         case "PAID", "PARTIAL_CANCELLED", "CANCELLED":
             if let paidAt = payment.paidAt {
@@ -227,7 +228,6 @@ public actor PortOneSandboxAPI: SandboxBackend {
                 object["receiptUrl"] = "https://sandbox.invalid/receipt/" + payment.id
             }
             if payment.status == "PAID" { object["disputes"] = [Any]() }
-        if let key = payment.billingKey { object["billingKey"] = key }
             if payment.status != "PAID" {
                 object["cancellations"] = payment.cancellations.map {
                     Self.cancellationObject(id: $0.id, amount: $0.amount, reason: $0.reason, at: $0.at, taxFree: $0.taxFree)

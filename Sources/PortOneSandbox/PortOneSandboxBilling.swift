@@ -49,8 +49,8 @@ struct V2IdentityVerification: Sendable {
 /// - `POST /__sandbox/billing-keys` `{billing_key?, channel_key?, store_id?, customer_id?}` issues a key, as the
 ///   buyer's `PortOne.requestIssueBillingKey` window does; `GET /__sandbox/billing-keys` lists them.
 /// - `POST /__sandbox/declines` `{billing_key?, count?, message?}`: the next charges of the key (any key) decline.
-/// - `GET /__sandbox/schedules` lists every schedule; `POST /__sandbox/schedules/run` `{until?}` runs the scheduled
-///   ones due by `until` (default: all of them, as if time had passed) and answers, for each, the payment it made
+/// - `GET /__sandbox/schedules` lists every schedule; `POST /__sandbox/schedules/run` `{until?, prefix?}` runs the
+///   scheduled ones due by `until` (default: all of them, as if time had passed), of one shop's orders with `prefix`, and answers, for each, the payment it made
 ///   and the signed `Transaction.Paid` / `Transaction.Failed` webhook PortOne would send.
 /// - `POST /__sandbox/identity-verifications` `{id, birth_date?, status?, age?, channel_key?}` makes a verification
 ///   (`VERIFIED` by default, `age` seconds ago).
@@ -293,7 +293,7 @@ extension PortOneSandboxAPI {
             return Self.json(scheduleOrder.compactMap { schedules[$0] }.map(render))
         }
         if request.match("POST", "__sandbox/schedules/run") != nil {
-            return Self.json(runSchedules(until: object["until"] as? Int ?? Int.max))
+            return Self.json(runSchedules(until: object["until"] as? Int ?? Int.max, prefix: object["prefix"] as? String ?? ""))
         }
         if request.match("POST", "__sandbox/identity-verifications") != nil {
             guard let id = object["id"] as? String, !id.isEmpty else {
@@ -325,10 +325,11 @@ extension PortOneSandboxAPI {
     }
 
     /// Runs the due schedules: each makes its payment and hands out the signed webhook PortOne would send.
-    private func runSchedules(until: Int) -> [[String: Any]] {
+    private func runSchedules(until: Int, prefix: String) -> [[String: Any]] {
         var ran: [[String: Any]] = []
         for id in scheduleOrder {
-            guard var schedule = schedules[id], schedule.status == "SCHEDULED", schedule.timeToPay <= until else { continue }
+            guard var schedule = schedules[id], schedule.status == "SCHEDULED", schedule.timeToPay <= until,
+                  schedule.paymentID.hasPrefix(prefix) else { continue }
             let now = clock()
             schedule.startedAt = now
             schedule.completedAt = now

@@ -84,6 +84,7 @@ extension PortOneSandboxAPI {
             requestedAt: object["requested_at"] as? Int ?? now,
             paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int)
         if let bank = object["vbank_bank"] as? String { payment.vbankBank = bank }
+        payment.billingKey = object["billing_key"] as? String
         if payments[id] == nil { order.append(id) }
         payments[id] = payment
         return Self.json(render(payment))

@@ -140,6 +140,12 @@ class V1:
     def identity_calls(self):
         return self.sandbox.calls("/certifications")
 
+    def identity_lookups_fail(self):
+        self.sandbox.fault("error500", path_prefix="/certifications", count=3)
+
+    def identity_lookups_work(self):
+        self.sandbox.control("POST", "/reset")
+
     def personal(self):
         return ["테스트인증자", "01099998888", "CI-SANDBOX", "DI-SANDBOX", "female"]
 
@@ -267,6 +273,14 @@ class V2:
 
     def identity_calls(self):
         return [c for c in self.server.calls() if c["path"].startswith("/identity-verifications/" + self.prefix)]
+
+    def identity_lookups_fail(self):
+        """Lookups of this test's verifications fail (scoped by its prefix: the stand-in is shared)."""
+        self.server.control("POST", "/faults", {"kind": "error500", "count": 1,
+                                                "path_prefix": "/identity-verifications/" + self.prefix})
+
+    def identity_lookups_work(self):
+        pass   # the one armed failure was taken
 
     def personal(self):
         return ["테스트인증자", "01099998888", "CI-SANDBOX-V2", "DI-SANDBOX-V2", "FEMALE"]

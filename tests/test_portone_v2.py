@@ -10,6 +10,8 @@ import pathlib
 import re
 import subprocess
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -393,6 +395,123 @@ def test_the_official_sdk_reads_the_stand_in(v2_server):
     with pytest.raises(Exception) as missing:
         client.payment.get_payment(payment_id="shop-missing")
     assert "NotFound" in type(missing.value).__name__
+
+
+def _schema_errors(openapi, name, value):
+    return sorted(jsonschema.Draft7Validator({**openapi, "$ref": f"#/components/schemas/{name}"}).iter_errors(value), key=str)
+
+
+def test_stand_in_billing_keys_schedules_and_verifications_match_the_official_v2_schema(v2_server, openapi):
+    key = v2_server.control("POST", "/billing-keys", {"customer_id": "buyer-1"})["billingKey"]
+    checked = [("IssuedBillingKeyInfo", v2_server.api("GET", f"/billing-keys/{key}"))]
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    charge = {"billingKey": key, "orderName": "[정기배송] 원두", "amount": {"total": 36000}, "currency": "KRW",
+              "customData": "{}"}
+    checked.append(("PayWithBillingKeyResponse", v2_server.api("POST", f"/payments/{payment_id}/billing-key", charge)))
+    paid = v2_server.payment(payment_id)
+    checked.append(("PaidPayment", paid))
+    assert paid["billingKey"] == key and paid["channel"]["key"] == "channel-key-sandbox-billing"
+    next_id = "shop-" + uuid.uuid4().hex[:12]
+    created = v2_server.api("POST", f"/payments/{next_id}/schedule",
+                            {"payment": charge, "timeToPay": "2030-01-01T00:00:00Z"})
+    checked.append(("CreatePaymentScheduleResponse", created))
+    listing = v2_server.api("GET", "/payment-schedules?requestBody=" + urllib.parse.quote(
+        json.dumps({"filter": {"billingKey": key}})))
+    checked.append(("GetPaymentSchedulesResponse", listing))
+    checked.append(("ScheduledPaymentSchedule", listing["items"][0]))
+    revoked = v2_server.api("DELETE", "/payment-schedules?requestBody=" + urllib.parse.quote(json.dumps({"billingKey": key})))
+    checked.append(("RevokePaymentSchedulesResponse", revoked))
+    assert revoked["revokedScheduleIds"] == [created["schedule"]["id"]]
+    checked.append(("RevokedPaymentSchedule", v2_server.api("GET", f"/payment-schedules/{created['schedule']['id']}")))
+    checked.append(("DeleteBillingKeyResponse", v2_server.api("DELETE", f"/billing-keys/{key}")))
+    checked.append(("DeletedBillingKeyInfo", v2_server.api("GET", f"/billing-keys/{key}")))
+    for status, variant in (("VERIFIED", "VerifiedIdentityVerification"), ("FAILED", "FailedIdentityVerification")):
+        identity_id = "shop-" + uuid.uuid4().hex[:12] + "-iv"
+        v2_server.control("POST", "/identity-verifications", {"id": identity_id, "status": status})
+        checked.append((variant, v2_server.api("GET", f"/identity-verifications/{identity_id}")))
+    for name, value in checked:
+        errors = _schema_errors(openapi, name, value)
+        assert not errors, (name, errors[0])
+    for path, name, code in ((f"/billing-keys/billing-key-missing", "BillingKeyNotFoundError", 404),
+                             ("/identity-verifications/shop-missing-iv", "IdentityVerificationNotFoundError", 404)):
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            v2_server.api("GET", path)
+        assert failed.value.code == code
+        assert not _schema_errors(openapi, name, json.loads(failed.value.read()))
+
+
+def test_a_declined_billing_key_charge_is_a_pg_provider_error_and_a_failed_payment(v2_server, openapi):
+    key = v2_server.control("POST", "/billing-keys", {})["billingKey"]
+    v2_server.control("POST", "/declines", {"billing_key": key, "message": "[2116]개인 월 한도금액 초과"})
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    with pytest.raises(urllib.error.HTTPError) as declined:
+        v2_server.api("POST", f"/payments/{payment_id}/billing-key",
+                      {"billingKey": key, "orderName": "원두", "amount": {"total": 1000}, "currency": "KRW"})
+    body = json.loads(declined.value.read())
+    assert declined.value.code == 502 and body["type"] == "PG_PROVIDER" and "한도" in body["pgMessage"]
+    assert not _schema_errors(openapi, "PgProviderError", body)
+    failed = v2_server.payment(payment_id)
+    assert failed["status"] == "FAILED" and failed["billingKey"] == key
+    assert not _schema_errors(openapi, "FailedPayment", failed)
+
+
+def test_the_official_sdk_drives_billing_keys_schedules_and_verifications(v2_server):
+    from portone_server_sdk.common import PaymentAmountInput
+    from portone_server_sdk.payment.payment_schedule import BillingKeyPaymentScheduleInput, PaymentScheduleFilterInput
+    client = PortOneClient(secret=V2_SECRET, base_url=v2_server.url, store_id=STORE)
+    key = v2_server.control("POST", "/billing-keys", {})["billingKey"]
+    info = client.payment.billing_key.get_billing_key_info(billing_key=key)
+    assert type(info).__name__ == "IssuedBillingKeyInfo" and info.channels[0].key == "channel-key-sandbox-billing"
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    paid = client.payment.pay_with_billing_key(payment_id=payment_id, billing_key=key, order_name="원두",
+                                               amount=PaymentAmountInput(total=5000), currency="KRW")
+    assert paid.payment.pg_tx_id and client.payment.get_payment(payment_id=payment_id).amount.total == 5000
+    next_id = "shop-" + uuid.uuid4().hex[:12]
+    created = client.payment.payment_schedule.create_payment_schedule(
+        payment_id=next_id, time_to_pay="2030-01-01T00:00:00Z",
+        payment=BillingKeyPaymentScheduleInput(billing_key=key, order_name="원두", amount=PaymentAmountInput(total=5000),
+                                               currency="KRW"))
+    listed = client.payment.payment_schedule.get_payment_schedules(filter=PaymentScheduleFilterInput(billing_key=key))
+    assert [(s.id, s.payment_id, type(s).__name__) for s in listed.items] == [
+        (created.schedule.id, next_id, "ScheduledPaymentSchedule")]
+    with pytest.raises(Exception) as twice:                      # one schedule per paymentId
+        client.payment.payment_schedule.create_payment_schedule(
+            payment_id=next_id, time_to_pay="2030-01-01T00:00:00Z",
+            payment=BillingKeyPaymentScheduleInput(billing_key=key, order_name="원두",
+                                                   amount=PaymentAmountInput(total=5000), currency="KRW"))
+    assert "AlreadyExists" in type(twice.value).__name__
+    with pytest.raises(Exception) as refused:                     # a key with a schedule on it is not deleted
+        client.payment.billing_key.delete_billing_key(billing_key=key)
+    assert "AlreadyExists" in type(refused.value).__name__
+    revoked = client.payment.payment_schedule.revoke_payment_schedules(billing_key=key)
+    assert revoked.revoked_schedule_ids == [created.schedule.id]
+    assert client.payment.billing_key.delete_billing_key(billing_key=key).deleted_at
+    assert type(client.payment.billing_key.get_billing_key_info(billing_key=key)).__name__ == "DeletedBillingKeyInfo"
+    identity_id = "shop-" + uuid.uuid4().hex[:12] + "-iv"
+    v2_server.control("POST", "/identity-verifications", {"id": identity_id, "birth_date": "1990-05-05"})
+    verified = client.identity_verification.get_identity_verification(identity_verification_id=identity_id)
+    assert type(verified).__name__ == "VerifiedIdentityVerification" and verified.verified_customer.birth_date == "1990-05-05"
+    with pytest.raises(Exception) as missing:
+        client.identity_verification.get_identity_verification(identity_verification_id="shop-none-iv")
+    assert "NotFound" in type(missing.value).__name__
+
+
+def test_confirm_approves_an_adult_only_order_only_with_its_verification(v2_server, v2_env):
+    catalog = json.loads(open(v2_env["GAGE_CATALOG"]).read())
+    catalog["identity"] = {"channel_key": "channel-key-sandbox-identity"}
+    catalog["products"].append({"sku": "SUL", "title": "막걸리", "price": 6000, "url": "", "stock": None,
+                                "max_quantity": None, "options": [], "adult_only": True})
+    open(v2_env["GAGE_CATALOG"], "w").write(json.dumps(catalog, ensure_ascii=False))
+    sul = [{"sku": "SUL", "quantity": 1}]
+    unverified = v2_server.pay(9000, items=sul, status="PAY_PENDING")
+    status, reply, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(unverified["id"], "Transaction.Confirm")))
+    assert status == 409 and reply["reason"] == "identity_required"
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    v2_server.control("POST", "/identity-verifications", {"id": payment_id + "-iv", "birth_date": "1990-05-05"})
+    verified = v2_server.pay(9000, items=sul, status="PAY_PENDING", payment_id=payment_id,
+                             custom_data={"items": sul, "shop": SHOP, "catalog": "test", "certification": payment_id + "-iv"})
+    status, reply, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(verified["id"], "Transaction.Confirm")))
+    assert status == 200 and reply["status"] == "confirmed", reply
 
 
 # --------------------------------------------------------------------------- the V2 example shop

@@ -236,11 +236,16 @@ extension PortOneClient: BillingProvider, IdentityProvider {
         }
     }
 
-    /// `DELETE /payment-schedules` for every schedule of the key. None left, or the key already gone, is success.
+    /// `DELETE /payment-schedules` for every schedule of the key, the filter in `requestBody` (a DELETE body is
+    /// dropped by some proxies). None left, or the key already gone, is success.
     public func revokeSchedules(key: String) throws(ProviderError) {
         struct Body: Encodable { var storeId: String?, billingKey: String }
+        guard let json = try? JSONEncoder().encode(Body(storeId: storeID, billingKey: key)) else {
+            throw .unavailable("cannot encode the request")
+        }
         do {
-            let _: Ignored = try call("DELETE", "/payment-schedules", body: Body(storeId: storeID, billingKey: key))
+            let _: Ignored = try call("DELETE", "/payment-schedules?requestBody=" + http.escape(String(decoding: json, as: UTF8.self)),
+                                      body: nil)
         } catch .notFound {
         } catch let .refused(_, message) where message.hasPrefix("PAYMENT_SCHEDULE_ALREADY")
                                             || message.hasPrefix("BILLING_KEY_ALREADY_DELETED") {

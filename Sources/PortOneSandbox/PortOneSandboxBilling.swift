@@ -75,12 +75,8 @@ extension PortOneSandboxAPI {
             guard let schedule = schedules[p[0]] else { return Self.error(404, "PAYMENT_SCHEDULE_NOT_FOUND", "결제 예약건이 존재하지 않습니다.") }
             return Self.json(render(schedule))
         }
-        if request.match("GET", "payment-schedules") != nil {
-            return listSchedules(query["requestBody"].map { Data($0.utf8) } ?? body)
-        }
-        if request.match("DELETE", "payment-schedules") != nil {
-            return revokeSchedules(query["requestBody"].map { Data($0.utf8) } ?? body)
-        }
+        if request.match("GET", "payment-schedules") != nil { return listSchedules(Self.requestBody(query, body)) }
+        if request.match("DELETE", "payment-schedules") != nil { return revokeSchedules(Self.requestBody(query, body)) }
         if let p = request.match("GET", "identity-verifications/*") {
             guard let found = identityVerifications[p[0]] else {
                 return Self.error(404, "IDENTITY_VERIFICATION_NOT_FOUND", "요청된 본인인증 건이 존재하지 않습니다.")
@@ -314,7 +310,7 @@ extension PortOneSandboxAPI {
     func issueBillingKey(_ object: [String: Any]) -> V2BillingKey {
         sequence += 1
         let id = object["billing_key"] as? String
-            ?? String(format: "billing-key-0193%04x-8000-4000-%012d", sequence % 0xFFFF, Int.random(in: 0..<1_000_000_000_000))
+            ?? "billing-key-" + UUID().uuidString.lowercased()
         let key = V2BillingKey(key: id, storeID: object["store_id"] as? String ?? storeID,
                                channelKey: object["channel_key"] as? String ?? Self.billingChannelKey,
                                pgProvider: object["pg_provider"] as? String ?? "INICIS_V2",
@@ -419,6 +415,14 @@ extension PortOneSandboxAPI {
             object["requestedCustomer"] = [String: Any]()
         }
         return object
+    }
+
+    /// The `requestBody` query parameter (or the body): JSON, whose spaces a form-style encoder (httpx, as the
+    /// official SDK uses) sends as `+`.
+    static func requestBody(_ query: [String: String], _ body: Data) -> Data {
+        guard let text = query["requestBody"] else { return body }
+        if (try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil { return Data(text.utf8) }
+        return Data(text.replacingOccurrences(of: "+", with: " ").utf8)
     }
 
     static func billingKeyNotFound() -> SandboxResponse { error(404, "BILLING_KEY_NOT_FOUND", "빌링키가 존재하지 않습니다.") }

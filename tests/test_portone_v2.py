@@ -528,6 +528,45 @@ def test_the_v2_example_shop_builds_for_the_v2_browser_sdk(gage, tmp_path):
     assert 'src="https://cdn.portone.io/v2/browser-sdk.js"' in cart and "iamport.js" not in cart
     assert '"provider":"portone"' in cart and '"store_id":"store-' in cart
     assert 'value="VIRTUAL_ACCOUNT"' in cart and "가상계좌(무통장입금)" in cart
+    # 정기배송 and 성인인증 on V2: the billing and identity channels reach the catalog, and nothing is warned about.
+    assert catalog["payment"]["billing_channel_key"].startswith("channel-key-")
+    assert catalog["identity"] == {"channel_key": "channel-key-9f8e7d6c-idvf-4000-8000-000000000005"}
+    products = {p["sku"]: p for p in catalog["products"]}
+    assert products["BLD-HOUSE"]["subscription"] == {"intervals": ["2w", "4w"], "price": 12600}
+    assert products["SUL-MAKGEOLLI-750"]["adult_only"] is True
+    assert "warning" not in result.stderr and "error" not in result.stderr
+
+
+def _v2_example_copy(tmp_path):
+    import shutil
+    root = pathlib.Path(__file__).resolve().parent.parent
+    shop = tmp_path / "shop"
+    shutil.copytree(root / "examples/portone-v2", shop)
+    return shop
+
+
+def test_a_v2_shop_needs_a_billing_channel_for_subscriptions(gage, tmp_path):
+    shop = _v2_example_copy(tmp_path)
+    settings = shop / "shop.yml"
+    settings.write_text("\n".join(line for line in settings.read_text().splitlines() if "billing_channel_key" not in line))
+    result = run(gage, "check", "--source", shop)
+    assert result.returncode == 1
+    assert ("subscription: needs a channel that issues billing keys, but shop.yml's portone: has no billing_channel_key"
+            in result.stderr) and "add billing_channel_key: channel-key-" in result.stderr
+
+
+def test_a_v2_shop_verifies_identity_through_its_identity_channel(gage, tmp_path):
+    shop = _v2_example_copy(tmp_path)
+    settings = shop / "shop.yml"
+    text = settings.read_text()
+    settings.write_text(text.replace("  channel_key: channel-key-9f8e7d6c-idvf-4000-8000-000000000005", "  pg: danal"))
+    result = run(gage, "check", "--source", shop)
+    assert result.returncode == 1 and "identity.channel_key" in result.stderr
+    settings.write_text("\n".join(line for line in text.splitlines()
+                                  if not line.startswith("identity:") and "idvf" not in line))
+    result = run(gage, "check", "--source", shop)
+    assert "adult_only products need identity verification, but shop.yml has no identity:" in result.stderr
+    assert "identity: { channel_key: channel-key-… }" in result.stderr
 
 
 # --------------------------------------------------------------------------- bank names

@@ -188,6 +188,13 @@ def test_a_tampered_subscribe_changes_nothing_it_should_not(gage_verify, shop, p
     assert provider.first_charges() == [AMOUNT]
 
 
+@pytest.mark.parametrize("key", ["../payments/x", "", "bk", "x" * 300, 12, "billing-key-1?storeId=other"])
+def test_a_malformed_key_is_refused_before_any_call(gage_verify, shop, provider, key):
+    status, reply, _ = subscribe(gage_verify, shop, provider, key)
+    assert status == 2 and reply["ok"] is False and provider.key_field in reply["error"]
+    assert provider.first_charges() == []
+
+
 def test_the_buyer_cancels_by_token_and_the_seller_by_id(gage, gage_verify, shop, provider):
     key = provider.issue_key()
     _, reply, _ = subscribe(gage_verify, shop, provider, key)

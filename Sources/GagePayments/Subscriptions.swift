@@ -533,9 +533,7 @@ struct SubscribeRequest {
         guard let customerUID = fields.string(field) else { throw .request(.malformed("\(field) is required")) }
         if catalog.payment.api == .portone {
             // PortOne makes it (`billing-key-…`); the store and channel it belongs to are checked with PortOne.
-            guard (8...200).contains(customerUID.utf8.count),
-                  customerUID.utf8.allSatisfy({ $0 < 0x80 && (Character(UnicodeScalar($0)).isLetter
-                      || Character(UnicodeScalar($0)).isNumber || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")) }) else {
+            guard (8...200).contains(customerUID.utf8.count), customerUID.utf8.allSatisfy(PaymentReference.isIDByte) else {
                 throw .request(.malformed("billing_key must be 8 to 200 of A-Z a-z 0-9 _ -, as PortOne issued it"))
             }
         } else {

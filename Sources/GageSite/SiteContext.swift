@@ -155,6 +155,10 @@ struct SiteContext: @unchecked Sendable {
                 portone.channelKey(for: method).map { (method, $0) }
             })
             checkout["confirm_url"] = settings.checkout.verifyURL
+            // 정기배송 and 성인인증 on V2 (SPEC §12): the channels PortOne.requestIssueBillingKey and
+            // PortOne.requestIdentityVerification open.
+            checkout["billing_channel_key"] = portone.billingChannelKey ?? ""
+            checkout["identity_channel_key"] = settings.identity?.channelKey ?? ""
         }
         let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [

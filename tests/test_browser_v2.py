@@ -188,7 +188,11 @@ def test_v2_sandbox_sdk_issues_a_billing_key_that_the_function_subscribes_with(f
                                                                 "options": {"분쇄도": "홀빈"}}]})
     assert status == 200 and reply["status"] == "subscribed", reply
     assert reply["amount"] == 12_600 + 3_000                                            # subscriber price + shipping
-    # Time passes in the console: the scheduled charge runs, its signed webhook reaches the function, it is paid.
+    # The console lists the next charge; time passes there: it runs, its signed webhook reaches the function.
+    second = "onggi2-S" + reply["subscription"]["id"] + "-2"
+    driver.get(shop["url"] + "/__sandbox/")
+    wait(driver).until(ec.text_to_be_present_in_element((By.ID, "schedules"), second))
+    shot(driver, "v2-07-console-schedule")
     with urllib.request.urlopen(urllib.request.Request(shop["url"] + "/__gage/sandbox/schedules/run", method="POST")) as r:
         runs = [run for run in json.loads(r.read())["runs"] if run.get("payment_id", "").startswith("onggi2-S" + reply["subscription"]["id"])]
     assert [(run["status"], run["webhook_status"], run["webhook"]["status"]) for run in runs] == [("paid", 200, "paid")]

@@ -635,8 +635,19 @@ enum SandboxAssets {
       .catch(function (e) { result.textContent = String(e); });
   }
   var schedules = document.getElementById('schedules');
+  /** V1's and V2's scheduled charges in one list: {merchant_uid, schedule_at, amount, schedule_status, payment_status}. */
+  function allSchedules() {
+    var v1 = fetch('/__iamport/__sandbox/schedules').then(function (r) { return r.json(); }).catch(function () { return []; });
+    var v2 = fetch('/__portone/__sandbox/schedules').then(function (r) { return r.json(); }).catch(function () { return []; });
+    return Promise.all([v1, v2]).then(function (lists) {
+      return lists[0].concat((Array.isArray(lists[1]) ? lists[1] : []).map(function (s) {
+        return { merchant_uid: s.paymentId, schedule_at: Date.parse(s.timeToPay) / 1000, amount: s.totalAmount,
+                 schedule_status: s.status, payment_status: '' };
+      }));
+    });
+  }
   function loadSchedules() {
-    fetch('/__iamport/__sandbox/schedules').then(function (r) { return r.json(); }).then(function (list) {
+    allSchedules().then(function (list) {
       schedules.textContent = '';
       if (!list.length) {
         var row = document.createElement('tr');
@@ -666,9 +677,10 @@ enum SandboxAssets {
       }).catch(function (e) { result.textContent = String(e); });
   });
   document.getElementById('decline-next').addEventListener('click', function () {
-    fetch('/__iamport/__sandbox/declines', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ shape: 'status', message: '[테스트] 한도 초과' }) })
-      .then(function () { result.textContent = '다음 정기결제 한 건이 거절됩니다.'; });
+    var body = JSON.stringify({ shape: 'status', message: '[테스트] 한도 초과' });
+    Promise.all(['/__iamport', '/__portone'].map(function (api) {
+      return fetch(api + '/__sandbox/declines', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body });
+    })).then(function () { result.textContent = '다음 정기결제 한 건이 거절됩니다.'; });
   });
   load();
   loadSchedules();

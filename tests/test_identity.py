@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from conftest import built, run
+from conftest import run
 from providers import V1, V2
 from verify_helpers import BUYER, CATALOG, SHOP, TEA, pay, ref, verify
 

@@ -20,9 +20,8 @@ import pytest
 from portone_server_sdk import PortOneClient, webhook
 
 from conftest import ROOT, built, run
+from portone_v2_kit import BUYER, CARD_CHANNEL, OPENAPI, STORE, V2_SECRET, VBANK_CHANNEL
 from verify_helpers import BEANS, CATALOG, SHOP, TEA
-
-from portone_v2_kit import BUYER, CARD_CHANNEL, OPENAPI, REFERENCE, STORE, V2_SECRET, VBANK_CHANNEL, V2Sandbox  # noqa: F401
 
 
 def v2_catalog():

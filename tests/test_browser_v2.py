@@ -179,7 +179,7 @@ def test_v2_sandbox_sdk_issues_a_billing_key_that_the_function_subscribes_with(f
     start(driver, f"PortOne.requestIssueBillingKey({{storeId: '{STORE}', channelKey: '{BILLING_CHANNEL}', "
                   "billingKeyMethod: 'CARD', issueName: '정기배송', customer: {customerId: 'buyer-1'}})")
     shot(driver, "v2-07-billing-key-window")
-    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="issue"]').click()
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="register"]').click()
     result = sdk_result(driver)
     assert result["transactionType"] == "ISSUE_BILLING_KEY" and result["billingKey"].startswith("billing-key-")
     assert "code" not in result
@@ -207,7 +207,7 @@ def test_v2_sandbox_sdk_billing_key_window_redirects_on_a_phone(fresh, shop):
     start(driver, f"PortOne.requestIssueBillingKey({{storeId: '{STORE}', channelKey: '{BILLING_CHANNEL}', "
                   f"billingKeyMethod: 'CARD', redirectUrl: '{shop['url']}/cart/'}})")
     driver.find_element(By.ID, "imp-sandbox-redirect").click()
-    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="issue"]').click()
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="register"]').click()
     wait(driver).until(ec.url_contains("billingKey="))
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(driver.current_url).query)
     assert query["transactionType"] == ["ISSUE_BILLING_KEY"] and query["billingKey"][0].startswith("billing-key-")

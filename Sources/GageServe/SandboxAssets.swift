@@ -393,7 +393,7 @@ enum SandboxAssets {
       var shell = testWindow('div', 'TEST · 테스트 카드 등록', 'Gage 정기결제 카드 등록 (PortOne V2)', false, 'redirectUrl');
       var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
       if (!request.redirectUrl) { redirectBox.disabled = true; }
-      var actions = el('div', {}, [button('issue', '카드 등록 (테스트)', true), button('fail', '등록 실패'), button('close', '창 닫기')]);
+      var actions = el('div', {}, [button('register', '카드 등록 (테스트)', true), button('fail', '등록 실패'), button('close', '창 닫기')]);
       actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
       box.appendChild(el('p', { text: '실제 카드는 등록되지 않습니다. 정기결제에 쓸 테스트 빌링키를 발급합니다.' }));
       box.appendChild(el('dl', {}, [

@@ -247,3 +247,86 @@ def test_v2_sandbox_sdk_identity_window_redirects_on_a_phone_and_a_closed_window
     driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="close"]').click()
     assert sdk_result(driver)["code"]
     assert post_verify(shop, "identity", {"identity_verification_id": closed}) == (200, {"ok": True, "adult": False})
+
+
+# --------------------------------------------------------------------------- the V2 checkout page: 정기배송 and 성인인증
+
+def seller_subscriptions(shop):
+    import pathlib
+    import subprocess
+    if not pathlib.Path(shop["ledger"]).exists():
+        return []
+    listing = subprocess.run([str(shop["gage"]), "subscriptions", "list", "--json", "--ledger", shop["ledger"]],
+                             capture_output=True, text=True, check=True)
+    return json.loads(listing.stdout)
+
+
+def certify_in_window(driver, birthday):
+    field = wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox-birthday")))
+    driver.execute_script("arguments[0].value = arguments[1]", field, birthday)
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="certify"]').click()
+
+
+def test_v2_a_subscription_starts_on_the_page_is_managed_and_cancelled(fresh, shop):
+    from selenium.webdriver.support.ui import Select
+    driver = fresh
+    driver.get(shop["url"] + "/products/house-blend/")
+    driver.find_element(By.CSS_SELECTOR, 'input[name="purchase"][value="subscribe"]').click()
+    Select(wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-interval]")))).select_by_value("4w")
+    Select(driver.find_element(By.CSS_SELECTOR, 'select[data-option="분쇄도"]')).select_by_value("홀빈")
+    driver.find_element(By.CSS_SELECTOR, 'button[value="cart"]').click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-buy-status]"), "담았습니다"))
+    fill_checkout(driver, shop, pay_method=None)
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    window = wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
+    assert "카드 등록" in window.text and BILLING_CHANNEL in window.text
+    shot(driver, "v2-09-page-billing-key-window")
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="register"]').click()
+    text = result_text(driver)
+    shot(driver, "v2-09-page-subscribed")
+    assert "정기배송이 시작되었습니다" in text and "15,600원" in text and "다음 결제일" in text, text
+    [subscription] = [s for s in seller_subscriptions(shop) if s["status"] == "active" and s["interval"] == "4w"]
+    assert subscription["amount"] == 15_600
+    manage = driver.find_element(By.CSS_SELECTOR, "[data-manage-link]").get_attribute("href")
+    driver.get(manage)
+    panel = wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-subscription-details]")))
+    assert "이용 중" in panel.text and "4주마다" in panel.text
+    driver.find_element(By.CSS_SELECTOR, "[data-cancel-subscription]").click()
+    driver.find_element(By.CSS_SELECTOR, "[data-confirm-cancel]").click()
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-subscription-manage]"), "해지되었습니다"))
+    shot(driver, "v2-09-page-cancelled")
+    [ended] = [s for s in seller_subscriptions(shop) if s["id"] == subscription["id"]]
+    assert ended["status"] == "cancelled"
+    with urllib.request.urlopen(shop["url"] + "/__portone/__sandbox/schedules") as response:
+        mine = [s for s in json.loads(response.read()) if f"S{subscription['id']}-" in s["paymentId"]]
+    assert [s["status"] for s in mine] == ["REVOKED"]
+
+
+def test_v2_an_adult_buys_makgeolli_after_identity_verification(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "yangpyeong-makgeolli", quantity=2)                    # 12,000 + 3,000
+    fill_checkout(driver, shop, pay_method="CARD")
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    shot(driver, "v2-10-identity-window")
+    certify_in_window(driver, "1990-05-05")
+    wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-sandbox-action="approve"]'))).click()
+    text = result_text(driver)
+    shot(driver, "v2-10-adult-paid")
+    assert "결제가 완료되었습니다" in text and "15,000원" in text
+    paid = v2_payments(shop)[-1]
+    assert json.loads(paid["customData"])["certification"] == paid["id"] + "-iv"
+    recorded = ledger_orders(shop, "merchant_uid")[paid["id"]]
+    assert recorded["status"] == "paid" and recorded["identity"]["certification"] == paid["id"] + "-iv"
+
+
+def test_v2_a_minor_is_stopped_before_any_money_moves(fresh, shop):
+    driver = fresh
+    add_to_cart(driver, shop, "yangpyeong-makgeolli")
+    fill_checkout(driver, shop, pay_method="CARD")
+    before = len(v2_payments(shop))
+    driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+    certify_in_window(driver, "2012-03-01")
+    wait(driver).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "[data-checkout-status]"), "19세 미만"))
+    shot(driver, "v2-11-minor-stopped")
+    assert driver.find_elements(By.ID, "imp-sandbox") == []
+    assert len(v2_payments(shop)) == before

@@ -270,9 +270,9 @@ struct SiteContext: @unchecked Sendable {
     }
 
     /// The product page's 1회 구매 / 정기배송 choice: the subscriber price, what it saves, and each interval offered
-    /// (the first chosen). Nil when the product is not offered as a subscription or the shop has no billing PG.
+    /// (the first chosen). Nil when the product is not offered as a subscription or the shop has no billing channel.
     func subscriptionOffer(_ product: ProductSource) -> [String: Any]? {
-        guard let offer = product.subscription, settings.iamport.billingPG != nil, !product.isSoldOut else { return nil }
+        guard let offer = product.subscription, settings.offersSubscriptions, !product.isSoldOut else { return nil }
         let saving = product.price - offer.price
         return [
             "price": offer.price,

@@ -18,7 +18,7 @@ from portone_server_sdk import PortOneClient
 from conftest import run
 from test_notifications import ChatReceiver, MailServer, chat, text_of  # noqa: F401 (chat: a fixture)
 from test_portone_v2 import (BUYER as V2_BUYER, V2_SECRET, VBANK_CHANNEL, deliver, openapi, v2_catalog,  # noqa: F401
-                             v2_env, v2_server)
+                             v2_env)
 from verify_helpers import BEANS, BUYER, CATALOG, TEA, pay, ref, verify
 
 BEANS_AND_TEA = BEANS + TEA            # 2 × 18,500 + 12,000 = 49,000 + 3,000 shipping = 52,000

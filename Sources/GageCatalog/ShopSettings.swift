@@ -55,6 +55,8 @@ public struct ShopSettings: Sendable, Equatable {
         public var channelKeys: [String: String]?
         public var payMethods: [String]
         public var sdkURL: String
+        /// The channel that issues billing keys for subscriptions (`billing_channel_key`).
+        public var billingChannelKey: String? = nil
         public static let defaultSDKURL = "https://cdn.portone.io/v2/browser-sdk.js"
 
         /// The channel the page opens for `method`.
@@ -158,6 +160,9 @@ public struct ShopSettings: Sendable, Equatable {
     /// Where pages load the provider's browser SDK from.
     public var sdkURL: String { portone?.sdkURL ?? iamport.sdkURL }
 
+    /// Whether products may be subscribed to: the shop has a channel that issues billing keys.
+    public var offersSubscriptions: Bool { paymentChannels.offersSubscriptions }
+
     /// Whether the buyer form offers the Kakao postcode search.
     public var addressSearch: Bool { checkout.addressSearch ?? (language == .ko) }
 
@@ -165,7 +170,8 @@ public struct ShopSettings: Sendable, Equatable {
     public var paymentChannels: Catalog.PaymentChannels {
         if let portone {
             return Catalog.PaymentChannels(storeID: portone.storeID, channelKey: portone.channelKey,
-                                           channelKeys: portone.channelKeys, payMethods: portone.payMethods)
+                                           channelKeys: portone.channelKeys, payMethods: portone.payMethods,
+                                           billingChannelKey: portone.billingChannelKey)
         }
         return Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods, billingPG: iamport.billingPG)
     }
@@ -333,7 +339,8 @@ extension ShopSettings {
                              hint: "write portone:\n    store_id: store-…\n    channel_key: channel-key-…")
             return nil
         }
-        block.rejectUnknownKeys(allowed: ["store_id", "channel_key", "channel_keys", "pay_methods", "sdk_url"], what: "portone")
+        block.rejectUnknownKeys(allowed: ["store_id", "channel_key", "channel_keys", "pay_methods", "sdk_url",
+                                         "billing_channel_key"], what: "portone")
         func line(_ key: String) -> Int? { block.value(key).flatMap(block.line(of:)) ?? block.line }
         var result = PortOne(storeID: "", payMethods: ["CARD"], sdkURL: PortOne.defaultSDKURL)
         if let store = block.string("store_id") {
@@ -382,6 +389,7 @@ extension ShopSettings {
             result.channelKey = key
         }
         if let url = block.string("sdk_url") { result.sdkURL = url }
+        result.billingChannelKey = block.string("billing_channel_key")
         return result
     }
 
@@ -405,7 +413,13 @@ extension ShopSettings {
             return nil
         }
         let channelKey = identity.string("channel_key")
-        guard pg != nil || channelKey != nil else {
+        if fields.has("portone") {
+            // V2 opens PortOne.requestIdentityVerification with the identity channel; a V1 pg means nothing there.
+            guard channelKey != nil else {
+                identity.missing("channel_key", hint: "add channel_key: channel-key-… (the 본인인증 channel from the PortOne console)")
+                return nil
+            }
+        } else if pg == nil {
             identity.missing("pg", hint: "add pg: danal (휴대폰 본인인증) or pg: inicis_unified (통합인증)")
             return nil
         }

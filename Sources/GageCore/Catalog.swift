@@ -116,6 +116,8 @@ public struct Catalog: Codable, Equatable, Sendable {
         /// V2: the channel every pay method goes through (`channel_key`), or one per pay method (`channel_keys`).
         public var channelKey: String?
         public var channelKeys: [String: String]?
+        /// V2: the channel that issues billing keys for subscriptions (`billing_channel_key`); nil: none offered.
+        public var billingChannelKey: String?
 
         public static let defaultPG = "html5_inicis"
         public static let defaultPayMethods = ["card", "trans", "vbank", "phone"]
@@ -129,20 +131,27 @@ public struct Catalog: Codable, Equatable, Sendable {
         }
 
         /// A PortOne V2 store's channels.
-        public init(storeID: String, channelKey: String?, channelKeys: [String: String]?, payMethods: [String]) {
+        public init(storeID: String, channelKey: String?, channelKeys: [String: String]?, payMethods: [String],
+                    billingChannelKey: String? = nil) {
             api = .portone
             pg = ""
             self.payMethods = payMethods
             self.storeID = storeID
             self.channelKey = channelKey
             self.channelKeys = channelKeys
+            self.billingChannelKey = billingChannelKey
         }
+
+        /// Whether the shop issues billing keys, so products may be subscribed to (V1 `billing_pg`, V2
+        /// `billing_channel_key`).
+        public var offersSubscriptions: Bool { api == .portone ? billingChannelKey != nil : billingPG != nil }
 
         enum CodingKeys: String, CodingKey {
             case provider, pg
             case payMethods = "pay_methods"
             case billingPG = "billing_pg"
             case storeID = "store_id", channelKey = "channel_key", channelKeys = "channel_keys"
+            case billingChannelKey = "billing_channel_key"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -154,6 +163,7 @@ public struct Catalog: Codable, Equatable, Sendable {
             storeID = try container.decodeIfPresent(String.self, forKey: .storeID)
             channelKey = try container.decodeIfPresent(String.self, forKey: .channelKey)
             channelKeys = try container.decodeIfPresent([String: String].self, forKey: .channelKeys)
+            billingChannelKey = try container.decodeIfPresent(String.self, forKey: .billingChannelKey)
         }
 
         /// V1 catalogs stay as they were before V2 (no `provider`), so their version hash does not change.
@@ -166,6 +176,7 @@ public struct Catalog: Codable, Equatable, Sendable {
             try container.encodeIfPresent(storeID, forKey: .storeID)
             try container.encodeIfPresent(channelKey, forKey: .channelKey)
             try container.encodeIfPresent(channelKeys, forKey: .channelKeys)
+            try container.encodeIfPresent(billingChannelKey, forKey: .billingChannelKey)
         }
 
         /// The channel key a V2 payment by `method` (a V2 name) must have come through.

@@ -196,12 +196,31 @@ public enum ChannelCheck {
     /// How Iamport reports a pay method when it differs from the name `IMP.request_pay` takes.
     static let reportedAs: [String: String] = ["samsungpay": "samsung"]
 
-    /// A charge with a billing key: by card, through the shop's billing PG (and its MID when `billing_pg` names one).
+    /// A charge with a billing key: by card, through the shop's billing PG (and its MID when `billing_pg` names one),
+    /// or, V2, through its billing channel.
     public static func acceptsBilling(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+        if channels.api == .portone {
+            guard let billing = channels.billingChannelKey else { return false }
+            return payment.channelKey == billing && payment.payMethod == "card"
+        }
         guard let billing = channels.billingPG,
               payment.pgProvider == Catalog.PaymentChannels.provider(of: billing) else { return false }
         if let mid = Catalog.PaymentChannels.merchantID(of: billing), payment.pgID != mid { return false }
         return payment.payMethod == "card"
+    }
+
+    /// A billing key the shop may charge: still issued, for cards, by the shop's billing PG (and MID), or, V2, by its
+    /// store's billing channel.
+    public static func acceptsBillingKey(_ key: BillingKeyRecord, _ channels: Catalog.PaymentChannels) -> Bool {
+        guard key.issued, key.methods.isEmpty || key.methods.contains("card") else { return false }
+        if channels.api == .portone {
+            guard let billing = channels.billingChannelKey else { return false }
+            return key.storeID == channels.storeID && key.channelKey == billing
+        }
+        guard let billing = channels.billingPG, key.pgProvider == Catalog.PaymentChannels.provider(of: billing) else {
+            return false
+        }
+        return Catalog.PaymentChannels.merchantID(of: billing).map { $0 == key.pgID } ?? true
     }
 
     public static func accepts(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {

@@ -155,6 +155,10 @@ struct SiteContext: @unchecked Sendable {
                 portone.channelKey(for: method).map { (method, $0) }
             })
             checkout["confirm_url"] = settings.checkout.verifyURL
+            // 정기배송 and 성인인증 on V2 (SPEC §12): the channels PortOne.requestIssueBillingKey and
+            // PortOne.requestIdentityVerification open.
+            checkout["billing_channel_key"] = portone.billingChannelKey ?? ""
+            checkout["identity_channel_key"] = settings.identity?.channelKey ?? ""
         }
         let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [
@@ -266,9 +270,9 @@ struct SiteContext: @unchecked Sendable {
     }
 
     /// The product page's 1회 구매 / 정기배송 choice: the subscriber price, what it saves, and each interval offered
-    /// (the first chosen). Nil when the product is not offered as a subscription or the shop has no billing PG.
+    /// (the first chosen). Nil when the product is not offered as a subscription or the shop has no billing channel.
     func subscriptionOffer(_ product: ProductSource) -> [String: Any]? {
-        guard let offer = product.subscription, settings.iamport.billingPG != nil, !product.isSoldOut else { return nil }
+        guard let offer = product.subscription, settings.offersSubscriptions, !product.isSoldOut else { return nil }
         let saving = product.price - offer.price
         return [
             "price": offer.price,

@@ -11,6 +11,7 @@ import IamportSandbox
 ///   cancels from the console (in part or in full).
 /// - `GET /__sandbox/webhooks/{id}?type=Transaction.Paid` and `GET /__sandbox/confirm/{id}` hand out a signed
 ///   delivery `{headers, body}` about the payment, as PortOne would send it.
+/// - billing keys, schedules, declines and identity verifications: see PortOneSandboxBilling.swift.
 /// - `POST /__sandbox/faults` arms a fault; `GET /__sandbox/calls` lists the API calls received;
 ///   `GET /__sandbox/config` tells the secret, store id and webhook secret.
 extension PortOneSandboxAPI {
@@ -47,6 +48,7 @@ extension PortOneSandboxAPI {
         if let p = request.match("GET", "__sandbox/confirm/*") {
             return signedDelivery(type: "Transaction.Confirm", paymentID: p[0], query: query)
         }
+        if let answer = billingControl(request, query: query, body: body) { return answer }
         return Self.error(404, "NOT_FOUND", "no such control endpoint")
     }
 
@@ -82,6 +84,7 @@ extension PortOneSandboxAPI {
             requestedAt: object["requested_at"] as? Int ?? now,
             paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int)
         if let bank = object["vbank_bank"] as? String { payment.vbankBank = bank }
+        payment.billingKey = object["billing_key"] as? String
         if payments[id] == nil { order.append(id) }
         payments[id] = payment
         return Self.json(render(payment))
@@ -124,7 +127,7 @@ extension PortOneSandboxAPI {
 
     /// A delivery signed with the webhook secret: `timestamp` (Unix seconds, default now) and `webhook_id` may be
     /// chosen, to make stale or replayed deliveries.
-    private func signedDelivery(type: String, paymentID: String, query: [String: String]) -> SandboxResponse {
+    func signedDelivery(type: String, paymentID: String, query: [String: String]) -> SandboxResponse {
         let payment = payments[paymentID]
         let timestamp = query["timestamp"] ?? String(clock())
         var data: [String: Any] = ["storeId": payment?.storeID ?? storeID, "paymentId": paymentID]

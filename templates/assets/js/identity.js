@@ -53,8 +53,8 @@ export function certifyThenPay(checkout, done, pay) {
 }
 
 /** Asks the function whether the certification is an adult's, so a minor is stopped before any money moves. */
-function checkIdentity(certification) {
-  return postJSON('identity', { imp_uid: certification }, false).then((response) =>
+function checkIdentity(provider, certification) {
+  return postJSON('identity', { [provider.identityField || 'imp_uid']: certification }, false).then((response) =>
     response.json().then((body) => (response.ok && body.ok ? body.adult : null))
   ).catch(() => null);   // unknown: the function checks again when the payment arrives
 }
@@ -67,7 +67,7 @@ function continueCertified(checkout, done, pay, success, certification) {
     return;
   }
   status.textContent = text.identity_checking;
-  checkIdentity(certification).then((adult) => {
+  checkIdentity(checkout.provider, certification).then((adult) => {
     if (adult === false) {
       showStatus(status, text.identity_minor);
       done();

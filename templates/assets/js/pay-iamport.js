@@ -6,6 +6,9 @@ import { vbankDue } from './orders.js';
 import { config } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 
+/** The field `/identity` takes a certification under. */
+export const identityField = 'imp_uid';
+
 function sdk() {
   const IMP = window.IMP;
   if (!IMP) throw new ProviderUnavailable('IMP');
@@ -71,7 +74,8 @@ export function issueBillingKey({ customerUID, merchantUID, name, amount, buyer 
       buyer_name: buyer.name, buyer_tel: buyer.tel, buyer_email: buyer.email,
       buyer_addr: buyer.addr, buyer_postcode: buyer.postcode,
       m_redirect_url: config.certified_url
-    }, (rsp) => resolve({ issued: Boolean(rsp && rsp.success), message: rsp && rsp.error_msg }));
+    }, (rsp) => resolve({ issued: Boolean(rsp && rsp.success), message: rsp && rsp.error_msg,
+      key: { customer_uid: customerUID } }));
   });
 }
 

@@ -147,6 +147,7 @@ struct SiteContext: @unchecked Sendable {
             // 정기배송 (SPEC §5): the PG that issues billing keys, and the buyer's manage page.
             "billing_pg": settings.iamport.billingPG ?? "",
             "subscription_url": base + "subscription/",
+            "lookup_url": base + "orders/lookup/",
         ]
         if let portone = settings.portone {
             // PortOne V2 (SPEC §7): the store and the channel each pay method opens.
@@ -190,9 +191,14 @@ struct SiteContext: @unchecked Sendable {
             // Only the pages that run checkout code carry the interface text (it is the larger part).
             "text_json": ScriptJSON.encode(text),
         ]
-        if settings.checkout.shipping.fee > 0, let freeOver = settings.checkout.shipping.freeOver {
+        let shipping = settings.checkout.shipping
+        if shipping.fee > 0, let freeOver = shipping.freeOver {
             values["free_shipping_note"] = money.format(freeOver) + " " + (text["free_shipping_over"] ?? "")
         }
+        // What shipping costs, on every product page: "배송비 3,000원 (50,000원 이상 구매 시 무료 배송)".
+        values["shipping_note"] = shipping.fee == 0 ? (text["shipping_free_always"] ?? "")
+            : (text["shipping"] ?? "") + " " + money.format(shipping.fee)
+                + (shipping.freeOver.map { " (" + money.format($0) + " " + (text["free_shipping_over"] ?? "") + ")" } ?? "")
         return values
     }
 

@@ -4,43 +4,17 @@
  * (subscribe.js), or verifies the buyer's age first (identity.js).
  */
 import { setUpAddressSearch } from './address-search.js';
+import { validateBuyer } from './buyer-form.js';
 import { linesOf } from './cart-lines.js';
 import { currentMode, loadCart } from './cart.js';
 import { certifyThenPay, needsAdult } from './identity.js';
+import { rememberOrderEmail } from './order-page.js';
 import { newMerchantUID, orderName } from './orders.js';
 import { config, postJSON, text } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 import { priceOrder } from './pricing.js';
 import { showResult, verifyAndShow } from './result-view.js';
 import { startSubscription } from './subscribe.js';
-
-const fieldChecks = {
-  buyer_name: (value) => value.trim().length > 0 && value.trim().length <= 40,
-  buyer_tel: (value) => /^01[016789]-?\d{3,4}-?\d{4}$/.test(value.trim()),
-  buyer_email: (value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()),
-  buyer_postcode: (value) => /^\d{5}$/.test(value.trim()),
-  buyer_addr: (value) => value.trim().length > 0
-};
-const fieldMessages = {
-  buyer_name: 'error_name', buyer_tel: 'error_tel', buyer_email: 'error_email',
-  buyer_postcode: 'error_postcode', buyer_addr: 'error_addr'
-};
-
-function validateBuyer(form) {
-  let firstInvalid = null;
-  Object.keys(fieldChecks).forEach((name) => {
-    const input = form.elements[name];
-    const ok = fieldChecks[name](input.value);
-    input.setAttribute('aria-invalid', ok ? 'false' : 'true');
-    document.getElementById(name + '-error').textContent = ok ? '' : text[fieldMessages[name]];
-    if (!ok && !firstInvalid) firstInvalid = input;
-  });
-  const agree = form.elements.agree;
-  document.getElementById('agree-error').textContent = agree.checked ? '' : text.error_agree;
-  if (!agree.checked && !firstInvalid) firstInvalid = agree;
-  if (firstInvalid) firstInvalid.focus();
-  return !firstInvalid;
-}
 
 /** The buyer as the form has them: {name, tel, email, addr (주소 and 상세주소), postcode}. */
 export function buyerFrom(form) {
@@ -60,7 +34,8 @@ export function setUpCheckoutForm(cart, catalog, provider) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     status.textContent = '';
-    if (!validateBuyer(form)) { status.textContent = text.error_form; return; }
+    status.classList.remove('is-error');
+    if (!validateBuyer(form)) { status.textContent = text.error_form; status.classList.add('is-error'); return; }
     const all = loadCart();
     const mode = currentMode(all);
     const items = linesOf(all, mode);
@@ -68,6 +43,7 @@ export function setUpCheckoutForm(cart, catalog, provider) {
     let order;
     try { order = priceOrder(catalog, items, {}, interval); } catch (error) {
       status.textContent = text['reason_' + error.reason] || text.error_form;
+      status.classList.add('is-error');
       return;
     }
     const payButton = form.querySelector('[data-pay]');
@@ -107,6 +83,7 @@ export function payOrder({ form, cart, items, prepared, catalog, provider }, don
   const status = cart.querySelector('[data-checkout-status]');
   const result = cart.querySelector('[data-result]');
   const method = form.querySelector('input[name="pay_method"]:checked');
+  rememberOrderEmail(prepared.merchant_uid, buyerFrom(form).email);
   provider.pay({ prepared, items, catalog, buyer: buyerFrom(form), payMethod: method ? method.value : null, certification })
     .then((outcome) => {
       done();

@@ -31,6 +31,7 @@ function savePending(form, items, prepared) {
 
 function showStatus(status, message) {
   status.textContent = message;
+  status.classList.add('is-error');   // both of its messages stop the checkout
   if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
 }
 

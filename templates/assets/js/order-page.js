@@ -88,7 +88,7 @@ export function appendOrderNext(result, answer) {
   }
   const links = [];
   if (number && config.lookup_url && status !== 'window_closed') {
-    links.push(element('a', { class: 'button', 'data-lookup-link': '',
+    links.push(element('a', { class: 'button', 'data-order-lookup-link': '',
       href: config.lookup_url + '?order=' + encodeURIComponent(number), text: text.order_lookup }));
   }
   if (settled.indexOf(status) >= 0 || !document.querySelector('[data-checkout-form]')) {

@@ -29,7 +29,7 @@ export function setUpProductPage() {
   const limit = parseInt(quantityField.getAttribute('max'), 10);
   function settleQuantity() {
     const wanted = clampQuantity(quantityField.value, limit);
-    if (String(wanted.quantity) !== quantityField.value) quantityField.value = String(wanted.quantity);
+    if (wanted.clamped) quantityField.value = String(wanted.quantity);
     sayQuantityNote(quantityField, wanted.clamped ? clampMessage(text.quantity_clamped, limit) : '');
     return wanted.quantity;
   }
@@ -48,6 +48,11 @@ export function setUpProductPage() {
     if (missing) {
       status.textContent = text.choose + ': ' + missing.getAttribute('data-option');
       missing.focus();
+      return;
+    }
+    if (!(parseInt(quantityField.value, 10) >= 1)) {
+      status.textContent = text.quantity + ': 1–' + limit;
+      quantityField.focus();
       return;
     }
     const quantity = settleQuantity();

@@ -75,7 +75,10 @@ export function appendOrderNext(result, answer) {
   const status = answer.status;
   const number = answer.merchant_uid;
   if (status === 'awaiting_deposit' && answer.vbank && answer.vbank.number) {
-    result.appendChild(copyButton(answer.vbank.number));
+    // Right under the account's rows, where the buyer reads the number.
+    const details = result.querySelector('.result-details');
+    const row = copyButton(answer.vbank.number);
+    if (details) details.after(row); else result.appendChild(row);
   }
   if (settled.indexOf(status) >= 0) {
     const next = element('section', { class: 'order-next', 'aria-labelledby': 'order-next-title' }, [

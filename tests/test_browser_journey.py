@@ -2,14 +2,16 @@
 `gage serve --sandbox` on a copy of the example shop: the order page after paying, form errors that clear, a
 clamped quantity that says why, search by category and English words, the cart line's row on a phone, the
 구매하기 bar and the shipping cost on product pages, and no sideways scroll."""
+import json
 import re
 import shutil
 import time
 import urllib.parse
+import urllib.request
 
 import pytest
 
-from browser_kit import NEEDS_CHROMIUM, add_to_cart, fill_checkout, pay, result_text, serve_sandbox, shot, wait
+from browser_kit import NEEDS_CHROMIUM, add_to_cart, fill_checkout, ledger_orders, pay, result_text, serve_sandbox, shot, wait
 from browser_kit import driver  # noqa: F401 (fixture, used by name)
 from conftest import ROOT
 
@@ -302,3 +304,118 @@ def test_the_new_parts_have_no_serious_accessibility_violations(driver, shop, wi
         if serious:
             problems[name] = serious
     assert problems == {}
+
+
+# -------------------------------------------------------------------------------------------------- easy pay
+
+def sandbox_v1_payments(shop):
+    with urllib.request.urlopen(shop["url"] + "/__iamport/__sandbox/payments") as response:
+        return json.loads(response.read())
+
+
+V1_EASY_PAY = {"kakaopay": ("카카오페이", "TC0ONETIME"), "naverpay": ("네이버페이", "np_test01"),
+               "tosspay": ("토스페이", "tosstest")}
+
+
+@pytest.mark.parametrize("brand", list(V1_EASY_PAY))
+def test_v1_easy_pay_buttons_pay_through_their_own_channel(driver, shop, width, brand):
+    label, mid = V1_EASY_PAY[brand]
+    add_to_cart(driver, shop, "hojicha")
+    fill_checkout(driver, shop)
+    button = driver.find_element(By.CSS_SELECTOR, f'[data-easy-pay="{brand}"]')
+    assert button.text == label
+    button.click()
+    window = wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
+    assert f"{label} 테스트 결제창" in window.text
+    assert driver.find_element(By.CSS_SELECTOR, "[data-sandbox-method]").text == f"card · {brand}.{mid}"
+    if brand == "naverpay":                       # Naver's review needs the product list
+        assert driver.find_element(By.CSS_SELECTOR, "[data-sandbox-naver-products]").text == "교토 호지차 80g × 1"
+    shot(driver, f"journey-easy-pay-{brand}-{width}")
+    if width == "phone":                          # the phone's flow: back through checkout/complete/
+        driver.find_element(By.ID, "imp-sandbox-redirect").click()
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="approve"]').click()
+    if width == "phone":
+        wait(driver).until(ec.url_contains("/checkout/complete/"))
+    text = result_text(driver)
+    assert "결제가 완료되었습니다" in text and heading(driver) == "주문 완료"
+    payment = sandbox_v1_payments(shop)[-1]
+    assert (payment["pg_provider"], payment["pg_id"], payment["emb_pg_provider"]) == (brand, mid, None)
+    assert ledger_orders(shop)[payment["imp_uid"]]["status"] == "paid"
+
+
+def test_v1_an_easy_pay_the_shop_did_not_enable_is_refused_and_refunded(driver, shop, width):
+    add_to_cart(driver, shop, "hojicha")
+    fill_checkout(driver, shop)
+    # What an edited page does: send the 카카오페이 button through another easy pay's channel.
+    driver.execute_script("""
+        var original = IMP.request_pay;
+        IMP.request_pay = function (params, callback) { params.pg = 'payco.PARTNERTEST'; return original.call(IMP, params, callback); };
+    """)
+    driver.find_element(By.CSS_SELECTOR, '[data-easy-pay="kakaopay"]').click()
+    wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="approve"]').click()
+    text = result_text(driver)
+    assert "주문을 받을 수 없습니다" in text and "환불" in text
+    payment = sandbox_v1_payments(shop)[-1]
+    assert payment["pg_provider"] == "payco" and payment["status"] == "cancelled"
+
+
+@pytest.fixture(scope="module")
+def shop_v2(gage, gage_verify, tmp_path_factory):
+    source = tmp_path_factory.mktemp("journey-v2") / "shop"
+    shutil.copytree(ROOT / "examples" / "portone-v2", source)
+    yield from serve_sandbox(gage, source, "gage-serve-journey-v2.log")
+
+
+def v2_payments(shop):
+    with urllib.request.urlopen(shop["url"] + "/__portone/__sandbox/payments") as response:
+        return json.loads(response.read())
+
+
+EASY_CHANNEL = "channel-key-9f8e7d6c-easy-4000-8000-000000000004"        # examples/portone-v2/shop.yml
+
+
+@pytest.mark.parametrize("provider", ["KAKAOPAY", "NAVERPAY", "TOSSPAY"])
+@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
+def test_v2_easy_pay_buttons_pay_as_easy_pay_with_their_provider(driver, shop_v2, provider, phone):
+    driver.set_window_size(*WIDTHS["phone" if phone else "desktop"])
+    try:
+        driver.get(shop_v2["url"] + "/")
+        driver.execute_script("localStorage.clear(); sessionStorage.clear()")
+        add_to_cart(driver, shop_v2, "filter-paper")
+        fill_checkout(driver, shop_v2, pay_method="CARD")
+        driver.find_element(By.CSS_SELECTOR, f'[data-easy-pay="{provider.lower()}"]').click()
+        wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
+        assert driver.find_element(By.CSS_SELECTOR, "[data-sandbox-method]").text == f"간편결제 ({provider}) · {EASY_CHANNEL}"
+        if phone:
+            driver.find_element(By.ID, "imp-sandbox-redirect").click()
+        driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="approve"]').click()
+        if phone:
+            wait(driver).until(ec.url_contains("/checkout/complete/"))
+        text = result_text(driver)
+        assert "결제가 완료되었습니다" in text and heading(driver) == "주문 완료"
+        payment = v2_payments(shop_v2)[-1]
+        assert payment["status"] == "PAID" and payment["channel"]["key"] == EASY_CHANNEL
+        assert payment["method"]["type"] == "PaymentMethodEasyPay" and payment["method"]["provider"] == provider
+        assert ledger_orders(shop_v2, "merchant_uid")[payment["id"]]["status"] == "paid"
+    finally:
+        driver.set_window_size(*WIDTHS["desktop"])
+
+
+def test_v2_an_easy_pay_provider_the_shop_did_not_enable_is_never_approved(driver, shop_v2):
+    driver.get(shop_v2["url"] + "/")
+    driver.execute_script("localStorage.clear()")
+    add_to_cart(driver, shop_v2, "filter-paper")
+    fill_checkout(driver, shop_v2, pay_method="CARD")
+    driver.execute_script("""
+        var original = PortOne.requestPayment;
+        PortOne.requestPayment = function (request) { request.easyPay = { easyPayProvider: 'PAYCO' }; return original.call(PortOne, request); };
+    """)
+    driver.find_element(By.CSS_SELECTOR, '[data-easy-pay="kakaopay"]').click()
+    wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox")))
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="approve"]').click()
+    text = result_text(driver)
+    assert "결제가 완료되었습니다" not in text
+    payment = v2_payments(shop_v2)[-1]
+    assert payment["status"] != "PAID"
+    assert ledger_orders(shop_v2, "merchant_uid").get(payment["id"], {}).get("status") != "paid"

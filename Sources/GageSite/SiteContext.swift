@@ -152,11 +152,17 @@ struct SiteContext: @unchecked Sendable {
         if let portone = settings.portone {
             // PortOne V2 (SPEC §7): the store and the channel each pay method opens.
             checkout["store_id"] = portone.storeID
-            checkout["channel_keys"] = Dictionary(uniqueKeysWithValues: portone.payMethods.compactMap { method in
+            // The easy-pay buttons pay as EASY_PAY, whether or not the PG window offers it too.
+            let methods = portone.payMethods + (portone.easyPay.isEmpty || portone.payMethods.contains("EASY_PAY") ? [] : ["EASY_PAY"])
+            checkout["channel_keys"] = Dictionary(uniqueKeysWithValues: methods.compactMap { method in
                 portone.channelKey(for: method).map { (method, $0) }
             })
             checkout["confirm_url"] = settings.checkout.verifyURL
         }
+        // The easy-pay buttons (SPEC §1 easy_pay), by brand: V1 gives each its own pg, V2 a provider on EASY_PAY.
+        let easyPayBrands = settings.portone.map { $0.easyPay.map { $0.lowercased() } }
+            ?? ShopSettings.Iamport.easyPayBrands.filter { settings.iamport.easyPay[$0] != nil }
+        if settings.portone == nil, !settings.iamport.easyPay.isEmpty { checkout["easy_pay"] = settings.iamport.easyPay }
         let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [
             "title": settings.title,
@@ -178,6 +184,8 @@ struct SiteContext: @unchecked Sendable {
                 let name = PortOnePayMethod.v1Name(method) ?? method
                 return ["value": method, "label": text["method_" + name] ?? method, "first": index == 0] as [String: Any]
             },
+            "easy_pay_buttons": easyPayBrands.map { ["value": $0, "label": text["method_" + $0] ?? $0] },
+            "has_easy_pay": !easyPayBrands.isEmpty,
             "business": businessRows,
             "has_business": !businessRows.isEmpty,
             // 사업자정보 공개페이지 of the 공정거래위원회, which the footer must link (전자상거래법 시행규칙).

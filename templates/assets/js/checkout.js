@@ -55,8 +55,10 @@ export function setUpCheckoutForm(cart, catalog, provider) {
       startSubscription(cart, provider, { items: checkoutItems, order, interval, buyer: buyerFrom(form) }, done);
       return;
     }
+    // Sent by an easy-pay button (카카오페이 …) rather than 결제하기: that brand's own window.
+    const easyPay = event.submitter ? event.submitter.getAttribute('data-easy-pay') : null;
     prepareOrder(checkoutItems, order).then((prepared) => {
-      const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider };
+      const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider, easyPay };
       if (needsAdult(catalog, checkoutItems)) certifyThenPay(checkout, done, payOrder);
       else payOrder(checkout, done);
     }).catch(() => {
@@ -79,12 +81,13 @@ function prepareOrder(items, order) {
 }
 
 /** Opens the provider's window for the prepared order, then shows what the function says about the payment. */
-export function payOrder({ form, cart, items, prepared, catalog, provider }, done, certification) {
+export function payOrder({ form, cart, items, prepared, catalog, provider, easyPay }, done, certification) {
   const status = cart.querySelector('[data-checkout-status]');
   const result = cart.querySelector('[data-result]');
   const method = form.querySelector('input[name="pay_method"]:checked');
   rememberOrderEmail(prepared.merchant_uid, buyerFrom(form).email);
-  provider.pay({ prepared, items, catalog, buyer: buyerFrom(form), payMethod: method ? method.value : null, certification })
+  provider.pay({ prepared, items, catalog, buyer: buyerFrom(form), payMethod: method ? method.value : null, certification,
+    easyPay: easyPay || null })
     .then((outcome) => {
       done();
       status.textContent = '';

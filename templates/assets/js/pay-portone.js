@@ -3,12 +3,14 @@
  * settles in the window flow; a phone comes back to complete_url with ?paymentId=…. The payment provider
  * interface is described in payment.js. Billing keys and identity verification are V1's only, for now.
  */
+import { easyPayProvider } from './easy-pay.js';
 import { actionURL, config } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 
-export function pay({ prepared, items, catalog, buyer, payMethod }) {
+export function pay({ prepared, items, catalog, buyer, payMethod, easyPay }) {
   const PortOne = window.PortOne;
-  payMethod = payMethod || 'CARD';
+  // An easy-pay button: EASY_PAY with its provider, on the shop's EASY_PAY channel (shop.yml portone.easy_pay).
+  payMethod = easyPay ? 'EASY_PAY' : payMethod || 'CARD';
   const channelKey = (config.channel_keys || {})[payMethod];
   if (!PortOne || !channelKey) return Promise.reject(new ProviderUnavailable('PortOne'));
   const request = {
@@ -32,6 +34,7 @@ export function pay({ prepared, items, catalog, buyer, payMethod }) {
     // order is never approved.
     confirmUrl: actionURL('confirm')
   };
+  if (easyPay) request.easyPay = { easyPayProvider: easyPayProvider(easyPay) };
   if ((config.escrow_methods || []).indexOf(payMethod) >= 0) request.isEscrow = true;
   if (payMethod === 'VIRTUAL_ACCOUNT') {
     request.virtualAccount = { accountExpiry: { validHours: config.vbank_hours || 72 } };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { test } from 'node:test';
-import { koreanDay, newCustomerUID, newMerchantUID, orderName, vbankDue } from '../../templates/assets/js/orders.js';
+import { koreanDay, newCustomerUID, newMerchantUID, normalizeOrderNumber, orderName, vbankDue } from '../../templates/assets/js/orders.js';
 
 // Browsers and Node 20 have Web Crypto as `crypto`; Debian's Node 18 only as node:crypto's webcrypto.
 globalThis.crypto ??= webcrypto;
@@ -61,4 +61,14 @@ test('a virtual account deadline is YYYYMMDDHHmm in Korean time', () => {
   // 2026-12-31 14:30 UTC + 72 h = 2027-01-03 14:30 UTC = 2027-01-03 23:30 KST.
   assert.equal(vbankDue(72, Date.UTC(2026, 11, 31, 14, 30)), '202701032330');
   assert.equal(vbankDue(1, Date.UTC(2026, 0, 1, 15, 5)), '202601020105');
+});
+
+test('an order number typed from a phone call reads as the shop wrote it', () => {
+  assert.equal(normalizeOrderNumber(' onggi-261206-kdmh-n07y ', 'onggi-'), 'onggi-261206-KDMH-N07Y');
+  assert.equal(normalizeOrderNumber('ONGGI-261206-KDMH-NO7Y', 'onggi-'), 'onggi-261206-KDMH-N07Y');   // O for 0
+  assert.equal(normalizeOrderNumber('onggi-261206-kdmh-n1ly', 'onggi-'), 'onggi-261206-KDMH-N11Y');   // l and I for 1
+  assert.equal(normalizeOrderNumber('onggi-261206-KDMH N07Y'.replace(' ', '-'), 'onggi-'), 'onggi-261206-KDMH-N07Y');
+  // An older number (base 36 in lower case) and another shop's are left as typed, but for spaces.
+  assert.equal(normalizeOrderNumber('onggi-mbx3k2a1-abcdefghij', 'onggi-'), 'onggi-mbx3k2a1-abcdefghij');
+  assert.equal(normalizeOrderNumber('other-261206-kdmh-n07y', 'onggi-'), 'other-261206-kdmh-n07y');
 });

@@ -46,10 +46,11 @@ export function setUpCheckoutForm(cart, catalog, provider) {
       status.classList.add('is-error');
       return;
     }
-    const payButton = form.querySelector('[data-pay]');
-    payButton.disabled = true;
+    // 결제하기 and the easy-pay buttons alike: one window at a time.
+    const payButtons = form.querySelectorAll('[data-pay], [data-easy-pay]');
+    payButtons.forEach((button) => { button.disabled = true; });
     status.textContent = text.paying;
-    const done = () => { payButton.disabled = false; };
+    const done = () => { payButtons.forEach((button) => { button.disabled = false; }); };
     const checkoutItems = items.map((item) => ({ sku: item.sku, quantity: item.quantity, options: item.options }));
     if (interval) {
       startSubscription(cart, provider, { items: checkoutItems, order, interval, buyer: buyerFrom(form) }, done);

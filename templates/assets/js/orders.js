@@ -42,6 +42,19 @@ export function newMerchantUID(prefix, now = Date.now()) {
   return (prefix + koreanDay(now) + '-' + code.slice(0, 4) + '-' + code.slice(4)).slice(0, 40);
 }
 
+/**
+ * An order number as a buyer types it from a mail or a phone call, as the shop wrote it: the code in capitals
+ * and Crockford's look-alikes read as digits (o → 0, i and l → 1), spaces dropped. A number not of today's shape
+ * (an older one) is only trimmed.
+ */
+export function normalizeOrderNumber(typed, prefix) {
+  const compact = String(typed || '').replace(/\s+/g, '');
+  const start = prefix && compact.toLowerCase().startsWith(prefix.toLowerCase()) ? prefix.length : -1;
+  if (start < 0) return compact;
+  const rest = compact.slice(start).toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^\d{6}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(rest) ? prefix + rest : compact;
+}
+
 /** A fresh billing-key alias (customer_uid): the shop's prefix and 24 random characters nobody can guess. */
 export function newCustomerUID(prefix) {
   // No fallback: a guessable key alias would let others charge it.

@@ -343,6 +343,23 @@ def test_v1_easy_pay_buttons_pay_through_their_own_channel(driver, shop, width, 
     assert ledger_orders(shop)[payment["imp_uid"]]["status"] == "paid"
 
 
+def test_v1_an_adult_paying_with_an_easy_pay_on_a_phone_comes_back_from_identity_to_that_easy_pay(driver, shop):
+    driver.get(shop["url"] + "/")
+    driver.execute_script("localStorage.clear(); sessionStorage.clear()")
+    add_to_cart(driver, shop, "andong-soju")
+    fill_checkout(driver, shop)
+    driver.find_element(By.CSS_SELECTOR, '[data-easy-pay="naverpay"]').click()
+    field = wait(driver).until(ec.visibility_of_element_located((By.ID, "imp-sandbox-birthday")))
+    driver.execute_script("arguments[0].value = arguments[1]", field, "1985-10-10")
+    driver.find_element(By.ID, "imp-sandbox-redirect").click()                  # the phone leaves for identity
+    driver.find_element(By.CSS_SELECTOR, '[data-sandbox-action="certify"]').click()
+    window = wait(driver).until(ec.element_to_be_clickable((By.CSS_SELECTOR, '[data-sandbox-action="approve"]')))
+    assert "네이버페이 테스트 결제창" in driver.find_element(By.ID, "imp-sandbox").text  # back on the cart: still 네이버페이
+    window.click()
+    assert "결제가 완료되었습니다" in result_text(driver)
+    assert sandbox_v1_payments(shop)[-1]["pg_provider"] == "naverpay"
+
+
 def test_v1_an_easy_pay_the_shop_did_not_enable_is_refused_and_refunded(driver, shop, width):
     add_to_cart(driver, shop, "hojicha")
     fill_checkout(driver, shop)

@@ -553,7 +553,8 @@ def test_the_v2_example_shop_builds_for_the_v2_browser_sdk(gage, tmp_path):
     catalog = json.loads((tmp_path / "public/catalog.json").read_text())
     assert catalog["payment"]["provider"] == "portone"
     assert catalog["payment"]["store_id"].startswith("store-")
-    assert set(catalog["payment"]["channel_keys"]) == {"CARD", "TRANSFER", "VIRTUAL_ACCOUNT"}
+    assert set(catalog["payment"]["channel_keys"]) == {"CARD", "TRANSFER", "VIRTUAL_ACCOUNT", "EASY_PAY"}
+    assert catalog["payment"]["easy_pay_providers"] == ["KAKAOPAY", "NAVERPAY", "TOSSPAY"]   # the 간편결제 buttons
     cart = (tmp_path / "public/cart/index.html").read_text()
     assert 'src="https://cdn.portone.io/v2/browser-sdk.js"' in cart and "iamport.js" not in cart
     assert '"provider":"portone"' in cart and '"store_id":"store-' in cart

@@ -118,6 +118,10 @@ public struct Catalog: Codable, Equatable, Sendable {
         public var channelKeys: [String: String]?
         /// V2: the channel that issues billing keys for subscriptions (`billing_channel_key`); nil: none offered.
         public var billingChannelKey: String?
+        /// (wave 3) V1: the easy-pay buttons, brand (`kakaopay`) → its own `pg` channel (`kakaopay.TC0ONETIME`).
+        public var easyPay: [String: String]?
+        /// (wave 3) V2: the easy-pay buttons' providers (`KAKAOPAY`), paid as EASY_PAY on `channel_keys.EASY_PAY`.
+        public var easyPayProviders: [String]?
 
         public static let defaultPG = "html5_inicis"
         public static let defaultPayMethods = ["card", "trans", "vbank", "phone"]
@@ -152,6 +156,7 @@ public struct Catalog: Codable, Equatable, Sendable {
             case billingPG = "billing_pg"
             case storeID = "store_id", channelKey = "channel_key", channelKeys = "channel_keys"
             case billingChannelKey = "billing_channel_key"
+            case easyPay = "easy_pay", easyPayProviders = "easy_pay_providers"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -164,6 +169,8 @@ public struct Catalog: Codable, Equatable, Sendable {
             channelKey = try container.decodeIfPresent(String.self, forKey: .channelKey)
             channelKeys = try container.decodeIfPresent([String: String].self, forKey: .channelKeys)
             billingChannelKey = try container.decodeIfPresent(String.self, forKey: .billingChannelKey)
+            easyPay = try container.decodeIfPresent([String: String].self, forKey: .easyPay)
+            easyPayProviders = try container.decodeIfPresent([String].self, forKey: .easyPayProviders)
         }
 
         /// V1 catalogs stay as they were before V2 (no `provider`), so their version hash does not change.
@@ -177,6 +184,8 @@ public struct Catalog: Codable, Equatable, Sendable {
             try container.encodeIfPresent(channelKey, forKey: .channelKey)
             try container.encodeIfPresent(channelKeys, forKey: .channelKeys)
             try container.encodeIfPresent(billingChannelKey, forKey: .billingChannelKey)
+            try container.encodeIfPresent(easyPay, forKey: .easyPay)
+            try container.encodeIfPresent(easyPayProviders, forKey: .easyPayProviders)
         }
 
         /// The channel key a V2 payment by `method` (a V2 name) must have come through.

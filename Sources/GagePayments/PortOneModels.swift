@@ -16,6 +16,8 @@ struct PortOnePayment: Decodable {
         var remitteeName: String?
         var expiredAt: String?
         var issuedAt: String?
+        /// Easy pay: `KAKAOPAY`, `NAVERPAY`, `TOSSPAY`, …
+        var provider: String?
     }
 
     struct Channel: Decodable {
@@ -92,6 +94,8 @@ struct PortOnePayment: Decodable {
         payment.reportedStatus = status
         payment.storeID = storeId
         payment.channelKey = channel?.key
+        // The easy pay's brand, where V1 reports it as the brand used inside a PG window.
+        if method?.type == "PaymentMethodEasyPay" { payment.embPGProvider = method?.provider }
         payment.startedAt = Self.seconds(requestedAt)
         payment.paidAt = Self.seconds(paidAt)
         if status == "VIRTUAL_ACCOUNT_ISSUED" || method?.type == "PaymentMethodVirtualAccount" {

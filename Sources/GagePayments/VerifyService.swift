@@ -429,13 +429,28 @@ public struct VerifyService {
     }
 }
 
-/// Fresh merchant_uids: the prefix, the time, and random digits; at most 40 of [A-Za-z0-9_-].
+/// Fresh merchant_uids a buyer can read out on the phone, as the checkout page makes them (orders.js
+/// `newMerchantUID`): the prefix, the day in Korean time (YYMMDD) and 8 random characters of Crockford's base32
+/// in two groups — `onggi-261206-K7M4-PX2Q`, prefix + 16 characters. 40 random bits a day; the order lookup also
+/// needs the phone and allows `OrderLookup.triesPerOrder` failed tries per number an hour. At most 40 of
+/// [A-Za-z0-9_-] (a prefix is at most 20).
 enum MerchantUID {
-    static func make(prefix: String) -> String {
+    static let codeAlphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    static func make(prefix: String, now: Int = Int(time(nil))) -> String {
         var random = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        let tail = String((0..<10).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
-        return String((prefix + String(Int(time(nil)) * 1000, radix: 36) + "-" + tail).prefix(40))
+        // 32 divides 2^64: the low 5 bits of each draw are uniform.
+        let code = String((0..<8).map { _ in codeAlphabet[Int(random.next() & 31)] })
+        return String((prefix + koreanDay(now) + "-" + code.prefix(4) + "-" + code.suffix(4)).prefix(40))
+    }
+
+    /// `unixSeconds` as the Korean calendar day, YYMMDD (Korea keeps no daylight saving: UTC+9 all year).
+    static func koreanDay(_ unixSeconds: Int) -> String {
+        var seconds = time_t(unixSeconds + 9 * 3600)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return two((parts.tm_year + 1900) % 100) + two(parts.tm_mon + 1) + two(parts.tm_mday)
     }
 }
 

@@ -92,7 +92,9 @@ enum SandboxAssets {
   function openWindow(params, callback) {
     // With customer_uid the PG's window registers a card for later charges (a billing key) instead of paying.
     var billing = typeof params.customer_uid === 'string' && params.customer_uid !== '';
-    var shell = testWindow('div', billing ? 'TEST · 테스트 카드 등록' : 'TEST · 테스트 결제창',
+    var brands = { kakaopay: '카카오페이', naverpay: '네이버페이', tosspay: '토스페이' };
+    var brand = brands[String(params.pg || '').split('.')[0]];
+    var shell = testWindow('div', billing ? 'TEST · 테스트 카드 등록' : 'TEST · ' + (brand ? brand + ' ' : '') + '테스트 결제창',
       billing ? 'Gage 정기결제 카드 등록 샌드박스' : 'Gage 결제 샌드박스', typeof callback !== 'function', 'm_redirect_url');
     var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
     var actions = el('div', {}, billing ? [
@@ -112,7 +114,11 @@ enum SandboxAssets {
     box.appendChild(el('dl', {}, [
       el('dt', { text: '주문' }), el('dd', { text: params.name || '' }),
       el('dt', { text: '금액' }), el('dd', { 'data-sandbox-amount': '', text: money(params.amount) }),
-      el('dt', { text: '결제 수단' }), el('dd', { text: params.pay_method + ' · ' + (params.pg || '') }),
+      el('dt', { text: '결제 수단' }), el('dd', { 'data-sandbox-method': '', text: params.pay_method + ' · ' + (params.pg || '') }),
+      // 네이버페이's review needs the product list: shown so a tester sees it went along.
+      Array.isArray(params.naverProducts) ? el('dt', { text: 'naverProducts' }) : null,
+      Array.isArray(params.naverProducts) ? el('dd', { 'data-sandbox-naver-products': '', text: params.naverProducts.map(function (p) {
+        return p.name + ' × ' + p.count; }).join(', ') }) : null,
       el('dt', { text: '가맹점' }), el('dd', { text: merchantCode })
     ]));
     box.appendChild(shell.redirectLabel);
@@ -266,6 +272,7 @@ enum SandboxAssets {
     var body = {
       id: request.paymentId, amount: request.totalAmount, status: status, method: method,
       store_id: request.storeId, channel_key: request.channelKey, order_name: request.orderName,
+      easy_pay_provider: method === 'EASY_PAY' ? (request.easyPay || {}).easyPayProvider || null : null,
       currency: String(request.currency).replace(/^CURRENCY_/, ''),
       custom_data: request.customData === undefined ? null : request.customData,
       customer: {
@@ -318,7 +325,8 @@ enum SandboxAssets {
     box.appendChild(el('dl', {}, [
       el('dt', { text: '주문' }), el('dd', { text: request.orderName || '' }),
       el('dt', { text: '금액' }), el('dd', { 'data-sandbox-amount': '', text: money(request.totalAmount) }),
-      el('dt', { text: '결제 수단' }), el('dd', { text: (methodNames[request.payMethod] || request.payMethod) + ' · ' + request.channelKey }),
+      el('dt', { text: '결제 수단' }), el('dd', { 'data-sandbox-method': '', text: (methodNames[request.payMethod] || request.payMethod)
+        + (request.easyPay && request.easyPay.easyPayProvider ? ' (' + request.easyPay.easyPayProvider + ')' : '') + ' · ' + request.channelKey }),
       el('dt', { text: '상점' }), el('dd', { text: request.storeId })
     ]));
     box.appendChild(shell.redirectLabel);

@@ -23,6 +23,8 @@ struct V2Payment: Sendable {
     var vbankDue: Int?
     /// The issuing bank as V2's `Bank` enum names it (`SHINHAN`, …).
     var vbankBank = "SHINHAN"
+    /// EASY_PAY: the provider the request named (`easyPay.easyPayProvider`), e.g. `TOSSPAY`.
+    var easyPayProvider: String?
     var cancelledTaxFree = 0
     /// A charge made with a billing key (now, or by a schedule).
     var billingKey: String?
@@ -268,7 +270,13 @@ public actor PortOneSandboxAPI: SandboxBackend {
             return account
         case "TRANSFER": return ["type": "PaymentMethodTransfer", "bank": "KOOKMIN"]
         case "MOBILE": return ["type": "PaymentMethodMobile", "phoneNumber": "01000000000"]
-        case "EASY_PAY": return ["type": "PaymentMethodEasyPay", "provider": "KAKAOPAY"]
+        case "EASY_PAY":
+            // The provider the window was opened for, paid from a card registered with it.
+            return ["type": "PaymentMethodEasyPay", "provider": payment.easyPayProvider ?? "KAKAOPAY",
+                    "easyPayMethod": ["type": "PaymentMethodCard", "approvalNumber": "30001234",
+                                      "card": ["publisher": "SHINHAN", "issuer": "SHINHAN", "brand": "LOCAL", "type": "CREDIT",
+                                               "ownerType": "PERSONAL", "name": "신한카드", "number": "45184212****123*"],
+                                      "installment": ["month": 0, "isInterestFree": false], "pointUsed": false]]
         default:
             return ["type": "PaymentMethodCard", "approvalNumber": "30001234",
                     "card": ["publisher": "SHINHAN", "issuer": "SHINHAN", "brand": "LOCAL", "type": "CREDIT",

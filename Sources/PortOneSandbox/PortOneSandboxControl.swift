@@ -82,7 +82,8 @@ extension PortOneSandboxAPI {
             customData: customData, currency: object["currency"] as? String ?? "KRW",
             customer: (object["customer"] as? [String: String]) ?? [:],
             requestedAt: object["requested_at"] as? Int ?? now,
-            paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int)
+            paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int,
+            easyPayProvider: object["easy_pay_provider"] as? String)
         if let bank = object["vbank_bank"] as? String { payment.vbankBank = bank }
         payment.billingKey = object["billing_key"] as? String
         if payments[id] == nil { order.append(id) }

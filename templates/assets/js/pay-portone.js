@@ -4,6 +4,7 @@
  * key with PortOne.requestIssueBillingKey, 성인인증 verifies with PortOne.requestIdentityVerification under an id
  * named for the order. The payment provider interface is described in payment.js.
  */
+import { easyPayProvider } from './easy-pay.js';
 import { actionURL, config } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 
@@ -21,9 +22,10 @@ function customer(buyer) {
   };
 }
 
-export function pay({ prepared, items, catalog, buyer, payMethod, certification }) {
+export function pay({ prepared, items, catalog, buyer, payMethod, certification, easyPay }) {
   const PortOne = window.PortOne;
-  payMethod = payMethod || 'CARD';
+  // An easy-pay button: EASY_PAY with its provider, on the shop's EASY_PAY channel (shop.yml portone.easy_pay).
+  payMethod = easyPay ? 'EASY_PAY' : payMethod || 'CARD';
   const channelKey = (config.channel_keys || {})[payMethod];
   if (!PortOne || !channelKey) return Promise.reject(new ProviderUnavailable('PortOne'));
   const request = {
@@ -42,6 +44,7 @@ export function pay({ prepared, items, catalog, buyer, payMethod, certification 
     confirmUrl: actionURL('confirm')
   };
   if (certification) request.customData.certification = certification;
+  if (easyPay) request.easyPay = { easyPayProvider: easyPayProvider(easyPay) };
   if ((config.escrow_methods || []).indexOf(payMethod) >= 0) request.isEscrow = true;
   if (payMethod === 'VIRTUAL_ACCOUNT') {
     request.virtualAccount = { accountExpiry: { validHours: config.vbank_hours || 72 } };

@@ -288,6 +288,23 @@ def test_a_refund_whose_outcome_is_unknown_is_completed_by_the_next_run_not_made
     assert world.row(order_id)["cancelled_amount"] == 10000
 
 
+def test_an_intent_whose_call_never_landed_is_made_once_by_reconciles_and_webhooks_at_once(world):
+    order_id = world.paid(40000)
+    world.fault(order_id, "error500")                                # the provider never made it, and never said
+    code, answer, _ = world.refund_json(order_id, "--amount", "15000", "--reason", "유실")
+    assert code == 3 and world.provider_cancelled(order_id) == (0, 0)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        jobs = [pool.submit(world.orders, "reconcile"), pool.submit(world.webhook, order_id, "Transaction.PartialCancelled"),
+                pool.submit(world.orders, "reconcile"), pool.submit(world.webhook, order_id, "Transaction.PartialCancelled"),
+                pool.submit(world.orders, "reconcile")]
+        [job.result() for job in jobs]
+    assert world.provider_cancelled(order_id) == (15000, 1)
+    assert [r["state"] for r in world.refunds(order_id)] == ["done"]
+    row = world.row(order_id)
+    assert row["status"] == "paid" and row["cancelled_amount"] == 15000
+    assert [e["decision"] for e in world.history(order_id)].count("refunded") == 1
+
+
 def test_two_sellers_refunding_at_once_refund_once(world):
     order_id = world.paid(40000)
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:

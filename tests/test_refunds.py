@@ -288,6 +288,26 @@ def test_a_refund_whose_outcome_is_unknown_is_completed_by_the_next_run_not_made
     assert world.row(order_id)["cancelled_amount"] == 10000
 
 
+def test_running_a_refund_again_after_a_later_look_completed_it_does_not_refund_twice(world):
+    """The review's reproduction: a refund whose answer was lost exits 3, a webhook or reconcile completes it from
+    the provider's record, and the seller (or a script retrying on exit 3) runs the same command again. The same
+    refund within a day is refused with no provider call; --again makes a second one on purpose."""
+    order_id = world.paid(40000)
+    world.fault(order_id, "error500")
+    code, answer, _ = world.refund_json(order_id, "--amount", "15000", "--reason", "유실")
+    assert code == 3 and answer["pending"] is True
+    assert world.orders("reconcile").returncode == 0
+    assert world.provider_cancelled(order_id) == (15000, 1)
+    code, answer, _ = world.refund_json(order_id, "--amount", "15000", "--reason", "유실")
+    assert code != 0 and "already made" in answer["error"], answer
+    assert world.provider_cancelled(order_id) == (15000, 1)
+    assert [r["state"] for r in world.refunds(order_id)] == ["done"]
+    # Another amount or reason is another refund; the same one with --again is made on purpose.
+    code, answer, _ = world.refund_json(order_id, "--amount", "15000", "--reason", "유실", "--again")
+    assert code == 0, answer
+    assert world.provider_cancelled(order_id) == (30000, 2)
+
+
 def test_an_intent_whose_call_never_landed_is_made_once_by_reconciles_and_webhooks_at_once(world):
     order_id = world.paid(40000)
     world.fault(order_id, "error500")                                # the provider never made it, and never said

@@ -23,6 +23,10 @@ public struct RefundRequest: Sendable, Equatable {
     public var refundAccount: RefundAccount?
     /// `seller:NAME` or `buyer`: who the history says asked.
     public var requestedBy: String
+    /// A refund identical to one made in the last day (amount, reason, lines) is refused unless this says it is
+    /// meant: a seller re-running a command whose answer was lost — after a later look completed it — must not
+    /// refund twice (SPEC §10, exactly once).
+    public var repeatAllowed = false
 
     public init(items: [Item] = [], amount: Int? = nil, deduct: Int = 0, restock: Bool = true, reason: String,
                 refundAccount: RefundAccount? = nil, requestedBy: String) {
@@ -53,6 +57,8 @@ public enum RefundProblem: Error, Sendable, Equatable, CustomStringConvertible {
     case refused(String)
     /// The provider's answer was lost: the refund stays intended and the next run, look or reconcile completes it.
     case unknownOutcome(String)
+    /// The same refund (amount, reason, lines) was made within the last day: nothing was refunded.
+    case repeated(amount: Int, at: Int)
     case provider(String)
     case ledger(String)
 
@@ -74,6 +80,9 @@ public enum RefundProblem: Error, Sendable, Equatable, CustomStringConvertible {
         case let .unknownOutcome(detail):
             return "the provider's answer was lost (\(detail)); the refund is recorded as intended and the next run, "
                 + "a later look at the payment or gage orders reconcile completes it from the provider's record"
+        case let .repeated(amount, at):
+            return "the same refund (\(amount) won, same reason and lines) was already made at Unix time \(at); "
+                + "nothing was refunded. Add --again if a second one is really meant"
         case let .provider(detail): return "the provider could not be asked: \(detail); nothing was refunded"
         case let .ledger(detail): return "the ledger failed: \(detail); nothing was refunded"
         }
@@ -211,6 +220,7 @@ extension VerifyService {
         order = try caughtUp(order, with: payment, ledger: ledger)
         let refunds = try ledgerCall { () throws(LedgerError) in try ledger.refunds(order.impUID) }
         let plan = try RefundPlan.make(order: order, refunds: refunds, left: Self.left(order, payment), request: request)
+        try Self.refuseRepeat(of: plan, request: request, refunds: refunds, now: Self.now())
         return .ready(order: order, plan: plan, needsAccount: Self.refundsByTransfer(payment))
     }
 
@@ -229,6 +239,7 @@ extension VerifyService {
         order = try caughtUp(order, with: payment, ledger: ledger)
         let refunds = try ledgerCall { () throws(LedgerError) in try ledger.refunds(order.impUID) }
         let plan = try RefundPlan.make(order: order, refunds: refunds, left: Self.left(order, payment), request: request)
+        try Self.refuseRepeat(of: plan, request: request, refunds: refunds, now: Self.now())
         if let expected, expected != plan.amount { throw .changed }
         if Self.refundsByTransfer(payment) && request.refundAccount == nil { throw .needsRefundAccount }
         let now = Self.now()
@@ -261,6 +272,18 @@ extension VerifyService {
             return try resolve(intent, ledger: ledger, after: error, retry: false)
         }
         return try complete(intent, ledger: ledger, state: .done, cancellation: cancelled, note: nil, payment: nil)
+    }
+
+    /// Refuses a refund identical to one made in the last day (amount, reason, lines), unless the request says a
+    /// repeat is meant. A refund whose answer was lost is completed by a later look; the seller who then runs the
+    /// same command again (as a script retrying on exit 3 would) must not refund a second time.
+    static func refuseRepeat(of plan: RefundPlan, request: RefundRequest, refunds: [LedgerRefund],
+                             now: Int) throws(RefundProblem) {
+        guard !request.repeatAllowed else { return }
+        if let twin = refunds.last(where: { $0.state == .done && $0.amount == plan.amount && $0.reason == request.reason
+                                             && $0.lines == plan.lines && now - $0.createdAt < 86_400 }) {
+            throw .repeated(amount: twin.amount, at: twin.createdAt)
+        }
     }
 
     /// Completes the refund an order has in flight from the provider's record, when a later look at the payment

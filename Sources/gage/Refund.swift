@@ -81,6 +81,9 @@ struct OrdersRefund: ParsableCommand {
     @Flag(help: "Refund without asking for confirmation.")
     var yes = false
 
+    @Flag(help: "Make this refund even if an identical one (amount, reason, lines) was made in the last day.")
+    var again = false
+
     @Flag(help: "JSON for scripts.")
     var json = false
 
@@ -139,6 +142,7 @@ struct OrdersRefund: ParsableCommand {
                                     reason: reason.trimmingCharacters(in: .whitespacesAndNewlines),
                                     refundAccount: try refundAccount.map(Self.account),
                                     requestedBy: "seller:" + (ProcessInfo.processInfo.environment["USER"] ?? "seller"))
+        request.repeatAllowed = again
         let interactive = isatty(0) == 1
         let impUID = try OrderReference.find(order, in: seller.ledger).impUID
         let preview: RefundPreview
@@ -335,6 +339,9 @@ extension RefundProblem {
         case let .unknownOutcome(detail):
             return "PG의 응답을 받지 못했습니다 (\(detail)). 환불은 '결과 확인 중'으로 기록되어 있고, 다음 실행이나 "
                 + "결제 확인, gage orders reconcile 이 PG의 기록으로 마무리합니다 (두 번 환불되지 않습니다)"
+        case let .repeated(amount, at):
+            return "같은 환불(\(OrderText.won(amount)), 같은 사유와 상품)이 \(OrderText.time(at))에 이미 이루어졌습니다. "
+                + "환불하지 않았습니다. 정말 한 번 더 환불하려면 --again 을 붙이세요"
         case let .provider(detail): return "PG에 물어볼 수 없습니다: \(detail). 환불하지 않았습니다"
         case let .ledger(detail): return "원장을 쓸 수 없습니다: \(detail). 환불하지 않았습니다"
         }

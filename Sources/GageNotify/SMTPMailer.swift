@@ -132,13 +132,7 @@ public struct SMTPMailer: Sendable {
         _ = gage_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
         _ = gage_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
         _ = gage_curl_setopt_pointer(handle, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
-        let loopback = Configuration.isLoopback(url.replacingOccurrences(of: "smtps://", with: "http://")
-                                                    .replacingOccurrences(of: "smtp://", with: "http://"))
-        _ = gage_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(loopback ? CURLUSESSL_NONE.rawValue : CURLUSESSL_ALL.rawValue))
-        _ = gage_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
-        _ = gage_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 5)
-        _ = gage_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = gage_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        configureSession(handle, errorBuffer: errorBuffer)
         let code = curl_easy_perform(handle)
         guard code == CURLE_OK else {
             var reply = 0
@@ -148,5 +142,19 @@ public struct SMTPMailer: Sendable {
             throw DeliveryError(message: "SMTP: \(detail)" + (reply > 0 ? " (reply \(reply))" : ""),
                                 permanent: reply >= 500 && reply < 600 && code != CURLE_LOGIN_DENIED)
         }
+    }
+}
+
+extension SMTPMailer {
+    /// What every session with the server sets, delivering or only probing: TLS required off loopback (STARTTLS
+    /// on smtp://, implicit on smtps://), the time limits, no signals, and where libcurl says what went wrong.
+    func configureSession(_ handle: UnsafeMutableRawPointer, errorBuffer: UnsafeMutablePointer<CChar>) {
+        let loopback = Configuration.isLoopback(url.replacingOccurrences(of: "smtps://", with: "http://")
+                                                    .replacingOccurrences(of: "smtp://", with: "http://"))
+        _ = gage_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(loopback ? CURLUSESSL_NONE.rawValue : CURLUSESSL_ALL.rawValue))
+        _ = gage_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
+        _ = gage_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 5)
+        _ = gage_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = gage_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
     }
 }

@@ -12,15 +12,9 @@ extension SMTPMailer {
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer { errorBuffer.deallocate() }
-        let loopback = Configuration.isLoopback(url.replacingOccurrences(of: "smtps://", with: "http://")
-                                                    .replacingOccurrences(of: "smtp://", with: "http://"))
         _ = gage_curl_setopt_string(handle, CURLOPT_URL, url)
         _ = gage_curl_setopt_long(handle, CURLOPT_CONNECT_ONLY, 1)
-        _ = gage_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(loopback ? CURLUSESSL_NONE.rawValue : CURLUSESSL_ALL.rawValue))
-        _ = gage_curl_setopt_long(handle, CURLOPT_TIMEOUT, timeoutSeconds)
-        _ = gage_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, 5)
-        _ = gage_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        _ = gage_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+        configureSession(handle, errorBuffer: errorBuffer)
         let code = curl_easy_perform(handle)
         guard code == CURLE_OK else {
             let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))

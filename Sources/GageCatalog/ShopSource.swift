@@ -144,8 +144,15 @@ public enum ShopLoader {
                                 stock: product.stock,
                                 maxQuantity: product.maxQuantity ?? settings.checkout.maxQuantity,
                                 options: product.options, adultOnly: product.adultOnly,
-                                subscription: product.subscription)
+                                subscription: product.subscription, sale: product.sale, taxFree: product.taxFree)
             })
+        if !settings.discounts.isEmpty {
+            let key = DiscountKey.forShop(settings.shopID)
+            catalog.discountKey = key
+            catalog.discounts = settings.discounts.map { setting in
+                setting.rule(key: key) { category in products.filter { $0.category == category }.map(\.sku) }
+            }
+        }
         catalog.version = catalog.pricedContentHash(using: encodings)
         return catalog
     }

@@ -27,6 +27,7 @@ struct PortOnePayment: Decodable {
     struct Amount: Decodable {
         var total: Int
         var cancelled: Int?
+        var taxFree: Int?
     }
 
     struct Customer: Decodable {
@@ -112,6 +113,7 @@ struct PortOnePayment: Decodable {
         payment.buyerTel = customer?.phoneNumber
         payment.buyerAddr = customer?.address?.oneLine
         payment.buyerPostcode = customer?.zipcode
+        payment.taxFree = amount.taxFree ?? 0
         return payment
     }
 

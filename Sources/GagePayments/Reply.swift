@@ -22,6 +22,11 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var vbank: VirtualAccount?
     /// What the provider has cancelled of a paid order (a partial cancel).
     public var cancelledAmount: Int?
+    /// SPEC §11's rules, when they did something: won a discount code saved, the regional surcharge, and the
+    /// tax-free (면세) part of the amount.
+    public var discount: Int?
+    public var surcharge: Int?
+    public var taxFree: Int?
     /// `/identity`: whether the certification makes the buyer an adult for this shop. Nothing else of it.
     public var adult: Bool?
     /// `/order`: the order a guest looked up, without anything about the buyer.
@@ -41,6 +46,7 @@ public struct Reply: Encodable, Sendable, Equatable {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
         case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
         case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage, action
+        case discount, surcharge, taxFree = "tax_free"
     }
 
     public static func failure(_ message: String) -> Reply {
@@ -75,6 +81,7 @@ public struct Reply: Encodable, Sendable, Equatable {
             items = order.items
             if order.status == "awaiting_deposit" { vbank = order.vbank }
             if order.cancelledAmount > 0 { cancelledAmount = order.cancelledAmount }
+            if let effects = order.pricing { setEffects(discount: effects.discount, surcharge: effects.surcharge, taxFree: effects.taxFree) }
         case "rejected":
             reason = order.reason
             expectedAmount = order.expectedAmount
@@ -82,6 +89,13 @@ public struct Reply: Encodable, Sendable, Equatable {
         default:
             break
         }
+    }
+
+    /// Each rule's effect, only where it did something.
+    mutating func setEffects(discount: Int, surcharge: Int, taxFree: Int) {
+        self.discount = discount > 0 ? discount : nil
+        self.surcharge = surcharge > 0 ? surcharge : nil
+        self.taxFree = taxFree > 0 ? taxFree : nil
     }
 
     /// A payment that is not this shop's: nothing about it is judged or kept.

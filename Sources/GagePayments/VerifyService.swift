@@ -162,9 +162,16 @@ public struct VerifyService {
                 let charge = SubscriptionCharge(merchantUID: payment.merchantUID, prefix: catalog.orderPrefix)
                 var subscription: LedgerSubscription?
                 if let charge { subscription = try ledger.subscription(id: charge.subscriptionID) }
+                // Counted in the same transaction as the decision: of orders racing for a code's last redemption,
+                // one is judged after the other has it.
+                let code = Judgement.OrderData.parse(payment.customData)?.discountCode
+                let redemptions = try code.map { code throws(LedgerError) in
+                    try ledger.redemptions(of: code, excluding: payment.impUID, at: now)
+                } ?? 0
                 let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
                                                             identity: identity,
-                                                            subscription: subscription.map(SubscriptionTerms.init)))
+                                                            subscription: subscription.map(SubscriptionTerms.init),
+                                                            redemptions: redemptions))
                 // A product the index failed to read looked missing to the judgement: decide nothing.
                 if let failure = catalogFile.indexFailure { throw LedgerError(message: failure) }
                 guard var next = Settlement.next(existing: existing, judged: judged, payment: payment,
@@ -295,9 +302,27 @@ public struct VerifyService {
               let items = try? JSONDecoder().decode([OrderItem].self, from: data) else {
             throw .request(.malformed("items must be a list of {sku, quantity, options}"))
         }
+        // The same rules as the judgement after payment: the discount code (its limit against the ledger's count),
+        // sales as of the page's moment within price_grace, the postcode's surcharge.
+        let wanted = Judgement.OrderData(items: items, discount: fields.string("discount"),
+                                         pricedAt: fields.string("priced_at").flatMap { Int($0) })
+        let now = Self.now()
+        var redemptions = 0
+        if let code = wanted.discountCode {
+            let ledger = try openLedger()
+            do {
+                redemptions = try ledger.redemptions(of: code, excluding: "", at: now)
+            } catch {
+                log.error("ledger: \(error.message)")
+                throw .ledgerUnavailable(error.message)
+            }
+        }
         let order: PricedOrder
         do {
-            order = try Pricing.price(items, in: catalog)
+            let moment = Judgement.pricingMoment(claimed: wanted.pricedAt, started: now,
+                                                 graceMinutes: catalog.priceGraceMinutes)
+            order = try Judgement.priceOrder(wanted, catalog: catalog, held: [:], redemptions: redemptions, time: moment,
+                                             postcode: fields.string("postcode"))
         } catch {
             throw .unpriceable(error)
         }
@@ -308,8 +333,10 @@ public struct VerifyService {
             throw serviceError(error)
         }
         log.info("prepare \(merchantUID): \(order.total) \(catalog.currency)")
-        return Reply(ok: true, merchantUID: merchantUID, amount: order.total, currency: catalog.currency,
-                     name: OrderName.make(order.items))
+        var reply = Reply(ok: true, merchantUID: merchantUID, amount: order.total, currency: catalog.currency,
+                          name: OrderName.make(order.items))
+        reply.setEffects(discount: order.savedByCode, surcharge: order.surcharge, taxFree: order.taxFree)
+        return reply
     }
 
     func fetch(_ impUID: String) throws(ServiceError) -> ProviderPayment {

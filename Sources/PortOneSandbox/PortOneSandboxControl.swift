@@ -82,6 +82,7 @@ extension PortOneSandboxAPI {
             requestedAt: object["requested_at"] as? Int ?? now,
             paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int)
         if let bank = object["vbank_bank"] as? String { payment.vbankBank = bank }
+        payment.taxFree = object["tax_free"] as? Int ?? 0
         if payments[id] == nil { order.append(id) }
         payments[id] = payment
         return Self.json(render(payment))

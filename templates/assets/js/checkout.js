@@ -10,6 +10,7 @@ import { certifyThenPay, needsAdult } from './identity.js';
 import { newMerchantUID, orderName } from './orders.js';
 import { config, postJSON, text } from './page.js';
 import { ProviderUnavailable } from './payment.js';
+import { codeToSend, priceWithTerms } from './cart-terms.js';
 import { priceOrder } from './pricing.js';
 import { showResult, verifyAndShow } from './result-view.js';
 import { startSubscription } from './subscribe.js';
@@ -66,7 +67,9 @@ export function setUpCheckoutForm(cart, catalog, provider) {
     const items = linesOf(all, mode);
     const interval = mode === 'subscription' && items.length ? items[0].interval : undefined;
     let order;
-    try { order = priceOrder(catalog, items, {}, interval); } catch (error) {
+    try {
+      order = interval ? priceOrder(catalog, items, {}, interval) : priceWithTerms(catalog, items, buyerFrom(form).postcode);
+    } catch (error) {
       status.textContent = text['reason_' + error.reason] || text.error_form;
       return;
     }
@@ -79,7 +82,9 @@ export function setUpCheckoutForm(cart, catalog, provider) {
       startSubscription(cart, provider, { items: checkoutItems, order, interval, buyer: buyerFrom(form) }, done);
       return;
     }
-    prepareOrder(checkoutItems, order).then((prepared) => {
+    // SPEC §11: the code as typed (when it takes something off), the moment the page priced with, the postcode.
+    const terms = { discount: codeToSend(order), priced_at: order.priced_at, postcode: buyerFrom(form).postcode };
+    prepareOrder(checkoutItems, order, terms).then((prepared) => {
       const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider };
       if (needsAdult(catalog, checkoutItems)) certifyThenPay(checkout, done, payOrder);
       else payOrder(checkout, done);
@@ -90,15 +95,23 @@ export function setUpCheckoutForm(cart, catalog, provider) {
   });
 }
 
-/** The order to pay: made here, or pre-registered with the provider through the verify function. */
-function prepareOrder(items, order) {
+/**
+ * The order to pay: made here, or pre-registered with the provider through the verify function. Carries what the
+ * provider's request and the custom data need of the pricing rules: the tax-free part, the code, the moment.
+ */
+function prepareOrder(items, order, terms) {
   const name = orderName(order.items, text);
+  const rules = { discount: terms.discount, priced_at: terms.priced_at };
   if (!config.prepare) {
-    return Promise.resolve({ merchant_uid: newMerchantUID(config.order_prefix), amount: order.total, name });
+    return Promise.resolve(Object.assign({ merchant_uid: newMerchantUID(config.order_prefix), amount: order.total, name,
+      tax_free: order.tax_free || 0 }, rules));
   }
-  return postJSON('prepare', { items }, false).then((response) => response.json().then((body) => {
-    if (!response.ok || !body.merchant_uid) throw new Error(body.error || 'prepare failed');
-    return { merchant_uid: body.merchant_uid, amount: body.amount, name: body.name || name };
+  const body = { items, priced_at: terms.priced_at, postcode: terms.postcode };
+  if (terms.discount) body.discount = terms.discount;
+  return postJSON('prepare', body, false).then((response) => response.json().then((reply) => {
+    if (!response.ok || !reply.merchant_uid) throw new Error(reply.error || 'prepare failed');
+    return Object.assign({ merchant_uid: reply.merchant_uid, amount: reply.amount, name: reply.name || name,
+      tax_free: reply.tax_free || 0 }, rules);
   }));
 }
 

@@ -3,6 +3,7 @@
  * settles in the window flow; a phone comes back to complete_url with ?paymentId=…. The payment provider
  * interface is described in payment.js. Billing keys and identity verification are V1's only, for now.
  */
+import { customData } from './orders.js';
 import { actionURL, config } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 
@@ -26,13 +27,15 @@ export function pay({ prepared, items, catalog, buyer, payMethod }) {
       zipcode: buyer.postcode,
       address: { addressLine1: buyer.addr, addressLine2: '' }
     },
-    customData: { items, shop: catalog.shop, catalog: catalog.version },
+    customData: customData(prepared, items, catalog),
     redirectUrl: config.complete_url,
     // PortOne asks the function before approving (when the store has the confirm process): a tampered
     // order is never approved.
     confirmUrl: actionURL('confirm')
   };
   if ((config.escrow_methods || []).indexOf(payMethod) >= 0) request.isEscrow = true;
+  // 면세: the tax-free part of the amount, which PortOne keeps as amount.taxFree and the function checks.
+  if (prepared.tax_free > 0) request.taxFreeAmount = prepared.tax_free;
   if (payMethod === 'VIRTUAL_ACCOUNT') {
     request.virtualAccount = { accountExpiry: { validHours: config.vbank_hours || 72 } };
   }

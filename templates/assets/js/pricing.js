@@ -48,6 +48,20 @@ export function productPrice(product, time) {
   return saleIsOn(product.sale, time) ? product.sale.price : product.price;
 }
 
+/** The next moment after `now` at which a sale of one of these SKUs starts or ends, or null. */
+export function nextSaleBoundary(catalog, skus, now) {
+  let next = null;
+  skus.forEach((sku) => {
+    const product = findProduct(catalog, sku);
+    const sale = product && product.sale;
+    if (!sale) return;
+    [sale.from, sale.until].forEach((moment) => {
+      if (moment !== undefined && moment !== null && moment > now && (next === null || moment < next)) next = moment;
+    });
+  });
+  return next;
+}
+
 /** 제주특별자치도's postcodes. */
 export const JEJU_POSTCODES = [63000, 63644];
 

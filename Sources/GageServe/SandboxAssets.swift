@@ -262,7 +262,7 @@ enum SandboxAssets {
     var customer = request.customer || {};
     var address = customer.address || {};
     var body = {
-      id: request.paymentId, amount: request.totalAmount, status: status, method: method,
+      id: request.paymentId, amount: request.totalAmount, tax_free: request.taxFreeAmount || 0, status: status, method: method,
       store_id: request.storeId, channel_key: request.channelKey, order_name: request.orderName,
       currency: String(request.currency).replace(/^CURRENCY_/, ''),
       custom_data: request.customData === undefined ? null : request.customData,

@@ -1,5 +1,6 @@
 import Foundation
 import GageCore
+import Synchronization
 import Yams
 
 /// A discount code as shop.yml declares it (`discounts:`, SPEC §11). The code itself stays in shop.yml: the built
@@ -20,6 +21,17 @@ public struct DiscountSetting: Sendable, Equatable {
     /// Where it is declared, for messages about the SKUs and categories it names.
     public var line: Int?
 
+    /// Hashes made in this process: PBKDF2 is slow on purpose, and `gage serve` makes the catalog on every edit.
+    private static let made = Mutex<[String: String]>([:])
+
+    static func hash(_ code: String, key: DiscountKey) -> String {
+        let name = "\(key.salt)\u{0}\(key.iterations)\u{0}\(DiscountKey.normalise(code))"
+        if let known = made.withLock({ $0[name] }) { return known }
+        let hash = key.hash(code)
+        made.withLock { $0[name] = hash }
+        return hash
+    }
+
     static let keys = ["code", "percent", "amount", "free_shipping", "min_subtotal", "max_discount", "starts", "ends",
                        "limit", "products", "categories"]
 
@@ -32,7 +44,7 @@ public struct DiscountSetting: Sendable, Equatable {
             var seen = Set<String>()
             eligible = skus.filter { seen.insert($0).inserted }
         }
-        return DiscountRule(hash: key.hash(code), percent: percent, amount: amount, freeShipping: freeShipping,
+        return DiscountRule(hash: Self.hash(code, key: key), percent: percent, amount: amount, freeShipping: freeShipping,
                             minSubtotal: minSubtotal, maxDiscount: maxDiscount, starts: starts, ends: ends,
                             limit: limit, products: eligible)
     }

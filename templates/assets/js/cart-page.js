@@ -7,13 +7,13 @@ import { reconcileCart, sharedIntervals } from './cart-catalog.js';
 import { alignIntervals, isSubscriptionLine, lineCounts } from './cart-lines.js';
 import { applyCode, codeProblem, priceWithTerms, rememberedRule } from './cart-terms.js';
 import { chooseMode, currentMode, loadCart, loadCatalog, saveCart } from './cart.js';
-import { findProduct, purchaseLimit } from './catalog.js';
+import { findProduct, nextSaleBoundary, purchaseLimit } from './catalog.js';
 import { payOrder, setUpCheckoutForm } from './checkout.js';
 import { fillTemplate } from './format.js';
 import { resumeCertified } from './identity.js';
 import { element, interval as intervalText, money, text } from './page.js';
 import { paymentProvider } from './payment.js';
-import { nextSaleBoundary, priceOrder } from './pricing.js';
+import { priceOrder } from './pricing.js';
 import { resumeSubscription } from './subscribe.js';
 
 export function setUpCartPage() {

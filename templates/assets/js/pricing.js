@@ -3,7 +3,7 @@
  * function reprices every payment in Swift; Tests/GageSiteTests/PricingAgreementTests runs both on the same
  * carts and compares. Pure: no DOM, no storage; Node imports it for the tests.
  */
-import { ABSOLUTE_MAX_QUANTITY, findProduct, isPlainObject, offersInterval } from './catalog.js';
+import { ABSOLUTE_MAX_QUANTITY, findProduct, isPlainObject, offersInterval, productPrice } from './catalog.js';
 
 /** Why an order cannot be priced; `reason` is one of SPEC §3's codes (unknown_item, sold_out, …). */
 export class PricingError extends Error {
@@ -33,33 +33,6 @@ export function unitPrice(product, chosen) {
     price += value.price || 0;
   }
   return price;
-}
-
-/** Whether a product's timed sale is on at `time` (Unix seconds): from `from` (inclusive) until `until` (exclusive). */
-export function saleIsOn(sale, time) {
-  if (!sale || time === undefined || time === null) return false;
-  if (sale.from !== undefined && sale.from !== null && time < sale.from) return false;
-  if (sale.until !== undefined && sale.until !== null && time >= sale.until) return false;
-  return true;
-}
-
-/** The product's own price at `time`: the sale price while its sale is on. */
-export function productPrice(product, time) {
-  return saleIsOn(product.sale, time) ? product.sale.price : product.price;
-}
-
-/** The next moment after `now` at which a sale of one of these SKUs starts or ends, or null. */
-export function nextSaleBoundary(catalog, skus, now) {
-  let next = null;
-  skus.forEach((sku) => {
-    const product = findProduct(catalog, sku);
-    const sale = product && product.sale;
-    if (!sale) return;
-    [sale.from, sale.until].forEach((moment) => {
-      if (moment !== undefined && moment !== null && moment > now && (next === null || moment < next)) next = moment;
-    });
-  });
-  return next;
 }
 
 /** 제주특별자치도's postcodes. */

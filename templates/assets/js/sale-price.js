@@ -4,7 +4,7 @@
  * on, the regular price otherwise — switching at the boundary without a reload.
  */
 import { money, text } from './page.js';
-import { nextSaleBoundary, saleIsOn } from './pricing.js';
+import { nextSaleBoundary, saleIsOn } from './catalog.js';
 
 /** The end of a sale as the seller meant it: an end at Korean midnight is the last minute of the day before. */
 export function saleEndText(until) {

@@ -232,3 +232,23 @@ def test_v2_jeju_surcharge_from_the_customers_zipcode(v2_server, v2_env, tmp_pat
     assert (reply["status"], reply["reason"]) == ("rejected", "amount_mismatch")
     reply = verify_v2(env, {"payment_id": v2_pay(v2_server, 15000, TEA, zipcode=None)["id"]})[1]
     assert (reply["status"], reply["reason"]) == ("rejected", "address_required")
+
+
+def test_csv_export_splits_taxable_and_tax_free_and_json_carries_the_effects(gage, gage_verify, env, sandbox, tmp_path):
+    import csv
+    import io
+    env = with_catalog(env, tmp_path, rules_catalog([WELCOME]))
+    items = [{"sku": "RICE", "quantity": 1}, {"sku": "TEA", "quantity": 1}]
+    # 42,000 - 4,200 (10 %: 3,000 on the rice, 1,200 on the tea) + 3,000 = 40,800; 면세 27,000, 과세 13,800:
+    # 부가세 = 13,800 ÷ 11 = 1,254.5 → 1,255, 공급가액 12,545.
+    payment = pay_with(sandbox, 40800, items=items, discount="welcome10")
+    assert verify(gage_verify, env, ref(payment))[1]["tax_free"] == 27000
+    exported = run(gage, "orders", "export", "--csv", "--ledger", env["GAGE_LEDGER"]).stdout
+    rows = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"))))
+    row = next(r for r in rows if r["imp_uid"] == payment["imp_uid"])
+    assert (row["할인코드"], row["할인금액"], row["과세금액"], row["공급가액"], row["부가세"], row["면세금액"]) == \
+        ("WELCOME10", "4200", "13800", "12545", "1255", "27000")
+    listed = json.loads(run(gage, "orders", "list", "--json", "--ledger", env["GAGE_LEDGER"]).stdout)
+    order = next(o for o in listed if o["imp_uid"] == payment["imp_uid"])
+    assert (order["discount_code"], order["discount"], order["tax_free"]) == ("WELCOME10", 4200, 27000)
+    assert [item.get("discount") for item in order["items"]] == [3000, 1200]

@@ -104,3 +104,14 @@ def test_mistakes_in_the_rules_name_the_file_line_and_fix(gage, example_shop):
     assert re.search(r"ends.*2026-13-01", report)
     assert re.search(r"hojicha/?(index)?\.md:\d+: .*prcie", report) and "did you mean 'price'?" in report
     assert re.search(r"hojicha/?(index)?\.md:\d+: .*tax_free must be true or false", report), report
+
+
+
+def test_a_discount_naming_an_unknown_product_or_category_is_a_warning_with_a_guess(gage, example_shop):
+    (example_shop / "shop.yml").write_text((example_shop / "shop.yml").read_text() + (
+        "\ndiscounts:\n  - code: TEATIME\n    amount: 1000\n    products: [TEA-CHAM-3O]\n    categories: [tae]\n"))
+    result = run(gage, "check", "--source", example_shop)
+    assert result.returncode == 0, result.stderr
+    report = result.stdout + result.stderr
+    assert "names product TEA-CHAM-3O" in report and "did you mean 'TEA-CHAM-30'?" in report
+    assert "names category tae" in report and "did you mean 'tea'?" in report

@@ -144,3 +144,44 @@ def test_5_a_discount_code_is_applied_paid_and_recorded_and_an_expired_one_says_
     assert "결제가 완료되었습니다" in result_text(driver)
     paid = [o for o in ledger_orders(shop).values() if o.get("discount_code") == "WELCOME10"]
     assert paid and (paid[0]["status"], paid[0]["amount"], paid[0]["discount"]) == ("paid", expected, discount)
+
+
+# ------------------------------------------------------------------------------------ V2: 면세 and a Jeju zipcode
+
+@pytest.fixture(scope="module")
+def v2_shop(gage, gage_verify, tmp_path_factory):
+    source = tmp_path_factory.mktemp("pricing-v2") / "shop"
+    shutil.copytree(ROOT / "examples" / "portone-v2", source)
+    settings = (source / "shop.yml").read_text()
+    assert "free_over: 50000" in settings
+    (source / "shop.yml").write_text(settings.replace("free_over: 50000", "free_over: 50000\n    jeju: 3000", 1))
+    tea = source / "content/products/earl-grey.md"
+    tea.write_text(tea.read_text().replace("\nprice:", "\ntax_free: true\nprice:", 1))
+    yield from serve_sandbox(gage, source, "gage-serve-pricing-v2.log")
+
+
+def test_6_v2_a_tax_free_order_to_jeju_sends_taxFreeAmount_and_is_paid(driver, v2_shop):
+    import json
+    import urllib.request
+    shop = v2_shop
+    driver.get(shop["url"] + "/")
+    driver.execute_script("localStorage.clear()")
+    add_to_cart(driver, shop, "earl-grey", {"형태": "티백 20개"})  # 면세 (the test marks it so): 11,000 + 1,000
+    add_to_cart(driver, shop, "filter-paper")                   # 과세 4,500
+    driver.get(shop["url"] + "/cart/")
+    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-checkout-form]")))
+    tea = 12000
+    for field, value in {"buyer_name": "홍길동", "buyer_tel": "010-1234-5678", "buyer_email": "gildong@example.kr",
+                         "buyer_postcode": "63309", "buyer_addr": "제주특별자치도 제주시 첨단로 242"}.items():
+        driver.find_element(By.ID, field).send_keys(value)
+    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-surcharge]")))
+    driver.find_element(By.CSS_SELECTOR, 'input[name="pay_method"][value="CARD"]').click()
+    driver.find_element(By.ID, "agree").click()
+    pay(driver)
+    assert "결제가 완료되었습니다" in result_text(driver)
+    with urllib.request.urlopen(shop["url"] + "/__portone/__sandbox/payments") as response:
+        payment = json.loads(response.read())[-1]
+    assert payment["amount"]["taxFree"] == tea
+    assert payment["amount"]["total"] == tea + 4500 + 3000 + 3000
+    recorded = ledger_orders(shop, "merchant_uid")[payment["id"]]
+    assert (recorded["status"], recorded["tax_free"], recorded["surcharge"]) == ("paid", tea, 3000)

@@ -252,3 +252,15 @@ def test_csv_export_splits_taxable_and_tax_free_and_json_carries_the_effects(gag
     order = next(o for o in listed if o["imp_uid"] == payment["imp_uid"])
     assert (order["discount_code"], order["discount"], order["tax_free"]) == ("WELCOME10", 4200, 27000)
     assert [item.get("discount") for item in order["items"]] == [3000, 1200]
+
+
+def test_v2_confirm_refuses_a_used_up_code_before_any_money_moves(v2_server, v2_env, tmp_path):
+    from test_portone_v2 import _delivery_args, cgi
+    env = v2_rules_env(v2_env, tmp_path, discounts=[dict(WELCOME, limit=1)])
+    first = v2_pay(v2_server, 13800, TEA, discount="WELCOME10")
+    assert verify_v2(env, {"payment_id": first["id"]})[1]["status"] == "paid"
+    data = {"items": TEA, "shop": SHOP, "catalog": "test", "discount": "welcome10"}
+    second = v2_server.pay(13800, items=TEA, status="PAY_PENDING", custom_data=data,
+                           customer={"name": "홍길동", "zipcode": "03154"})
+    status, reply, _ = cgi(env, "/confirm", **_delivery_args(v2_server.delivery(second["id"], "Transaction.Confirm")))
+    assert status == 409 and reply["reason"] == "discount_invalid" and reply["errorMessage"] == "사용할 수 없는 할인 코드입니다."

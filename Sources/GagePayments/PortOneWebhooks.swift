@@ -111,7 +111,11 @@ extension VerifyService {
                     expectedAmount: nil, refund: false, alreadyRefunded: false) }
                 let (pricing, _) = try pricingCatalog(for: payment, existing: nil, ledger: ledger, now: now)
                 let held = try ledger.unitsHeld(excluding: paymentID, at: now)
-                return Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now))
+                let redemptions = try Judgement.OrderData.parse(payment.customData)?.discountCode.map { code throws(LedgerError) in
+                    try ledger.redemptions(of: code, excluding: paymentID, at: now)
+                } ?? 0
+                return Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
+                                                      redemptions: redemptions))
             }
         } catch {
             log.error("ledger: \(error.message)")
@@ -134,6 +138,8 @@ extension VerifyService {
         case "quantity_limit": return "주문 가능한 수량을 넘었습니다."
         case "unknown_item": return "판매하지 않는 상품이 포함되어 있습니다."
         case "channel_mismatch": return "이 상점에서 받지 않는 결제 수단입니다."
+        case "discount_invalid": return "사용할 수 없는 할인 코드입니다."
+        case "address_required": return "배송지 우편번호가 필요합니다."
         default: return "주문을 확인할 수 없어 결제를 승인하지 않았습니다."
         }
     }

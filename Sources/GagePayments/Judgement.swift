@@ -40,6 +40,17 @@ public enum Judgement: Sendable, Equatable {
             case pricedAt = "priced_at"
         }
 
+        /// `priced_at` only informs when sales and codes are judged: one that is not a whole number of seconds is
+        /// left out (the payment's start counts), never a reason to refuse the order.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            items = try container.decode([OrderItem].self, forKey: .items)
+            shop = try container.decodeIfPresent(String.self, forKey: .shop)
+            catalog = try container.decodeIfPresent(String.self, forKey: .catalog)
+            discount = try container.decodeIfPresent(String.self, forKey: .discount)
+            pricedAt = (try? container.decodeIfPresent(Int.self, forKey: .pricedAt)) ?? nil
+        }
+
         public init(items: [OrderItem], shop: String? = nil, catalog: String? = nil, discount: String? = nil,
                     pricedAt: Int? = nil) {
             self.items = items

@@ -97,4 +97,12 @@ private func rejected(_ reason: String, expected: Int? = nil) -> Judgement {
         #expect(Judgement.pricingMoment(claimed: 9000, started: 1000, graceMinutes: 60) == 1000)
         #expect(Judgement.pricingMoment(claimed: nil, started: 1000, graceMinutes: 60) == 1000)
     }
+
+    @Test func test_a_malformed_priced_at_is_ignored_and_a_malformed_code_is_bad_custom_data() {
+        var record = paid(15000)
+        record.customData = #"{"items":[{"sku":"TEA","quantity":1}],"shop":"shop-a1b2c3","priced_at":"soon"}"#
+        if case .paid = judge(record) {} else { Issue.record("priced_at is only a hint") }
+        record.customData = #"{"items":[{"sku":"TEA","quantity":1}],"shop":"shop-a1b2c3","discount":10}"#
+        #expect(judge(record) == rejected("bad_custom_data"))
+    }
 }

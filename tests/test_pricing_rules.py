@@ -264,3 +264,17 @@ def test_v2_confirm_refuses_a_used_up_code_before_any_money_moves(v2_server, v2_
                            customer={"name": "홍길동", "zipcode": "03154"})
     status, reply, _ = cgi(env, "/confirm", **_delivery_args(v2_server.delivery(second["id"], "Transaction.Confirm")))
     assert status == 409 and reply["reason"] == "discount_invalid" and reply["errorMessage"] == "사용할 수 없는 할인 코드입니다."
+
+
+def test_gage_orders_refund_gives_the_redemption_back_and_carries_the_tax_free_share(gage, gage_verify, env, sandbox, tmp_path):
+    env = with_catalog(env, tmp_path, rules_catalog([dict(WELCOME, limit=1)]))
+    items = [{"sku": "RICE", "quantity": 1}, {"sku": "TEA", "quantity": 1}]
+    first = pay_with(sandbox, 40800, items=items, discount="WELCOME10")        # 면세 27,000 (see the CSV test)
+    assert verify(gage_verify, env, ref(first))[1]["status"] == "paid"
+    assert verify(gage_verify, env, ref(pay_with(sandbox, 13800, discount="WELCOME10")))[1]["reason"] == "discount_invalid"
+    refunded = run(gage, "orders", "refund", first["imp_uid"], "--reason", "고객 변심", "--yes",
+                   "--ledger", env["GAGE_LEDGER"], env=env)
+    assert refunded.returncode == 0, refunded.stdout + refunded.stderr
+    cancel = [json.loads(call["body"]) for call in sandbox.calls("/payments/cancel")][-1]
+    assert cancel["imp_uid"] == first["imp_uid"] and int(cancel["tax_free"]) == 27000
+    assert verify(gage_verify, env, ref(pay_with(sandbox, 13800, discount="WELCOME10")))[1]["status"] == "paid"

@@ -73,10 +73,13 @@ def test_2_tampered_amount_is_rejected_and_refunded(fresh, shop):
     driver = fresh
     add_to_cart(driver, shop, "chamomile", quantity=2)
     fill_checkout(driver, shop)
-    # What an attacker does in devtools: pay 100원 for a 22,600원 order.
+    # What an attacker does in devtools: pay 100원 for a 22,600원 order, under an order number of their own so that
+    # the amount /prepare registered does not stop it at the provider (a tampered page can skip the check).
     driver.execute_script("""
         var original = IMP.request_pay;
-        IMP.request_pay = function (params, callback) { params.amount = 100; return original.call(IMP, params, callback); };
+        IMP.request_pay = function (params, callback) {
+          params.amount = 100; params.merchant_uid += 'x'; return original.call(IMP, params, callback);
+        };
     """)
     pay(driver)
     text = result_text(driver)
@@ -608,3 +611,41 @@ def test_23_on_a_phone_the_billing_window_returns_to_the_cart_and_the_subscripti
     wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-cart-lines]")))
     assert "텀블러" in driver.find_element(By.CSS_SELECTOR, "[data-cart-lines]").text
     assert driver.find_element(By.CSS_SELECTOR, 'input[name="pay_method"]').is_displayed()
+
+
+def test_a_buyer_asking_for_more_than_is_left_is_told_before_any_payment_window(fresh, shop):
+    """SPEC §9: 4 in the cart of a product with 1 left — the cart says so, and the checkout is refused naming the
+    product and what is left, before any payment window opens; nobody is charged."""
+    import sqlite3
+    driver = fresh
+    with urllib.request.urlopen(shop["url"] + "/verify/stock?skus=GDS-FILTER-100") as response:
+        left = json.loads(response.read())["stock"]["GDS-FILTER-100"]
+    held = []
+    while left > 1:                            # other buyers' open checkouts hold all but one of the filters
+        quantity = min(10, left - 1)
+        request = urllib.request.Request(shop["url"] + "/verify/prepare", method="POST",
+                                         data=json.dumps({"items": [{"sku": "GDS-FILTER-100", "quantity": quantity}]}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as response:
+            held.append(json.loads(response.read())["merchant_uid"])
+        left -= quantity
+    try:
+        add_to_cart(driver, shop, "filter-paper", quantity=4)
+        payments_before = len(sandbox_payments(shop))
+        fill_checkout(driver, shop)
+        # The cart asked the function what is left now, not what the page was built with.
+        wait(driver).until(lambda d: "남은 수량 1개" in d.find_element(By.CSS_SELECTOR, "[data-stock-note]").text)
+        driver.find_element(By.CSS_SELECTOR, "[data-pay]").click()
+        status = driver.find_element(By.CSS_SELECTOR, "[data-checkout-status]")
+        wait(driver).until(lambda d: "남은 수량이 1개" in status.text)
+        shot(driver, "09-refused-before-the-window")
+        assert "원뿔형 필터 100매" in status.text and "결제는 진행되지 않았습니다" in status.text
+        assert not driver.find_elements(By.ID, "imp-sandbox") or \
+            not driver.find_element(By.ID, "imp-sandbox").is_displayed()
+        assert len(sandbox_payments(shop)) == payments_before
+        assert driver.find_element(By.CSS_SELECTOR, "[data-pay]").is_enabled()
+    finally:
+        with sqlite3.connect(shop["ledger"]) as db:       # the other buyers leave: their holds end
+            for merchant_uid in held:
+                db.execute("DELETE FROM hold_items WHERE merchant_uid = ?", (merchant_uid,))
+                db.execute("DELETE FROM holds WHERE merchant_uid = ?", (merchant_uid,))

@@ -56,10 +56,13 @@ def test_v2_tampered_amount_is_refused_at_confirm_and_never_paid(fresh, shop):
     driver = fresh
     add_to_cart(driver, shop, "drip-kettle")                                           # 45,000 + 3,000
     fill_checkout(driver, shop, pay_method="CARD")
-    # What an attacker does in devtools: ask PortOne for 100원 for a 48,000원 order.
+    # What an attacker does in devtools: ask PortOne for 100원 for a 48,000원 order, under a payment id of their own
+    # so that the pre-registered amount does not stop it first (a tampered page can skip /prepare).
     driver.execute_script("""
         var original = PortOne.requestPayment;
-        PortOne.requestPayment = function (request) { request.totalAmount = 100; return original.call(PortOne, request); };
+        PortOne.requestPayment = function (request) {
+          request.totalAmount = 100; request.paymentId += 'x'; return original.call(PortOne, request);
+        };
     """)
     pay(driver)
     text = result_text(driver)
@@ -79,7 +82,8 @@ def test_v2_tampered_amount_without_the_confirm_step_is_refunded(fresh, shop):
     driver.execute_script("""
         var original = PortOne.requestPayment;
         PortOne.requestPayment = function (request) {
-          request.totalAmount = 100; delete request.confirmUrl; return original.call(PortOne, request);
+          request.totalAmount = 100; request.paymentId += 'x'; delete request.confirmUrl;
+          return original.call(PortOne, request);
         };
     """)
     pay(driver)

@@ -1,8 +1,9 @@
 """A model-based test of the money path: seeded random sequences of what buyers, PortOne, the seller and time do
 to a few payments and a small stock — callbacks, redirects, webhooks, duplicate and concurrent deliveries,
 reconciles, price changes with rebuilds, deposits, partial and full cancels in the console, virtual accounts
-running out, provider faults — run against the real gage-verify and `gage orders reconcile`, with the
-invariants of SPEC §3 and §4 checked after every step:
+running out, provider faults, and (SPEC §9) orders checked and held by /prepare, holds running out, renames of
+the shop (order prefix, shop id, base_url) and SKUs spelled with Unicode look-alikes — run against the real
+gage-verify and `gage orders reconcile`, with the invariants of SPEC §3, §4 and §9 checked after every step:
 
 1. nothing is `paid` that the provider does not hold at the amount its catalog version says, through the
    shop's channel;
@@ -15,6 +16,12 @@ invariants of SPEC §3 and §4 checked after every step:
    cancel whose answer is lost or that never lands — are each made at most once at the provider, Σ refunded never
    exceeds what was paid, the ledger never claims more cancelled than the provider has (and, after reconcile and a
    last look, exactly what it has), and stock held is what paid orders hold less the units refunds returned.
+7. units taken — paid, awaiting a deposit within its hold, and live holds — never exceed the stock, and /prepare
+   refuses only when they leave too few, saying truly how many are left;
+8. an honest buyer whose order was held is never refused for stock while the hold lasts;
+9. nothing spelled with a look-alike SKU is ever paid, and the ledger holds only the catalog's spelling;
+10. a payment the ledger holds, or made under a name the shop had, is never ignored after a rename; another
+   shop's always is.
 
 GAGE_MODEL_SEQUENCES sets how many sequences run with the ledger in SQLite (CI: 500), GAGE_MODEL_SEQUENCES_POSTGRES
 how many with it in PostgreSQL (CI: 100); GAGE_MODEL_SEED the first seed."""
@@ -40,12 +47,16 @@ STEPS = 12
 STOCK = 3
 
 
-def model_catalog(seed, version, price):
-    """One sequence's shop: its own id and prefix, so no sequence judges another's payments."""
+LOOK_ALIKES = ["\uff2cAST", "L\uff21ST", "LA\uff33T", "LAS\uff34", "\u216cAST", "\U0001d40bAST", "LAS\u1d40"]
+
+
+def model_catalog(seed, version, price, name=0):
+    """One sequence's shop: its own id and prefix (renamed `name` times), so no sequence judges another's payments."""
     catalog = copy.deepcopy(CATALOG)
     catalog["version"] = version
-    catalog["shop"] = f"model-{seed}"
-    catalog["order_prefix"] = f"m{seed}-"
+    catalog["shop"] = f"model-{seed}" + (f"-r{name}" if name else "")
+    catalog["order_prefix"] = f"m{seed}-" + (f"r{name}-" if name else "")
+    catalog["base_url"] = "https://shop.example.kr/" if name % 2 == 0 else "https://www.shop.example.kr/"
     catalog["shipping"] = {"fee": 0, "free_over": None}
     catalog["products"] = [
         {"sku": "LAST", "title": "한정판", "price": price, "url": "", "stock": STOCK, "max_quantity": None, "options": []},
@@ -60,6 +71,9 @@ class Sequence:
         self.rng = random.Random(seed)
         self.seed = seed
         self.shop, self.prefix = f"model-{seed}", f"m{seed}-"
+        self.name = 0                        # renames so far
+        self.noted = set()                   # names the function has judged or prepared under (the ledger knows them)
+        self.meta = {}                       # imp_uid → what the model knows: kind, quantity, name, held
         self.gage, self.gage_verify, self.sandbox = gage, gage_verify, sandbox
         self.env = {
             "PATH": os.environ["PATH"], "IAMPORT_API_KEY": "sandbox_key", "IAMPORT_API_SECRET": SECRET,
@@ -80,18 +94,21 @@ class Sequence:
         self.prices[version] = price
         self.current = version
         with open(self.env["GAGE_CATALOG"], "w") as file:
-            json.dump(model_catalog(self.seed, version, price), file, ensure_ascii=False)
+            json.dump(model_catalog(self.seed, version, price, self.name), file, ensure_ascii=False)
         moment = time.time() - age
         os.utime(self.env["GAGE_CATALOG"], (moment, moment))
 
-    def new_payment(self, kind=None):
-        kind = kind or self.rng.choice(["card", "card", "card", "tampered", "vbank", "stale_page", "other_channel", "foreign"])
-        quantity = self.rng.randint(1, 2)
+    def new_payment(self, kind=None, merchant_uid=None, quantity=None):
+        kind = kind or self.rng.choice(["card", "card", "card", "tampered", "vbank", "stale_page", "other_channel",
+                                        "foreign", "look_alike"])
+        quantity = quantity or self.rng.randint(1, 2)
         version = self.current if kind != "stale_page" else self.rng.choice(sorted(self.prices))
         amount = self.prices[version] * quantity
-        fields = {"merchant_uid": order_id().replace("shop-", self.prefix), "amount": amount if kind != "tampered" else 100,
+        sku = self.rng.choice(LOOK_ALIKES) if kind == "look_alike" else "LAST"
+        fields = {"merchant_uid": merchant_uid or order_id().replace("shop-", self.prefix),
+                  "amount": amount if kind != "tampered" else 100,
                   "pg": "html5_inicis.INIpayTest", "pay_method": "card",
-                  "custom_data": {"items": [{"sku": "LAST", "quantity": quantity}], "shop": self.shop,
+                  "custom_data": {"items": [{"sku": sku, "quantity": quantity}], "shop": self.shop,
                                   "catalog": version},
                   "buyer_name": "구매자"}
         if kind == "vbank":
@@ -100,22 +117,86 @@ class Sequence:
             fields["pg"] = "kcp.OTHERMID"
         elif kind == "foreign":
             fields["custom_data"]["shop"] = "othershop-000000"
-        self.payments.append(self.sandbox.create(**fields))
-        self.log.append(f"new {kind} ×{quantity} v={version}")
+        record = self.sandbox.create(**fields)
+        self.payments.append(record)
+        self.meta[record["imp_uid"]] = {"kind": kind, "quantity": quantity, "name": self.name,
+                                        "held": kind == "held", "hold_live": kind == "held"}
+        self.log.append(f"new {kind} ×{quantity} v={version} {record['merchant_uid']}")
+
+    def prepare(self):
+        """A buyer's page checks the order first (SPEC §9); when it is held, the buyer pays for it at once."""
+        quantity = self.rng.randint(1, 2)
+        taken_before = self.units_taken()
+        code, reply, stderr = verify(self.gage_verify, self.env,
+                                     {"action": "prepare", "items": [{"sku": "LAST", "quantity": quantity}]})
+        self.log.append(f"prepare ×{quantity} → {code} {reply.get('merchant_uid') or reply.get('reason')}")
+        assert code in (0, 2, 4), (code, reply, stderr)
+        if code in (0, 2):
+            self.noted.add(self.name)
+        if code == 2:
+            # 6: refused only when too few are left, and it says how many truly are.
+            assert reply["reason"] == "sold_out" and reply["sku"] == "LAST", reply
+            assert reply["available"] == max(0, STOCK - taken_before) < quantity, (reply, taken_before)
+        elif code == 0:
+            assert quantity <= STOCK - taken_before, (quantity, taken_before)
+            self.new_payment("held", merchant_uid=reply["merchant_uid"], quantity=quantity)
+
+    def rename(self):
+        """The seller moves the shop: a new order prefix, shop id and base_url (http→https, www and back)."""
+        self.name += 1
+        self.shop, self.prefix = f"model-{self.seed}-r{self.name}", f"m{self.seed}-r{self.name}-"
+        version = f"v{len(self.prices)}"
+        self.rebuild(version, self.prices[self.current], age=self.rng.choice([0, 7200]))
+        self.log.append(f"rename → {self.prefix} {version}")
+
+    def expire_holds(self):
+        ledger = self.ledger()
+        if ledger is None or "holds" not in ledger.tables():
+            return
+        with ledger:
+            ledger.execute("UPDATE holds SET expires_at = ?", (int(time.time()) - 1,))
+            if not ledger.postgres:
+                ledger.connection.commit()
+        for meta in self.meta.values():
+            meta["hold_live"] = False
+        self.log.append("holds expire")
+
+    def units_taken(self):
+        """Units paid, awaiting a deposit within its hold, and held by live holds, as the ledger says now."""
+        ledger = self.ledger()
+        if ledger is None:
+            return 0
+        now = int(time.time())
+        with ledger:
+            orders = ledger.execute(
+                "SELECT COALESCE(SUM(i.quantity), 0) FROM order_items i JOIN orders o ON o.imp_uid = i.imp_uid "
+                "WHERE o.status = 'paid' OR (o.status = 'awaiting_deposit' AND o.hold_until > ?)", (now,)).fetchone()[0]
+            holds = ledger.execute(
+                "SELECT COALESCE(SUM(i.quantity), 0) FROM hold_items i JOIN holds h ON h.merchant_uid = i.merchant_uid "
+                "WHERE h.expires_at > ? AND h.door != 'vbank'", (now,)).fetchone()[0] if "holds" in ledger.tables() else 0
+        return int(orders) + int(holds)
 
     def look(self, payment, action=None):
         action = action or self.rng.choice(["verify", "webhook"])
+        known = self.ledger_row(payment["imp_uid"]) is not None
         code, reply, stderr = verify(self.gage_verify, self.env, {"action": action, "imp_uid": payment["imp_uid"],
                                                                   "merchant_uid": payment["merchant_uid"]})
         self.log.append(f"{action} {payment['imp_uid']} → {code} {reply.get('status')} {reply.get('reason') or ''}")
-        self.check_reply(payment, code, reply, stderr)
+        self.check_reply(payment, code, reply, stderr, known)
 
     def step(self):
         moves = ["new", "look", "look", "look", "twice", "concurrent", "deposit", "cancel", "age", "rebuild",
-                 "reconcile", "fault", "refund", "refund", "refund_race", "refund_crash"]
-        move = self.rng.choice(moves) if self.payments else "new"
+                 "reconcile", "fault", "refund", "refund", "refund_race", "refund_crash",
+                 "prepare", "prepare", "expire_holds", "rename"]
+        move = self.rng.choice(moves) if self.payments else self.rng.choice(["new", "prepare"])
         if move == "new":
             self.new_payment()
+        elif move == "prepare":
+            self.prepare()
+        elif move == "expire_holds":
+            self.expire_holds()
+        elif move == "rename":
+            self.rename()
         elif move == "look":
             self.look(self.rng.choice(self.payments))
         elif move == "twice":                                   # a duplicate delivery
@@ -229,15 +310,28 @@ class Sequence:
     def provider(self, imp_uid):
         return self.sandbox.payment(imp_uid)
 
-    def check_reply(self, payment, code, reply, stderr):
+    def check_reply(self, payment, code, reply, stderr, known):
         assert code in (0, 4), (code, reply, stderr)   # a decision, or the provider failed (nothing decided)
         if code == 4:
             return
         status = reply["status"]
         imp_uid = payment["imp_uid"]
-        if payment["custom_data"] and json.loads(payment["custom_data"]).get("shop") != self.shop:
+        meta = self.meta[imp_uid]
+        if meta["kind"] == "foreign":
             assert status == "ignored"
             return
+        # 9: the shop's own payments are never ignored, whatever it has been renamed to since — unless made under
+        # an earlier name the ledger never heard of (nothing was judged or prepared under it) and not held.
+        if status == "ignored":
+            assert not known and meta["name"] != self.name and meta["name"] not in self.noted, \
+                f"{imp_uid} made under name {meta['name']} ignored (known: {known}, noted: {self.noted})"
+            return
+        self.noted.add(self.name)
+        if meta["kind"] == "look_alike":                 # 8
+            assert status != "paid" and (status != "rejected" or reply["reason"] == "unknown_item"), reply
+        if meta["held"] and meta["hold_live"] and imp_uid not in self.story and status == "rejected":
+            # 7: within its hold an honest order is not refused for stock (a stale price is another matter).
+            assert reply["reason"] not in ("sold_out", "quantity_limit"), (reply, self.log[-3:])
         if status in ("paid", "rejected"):
             first = self.story.setdefault(imp_uid, (status, reply.get("reason")))
             assert (status, reply.get("reason")) == first, f"one story: {first} then {status}"
@@ -303,6 +397,8 @@ class Sequence:
             kept_out = sum(units(r) for r in mine if r["state"] == "done" and r["restock"] == 0)
             if row["status"] == "cancelled":
                 sold += kept_out
+            items = json.loads(row["items_json"])
+            assert all(item["sku"] == "LAST" for item in items), items       # 9: the catalog's spelling only
             if row["status"] == "paid":
                 sold -= returned
                 # 1: the provider took the money through the shop's channel, at a price some built version had.
@@ -326,6 +422,8 @@ class Sequence:
                 assert row["status"] == "rejected"
         # 4: never oversold.
         assert sold <= STOCK, f"{sold} sold of {STOCK}"
+        # 6: what is taken, holds included, never exceeds the stock.
+        assert self.units_taken() <= STOCK, f"{self.units_taken()} taken of {STOCK}"
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
@@ -359,3 +457,6 @@ def test_random_histories_keep_every_invariant(backend, request, gage, gage_veri
     assert ran == SEQUENCES[backend]
     print(f"{ran} sequences of {STEPS} steps on {backend}; seller refunds asked {refunds['moves']}, "
           f"made {refunds['done']}, refused {refunds['failed']}")
+    with open(os.environ.get("GAGE_MODEL_REPORT", os.devnull), "a") as report:
+        report.write(f"{backend}: {ran} sequences of {STEPS} steps; refunds asked {refunds['moves']}, "
+                     f"made {refunds['done']}, refused {refunds['failed']}\n")

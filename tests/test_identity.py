@@ -145,6 +145,14 @@ def test_identity_answers_only_whether_the_buyer_is_an_adult(gage_verify, adult_
     assert_nothing_personal(log)
 
 
+def test_identity_answers_nothing_about_another_sales_certification(gage_verify, adult_env, sandbox):
+    """SPEC §9: the account's other certifications (another prefix, or none) are not this door's to tell about."""
+    for merchant_uid in ("othershop-x", None):
+        certification = certify(sandbox, merchant_uid, birthday="1990-05-05")
+        code, reply, _ = verify(gage_verify, adult_env, {"action": "identity", "imp_uid": certification["imp_uid"]})
+        assert code == 0 and reply == {"ok": True, "adult": False}
+
+
 def test_identity_of_an_unknown_certification_is_not_an_adult(gage_verify, adult_env, sandbox):
     assert verify(gage_verify, adult_env, {"action": "identity", "imp_uid": "imp_424242424242"})[1] == {"ok": True, "adult": False}
 

@@ -62,11 +62,14 @@ def test_a_server_that_accepts_and_never_answers_is_503_after_the_connect_timeou
         assert_password_hidden("pw-silent", log)
 
 
-def test_the_password_in_a_command_line_url_is_hidden_from_ps(gage):
+@pytest.mark.parametrize("password, decoded", [("hunter2-secret", "hunter2-secret"),
+                                               ("hunter?2secret", "hunter?2secret"),     # a ? once ended the search
+                                               ("hu%3Fnt%40er%2F2", "hu?nt@er/2")])
+def test_the_password_in_a_command_line_url_is_hidden_from_ps(gage, password, decoded):
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
-        url = f"postgres://gage:hunter2-secret@127.0.0.1:{silent.getsockname()[1]}/shop?connect_timeout=3"
+        url = f"postgres://gage:{password}@127.0.0.1:{silent.getsockname()[1]}/shop?connect_timeout=3"
         process = subprocess.Popen([str(gage), "orders", "list", "--ledger", url], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
         seen, looked_at = [], []
@@ -84,12 +87,14 @@ def test_the_password_in_a_command_line_url_is_hidden_from_ps(gage):
     # Between exec and main() (loading ~40 shared libraries; slow for a debug build on a busy machine) the
     # arguments are still as typed: no program can hide them earlier. From main() on, they must stay hidden
     # for the rest of the run, here while the connection waits out its 3 s timeout.
-    hidden_from = next((index for index, line in enumerate(seen) if "gage:**************@127.0.0.1" in line), None)
+    masked = "gage:" + "*" * len(password) + "@127.0.0.1"
+    hidden_from = next((index for index, line in enumerate(seen) if masked in line), None)
     assert hidden_from is not None, f"the password was never hidden: {seen[-1]}"
     assert looked_at[hidden_from] < 1, f"the password was still in ps {looked_at[hidden_from]:.2f} s after start"
-    assert all("hunter2-secret" not in line for line in seen[hidden_from:]), seen[-1]
+    assert all(password not in line for line in seen[hidden_from:]), seen[-1]
     assert process.returncode != 0 and "gage:***@127.0.0.1" in err
-    assert_password_hidden("hunter2-secret", out, err)
+    assert_password_hidden(password, out, err)
+    assert_password_hidden(decoded, out, err)
 
 
 def test_cgi_with_the_ledger_on_postgres_answers_paid_and_503_when_the_server_is_gone(gage_verify, env, sandbox):

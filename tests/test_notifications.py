@@ -145,6 +145,18 @@ def test_a_virtual_account_mails_the_account_then_the_deposit(gage_verify, notif
     assert any("입금이 확인되었습니다" in s for s in subjects) and any("새 주문" in s for s in subjects)
 
 
+def test_a_virtual_account_mail_carries_nothing_the_buyer_typed(gage_verify, notify_env, sandbox, mail):
+    """Issuing an account costs nothing and its mail goes to any address: before a deposit it says only what the
+    shop wrote (SPEC §9), so the shop's mail server cannot be made to carry someone's text to a stranger."""
+    typed = "무료 쿠폰 받기 https://evil.example/claim"
+    account = pay(sandbox, 40000, status="ready", pay_method="vbank", buyer_name=typed, name=typed)
+    assert verify(gage_verify, notify_env, ref(account))[1]["status"] == "awaiting_deposit"
+    notice, = mail.messages()
+    for body in (text_of(notice), html_of(notice), notice["Subject"]):
+        assert "evil.example" not in body and "쿠폰" not in body
+    assert sandbox.payment(account["imp_uid"])["vbank_num"] in text_of(notice)
+
+
 def test_a_tampered_amount_is_refunded_and_the_buyer_told(gage_verify, notify_env, sandbox, mail):
     payment = pay(sandbox, 1000)
     code, reply, _ = verify(gage_verify, notify_env, ref(payment))
@@ -270,6 +282,18 @@ def test_the_chat_webhook_gets_one_line_per_paid_order(gage_verify, env, sandbox
     sandbox.control("POST", f"/payments/{account['imp_uid']}/deposit")
     verify(gage_verify, chat_env, {**ref(account), "action": "webhook"})
     assert len(ChatReceiver.posts) == 2 and "15,000원" in ChatReceiver.posts[1][1]["text"]
+
+
+def test_an_order_name_reaches_the_chat_as_text(gage_verify, env, sandbox, chat):
+    """SPEC §9: no mention, no disguised link, no markup from what a buyer typed."""
+    chat_env = {**env, "GAGE_NOTIFY_WEBHOOK": chat}
+    hostile = "<!channel> @everyone <https://evil.example|쿠폰> [쿠폰](https://evil.example) <@123>"
+    paid_order(gage_verify, chat_env, sandbox, name=hostile)
+    [(_, body)] = ChatReceiver.posts
+    assert "<!channel>" not in body["text"] and "<https://" not in body["text"] and "&lt;!channel&gt;" in body["text"]
+    assert "@everyone" not in body["content"] and "\\[쿠폰\\]\\(https://evil.example\\)" in body["content"]
+    assert "<@123>" not in body["content"]
+    assert body["allowed_mentions"] == {"parse": []}
 
 
 # ----------------------------------------------------------------------------------------------- shipping

@@ -383,6 +383,37 @@ def test_confirm_approves_only_an_order_that_checks_out(v2_server, v2_env):
     assert status == 401
 
 
+def test_of_two_buyers_confirming_the_last_unit_one_is_approved_and_the_other_refused(v2_server, v2_env):
+    """SPEC §9: an approved order holds its units until its payment is decided, so nothing charged needs refunding."""
+    import concurrent.futures
+    catalog = v2_catalog()
+    catalog["products"].append({"sku": "LAST", "title": "마지막 한 병", "price": 18000, "url": "", "stock": 1,
+                                "max_quantity": None, "options": []})
+    pathlib.Path(v2_env["GAGE_CATALOG"]).write_text(json.dumps(catalog, ensure_ascii=False))
+    last = [{"sku": "LAST", "quantity": 1}]
+    buyers = [v2_server.pay(21000, items=last, status="PAY_PENDING") for _ in range(2)]
+    deliveries = [_delivery_args(v2_server.delivery(b["id"], "Transaction.Confirm")) for b in buyers]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda d: cgi(v2_env, "/confirm", **d), deliveries))
+    statuses = sorted(status for status, _, _ in answers)
+    assert statuses == [200, 409], answers
+    approved = buyers[[status for status, _, _ in answers].index(200)]
+    refused = answers[[status for status, _, _ in answers].index(409)][1]
+    assert refused["reason"] == "sold_out" and refused["errorMessage"]
+    # PortOne asking again for the approved one is approved again: its own hold does not count against it.
+    status, _, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(approved["id"], "Transaction.Confirm")))
+    assert status == 200
+    import sqlite3
+    with sqlite3.connect(v2_env["GAGE_LEDGER"]) as db:
+        assert db.execute("SELECT merchant_uid, door FROM holds").fetchall() == [(approved["id"], "confirm")]
+    # PortOne approves it; its webhook is judged paid, and the order holds the unit instead of the hold.
+    v2_server.control("POST", f"/payments/{approved['id']}/pay")
+    status, reply, log = deliver(v2_env, v2_server.delivery(approved["id"]))
+    assert status == 200 and reply["status"] == "paid", log
+    with sqlite3.connect(v2_env["GAGE_LEDGER"]) as db:
+        assert db.execute("SELECT COUNT(*) FROM holds").fetchone()[0] == 0
+
+
 def _delivery_args(delivery):
     return {"body": delivery["body"].encode(), "headers": delivery["headers"]}
 

@@ -108,3 +108,24 @@ def test_a_port_already_in_use_is_named_with_the_flag_to_choose_another(gage, ex
             assert result.returncode != 0 and time.monotonic() - started < 10, command
             assert f"포트 {port}" in result.stderr and f"--port {port + 1}" in result.stderr, result.stderr
             assert "time" not in result.stderr.lower()
+
+
+def test_serve_answers_only_requests_for_its_own_address(gage, example_shop):
+    """DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 gets nothing from the sandbox."""
+    process, url, _ = start(gage, example_shop, "--sandbox")
+    port = url.rsplit(":", 1)[1]
+    try:
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+            request = urllib.request.Request(url + "/__sandbox/", headers={"Host": host})
+            with urllib.request.urlopen(request) as response:
+                assert response.status == 200, host
+        for host in (f"evil.example:{port}", "evil.example", f"127.0.0.1.evil.example:{port}", f"127.0.0.1:{port}0"):
+            request = urllib.request.Request(url + "/__sandbox/mail.json", headers={"Host": host})
+            try:
+                urllib.request.urlopen(request)
+                raise AssertionError(f"{host} was answered")
+            except urllib.error.HTTPError as error:
+                assert error.code == 421 and b"mail" not in error.read()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)

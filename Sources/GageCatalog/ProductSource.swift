@@ -328,14 +328,6 @@ extension ProductSource {
     }
 }
 
-/// Stock-keeping units: 1 to 64 of `A-Z a-z 0-9 . _ -`, safe in JSON, URLs and spreadsheets.
-public enum SKU {
-    public static func isValid(_ sku: String) -> Bool {
-        (1...64).contains(sku.count)
-            && sku.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
-    }
-}
-
 /// A plain page (`content/*.md`): about, shipping and refund policy, terms, privacy.
 public struct PageSource: Sendable, Equatable {
     public var slug: String

@@ -69,8 +69,11 @@ public struct ShopSettings: Sendable, Equatable {
         public var maxQuantity: Int?
         /// Set in shop.yml; nil: derived from the shop's id (see `ShopSettings.orderPrefix`).
         public var explicitOrderPrefix: String?
-        /// Ask the verify function to pre-register the amount with Iamport before opening the payment window.
+        /// Ask the verify function to check the order, hold its units and pre-register the amount before opening
+        /// the payment window (SPEC §9; on unless `prepare: false`).
         public var prepare: Bool
+        /// Minutes the units `/prepare` checked stay held for the order.
+        public var holdMinutes: Int = Catalog.defaultHoldMinutes
         /// Minutes a replaced price is still honoured for orders priced before the change.
         public var priceGraceMinutes: Int = Catalog.defaultPriceGraceMinutes
         /// Hours an issued virtual account may wait for its deposit (and hold stock).
@@ -414,10 +417,10 @@ extension ShopSettings {
 
     private static func checkout(_ fields: YAMLFields) -> Checkout {
         var result = Checkout(verifyURL: "/verify", shipping: ShippingRule(), maxQuantity: nil,
-                              explicitOrderPrefix: nil, prepare: false)
+                              explicitOrderPrefix: nil, prepare: true)
         guard let checkout = fields.fields("checkout") else { return result }
         checkout.rejectUnknownKeys(allowed: ["verify_url", "shipping", "max_quantity", "order_prefix", "prepare",
-                                             "price_grace", "vbank_hours", "escrow", "address_search"],
+                                             "price_grace", "vbank_hours", "hold_minutes", "escrow", "address_search"],
                                    what: "checkout")
         if let escrow = checkout.bool("escrow") { result.escrow = escrow }
         result.addressSearch = checkout.bool("address_search")
@@ -462,6 +465,15 @@ extension ShopSettings {
                                  hint: "minutes a replaced price is still honoured, e.g. price_grace: 60")
             } else {
                 result.priceGraceMinutes = minutes
+            }
+        }
+        if let minutes = checkout.int("hold_minutes") {
+            if minutes < 1 || minutes > 24 * 60 {
+                fields.log.error(line: checkout.value("hold_minutes").flatMap(checkout.line(of:)),
+                                 "checkout.hold_minutes must be from 1 to 1440 minutes",
+                                 hint: "how long a checked order keeps its units while the buyer pays, e.g. hold_minutes: 15")
+            } else {
+                result.holdMinutes = minutes
             }
         }
         if let hours = checkout.int("vbank_hours") {

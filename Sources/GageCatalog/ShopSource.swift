@@ -162,6 +162,7 @@ public enum ShopLoader {
             shop: settings.shopID, baseURL: settings.baseURL, currency: settings.currency,
             orderPrefix: settings.orderPrefix, shipping: settings.checkout.shipping, payment: settings.paymentChannels,
             priceGraceMinutes: settings.checkout.priceGraceMinutes, vbankHours: settings.checkout.vbankHours,
+            holdMinutes: settings.checkout.holdMinutes,
             identity: settings.identity, products: products.map { product in
                 Catalog.Product(sku: product.sku, title: product.title, price: product.price,
                                 url: settings.baseURL + "products/" + URLPath.encode(product.slug) + "/",

@@ -20,6 +20,8 @@ public struct Catalog: Codable, Equatable, Sendable {
     public var priceGraceMinutes: Int
     /// Hours an issued virtual account may hold stock at most.
     public var vbankHours: Int
+    /// Minutes units checked by `/prepare` (or approved by V2 `/confirm`) stay held for the order (SPEC §9).
+    public var holdMinutes: Int
     /// How buyers prove their age for `adult_only` products (SPEC §6); nil when the shop has not set it up.
     public var identity: Identity?
     public var products: [Product]
@@ -33,11 +35,14 @@ public struct Catalog: Codable, Equatable, Sendable {
 
     public static let defaultPriceGraceMinutes = 60
     public static let defaultVbankHours = 72
+    public static let defaultHoldMinutes = 15
 
     public init(version: String = "", shop: String = "", baseURL: String, currency: String = "KRW",
                 orderPrefix: String = "gage-", shipping: ShippingRule = ShippingRule(),
                 payment: PaymentChannels = PaymentChannels(), priceGraceMinutes: Int = Catalog.defaultPriceGraceMinutes,
-                vbankHours: Int = Catalog.defaultVbankHours, identity: Identity? = nil, products: [Product]) {
+                vbankHours: Int = Catalog.defaultVbankHours, holdMinutes: Int = Catalog.defaultHoldMinutes,
+                identity: Identity? = nil, products: [Product]) {
+        self.holdMinutes = holdMinutes
         self.version = version
         self.shop = shop
         self.baseURL = baseURL
@@ -58,6 +63,7 @@ public struct Catalog: Codable, Equatable, Sendable {
         case orderPrefix = "order_prefix"
         case priceGraceMinutes = "price_grace"
         case vbankHours = "vbank_hours"
+        case holdMinutes = "hold_minutes"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +78,7 @@ public struct Catalog: Codable, Equatable, Sendable {
         priceGraceMinutes = try container.decodeIfPresent(Int.self, forKey: .priceGraceMinutes)
             ?? Self.defaultPriceGraceMinutes
         vbankHours = try container.decodeIfPresent(Int.self, forKey: .vbankHours) ?? Self.defaultVbankHours
+        holdMinutes = try container.decodeIfPresent(Int.self, forKey: .holdMinutes) ?? Self.defaultHoldMinutes
         identity = try container.decodeIfPresent(Identity.self, forKey: .identity)
         products = try container.decode([Product].self, forKey: .products)
         discounts = try container.decodeIfPresent([DiscountRule].self, forKey: .discounts) ?? []
@@ -325,8 +332,10 @@ public struct Catalog: Codable, Equatable, Sendable {
         }
     }
 
+    /// The product with exactly this SKU, byte for byte (SPEC §9): a look-alike spelling names no product.
     public func product(sku: String) -> Product? {
-        products.first { $0.sku == sku } ?? shelf?.source.product(sku: sku)
+        guard SKU.isValid(sku) else { return nil }
+        return products.first { SKU.same($0.sku, sku) } ?? shelf?.source.product(sku: sku)
     }
 
     /// A catalog's products kept elsewhere, looked up by SKU. Two catalogs with the same shelf hold the same

@@ -226,7 +226,8 @@ public enum Pricing {
             let (sum, sumOverflow) = subtotal.addingReportingOverflow(line)
             guard !lineOverflow, !sumOverflow else { throw .amountOverflow }
             subtotal = sum
-            priced.append(PricedItem(sku: item.sku, title: product.title, quantity: item.quantity,
+            // The catalog's own spelling is what the ledger keeps (byte-equal to the item's, as `product(sku:)` found it).
+            priced.append(PricedItem(sku: product.sku, title: product.title, quantity: item.quantity,
                                      options: item.options, price: unitPrice, taxFree: product.taxFree))
         }
         // Limits apply to the SKU's total across lines, in the order the SKUs first appear.

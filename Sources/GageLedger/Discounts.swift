@@ -1,17 +1,27 @@
 import GageCore
 
 /// Discount codes in the ledger (SPEC §11): an order keeps the code it redeemed, and a code's redemptions are the
-/// orders that hold it — paid (also partly refunded), or a virtual account still within its hold. A refunded or
-/// cancelled order no longer counts, so a refund gives its redemption back.
+/// orders that hold it — paid (also partly refunded), or a virtual account still within its hold — and the live
+/// holds of orders about to be paid with it (`/prepare`, V2 `/confirm`). A refunded or cancelled order no longer
+/// counts, so a refund gives its redemption back; an expired hold gives its back too.
 extension Ledger {
-    /// Redemptions of `code` (normalised) by orders other than `impUID` at `now`. Call inside `transaction`, with
-    /// the decision it guards, so that two orders racing for a code's last redemption are judged one after the other.
-    public func redemptions(of code: String, excluding impUID: String, at now: Int) throws(LedgerError) -> Int {
-        try database.execute("""
+    /// Redemptions of `code` (normalised) at `now` by orders other than `impUID` and by live holds other than
+    /// `merchantUID`'s (the order's own hold is what it is judged against, never counted against it). Call inside
+    /// `transaction`, with the decision it guards, so that two orders racing for a code's last redemption are
+    /// judged one after the other.
+    public func redemptions(of code: String, excluding impUID: String, merchantUID: String? = nil,
+                            at now: Int) throws(LedgerError) -> Int {
+        let orders = try database.execute("""
             SELECT COUNT(*) AS n FROM orders
             WHERE discount_code = ? AND imp_uid != ?
               AND (status = 'paid' OR (status = 'awaiting_deposit' AND hold_until > ?))
             """, [.text(code), .text(impUID), .int(now)]).first?.int("n") ?? 0
+        // A virtual account's hold (door `vbank`) is counted by its order's row above.
+        let holds = try database.execute("""
+            SELECT COUNT(*) AS n FROM holds
+            WHERE discount_code = ? AND expires_at > ? AND merchant_uid != ? AND door != 'vbank'
+            """, [.text(code), .int(now), .text(merchantUID ?? "")]).first?.int("n") ?? 0
+        return orders + holds
     }
 
     /// Every code orders have redeemed, with how many redemptions stand and what they saved in all.

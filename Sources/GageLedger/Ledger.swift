@@ -222,18 +222,27 @@ public final class Ledger {
         return try body()
     }
 
-    /// Units of each SKU held by other orders at `now`: paid (less the units a refund returned to stock), or a
-    /// virtual account still within its hold, and the units refunds kept out of stock.
-    public func unitsHeld(excluding impUID: String, at now: Int) throws(LedgerError) -> [String: Int] {
-        let rows = try database.execute("""
+    /// Units of each SKU held at `now` by other orders: paid (partly cancelled ones keep their items), a virtual
+    /// account still within its hold, or a live hold (`/prepare`, `/confirm`) — all but the order's own, named by
+    /// its payment (`impUID`) and its merchant_uid.
+    public func unitsHeld(excluding impUID: String, merchantUID: String? = nil, at now: Int) throws(LedgerError) -> [String: Int] {
+        let orders = try database.execute("""
             SELECT order_items.sku AS sku, SUM(order_items.quantity) AS units FROM order_items
             JOIN orders ON orders.imp_uid = order_items.imp_uid
             WHERE orders.imp_uid != ?
               AND (orders.status = 'paid' OR (orders.status = 'awaiting_deposit' AND orders.hold_until > ?))
             GROUP BY order_items.sku
             """, [.text(impUID), .int(now)])
+        let holds = try database.execute("""
+            SELECT hold_items.sku AS sku, SUM(hold_items.quantity) AS units FROM hold_items
+            JOIN holds ON holds.merchant_uid = hold_items.merchant_uid
+            WHERE holds.expires_at > ? AND holds.merchant_uid != ? AND holds.door != 'vbank'
+            GROUP BY hold_items.sku
+            """, [.int(now), .text(merchantUID ?? "")])
+        // Every row counts: SQL groups by bytes, a Swift dictionary by canonical equivalence, so two spellings that
+        // SQL keeps apart (a look-alike a ledger recorded before SKUs were checked) are added up, never overwritten.
         var held: [String: Int] = [:]
-        for row in rows { if let sku = row.text("sku") { held[sku] = row.int("units") ?? 0 } }
+        for row in orders + holds { if let sku = row.text("sku") { held[sku, default: 0] += row.int("units") ?? 0 } }
         // Refunded units: back in stock unless the seller kept them out (damaged goods).
         for (sku, units) in try refundedUnitAdjustments(excluding: impUID) { held[sku, default: 0] += units }
         return held
@@ -359,6 +368,20 @@ public final class Ledger {
         // Periods stay in order even if a copied file carries an older time than the period before it.
         let start = max(since, latest?.int("since") ?? since)
         try database.execute("INSERT INTO catalog_periods (version, since) VALUES (?, ?)", [.text(version), .int(start)])
+    }
+
+    /// Remembers that the shop has sold under this order prefix and shop id (SPEC §9): payments made under it stay
+    /// the shop's after a rename of `order_prefix` or `base_url`.
+    public func rememberShopName(orderPrefix: String, shop: String) throws(LedgerError) {
+        guard !orderPrefix.isEmpty, !shop.isEmpty else { return }
+        try database.execute("INSERT INTO shop_names (order_prefix, shop) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                             [.text(orderPrefix), .text(shop)])
+    }
+
+    /// The order prefixes the shop has sold under with this shop id.
+    public func orderPrefixes(ofShop shop: String) throws(LedgerError) -> [String] {
+        try database.execute("SELECT order_prefix FROM shop_names WHERE shop = ? ORDER BY order_prefix", [.text(shop)])
+            .compactMap { $0.text("order_prefix") }
     }
 
     /// Takes a verified webhook delivery once: false when this delivery (its id and signed timestamp) was taken

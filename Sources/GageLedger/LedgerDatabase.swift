@@ -65,6 +65,11 @@ struct SQLDialect: Sendable {
     /// An integer wide enough for amounts and Unix times.
     var integer: String
 
-    static let sqlite = SQLDialect(serialKey: "INTEGER PRIMARY KEY AUTOINCREMENT", integer: "INTEGER")
-    static let postgres = SQLDialect(serialKey: "BIGSERIAL PRIMARY KEY", integer: "BIGINT")
+    /// The text of a top-level key of a JSON text column.
+    var jsonText: @Sendable (_ column: String, _ key: String) -> String
+
+    static let sqlite = SQLDialect(serialKey: "INTEGER PRIMARY KEY AUTOINCREMENT", integer: "INTEGER",
+                                   jsonText: { "json_extract(\($0), '$.\($1)')" })
+    static let postgres = SQLDialect(serialKey: "BIGSERIAL PRIMARY KEY", integer: "BIGINT",
+                                     jsonText: { "(\($0)::json ->> '\($1)')" })
 }

@@ -33,31 +33,58 @@ public enum LedgerLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `text` with every password `url` carries, as written or percent-decoded, replaced by `***`: for error
-    /// messages from libpq, which can quote a part of a malformed URL.
+    /// messages from libpq, which can quote a part of a malformed URL (`invalid port number: "pa"` when a password
+    /// holds an unencoded `/`). So a quoted token that is part of a password, or shares three characters in a row
+    /// with one, is hidden too.
     public static func redacting(_ url: String, in text: String) -> String {
         var result = text
+        var secrets: [String] = []
         for range in passwordRanges(in: url) {
             let secret = String(url[range])
-            for form in Set([secret, Self.percentDecoded(secret) ?? secret]) where !form.isEmpty {
-                result = result.replacing(form, with: "***")
-            }
+            secrets += [secret, Self.percentDecoded(secret) ?? secret]
         }
-        return result
+        for form in Set(secrets).sorted(by: { $0.count > $1.count }) where !form.isEmpty {
+            result = result.replacing(form, with: "***")
+        }
+        guard !secrets.isEmpty else { return result }
+        var redacted = ""
+        var rest = result[...]
+        while let open = rest.firstIndex(of: "\""),
+              let close = rest[rest.index(after: open)...].firstIndex(of: "\"") {
+            let token = String(rest[rest.index(after: open)..<close])
+            redacted += rest[...open]
+            redacted += secrets.contains { Self.overlaps(token, $0) } ? "***" : token
+            redacted += "\""
+            rest = rest[rest.index(after: close)...]
+        }
+        return redacted + rest
+    }
+
+    /// Whether `token` gives away some of `secret`: it is a part of it, or shares three characters in a row.
+    static func overlaps(_ token: String, _ secret: String) -> Bool {
+        guard !token.isEmpty, token != "***" else { return false }
+        if secret.contains(token) || token.contains(secret) { return true }
+        let characters = Array(token)
+        guard characters.count >= 3 else { return false }
+        return (0...(characters.count - 3)).contains { secret.contains(String(characters[$0..<($0 + 3)])) }
     }
 
     /// Where passwords are written in a postgres URL: after `user:` in `scheme://user:password@host`, and in a
-    /// `password=` query parameter. The userinfo ends at the last `@` before the query, so an unencoded `@` or
-    /// `/` in a password is still found.
+    /// `password=` query parameter. A password may hold an unencoded `@`, `/`, `?` or `%`: the userinfo ends at the
+    /// last `@` before the first `?`, or, when a `?` comes before every `@` (one in the password), at the last `@`
+    /// of all — hiding a little too much in a rare URL rather than a password.
     public static func passwordRanges(in url: String) -> [Range<String.Index>] {
         let lowered = url.lowercased()
         guard lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://"),
               let scheme = url.firstRange(of: "://") else { return [] }
         var ranges: [Range<String.Index>] = []
-        let query = url[scheme.upperBound...].firstIndex(of: "?") ?? url.endIndex
-        if let at = url[scheme.upperBound..<query].lastIndex(of: "@"),
-           let colon = url[scheme.upperBound..<at].firstIndex(of: ":"), url.index(after: colon) < at {
+        let rest = url[scheme.upperBound...]
+        let question = rest.firstIndex(of: "?") ?? url.endIndex
+        let at = rest[..<question].lastIndex(of: "@") ?? rest.lastIndex(of: "@")
+        if let at, let colon = url[scheme.upperBound..<at].firstIndex(of: ":"), url.index(after: colon) < at {
             ranges.append(url.index(after: colon)..<at)
         }
+        let query = url[(at ?? scheme.upperBound)...].firstIndex(of: "?") ?? url.endIndex
         if query < url.endIndex {
             var start = url.index(after: query)
             while start < url.endIndex {

@@ -154,6 +154,53 @@ enum LedgerSchema {
                 PRIMARY KEY (webhook_id, signed_at)
             );
             """,
+            // 7: integrity (SPEC §9). Every name (order prefix and shop id) the shop's catalogs have had, so a payment
+            // made under an earlier one is still the shop's after a rename; whose a subscription is (the order prefix and shop id it was made under, so a
+            // later rename of base_url or order_prefix does not orphan it; earlier rows take them from the catalog
+            // version they were priced with); units held for an order before its payment (`/prepare`, V2
+            // `/confirm`) until they expire; and requests counted per client for the actions that are limited.
+            """
+            ALTER TABLE subscriptions ADD COLUMN order_prefix TEXT;
+            ALTER TABLE subscriptions ADD COLUMN shop TEXT;
+            UPDATE subscriptions SET
+                order_prefix = (SELECT \(sql.jsonText("catalog_json", "order_prefix")) FROM catalog_versions
+                                WHERE catalog_versions.version = subscriptions.catalog_version),
+                shop = (SELECT \(sql.jsonText("catalog_json", "shop")) FROM catalog_versions
+                        WHERE catalog_versions.version = subscriptions.catalog_version);
+            CREATE TABLE holds (
+                merchant_uid TEXT PRIMARY KEY,
+                client_key TEXT NOT NULL,
+                door TEXT NOT NULL,
+                amount \(integer) NOT NULL,
+                created_at \(integer) NOT NULL,
+                expires_at \(integer) NOT NULL
+            );
+            CREATE INDEX holds_by_expiry ON holds(expires_at);
+            CREATE INDEX holds_by_client ON holds(client_key, expires_at);
+            CREATE TABLE hold_items (
+                merchant_uid TEXT NOT NULL REFERENCES holds(merchant_uid) ON DELETE CASCADE,
+                sku TEXT NOT NULL,
+                quantity \(integer) NOT NULL
+            );
+            CREATE INDEX hold_items_by_order ON hold_items(merchant_uid);
+            CREATE TABLE client_requests (
+                id \(sql.serialKey),
+                action TEXT NOT NULL,
+                client_key TEXT NOT NULL,
+                at \(integer) NOT NULL
+            );
+            CREATE INDEX client_requests_by_client ON client_requests(action, client_key, at);
+            CREATE TABLE shop_names (
+                order_prefix TEXT NOT NULL,
+                shop TEXT NOT NULL,
+                PRIMARY KEY (order_prefix, shop)
+            );
+            INSERT INTO shop_names (order_prefix, shop)
+                SELECT DISTINCT \(sql.jsonText("catalog_json", "order_prefix")), \(sql.jsonText("catalog_json", "shop"))
+                FROM catalog_versions
+                WHERE \(sql.jsonText("catalog_json", "order_prefix")) IS NOT NULL
+                  AND \(sql.jsonText("catalog_json", "shop")) IS NOT NULL;
+            """,
             // 8: giving money back (SPEC §10). Every refund the seller or a buyer's cancel makes, written as intended
             // before the provider is asked (at most one in flight per order), with what the provider had cancelled
             // then, so a run that dies mid-call is completed from the provider's own record; buyers' return and
@@ -200,15 +247,16 @@ enum LedgerSchema {
             );
             CREATE INDEX shipments_by_order ON shipments(imp_uid, id);
             """,
-            // 10 (issue 37): what SPEC §11's pricing rules did to each order: the discount code it redeemed
+            // 9 (issue 37): what SPEC §11's pricing rules did to each order: the discount code it redeemed
             // (normalised; redemptions are counted from it), what the code saved, the regional surcharge, and the
-            // tax-free part of the amount.
+            // tax-free part of the amount; and the code a hold was priced with, so a held order holds its redemption.
             """
             ALTER TABLE orders ADD COLUMN discount_code TEXT;
             ALTER TABLE orders ADD COLUMN discount \(integer);
             ALTER TABLE orders ADD COLUMN surcharge \(integer);
             ALTER TABLE orders ADD COLUMN tax_free \(integer);
             CREATE INDEX orders_by_discount_code ON orders(discount_code, status);
+            ALTER TABLE holds ADD COLUMN discount_code TEXT;
             """,
         ]
     }
@@ -225,6 +273,10 @@ enum LedgerSchema {
         ("notifications", "id"),
         ("lookup_failures", "id"),
         ("webhook_receipts", "webhook_id, signed_at"),
+        ("holds", "merchant_uid"),
+        ("hold_items", "merchant_uid, sku, quantity"),
+        ("client_requests", "id"),
+        ("shop_names", "order_prefix, shop"),
         ("refunds", "id"),
         ("order_requests", "id"),
         ("shipments", "id"),
@@ -232,5 +284,5 @@ enum LedgerSchema {
 
     /// Tables whose `id` the database generates.
     static let tablesWithSerialID: Set<String> = ["catalog_periods", "history", "notifications", "lookup_failures",
-                                                     "refunds", "order_requests", "shipments"]
+                                                     "client_requests", "refunds", "order_requests", "shipments"]
 }

@@ -160,13 +160,13 @@ extension Ledger {
     // MARK: - Guest order lookup
 
     /// Records a lookup that matched no order (wrong number or wrong phone).
+    /// Call inside `transaction`, with the `lookupFailures` count it follows, so that the count and the insert are one
+    /// step for every concurrent lookup.
     public func noteLookupFailure(order: String, client: String, at now: Int) throws(LedgerError) {
-        try transaction { () throws(LedgerError) in
-            try database.execute("INSERT INTO lookup_failures (order_key, client_key, at) VALUES (?, ?, ?)",
-                                   [.text(order), .text(client), .int(now)])
-            // Old attempts count for nothing; keep the table small.
-            try database.execute("DELETE FROM lookup_failures WHERE at < ?", [.int(now - 7 * 86_400)])
-        }
+        try database.execute("INSERT INTO lookup_failures (order_key, client_key, at) VALUES (?, ?, ?)",
+                               [.text(order), .text(client), .int(now)])
+        // Old attempts count for nothing; keep the table small.
+        try database.execute("DELETE FROM lookup_failures WHERE at < ?", [.int(now - 7 * 86_400)])
     }
 
     /// Failed lookups since `since`: for this order number, and from this client address.

@@ -21,8 +21,9 @@ final class PostgresConnection: LedgerDatabase {
     init(url: String) throws(LedgerError) {
         self.url = url
         // libpq reads the keywords in order and the last one wins: defaults first, so the URL can override them.
-        let keywords = Self.defaults.map(\.0) + ["dbname"]
-        let values = Self.defaults.map(\.1) + [url]
+        let settings = Self.connectionDefaults(for: url)
+        let keywords = settings.map(\.0) + ["dbname"]
+        let values = settings.map(\.1) + [url]
         let connection = CStrings(keywords).withPointers { keys in
             CStrings(values).withPointers { values in PQconnectdbParams(keys, values, 1) }
         }
@@ -30,14 +31,51 @@ final class PostgresConnection: LedgerDatabase {
         guard PQstatus(connection) == CONNECTION_OK else {
             let why = String(cString: PQerrorMessage(connection))
             PQfinish(connection)
+            let hint = settings.contains { $0 == ("sslmode", "require") }
+                ? " (off this machine the ledger needs TLS; add ?sslmode=… to the URL to choose otherwise)" : ""
             throw LedgerError(message: "cannot connect to the ledger \(LedgerLocation.postgres(url: url)): "
-                                       + LedgerLocation.redacting(url, in: Self.oneLine(why)))
+                                       + LedgerLocation.redacting(url, in: Self.oneLine(why)) + hint)
         }
         handle = connection
         gage_pq_silence_notices(connection)
     }
 
     deinit { PQfinish(handle) }
+
+    /// The settings the URL starts from: the timeouts, and TLS required (`sslmode=require`) when any host is off
+    /// loopback and the URL does not name an `sslmode` itself — buyers' details and the password must not cross a
+    /// network in clear. The URL is read by libpq's own parser; one it cannot parse is left for the connect to
+    /// refuse with libpq's reason.
+    static func connectionDefaults(for url: String) -> [(String, String)] {
+        var message: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(url, &message) else {
+            if let message { PQfreemem(message) }
+            return defaults
+        }
+        defer { PQconninfoFree(parsed) }
+        var given: [String: String] = [:]
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { given[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        guard given["sslmode"] == nil else { return defaults }
+        let hosts = (given["hostaddr"] ?? given["host"] ?? "").split(separator: ",", omittingEmptySubsequences: false)
+        return hosts.allSatisfy({ isLoopback(String($0)) }) ? defaults : defaults + [("sslmode", "require")]
+    }
+
+    /// A Unix socket (no host, or a directory), `localhost`, 127.0.0.0/8 or ::1.
+    static func isLoopback(_ host: String) -> Bool {
+        let host = host.lowercased()
+        if host.isEmpty || host.hasPrefix("/") || host.hasPrefix("@") || host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) } == [UInt8](repeating: 0, count: 15) + [1]
+        }
+        return false
+    }
 
     /// READ COMMITTED whatever the server's default: each statement then sees what the previous lock holder
     /// committed (under REPEATABLE READ the snapshot would predate the wait for the lock).

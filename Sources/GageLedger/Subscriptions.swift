@@ -62,10 +62,16 @@ public struct LedgerSubscription: Sendable, Equatable {
     public var createdAt: Int
     public var updatedAt: Int
     public var cancelledAt: Int?
+    /// The order prefix and shop id it was made under: its charges keep them whatever the shop is renamed to later
+    /// (nil only for a subscription whose catalog version the ledger never kept).
+    public var orderPrefix: String?
+    public var shop: String?
 
     public init(id: String, customerUID: String, manageToken: String, status: Status, interval: String, amount: Int,
                 currency: String, name: String?, items: [PricedItem], catalogVersion: String?, anchorAt: Int,
-                buyer: LedgerOrder.Buyer = .init(), createdAt: Int) {
+                buyer: LedgerOrder.Buyer = .init(), createdAt: Int, orderPrefix: String? = nil, shop: String? = nil) {
+        self.orderPrefix = orderPrefix
+        self.shop = shop
         self.id = id
         self.customerUID = customerUID
         self.manageToken = manageToken
@@ -102,14 +108,16 @@ extension Ledger {
                                    [.text(subscription.customerUID)]).isEmpty else { return false }
         try database.execute("""
             INSERT INTO subscriptions (id, customer_uid, manage_token, status, interval_spec, amount, currency, name,
-                items_json, catalog_version, anchor_at, charge_sequence, charge_attempt, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                items_json, catalog_version, anchor_at, charge_sequence, charge_attempt, created_at, updated_at,
+                order_prefix, shop)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(subscription.id), .text(subscription.customerUID), .text(subscription.manageToken),
                   .text(subscription.status.rawValue), .text(subscription.interval), .int(subscription.amount),
                   .text(subscription.currency), subscription.name.map(SQLValue.text) ?? .null,
                   .text(Self.itemsJSON(subscription.items)), subscription.catalogVersion.map(SQLValue.text) ?? .null,
                   .int(subscription.anchorAt), .int(subscription.sequence), .int(subscription.attempt),
-                  .int(subscription.createdAt), .int(subscription.updatedAt)])
+                  .int(subscription.createdAt), .int(subscription.updatedAt),
+                  subscription.orderPrefix.map(SQLValue.text) ?? .null, subscription.shop.map(SQLValue.text) ?? .null])
         try saveSubscription(subscription)
         return true
     }
@@ -192,6 +200,8 @@ extension Ledger {
         subscription.actionNote = row.text("action_note")
         subscription.updatedAt = row.int("updated_at") ?? 0
         subscription.cancelledAt = row.int("cancelled_at")
+        subscription.orderPrefix = row.text("order_prefix")
+        subscription.shop = row.text("shop")
         return subscription
     }
 }

@@ -101,7 +101,12 @@ struct ChatWebhook {
     var url: String
 
     func post(_ line: String) throws(DeliveryError) {
-        let body = (try? JSONSerialization.data(withJSONObject: ["text": line, "content": line])) ?? Data()
+        // The line holds text a buyer typed (the order's name): it reaches the seller as text, never as a mention
+        // (`<!channel>`, `@everyone`), a disguised link (`<https://…|쿠폰>`, `[쿠폰](https://…)`) or markup.
+        let body = (try? JSONSerialization.data(withJSONObject: [
+            "text": ChatText.slack(line), "content": ChatText.discord(line),
+            "allowed_mentions": ["parse": [String]()],
+        ] as [String: Any])) ?? Data()
         let response: HTTPResponse
         do {
             response = try CurlHTTPClient(totalTimeout: .seconds(10))
@@ -114,5 +119,44 @@ struct ChatWebhook {
             throw DeliveryError(message: "chat webhook answered HTTP \(response.status)",
                                 permanent: (400..<500).contains(response.status) && response.status != 429)
         }
+    }
+}
+
+/// Buyer-typed text made inert for each chat service, as their documentation says to escape it.
+enum ChatText {
+    /// Slack: `&`, `<` and `>` as entities — every Slack control sequence (`<!channel>`, `<@U…>`, `<url|text>`)
+    /// starts with `<`. Control characters and line breaks become spaces.
+    static func slack(_ line: String) -> String {
+        var result = ""
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            default: result.unicodeScalars.append(isControl(scalar) ? " " : scalar)
+            }
+        }
+        return result
+    }
+
+    /// Discord: markdown and mention syntax backslash-escaped (`\[`, `\<`, `\*`, …), and a zero-width space after
+    /// `@`, so `@everyone` and `@here` stay text even where `allowed_mentions` is not honoured.
+    static func discord(_ line: String) -> String {
+        var result = ""
+        for scalar in line.unicodeScalars {
+            switch scalar {
+            case "\\", "*", "_", "~", "`", "|", "<", ">", "[", "]", "(", ")":
+                result += "\\" + String(scalar)
+            case "@": result += "@\u{200B}"
+            default: result.unicodeScalars.append(isControl(scalar) ? " " : scalar)
+            }
+        }
+        return result
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+            || [0x2028, 0x2029, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069, 0x202A, 0x202B, 0x202C, 0x202D]
+                .contains(scalar.value)
     }
 }

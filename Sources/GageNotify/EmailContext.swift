@@ -6,6 +6,12 @@ import GageLedger
 /// the buyer's details for the seller's mail, the virtual account, the shipment. Money is written out
 /// (`40,000원`) and times in Korean time.
 enum EmailContext {
+    /// `[A-Za-z0-9_-]`, what the shop's pages make order numbers of.
+    static func isOrderNumberByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+    }
+
     static func make(order: LedgerOrder, notice: Notice, shop: ShopContact,
                      subscription: LedgerSubscription? = nil) -> [String: Any] {
         let subtotal = order.items.reduce(0) { $0 + $1.price * $1.quantity }
@@ -34,6 +40,18 @@ enum EmailContext {
                 "postcode": order.buyer.postcode, "address": order.buyer.addr,
             ]),
         ]
+        if notice.kind == .vbankIssued {
+            // Issuing a virtual account costs nothing and its e-mail goes to any address the page names: before a
+            // deposit the buyer's mail carries only what the shop wrote (the account, amount, items from the
+            // catalog), nothing the buyer typed — no name, no order number that is not one of ours.
+            context["buyer"] = [String: Any]()
+            if !order.merchantUID.utf8.allSatisfy(Self.isOrderNumberByte) || order.merchantUID.utf8.count > 40 {
+                var safe = context["order"] as? [String: Any] ?? [:]
+                safe["number"] = ""
+                context["order"] = safe
+                context["lookup_url"] = shop.lookupURL(order: "")
+            }
+        }
         if let vbank = order.vbank {
             context["vbank"] = ["bank": vbank.bank, "number": vbank.number, "holder": vbank.holder ?? "",
                                 "due": vbank.due.map(koreanTime) ?? ""]

@@ -93,6 +93,8 @@ final class IndexedProducts: ProductShelf, @unchecked Sendable {
     init(connection: SQLiteConnection) { self.connection = connection }
 
     func product(sku: String) -> Catalog.Product? {
+        // The cache below is keyed by `String`, which compares canonically: only exact ASCII SKUs reach it.
+        guard SKU.isValid(sku) else { return nil }
         if let known = read.withLock({ $0[sku] }) { return known }
         let product: Catalog.Product?
         do {

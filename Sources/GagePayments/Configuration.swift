@@ -22,6 +22,9 @@ public struct Configuration: Sendable {
     public var timeout: Duration
     /// Where the access token is cached between invocations (nil: no caching).
     public var cacheDirectory: String?
+    /// Whether requests are limited per client (SPEC §9); `GAGE_CLIENT_LIMITS=off` only for a sandbox whose every
+    /// request comes from one address (`gage serve --sandbox` sets it).
+    public var clientLimits = true
 
     public struct IamportCredentials: Sendable {
         public var key: String
@@ -111,9 +114,11 @@ public struct Configuration: Sendable {
         }
         var cache: String? = values["GAGE_CACHE_DIR"] ?? defaultCacheDirectory(values)
         if cache == "" || cache == "off" { cache = nil }
-        return Configuration(iamport: iamport, portone: portone, catalogPath: catalog,
-                             ledger: ledger,
-                             timeout: timeout, cacheDirectory: cache)
+        var configuration = Configuration(iamport: iamport, portone: portone, catalogPath: catalog,
+                                          ledger: ledger,
+                                          timeout: timeout, cacheDirectory: cache)
+        configuration.clientLimits = values["GAGE_CLIENT_LIMITS"] != "off"
+        return configuration
     }
 
     /// The shop's provider must have its credentials: V1 shops Iamport's key pair, V2 shops PortOne's secret.

@@ -46,7 +46,7 @@ public enum VerifyFunction {
             case let .malformed(message): return Answer(httpStatus: 400, exitCode: 2, reply: .failure(message))
             case .tooLarge: return Answer(httpStatus: 413, exitCode: 2, reply: .failure("the request body is over 64 KiB"))
             case let .unknownAction(action):
-                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare, identity, order, subscribe, subscription or (PortOne V2) confirm"))
+                return Answer(httpStatus: 404, exitCode: 2, reply: .failure("unknown action \(action); use verify, webhook, prepare, stock, identity, order, subscribe, subscription or (PortOne V2) confirm"))
             case let .methodNotAllowed(allowed):
                 return Answer(httpStatus: 405, exitCode: 2, reply: .failure("method not allowed"),
                               extraHeaders: ["Allow: " + allowed.joined(separator: ", ")])
@@ -60,6 +60,28 @@ public enum VerifyFunction {
             var reply = Reply.failure(problem.description)
             reply.reason = problem.reason
             return Answer(httpStatus: 400, exitCode: 2, reply: reply)
+        case let .orderRefused(problem, title):
+            var reply = Reply.failure(problem.description)
+            reply.reason = problem.reason
+            reply.title = title
+            switch problem {
+            case let .soldOut(sku, requested, available):
+                (reply.sku, reply.requested, reply.available) = (sku, requested, available)
+            case let .quantityLimit(sku, requested, limit):
+                (reply.sku, reply.requested, reply.limit) = (sku, requested, limit)
+            case let .unknownItem(sku), let .unknownOption(sku, _), let .missingOption(sku, _),
+                 let .unknownOptionValue(sku, _, _), let .notSubscribable(sku, _):
+                reply.sku = sku
+            case let .invalidQuantity(sku, _):
+                reply.sku = sku
+            case .emptyOrder, .amountOverflow, .discountInvalid, .addressRequired:
+                break
+            }
+            // 409: the order conflicts with the shop as it is now; a malformed order is the caller's error (400).
+            return Answer(httpStatus: problem.reason == "bad_custom_data" ? 400 : 409, exitCode: 2, reply: reply)
+        case let .tooManyRequests(retryAfter):
+            return Answer(httpStatus: 429, exitCode: 2, reply: .failure("too many requests; try again later"),
+                          extraHeaders: ["Retry-After: \(retryAfter)"])
         // What went wrong in detail goes to stderr only: bodies carry no paths, system errors or upstream text.
         case .configuration:
             return Answer(httpStatus: 500, exitCode: 3,
@@ -120,9 +142,11 @@ public enum VerifyFunction {
                     notifier: (any OrderNotifier)?, client: String?, body: [UInt8] = [],
                     headers: WebhookHeaders? = nil) -> Answer {
         let provider = context.catalog.payment.api
+        let client = context.configuration.clientLimits ? client : nil
         do throws(ServiceError) {
             let service = makeService(configuration: context.configuration, catalogFile: context.catalogFile, log: log,
                                       notifier: notifier)
+            try service.admit(action, client: client)
             switch action {
             case .webhook where provider == .portone, .confirm where provider == .portone:
                 return Answer(httpStatus: 200, exitCode: 0,
@@ -137,7 +161,9 @@ public enum VerifyFunction {
                 }
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.verify(reference, channel: channel))
             case .prepare:
-                return Answer(httpStatus: 200, exitCode: 0, reply: try service.prepare(fields))
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.prepare(fields, client: client))
+            case .stock:
+                return Answer(httpStatus: 200, exitCode: 0, reply: try service.stock(fields))
             case .identity:
                 return Answer(httpStatus: 200, exitCode: 0, reply: try service.identity(fields))
             case .order:
@@ -306,7 +332,7 @@ enum CGIDoor {
             if context.catalog.payment.api == .portone, action == .webhook || action == .confirm {
                 return VerifyFunction.run(action: action, fields: RequestFields(values: [:]), channel: .webhook,
                                           context: context, log: log, notifier: notifier,
-                                          client: environment["REMOTE_ADDR"], body: body,
+                                          client: ClientAddress.resolve(environment: environment), body: body,
                                           headers: WebhookHeaders(environment: environment))
             }
             do {
@@ -317,7 +343,7 @@ enum CGIDoor {
         }
         let channel: Channel = action == .webhook ? .webhook : (method == "GET" ? .redirect : .callback)
         return VerifyFunction.run(action: action, fields: fields, channel: channel, context: context, log: log,
-                                  notifier: notifier, client: environment["REMOTE_ADDR"])
+                                  notifier: notifier, client: ClientAddress.resolve(environment: environment))
     }
 
     /// Servers such as Apache write the whole request body to the program and cut the answer short if the
@@ -350,6 +376,7 @@ enum CGIDoor {
         case 400: return "Bad Request"
         case 404: return "Not Found"
         case 405: return "Method Not Allowed"
+        case 409: return "Conflict"
         case 413: return "Content Too Large"
         case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"

@@ -106,6 +106,17 @@ public enum Judgement: Sendable, Equatable {
         public var subscription: SubscriptionTerms?
         /// Redemptions of the order's discount code held by other orders (from the ledger).
         public var redemptions: Int
+        /// The ledger already holds this payment's order, or the subscription it charges: it is the shop's whatever
+        /// the catalog's prefix and shop id are now (SPEC §9).
+        public var heldByLedger = false
+        /// The subscription charge the merchant_uid names (found by the ledger under the subscription's own
+        /// prefix); nil: read with today's prefix.
+        public var charge: SubscriptionCharge?
+
+        /// Whether the order needs an adult's certification: the union of the pricing and today's versions' rules.
+        public func needsAdult(_ skus: [String]) -> Bool {
+            current.needsAdult(skus) || pricing.needsAdult(skus)
+        }
 
         public init(pricing: Catalog, current: Catalog, held: [String: Int] = [:], now: Int,
                     identity: IdentityEvidence? = nil, subscription: SubscriptionTerms? = nil, redemptions: Int = 0) {
@@ -120,7 +131,7 @@ public enum Judgement: Sendable, Equatable {
     }
 
     public static func judge(_ payment: ProviderPayment, _ context: Context) -> Judgement {
-        guard belongs(payment, to: context.current) else { return .ignored }
+        guard context.heldByLedger || belongs(payment, to: context.current) else { return .ignored }
         if payment.holdsMoney {
             return check(payment, context, moneyMoved: true) { .paid($0) }
         }
@@ -162,7 +173,8 @@ public enum Judgement: Sendable, Equatable {
         }
         func rejectCharge(_ reason: String, expected: Int?) -> Judgement { reject(reason, expected: expected) }
         guard payment.currency == context.current.currency else { return reject("currency_mismatch") }
-        if let charge = SubscriptionCharge(merchantUID: payment.merchantUID, prefix: context.current.orderPrefix) {
+        if let charge = context.charge
+            ?? SubscriptionCharge(merchantUID: payment.merchantUID, prefix: context.current.orderPrefix) {
             return checkCharge(charge, payment, context, reject: rejectCharge, accept: accept)
         }
         guard ChannelCheck.accepts(payment, context.current.payment) else { return reject("channel_mismatch") }
@@ -181,8 +193,10 @@ public enum Judgement: Sendable, Equatable {
         if let taxFree = payment.taxFree, taxFree != order.taxFree {
             return reject("amount_mismatch", expected: order.total)
         }
-        // Adult-only is today's rule, like stock: an edited page cannot drop the certification it needs.
-        if context.current.needsAdult(order.items.map(\.sku)) {
+        // Adult-only binds whichever version says so (SPEC §9): today's rule, like stock, so an earlier version
+        // within price_grace cannot drop it, and the pricing version's, so making a product adult-only in a
+        // version that then ends is not undone by the next build either.
+        if context.needsAdult(order.items.map(\.sku)) {
             guard case .adult? = context.identity else { return reject("identity_required") }
         }
         return accept(order)
@@ -236,7 +250,7 @@ extension Judgement {
             return reject(error.reason, nil)
         }
         guard payment.amount == terms.amount else { return reject("amount_mismatch", terms.amount) }
-        if context.current.needsAdult(wanted.map(\.sku)) {
+        if context.needsAdult(wanted.map(\.sku)) {
             guard case .adult? = context.identity else { return reject("identity_required", nil) }
         }
         let subtotal = terms.items.reduce(0) { $0 + $1.lineTotal }

@@ -107,27 +107,37 @@ extension VerifyService {
         let ledger = try openLedger()
         let now = Self.now()
         do {
-            let failures = try ledger.lookupFailures(order: orderKey, client: clientKey, since: now - OrderLookup.window)
-            guard failures.order < OrderLookup.triesPerOrder,
-                  clientKey.isEmpty || failures.client < OrderLookup.triesPerClient else {
-                log.info("order lookup refused: too many failed tries")
-                throw ServiceError.tooManyTries
+            // Counted and checked in one write transaction: forty concurrent guesses are judged one after the
+            // other, so no more than the limit ever get an answer.
+            let outcome = try ledger.transaction { () throws(LedgerError) -> Result<LedgerOrder, ServiceError> in
+                let failures = try ledger.lookupFailures(order: orderKey, client: clientKey, since: now - OrderLookup.window)
+                guard failures.order < OrderLookup.triesPerOrder,
+                      clientKey.isEmpty || failures.client < OrderLookup.triesPerClient else {
+                    return .failure(.tooManyTries)
+                }
+                let found = OrderLookup.chosen(try ledger.orders(merchantUID: orderKey).filter { order in
+                    order.buyer.tel.flatMap(OrderLookup.normalizedPhone) == phone
+                        && !["unpaid", "failed"].contains(order.status)
+                })
+                guard let found else {
+                    try ledger.noteLookupFailure(order: orderKey, client: clientKey, at: now)
+                    return .failure(.noSuchOrder)
+                }
+                return .success(found)
             }
-            let found = OrderLookup.chosen(try ledger.orders(merchantUID: orderKey).filter { order in
-                order.buyer.tel.flatMap(OrderLookup.normalizedPhone) == phone
-                    && !["unpaid", "failed"].contains(order.status)
-            })
-            guard let found else {
-                try ledger.noteLookupFailure(order: orderKey, client: clientKey, at: now)
-                throw ServiceError.noSuchOrder
+            switch outcome {
+            case let .success(found):
+                if fields.bool("cancel") == true || fields.bool("return") == true {
+                    return try act(on: found, returning: fields.bool("return") == true, reason: Self.buyerReason(fields),
+                                   ledger: ledger)
+                }
+                var reply = Reply(ok: true)
+                reply.order = OrderSummary(found, requests: try ledger.requests(impUID: found.impUID))
+                return reply
+            case let .failure(error):
+                if error == .tooManyTries { log.info("order lookup refused: too many failed tries") }
+                throw error
             }
-            if fields.bool("cancel") == true || fields.bool("return") == true {
-                return try act(on: found, returning: fields.bool("return") == true, reason: Self.buyerReason(fields),
-                               ledger: ledger)
-            }
-            var reply = Reply(ok: true)
-            reply.order = OrderSummary(found, requests: try ledger.requests(impUID: found.impUID))
-            return reply
         } catch let error as LedgerError {
             log.error("ledger: \(error.message)")
             throw .ledgerUnavailable(error.message)

@@ -88,14 +88,15 @@ extension VerifyService {
     }
 
     /// `Transaction.Confirm`: approve (200) only a payment that would be judged `paid` as it stands, for the amount
-    /// PortOne is about to approve. Nothing is recorded: the payment is judged again when it is paid.
+    /// PortOne is about to approve. No decision is recorded (the payment is judged again when it is paid), but the
+    /// approved order's units are held for it (SPEC §9).
     func confirm(_ delivery: PortOneWebhook) throws(ServiceError) -> Reply {
         guard let paymentID = delivery.data?.paymentId, PaymentReference.isMerchantUID(paymentID),
               let total = delivery.data?.totalAmount else {
             throw .confirmRefused(reason: "bad_custom_data", message: "주문 정보를 확인할 수 없습니다.")
         }
         var payment = try fetch(paymentID)
-        guard Judgement.belongs(payment, to: catalog) else {
+        guard try owns(payment, ledger: try openLedger()) else {
             throw .confirmRefused(reason: "ignored", message: "이 상점의 주문이 아닙니다.")
         }
         guard payment.amount == total, payment.status == "ready" else {
@@ -110,12 +111,25 @@ extension VerifyService {
                 if Settlement.isSettled(try ledger.order(paymentID)) { return .rejected(reason: "already_settled",
                     expectedAmount: nil, refund: false, alreadyRefunded: false) }
                 let (pricing, _) = try pricingCatalog(for: payment, existing: nil, ledger: ledger, now: now)
-                let held = try ledger.unitsHeld(excluding: paymentID, at: now)
-                let redemptions = try Judgement.OrderData.parse(payment.customData)?.discountCode.map { code throws(LedgerError) in
-                    try ledger.redemptions(of: code, excluding: paymentID, at: now)
+                // Judged against its own hold (from /prepare), never against it; every other hold counts.
+                let held = try ledger.unitsHeld(excluding: paymentID, merchantUID: paymentID, at: now)
+                let code = Judgement.OrderData.parse(payment.customData)?.discountCode
+                let redemptions = try code.map { code throws(LedgerError) in
+                    try ledger.redemptions(of: code, excluding: paymentID, merchantUID: paymentID, at: now)
                 } ?? 0
-                return Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
-                                                      redemptions: redemptions))
+                let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
+                                                            redemptions: redemptions))
+                if case let .paid(order) = judged {
+                    // Approved: the units, and the code's redemption, stay this order's until its payment is decided
+                    // (or the hold runs out), so of two buyers confirming the last unit or the last redemption the
+                    // second is refused here, before any charge.
+                    let client = try ledger.hold(merchantUID: paymentID)?.clientKey ?? ""
+                    try ledger.hold(LedgerHold(merchantUID: paymentID, clientKey: client, door: "confirm",
+                                               amount: order.total, items: Self.units(order.items), createdAt: now,
+                                               expiresAt: now + catalog.holdMinutes * 60,
+                                               discountCode: order.discountCode))
+                }
+                return judged
             }
         } catch {
             log.error("ledger: \(error.message)")

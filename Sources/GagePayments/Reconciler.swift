@@ -54,7 +54,8 @@ public struct Reconciler {
         } catch {
             throw service.serviceError(error)
         }
-        for payment in listed where Judgement.belongs(payment, to: service.catalog) {
+        // The shop's payments by today's names, and those the ledger took on under earlier ones (SPEC §9).
+        for payment in listed where try service.owns(payment, ledger: ledger) {
             candidates[payment.impUID] = payment
         }
         let owing: [LedgerOrder]

@@ -41,12 +41,75 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var error: String?
     /// A refused PortOne confirm request: what PortOne's window shows the buyer.
     public var errorMessage: String?
+    /// `/prepare` refusing an order (SPEC §9): the product it is about, as the catalog names it, and what is left
+    /// (`available`), how many were asked for (`requested`) and the per-order `limit`, as the reason has them.
+    public var sku: String?
+    public var title: String?
+    public var available: Int?
+    public var requested: Int?
+    public var limit: Int?
+    /// `/prepare`: until when (Unix seconds) the order's units are held.
+    public var holdUntil: Int?
+    /// `/stock`: units that can be bought now, per SKU asked (null: stock not tracked), and SKUs that name no product.
+    public var stock: [String: Int?]?
+    public var unknown: [String]?
 
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
         case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
         case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage, action
         case discount, surcharge, taxFree = "tax_free"
+        case sku, title, available, requested, limit, holdUntil = "hold_until", stock, unknown
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ok, forKey: .ok)
+        try container.encodeIfPresent(status, forKey: .status)
+        try container.encodeIfPresent(impUID, forKey: .impUID)
+        try container.encodeIfPresent(merchantUID, forKey: .merchantUID)
+        try container.encodeIfPresent(amount, forKey: .amount)
+        try container.encodeIfPresent(expectedAmount, forKey: .expectedAmount)
+        try container.encodeIfPresent(currency, forKey: .currency)
+        try container.encodeIfPresent(name, forKey: .name)
+        try container.encodeIfPresent(items, forKey: .items)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encodeIfPresent(refunded, forKey: .refunded)
+        try container.encodeIfPresent(vbank, forKey: .vbank)
+        try container.encodeIfPresent(cancelledAmount, forKey: .cancelledAmount)
+        try container.encodeIfPresent(discount, forKey: .discount)
+        try container.encodeIfPresent(surcharge, forKey: .surcharge)
+        try container.encodeIfPresent(taxFree, forKey: .taxFree)
+        try container.encodeIfPresent(adult, forKey: .adult)
+        try container.encodeIfPresent(order, forKey: .order)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encodeIfPresent(subscription, forKey: .subscription)
+        try container.encodeIfPresent(manageToken, forKey: .manageToken)
+        try container.encodeIfPresent(declineMessage, forKey: .declineMessage)
+        try container.encodeIfPresent(errorMessage, forKey: .errorMessage)
+        try container.encodeIfPresent(action, forKey: .action)
+        try container.encodeIfPresent(sku, forKey: .sku)
+        try container.encodeIfPresent(title, forKey: .title)
+        try container.encodeIfPresent(available, forKey: .available)
+        try container.encodeIfPresent(requested, forKey: .requested)
+        try container.encodeIfPresent(limit, forKey: .limit)
+        try container.encodeIfPresent(holdUntil, forKey: .holdUntil)
+        // An untracked stock is an explicit null: the cart tells "any number" from "not asked".
+        try container.encodeIfPresent(stock.map { $0.mapValues { $0.map(StockValue.units) ?? .untracked } }, forKey: .stock)
+        try container.encodeIfPresent(unknown, forKey: .unknown)
+    }
+
+    private enum StockValue: Encodable {
+        case units(Int)
+        case untracked
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case let .units(count): try container.encode(count)
+            case .untracked: try container.encodeNil()
+            }
+        }
     }
 
     public static func failure(_ message: String) -> Reply {

@@ -1,7 +1,7 @@
 /// Which action a request asks for, the same way behind every front door: CGI's `PATH_INFO` and the OpenFaaS
 /// classic watchdog's `Http_Path` name it by path (`/order`), a stdin body may name it in `"action"`.
 extension Action {
-    /// `` or `/verify` is verification; `/webhook`, `/prepare`, `/identity`, `/order`, `/subscribe`,
+    /// `` or `/verify` is verification; `/webhook`, `/prepare`, `/stock`, `/identity`, `/order`, `/subscribe`,
     /// `/subscription`, `/confirm` name their action. Trailing slashes do not matter; any other path is nil.
     public init?(path: String) {
         var path = Substring(path)
@@ -10,6 +10,7 @@ extension Action {
         case "", "/verify": self = .verify
         case "/webhook": self = .webhook
         case "/prepare": self = .prepare
+        case "/stock": self = .stock
         case "/identity": self = .identity
         case "/order": self = .order
         case "/subscribe": self = .subscribe
@@ -19,9 +20,10 @@ extension Action {
         }
     }
 
-    /// The HTTP methods it answers: the mobile redirect (verify) and a buyer's subscription link are GETs too.
+    /// The HTTP methods it answers: the mobile redirect (verify), a buyer's subscription link and the cart's
+    /// stock question are GETs too.
     var allowedMethods: [String] {
-        self == .verify || self == .subscription ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
+        self == .verify || self == .subscription || self == .stock ? ["GET", "POST", "OPTIONS"] : ["POST", "OPTIONS"]
     }
 }
 

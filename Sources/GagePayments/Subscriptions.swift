@@ -183,7 +183,7 @@ extension VerifyService {
             id: SubscriptionCharge.newID(), customerUID: request.customerUID, manageToken: Self.newManageToken(),
             status: .pending, interval: request.interval.description, amount: priced.total, currency: catalog.currency,
             name: OrderName.make(priced.items), items: priced.items, catalogVersion: catalog.version, anchorAt: now,
-            buyer: request.buyer, createdAt: now)
+            buyer: request.buyer, createdAt: now, orderPrefix: catalog.orderPrefix, shop: catalog.shop)
         do {
             let taken = try ledger.transaction { () throws(LedgerError) -> Bool in
                 try catalogFile.note(in: ledger, now: now)
@@ -239,12 +239,12 @@ extension VerifyService {
             var items: [OrderItem]
             var catalog: String?
         }
-        let data = Data(shop: catalog.shop, subscription: subscription.id,
+        let data = Data(shop: subscription.shop ?? catalog.shop, subscription: subscription.id,
                         items: subscription.items.map { OrderItem(sku: $0.sku, quantity: $0.quantity, options: $0.options) },
                         catalog: subscription.catalogVersion)
         let custom = (try? JSONEncoder.sortedKeys.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let name = subscription.name.map { "[정기배송] " + $0 } ?? "정기배송"
-        return BillingCharge(merchantUID: subscription.expectedCharge.merchantUID(prefix: catalog.orderPrefix),
+        return BillingCharge(merchantUID: subscription.expectedCharge.merchantUID(prefix: orderPrefix(of: subscription)),
                              amount: subscription.amount, name: name, currency: subscription.currency, scheduleAt: scheduleAt,
                              customData: custom, buyerName: subscription.buyer.name, buyerEmail: subscription.buyer.email,
                              buyerTel: subscription.buyer.tel, buyerAddr: subscription.buyer.addr,
@@ -432,7 +432,7 @@ extension VerifyService {
 
     private func reconcile(_ subscription: LedgerSubscription, ledger: Ledger, now: Int) throws(ServiceError) {
         guard subscription.isLive else { return followUp(subscriptionID: subscription.id) }
-        let merchantUID = subscription.expectedCharge.merchantUID(prefix: catalog.orderPrefix)
+        let merchantUID = subscription.expectedCharge.merchantUID(prefix: orderPrefix(of: subscription))
         if subscription.status == .pending {
             let payment: ProviderPayment
             do {

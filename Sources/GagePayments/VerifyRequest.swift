@@ -16,6 +16,8 @@ public enum Action: String, Sendable {
     case subscribe, subscription
     /// PortOne V2's confirm request, before it approves a payment (SPEC §7).
     case confirm
+    /// What the cart's products have left now (SPEC §9).
+    case stock
 }
 
 /// How a decision was reached: the page's callback (POST), the mobile redirect (GET), Iamport's webhook,

@@ -16,6 +16,11 @@ public enum ServiceError: Error, Sendable, Equatable {
     case merchantMismatch
     /// The order in a prepare request cannot be priced.
     case unpriceable(PricingError)
+    /// `/prepare` refuses the order as it stands now (sold out, over a limit, gone from the catalog): the page
+    /// shows why before any payment window opens. `title` is the product's, when the catalog has it.
+    case orderRefused(PricingError, title: String?)
+    /// Too many requests of this kind from this client: try again after `retryAfter` seconds.
+    case tooManyRequests(retryAfter: Int)
     case configuration(String)
     case providerUnavailable(String)
     /// The ledger could not be opened or written: nothing is reported as paid.
@@ -63,6 +68,7 @@ public struct CatalogFile: Sendable {
         try ledger.noteCatalog(version: catalog.version, since: min(now, modifiedAt)) { () throws(LedgerError) -> String in
             try json()
         }
+        try ledger.rememberShopName(orderPrefix: catalog.orderPrefix, shop: catalog.shop)
     }
 }
 
@@ -116,11 +122,11 @@ public struct VerifyService {
 
     /// Judges the payment and records the outcome, then makes the refund or revoke the order owes.
     func settle(_ payment: ProviderPayment, channel: Channel, again: Bool = true) throws(ServiceError) -> Reply {
-        guard Judgement.belongs(payment, to: catalog) else {
+        let ledger = try openLedger()
+        guard try owns(payment, ledger: ledger) else {
             log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): ignored (not this shop's)")
             return .ignored(payment)
         }
-        let ledger = try openLedger()
         // A refund left in flight (its run died, or its answer was lost) is completed from the provider's record
         // before the look is judged, so the order moves once, with the refund's lines and 환불 안내.
         if (try? ledger.openRefund(payment.impUID)) != nil {
@@ -128,7 +134,7 @@ public struct VerifyService {
         }
         // A settled order's later looks (webhook re-sends, reloads) need no certification: nothing they judge counts.
         let identity = Settlement.isSettled(try recorded(payment.impUID, in: ledger)) ? nil
-            : try identityEvidence(for: payment)
+            : try identityEvidence(for: payment, ledger: ledger)
         var order = try decide(payment, channel: channel, ledger: ledger, identity: identity)
         if order.status == "rejected", order.refundState == .pending, payment.refundableAmount > 0 {
             order = try refund(order, payment: payment, ledger: ledger)
@@ -158,20 +164,27 @@ public struct VerifyService {
                 try catalogFile.note(in: ledger, now: now)
                 let existing = try ledger.order(payment.impUID)
                 let (pricing, version) = try pricingCatalog(for: payment, existing: existing, ledger: ledger, now: now)
-                let held = try ledger.unitsHeld(excluding: payment.impUID, at: now)
-                let charge = SubscriptionCharge(merchantUID: payment.merchantUID, prefix: catalog.orderPrefix)
-                var subscription: LedgerSubscription?
-                if let charge { subscription = try ledger.subscription(id: charge.subscriptionID) }
+                // Other orders' units, and other orders' holds: this order's own hold is what it is judged against.
+                let held = try ledger.unitsHeld(excluding: payment.impUID, merchantUID: payment.merchantUID, at: now)
+                let owner = try ownership(of: payment, in: ledger)
+                // A charge of a subscription the ledger holds, under whatever prefix it was made with; else one
+                // under today's prefix (judged, and refused, when the ledger holds no such subscription).
+                let charge = owner.charge?.charge
+                    ?? SubscriptionCharge(merchantUID: payment.merchantUID, prefix: catalog.orderPrefix)
+                var subscription = owner.charge?.subscription
+                if subscription == nil, let charge { subscription = try ledger.subscription(id: charge.subscriptionID) }
+                var context = Judgement.Context(pricing: pricing, current: catalog, held: held, now: now,
+                                                identity: identity,
+                                                subscription: subscription.map(SubscriptionTerms.init))
+                context.heldByLedger = owner.isHeld
+                context.charge = charge
                 // Counted in the same transaction as the decision: of orders racing for a code's last redemption,
-                // one is judged after the other has it.
-                let code = Judgement.OrderData.parse(payment.customData)?.discountCode
-                let redemptions = try code.map { code throws(LedgerError) in
-                    try ledger.redemptions(of: code, excluding: payment.impUID, at: now)
-                } ?? 0
-                let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
-                                                            identity: identity,
-                                                            subscription: subscription.map(SubscriptionTerms.init),
-                                                            redemptions: redemptions))
+                // one is judged after the other has it. The order's own hold (and its redemption) is not counted.
+                if let code = Judgement.OrderData.parse(payment.customData)?.discountCode {
+                    context.redemptions = try ledger.redemptions(of: code, excluding: payment.impUID,
+                                                                 merchantUID: payment.merchantUID, at: now)
+                }
+                let judged = Judgement.judge(payment, context)
                 // A product the index failed to read looked missing to the judgement: decide nothing.
                 if let failure = catalogFile.indexFailure { throw LedgerError(message: failure) }
                 guard var next = Settlement.next(existing: existing, judged: judged, payment: payment,
@@ -202,6 +215,16 @@ public struct VerifyService {
                                                          decision: next.status, reason: next.reason,
                                                          amount: payment.amount))
                 try ledger.enqueue(notifier?.notifications(before: existing, after: next) ?? [], at: now)
+                // Decided: the order (paid, awaiting its deposit) holds its units itself from now on, or (refused,
+                // failed) holds none. Only a window still open keeps its hold until it expires. An issued virtual
+                // account keeps its hold's row as long as it waits, counted against its client's holds but not
+                // against stock (the order counts there), so one buyer cannot hold the stock with accounts either.
+                switch next.status {
+                case "unpaid": break
+                case "awaiting_deposit":
+                    try ledger.keepHoldForVirtualAccount(merchantUID: payment.merchantUID, until: next.holdUntil ?? now)
+                default: try ledger.releaseHold(merchantUID: payment.merchantUID)
+                }
                 return next
             }
         } catch {
@@ -236,10 +259,22 @@ public struct VerifyService {
 
     /// The identity verification an order with an adult-only item names, looked up before the decision (SPEC §6).
     /// nil when the order needs none, or could not be paid anyway. Iamport failing is a 502: nothing is decided.
-    func identityEvidence(for payment: ProviderPayment) throws(ServiceError) -> IdentityEvidence? {
+    func identityEvidence(for payment: ProviderPayment, ledger: Ledger) throws(ServiceError) -> IdentityEvidence? {
         guard payment.holdsMoney || payment.isIssuedVirtualAccount,
-              let data = Judgement.OrderData.parse(payment.customData),
-              catalog.needsAdult(data.items.map(\.sku)) else { return nil }
+              let data = Judgement.OrderData.parse(payment.customData) else { return nil }
+        let skus = data.items.map(\.sku)
+        // Today's rule or the rule of the version the page priced with: the judgement applies both (SPEC §9).
+        var needed = catalog.needsAdult(skus)
+        if !needed, let claimed = data.catalog, claimed != catalog.version {
+            do {
+                needed = try ledger.catalogJSON(of: claimed)
+                    .flatMap { try? JSONDecoder().decode(Catalog.self, from: Data($0.utf8)) }?.needsAdult(skus) ?? false
+            } catch {
+                log.error("ledger: \(error.message)")
+                throw .ledgerUnavailable(error.message)
+            }
+        }
+        guard needed else { return nil }
         guard let claimed = IdentityEvidence.claimedCertification(payment.customData) else { return .missing }
         do {
             let certification = try iamportOnly().certification(impUID: claimed)
@@ -264,8 +299,12 @@ public struct VerifyService {
         var reply = Reply(ok: true)
         do {
             let certification = try iamportOnly().certification(impUID: impUID)
-            let adult = certification.certified
+            // Only verifications made for this shop's own orders are answered about (SPEC §9): the account may hold
+            // other sales' certifications, and this door must not tell anyone about those.
+            let ours = certification.merchantUID.map { $0.utf8.starts(with: catalog.orderPrefix.utf8) } ?? false
+            let adult = ours && certification.certified
                 && certification.birthday.flatMap { Adulthood.isAdult(birthday: $0, at: Self.now()) } == true
+            if !ours { log.info("identity \(impUID): not made for one of this shop's orders") }
             reply.adult = adult
         } catch .notFound {
             reply.adult = false
@@ -293,50 +332,6 @@ public struct VerifyService {
             log.error("ledger: \(error.message)")
             throw .ledgerUnavailable(error.message)
         }
-    }
-
-    /// Prices the order on the server and registers the amount with Iamport under a fresh merchant_uid.
-    public func prepare(_ fields: RequestFields) throws(ServiceError) -> Reply {
-        guard case let .array(values)? = fields.values["items"],
-              let data = try? JSONEncoder().encode(values),
-              let items = try? JSONDecoder().decode([OrderItem].self, from: data) else {
-            throw .request(.malformed("items must be a list of {sku, quantity, options}"))
-        }
-        // The same rules as the judgement after payment: the discount code (its limit against the ledger's count),
-        // sales as of the page's moment within price_grace, the postcode's surcharge.
-        let wanted = Judgement.OrderData(items: items, discount: fields.string("discount"),
-                                         pricedAt: fields.string("priced_at").flatMap { Int($0) })
-        let now = Self.now()
-        var redemptions = 0
-        if let code = wanted.discountCode {
-            let ledger = try openLedger()
-            do {
-                redemptions = try ledger.redemptions(of: code, excluding: "", at: now)
-            } catch {
-                log.error("ledger: \(error.message)")
-                throw .ledgerUnavailable(error.message)
-            }
-        }
-        let order: PricedOrder
-        do {
-            let moment = Judgement.pricingMoment(claimed: wanted.pricedAt, started: now,
-                                                 graceMinutes: catalog.priceGraceMinutes)
-            order = try Judgement.priceOrder(wanted, catalog: catalog, held: [:], redemptions: redemptions, time: moment,
-                                             postcode: fields.string("postcode"))
-        } catch {
-            throw .unpriceable(error)
-        }
-        let merchantUID = MerchantUID.make(prefix: catalog.orderPrefix)
-        do {
-            try client.prepare(merchantUID: merchantUID, amount: order.total, currency: catalog.currency)
-        } catch {
-            throw serviceError(error)
-        }
-        log.info("prepare \(merchantUID): \(order.total) \(catalog.currency)")
-        var reply = Reply(ok: true, merchantUID: merchantUID, amount: order.total, currency: catalog.currency,
-                          name: OrderName.make(order.items))
-        reply.setEffects(discount: order.savedByCode, surcharge: order.surcharge, taxFree: order.taxFree)
-        return reply
     }
 
     func fetch(_ impUID: String) throws(ServiceError) -> ProviderPayment {

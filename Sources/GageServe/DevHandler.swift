@@ -8,6 +8,14 @@ struct DevHandler: HTTPHandler {
     let server: DevServer
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        // DNS rebinding: a page on another site whose name was pointed at 127.0.0.1 could otherwise drive the sandbox
+        // (and the verify function behind it) from the seller's own browser. Only our own address is answered.
+        let baseURL = await server.state.baseURL
+        guard Self.isOwnHost(request.headers[.host], baseURL: baseURL) else {
+            return HTTPResponse(statusCode: .init(421, phrase: "Misdirected Request"),
+                                headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: Data("gage serve answers only \(baseURL)\n".utf8))
+        }
         // The raw target: FlyingFox's `path` drops the trailing slash that tells a folder from a file.
         let path = request.target.path(percentEncoded: false)
         if path == "/__gage/live" {
@@ -248,6 +256,14 @@ struct DevHandler: HTTPHandler {
         case "woff2": return "font/woff2"
         default: return "application/octet-stream"
         }
+    }
+
+    /// Whether a request's `Host` names this server: its own `127.0.0.1:port`, or `localhost:port`.
+    static func isOwnHost(_ host: String?, baseURL: String) -> Bool {
+        guard let host = host?.lowercased(), let start = baseURL.firstRange(of: "://")?.upperBound else { return false }
+        let own = String(baseURL[start...].prefix { $0 != "/" })
+        let port = own.split(separator: ":").last.map(String.init) ?? ""
+        return host == own || host == "localhost:" + port
     }
 
     static func text(_ text: String, type: String) -> HTTPResponse {

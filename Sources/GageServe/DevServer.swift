@@ -139,6 +139,8 @@ public final class DevServer: Sendable {
                 "PORTONE_API_SECRET": portone?.secret ?? "", "PORTONE_WEBHOOK_SECRET": portone?.webhookSecret ?? "",
                 "PORTONE_API_URL": baseURL + "__portone", "GAGE_CATALOG": output + "/catalog.json",
                 "GAGE_CACHE_DIR": workFolder + "/cache", "GAGE_LEDGER": ledgerPath,
+                // Every request of the sandbox comes from 127.0.0.1: per-client limits would only stop the seller.
+                "GAGE_CLIENT_LIMITS": "off",
                 // E-mails are written to the outbox but never sent (no GAGE_SMTP_URL): /__sandbox/mail shows them.
                 "GAGE_MAIL_FROM": SandboxMail.from, "GAGE_SELLER_EMAIL": SandboxMail.seller,
             ])

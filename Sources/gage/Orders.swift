@@ -211,7 +211,7 @@ struct OrdersShow: ParsableCommand {
             lines.append((request.kind == .return ? "반품 요청" : "취소 요청", OrderText.requestLine(request)))
         }
         let width = lines.map { Table.displayWidth($0.0) }.max() ?? 0
-        for (label, value) in lines { print(Table.pad(label, to: width) + "  " + value) }
+        for (label, value) in lines { print(Table.pad(label, to: width) + "  " + TerminalText.visible(value)) }
         print("\n기록")
         let history = try book.history(impUID).map { event in
             [OrderText.time(event.at), event.channel, event.iamportStatus, event.decision,
@@ -310,7 +310,7 @@ struct OrdersReconcile: ParsableCommand {
                 }
             }
             for change in report.changes {
-                print("\(change.impUID)  \(change.merchantUID)  \(change.before ?? "(없음)") → \(change.after)  \(OrderText.won(change.amount))")
+                print(TerminalText.visible("\(change.impUID)  \(change.merchantUID)  \(change.before ?? "(없음)") → \(change.after)  \(OrderText.won(change.amount))"))
             }
             for failure in report.failures {
                 FileHandle.standardError.write(Data("\(failure.impUID): not checked: \(failure.problem)\n".utf8))
@@ -490,9 +490,11 @@ struct Table {
 
     func render() -> String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { Self.displayWidth($0[column]) }.max() ?? 0 }
+        let widths = header.indices.map { column in
+            all.map { Self.displayWidth(TerminalText.visible($0[column])) }.max() ?? 0
+        }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
+            cells.map(TerminalText.visible).enumerated().map { column, cell in
                 rightAligned.contains(column) ? Self.pad(cell, to: widths[column], right: true) : Self.pad(cell, to: widths[column])
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
@@ -517,6 +519,34 @@ struct Table {
             default:
                 return width + 1
             }
+        }
+    }
+}
+
+/// Text from the ledger as the seller's terminal shows it: a buyer typed some of it, so control characters (ESC
+/// starting a terminal sequence, CR returning over a row, DEL, C1 codes) and the bidirectional overrides that
+/// reorder a line are printed as visible escapes (`\x1B`, `\u{202E}`), never sent to the terminal.
+enum TerminalText {
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isHidden) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if !isHidden(scalar) {
+                result.unicodeScalars.append(scalar)
+            } else if scalar.value < 0x100 {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\x" + (hex.count < 2 ? "0" : "") + hex
+            } else {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return result
+    }
+
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: return true
+        default: return false
         }
     }
 }

@@ -97,7 +97,7 @@ struct SubscriptionsShow: ParsableCommand {
         lines += [("구독자", buyer.name ?? ""), ("연락처", buyer.tel ?? ""), ("이메일", buyer.email ?? ""),
                   ("배송지", [buyer.postcode.map { "(\($0))" }, buyer.addr].compactMap { $0 }.joined(separator: " "))]
         let width = lines.map { Table.displayWidth($0.0) }.max() ?? 0
-        for (label, value) in lines { print(Table.pad(label, to: width) + "  " + value) }
+        for (label, value) in lines { print(Table.pad(label, to: width) + "  " + TerminalText.visible(value)) }
         print("\n결제")
         guard !orders.isEmpty else {
             print("(아직 없음)")

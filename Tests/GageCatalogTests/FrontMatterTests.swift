@@ -66,4 +66,15 @@ import Testing
         #expect(settings?.checkout.priceGraceMinutes == 30)
         #expect(errors.map(\.line) == [5])
     }
+
+    @Test func test_the_checkout_checks_and_holds_by_default_for_hold_minutes() {
+        let (defaults, none) = ShopSettings.parse("title: A\niamport: {merchant_code: imp1}\n")
+        #expect(none.isEmpty)
+        #expect(defaults?.checkout.prepare == true && defaults?.checkout.holdMinutes == 15)
+        let (settings, errors) = ShopSettings.parse(
+            "title: A\niamport: {merchant_code: imp1}\ncheckout:\n  prepare: false\n  hold_minutes: 30\n")
+        #expect(settings?.checkout.prepare == false && settings?.checkout.holdMinutes == 30 && errors.isEmpty)
+        let (_, refused) = ShopSettings.parse("title: A\niamport: {merchant_code: imp1}\ncheckout:\n  hold_minutes: 0\n")
+        #expect(refused.map(\.line) == [4])
+    }
 }

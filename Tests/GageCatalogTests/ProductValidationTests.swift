@@ -176,6 +176,17 @@ func noticeWarnings(_ shop: TemporaryShop) throws -> [Diagnostic] {
         #expect(found.contains { $0.hasPrefix("content/products/tea.md:6: option '포장' has no values") })
     }
 
+    @Test func test_a_sku_spelled_outside_ascii_is_an_error_naming_file_line_and_field() throws {
+        // U+212A KELVIN SIGN looks like K and is the same to Swift's ==; it is no SKU.
+        let shop = try TemporaryShop(files: [
+            "content/products/kit.md": TemporaryShop.product("title: 키트\nsku: KIT-\u{212A}\nprice: 1000"),
+        ])
+        let found = problems(shop)
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("content/products/kit.md:3: sku 'KIT-\u{212A}' is not a valid SKU") == true)
+        #expect(found.first?.contains("A-Z a-z 0-9 . _ -") == true)
+    }
+
     @Test func test_duplicate_skus_name_both_files() throws {
         let shop = try TemporaryShop(files: [
             "content/products/a.md": TemporaryShop.product("title: A\nsku: SAME\nprice: 1000"),

@@ -47,19 +47,26 @@ final class LedgerCopyTests: XCTestCase {
         _ = try source.openRequest("imp_1", kind: .return, reason: "색이 달라요", at: 800, notifications: [])
         try source.recordShipment(LedgerShipment(impUID: "imp_1", kind: "exchange", carrier: "cj", tracking: "7012",
                                                  shippedAt: 900), notifications: [])
+        let held = LedgerHold(merchantUID: "m-held", clientKey: "192.0.2.1", door: "prepare", amount: 1000,
+                              items: [.init(sku: "BEAN", quantity: 1)], createdAt: 700, expiresAt: 1600)
+        try source.transaction { () throws(LedgerError) in try source.hold(held) }
+        XCTAssertNil(try source.countRequest(action: "prepare", client: "192.0.2.1", limit: 5, window: 600, at: 700))
+        try source.rememberShopName(orderPrefix: "shop-", shop: "shop-a1b2c3")
         let destination = try Ledger(path: folder + "/b.sqlite")
         let counts = try source.copy(into: destination)
-        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 5, 1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(counts.map(\.rows), [1, 1, 0, 2, 2, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1])
         XCTAssertEqual(try destination.refunds(), try source.refunds())
         XCTAssertEqual(try destination.requests(impUID: "imp_1"), try source.requests(impUID: "imp_1"))
         XCTAssertEqual(try destination.shipments("imp_1"), try source.shipments("imp_1"))
+        XCTAssertEqual(try destination.hold(merchantUID: "m-held"), held)
+        XCTAssertEqual(try destination.orderPrefixes(ofShop: "shop-a1b2c3"), ["shop-"])
         // A delivery taken before the copy is still taken after it: a replay stays refused on the new ledger.
         XCTAssertFalse(try destination.takeWebhookDelivery(id: "msg_1", signedAt: 600, now: 610))
         XCTAssertEqual(try destination.notifications(), try source.notifications())
         XCTAssertEqual(try destination.order("imp_1")?.carrier, "cj")
         XCTAssertEqual(try destination.orders(), try source.orders())
         XCTAssertEqual(try destination.history("imp_1"), try source.history("imp_1"))
-        XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 2])   // 3 sold, 1 returned
+        XCTAssertEqual(try destination.unitsHeld(excluding: "", at: 500), ["BEAN": 3])   // 3 sold, 1 returned, 1 held
         try destination.append(LedgerEvent(at: 600, channel: "seller", iamportStatus: "paid", decision: "shipped"), to: "imp_2")
         XCTAssertEqual(try destination.history("imp_2").map(\.at), [300, 600])
     }

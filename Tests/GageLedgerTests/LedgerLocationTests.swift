@@ -45,3 +45,42 @@ final class LedgerLocationTests: XCTestCase {
                        "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2")
     }
 }
+
+final class PostgresPasswordAndTLSTests: XCTestCase {
+    /// Every spelling of a password a URL can carry: `?`, `@`, `/`, `%` unencoded, and encoded.
+    static let spellings = ["pa?ss", "p@ss", "pa/ss", "p%ss", "a?b@c/d%e", "s3cr%40t%2F%3F", "pw?sslmode=disable"]
+
+    func test_every_spelling_of_a_password_is_hidden_from_the_description() {
+        for password in Self.spellings {
+            for url in ["postgres://gage:\(password)@db.example:5432/shop",
+                        "postgresql://gage:\(password)@db.example/shop?sslmode=require&application_name=x@y"] {
+                let shown = LedgerLocation.postgres(url: url).description
+                XCTAssertFalse(shown.contains(password), "\(password) in \(shown)")
+                XCTAssertTrue(shown.contains("***"), shown)
+            }
+        }
+    }
+
+    func test_fragments_libpq_quotes_from_a_malformed_url_are_hidden() {
+        let url = "postgres://gage:hunter/2@db/shop"
+        XCTAssertEqual(LedgerLocation.redacting(url, in: #"invalid integer value "hunter" for connection option "port""#),
+                       #"invalid integer value "***" for connection option "port""#)
+        XCTAssertEqual(LedgerLocation.redacting("postgres://gage:pa/ss@db/shop", in: #"invalid port number: "pa""#),
+                       #"invalid port number: "***""#)
+        XCTAssertEqual(LedgerLocation.redacting("postgres://gage:hunter/2222@db/shop", in: #"database "2222@db/shop" does not exist"#),
+                       #"database "***" does not exist"#)
+    }
+
+    func test_off_loopback_tls_is_required_unless_the_url_says_otherwise() {
+        func tls(_ url: String) -> Bool { PostgresConnection.connectionDefaults(for: url).contains { $0 == ("sslmode", "require") } }
+        XCTAssertTrue(tls("postgres://gage:pw@db.example.com/shop"))
+        XCTAssertTrue(tls("postgres://gage@10.0.0.5:5432/shop"))
+        XCTAssertTrue(tls("postgres://gage@localhost,db.example.com/shop"))
+        XCTAssertFalse(tls("postgres://gage@db.example.com/shop?sslmode=disable"))
+        XCTAssertFalse(tls("postgres://gage@db.example.com/shop?sslmode=verify-full"))
+        XCTAssertFalse(tls("postgres://gage@127.0.0.1:5432/shop"))
+        XCTAssertFalse(tls("postgres://gage@localhost/shop"))
+        XCTAssertFalse(tls("postgres://gage@[::1]/shop"))
+        XCTAssertFalse(tls("postgresql:///shop?host=/var/run/postgresql"))
+    }
+}

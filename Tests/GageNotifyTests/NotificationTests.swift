@@ -238,3 +238,34 @@ final class EmailTemplateTests: XCTestCase {
         }
     }
 }
+
+/// Text a buyer typed reaches the seller's chat as text (SPEC §9).
+final class ChatTextTests: XCTestCase {
+    func test_slack_control_sequences_are_escaped() {
+        let typed = "<!channel> <@U123> <https://evil.example|쿠폰 받기> & 원두"
+        let slack = ChatText.slack(typed)
+        XCTAssertEqual(slack, "&lt;!channel&gt; &lt;@U123&gt; &lt;https://evil.example|쿠폰 받기&gt; &amp; 원두")
+        XCTAssertFalse(slack.contains("<"))
+    }
+
+    func test_discord_mentions_and_markdown_links_stay_text() {
+        let discord = ChatText.discord("@everyone @here <@123> [쿠폰](https://evil.example) **굵게**")
+        XCTAssertFalse(discord.contains("@everyone"))
+        XCTAssertFalse(discord.contains("@here"))
+        XCTAssertTrue(discord.contains("\\<@\u{200B}123\\>"))
+        XCTAssertTrue(discord.contains("\\[쿠폰\\]\\(https://evil.example\\)"))
+        XCTAssertTrue(discord.contains("\\*\\*굵게\\*\\*"))
+    }
+
+    func test_line_breaks_and_control_characters_become_spaces() {
+        for text in [ChatText.slack("a\nb\r\u{1B}[2Jc\u{202E}d"), ChatText.discord("a\nb\r\u{1B}c\u{202E}d")] {
+            XCTAssertFalse(text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E }, text)
+        }
+    }
+
+    func test_an_ordinary_line_is_the_same_for_both() {
+        let line = "🛒 새 주문 40,000원 · 에티오피아 원두 외 1건 · 주문번호 shop-1a2b3c"
+        XCTAssertEqual(ChatText.slack(line), line)
+        XCTAssertEqual(ChatText.discord(line), line)
+    }
+}

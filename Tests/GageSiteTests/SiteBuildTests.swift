@@ -81,8 +81,9 @@ let beanProduct = TemporaryShop.product("""
         let data = try #require(FileManager.default.contents(atPath: output + "/catalog.json"))
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(json.keys) == ["version", "shop", "base_url", "currency", "order_prefix", "shipping", "payment",
-                                   "price_grace", "vbank_hours", "products"])
+                                   "price_grace", "vbank_hours", "hold_minutes", "products"])
         #expect(json["currency"] as? String == "KRW")
+        #expect(json["hold_minutes"] as? Int == 15)
         // No order_prefix in shop.yml: the shop's id and a dash, the same id the pages send as custom_data.shop.
         let shopID = try #require(json["shop"] as? String)
         #expect(json["order_prefix"] as? String == shopID + "-")

@@ -11,10 +11,28 @@ import { findProduct, nextSaleBoundary, purchaseLimit } from './catalog.js';
 import { payOrder, setUpCheckoutForm } from './checkout.js';
 import { fillTemplate } from './format.js';
 import { resumeCertified } from './identity.js';
-import { element, interval as intervalText, money, text } from './page.js';
+import { actionURL, element, interval as intervalText, money, text } from './page.js';
 import { paymentProvider } from './payment.js';
 import { priceOrder } from './pricing.js';
+import { stockNote } from './stock.js';
 import { resumeSubscription } from './subscribe.js';
+
+// Units each product has left now, as the function last said (SPEC §9); a SKU not in it was not asked about.
+let stockNow = {};
+
+/** Asks the function what the cart's products have left now and shows it on the lines; silent when it cannot. */
+function refreshStock(cart, catalog) {
+  const skus = [...new Set(loadCart().map((item) => item.sku))];
+  if (!skus.length) return Promise.resolve();
+  return fetch(actionURL('stock', { skus: skus.join(',') }), { headers: { Accept: 'application/json' } })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body) => {
+      if (!body || !body.stock) return;
+      stockNow = body.stock;
+      renderCart(cart, catalog);
+    })
+    .catch(() => {});
+}
 
 export function setUpCartPage() {
   const cart = document.querySelector('[data-cart]');
@@ -28,8 +46,12 @@ export function setUpCartPage() {
       notice.hidden = false;
     }
     renderCart(cart, catalog);
+    refreshStock(cart, catalog);
     setUpDiscountField(cart, catalog);
-    setUpCheckoutForm(cart, catalog, provider);
+    setUpCheckoutForm(cart, catalog, provider, (refusal) => {
+      if (refusal.sku && Number.isInteger(refusal.available)) stockNow[refusal.sku] = refusal.available;
+      renderCart(cart, catalog);
+    });
     // The postcode decides the 제주/도서산간 surcharge: show it as soon as it is known (typed or searched).
     const postcode = cart.querySelector('[name="buyer_postcode"]');
     if (postcode) ['input', 'change'].forEach((kind) => postcode.addEventListener(kind, () => renderCart(cart, catalog)));
@@ -105,6 +127,11 @@ function showCartMode(cart, catalog, all, mode, interval) {
   if (agree) agree.textContent = subscription ? text.subscription_agree : text.agree;
 }
 
+/** Units of `sku` across the cart's lines (one product may be in several lines, one per option). */
+function totalOf(sku) {
+  return loadCart().filter((item) => item.sku === sku).reduce((sum, item) => sum + item.quantity, 0);
+}
+
 function cartLine(cart, catalog, line, index, interval) {
   const product = findProduct(catalog, line.sku);
   const optionText = Object.keys(line.options).map((name) => name + ': ' + line.options[name]).join(', ');
@@ -127,10 +154,12 @@ function cartLine(cart, catalog, line, index, interval) {
     saveCart(current);
     renderCart(cart, catalog);
   });
+  const stock = stockNote(totalOf(line.sku), stockNow[line.sku], text);
   return element('li', { class: 'cart-line' }, [
     element('div', { class: 'cart-line-title' }, [
       element('a', { href: product.url.replace(/^https?:\/\/[^/]+/, ''), text: line.title }),
       optionText ? element('span', { class: 'cart-line-options', text: optionText }) : null,
+      stock ? element('span', { class: 'cart-line-stock', 'data-stock-note': line.sku, text: stock }) : null,
       interval ? element('span', { class: 'cart-line-options cart-line-interval', text: text.subscribe + ' · ' + intervalText(interval) }) : null
     ]),
     element('span', { class: 'cart-line-unit', text: money(line.price) }),

@@ -13,6 +13,7 @@ import { ProviderUnavailable } from './payment.js';
 import { codeToSend, priceWithTerms } from './cart-terms.js';
 import { priceOrder } from './pricing.js';
 import { showResult, verifyAndShow } from './result-view.js';
+import { refusalText } from './stock.js';
 import { startSubscription } from './subscribe.js';
 
 const fieldChecks = {
@@ -54,7 +55,16 @@ export function buyerFrom(form) {
   };
 }
 
-export function setUpCheckoutForm(cart, catalog, provider) {
+/** The function refused the order before any window opened (SPEC §9): `refusal` says why and what is left. */
+class OrderRefused extends Error {
+  constructor(refusal) {
+    super(refusal.error || refusal.reason);
+    this.refusal = refusal;
+  }
+}
+
+/** `onRefused(refusal)`: the cart shows what is left now (cart-page.js). */
+export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {}) {
   const form = cart.querySelector('[data-checkout-form]');
   const status = cart.querySelector('[data-checkout-status]');
   setUpAddressSearch(form);
@@ -88,16 +98,24 @@ export function setUpCheckoutForm(cart, catalog, provider) {
       const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider };
       if (needsAdult(catalog, checkoutItems)) certifyThenPay(checkout, done, payOrder);
       else payOrder(checkout, done);
-    }).catch(() => {
+    }).catch((error) => {
       done();
-      status.textContent = text.status_error;
+      if (error instanceof OrderRefused) {
+        status.textContent = refusalText(error.refusal, text);
+        onRefused(error.refusal);
+        if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
+      } else {
+        status.textContent = text.status_error;
+      }
     });
   });
 }
 
 /**
- * The order to pay: made here, or pre-registered with the provider through the verify function. Carries what the
- * provider's request and the custom data need of the pricing rules: the tax-free part, the code, the moment.
+ * The order to pay: checked, held and pre-registered with the provider by the verify function (SPEC §9), or —
+ * with `checkout.prepare: false` — made here. A refusal (sold out, over a limit, a code used up) rejects with
+ * OrderRefused: no payment window opens. Carries what the provider's request and the custom data need of the
+ * pricing rules: the tax-free part, the code, the moment.
  */
 function prepareOrder(items, order, terms) {
   const name = orderName(order.items, text);
@@ -109,6 +127,7 @@ function prepareOrder(items, order, terms) {
   const body = { items, priced_at: terms.priced_at, postcode: terms.postcode };
   if (terms.discount) body.discount = terms.discount;
   return postJSON('prepare', body, false).then((response) => response.json().then((reply) => {
+    if (response.status === 409 && reply.reason) throw new OrderRefused(reply);
     if (!response.ok || !reply.merchant_uid) throw new Error(reply.error || 'prepare failed');
     return Object.assign({ merchant_uid: reply.merchant_uid, amount: reply.amount, name: reply.name || name,
       tax_free: reply.tax_free || 0 }, rules);

@@ -12,6 +12,8 @@ import pytest
 from conftest import run
 from test_portone_v2 import v2_catalog, V2Sandbox  # noqa: F401  (fixtures below use the V2 stand-in)
 from test_portone_v2 import v2_server, v2_env, verify as verify_v2  # noqa: F401
+from test_integrity import cgi, expire_holds
+from test_subscriptions import ledger_rows
 from verify_helpers import BUYER, CATALOG, SHOP, TEA, order_id, ref, verify
 
 SALT = "gage-discount:" + SHOP
@@ -198,6 +200,60 @@ def test_prepare_prices_with_the_code_and_postcode(gage_verify, env, sandbox, tm
     assert code == 2 and reply["reason"] == "address_required"
 
 
+# ------------------------------------------------------------------------------------ redemptions held by /prepare
+
+def test_of_two_buyers_preparing_a_codes_last_redemption_at_once_one_holds_it(gage_verify, ledger_env, sandbox, tmp_path):
+    """Limit 1: the last redemption is given once, like the last unit; the other buyer is refused before any window."""
+    env = with_catalog(ledger_env, tmp_path, rules_catalog([dict(WELCOME, limit=1)]))
+    order = {"items": TEA, "discount": "welcome10", "postcode": "03154"}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda n: cgi(gage_verify, env, "/prepare", order, client=f"192.0.2.{n}"), range(2)))
+    assert sorted(status for status, _, _ in answers) == [200, 409], answers
+    [held] = [reply for status, _, reply in answers if status == 200]
+    [refused] = [reply for status, _, reply in answers if status == 409]
+    assert (held["amount"], held["discount"]) == (12000 - 1200 + 3000, 1200)
+    assert (refused["ok"], refused["reason"]) == (False, "discount_invalid")
+    # Only the held order was registered with the provider; the hold carries the code as the ledger counts it.
+    assert len(sandbox.calls("/payments/prepare")) == 1
+    assert [row["discount_code"] for row in ledger_rows(env, "SELECT * FROM holds")] == ["WELCOME10"]
+    # Without the code the same cart is still for sale: only the redemption is held.
+    status, _, _ = cgi(gage_verify, env, "/prepare", {"items": TEA, "postcode": "03154"}, client="192.0.2.9")
+    assert status == 200
+
+
+def test_an_expired_hold_frees_its_redemption(gage_verify, ledger_env, sandbox, tmp_path):
+    env = with_catalog(ledger_env, tmp_path, rules_catalog([dict(WELCOME, limit=1)]))
+    order = {"items": TEA, "discount": "WELCOME10", "postcode": "03154"}
+    status, _, first = cgi(gage_verify, env, "/prepare", order)
+    assert status == 200
+    status, _, refused = cgi(gage_verify, env, "/prepare", order, client="198.51.100.20")
+    assert (status, refused["reason"]) == (409, "discount_invalid")
+    # A payment made past /prepare with the held code is refused and refunded too: the hold counts for the judgement.
+    skipper = pay_with(sandbox, 13800, discount="WELCOME10")
+    reply = verify(gage_verify, env, ref(skipper))[1]
+    assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "discount_invalid", True)
+    # The first buyer left without paying: the hold runs out and the code can be redeemed again.
+    expire_holds(env)
+    status, _, again = cgi(gage_verify, env, "/prepare", order, client="198.51.100.20")
+    assert status == 200 and again["merchant_uid"] != first["merchant_uid"] and again["discount"] == 1200
+
+
+def test_a_payment_for_a_held_order_is_judged_against_its_own_redemption(gage_verify, ledger_env, sandbox, tmp_path):
+    env = with_catalog(ledger_env, tmp_path, rules_catalog([dict(WELCOME, limit=1)]))
+    status, _, held = cgi(gage_verify, env, "/prepare", {"items": TEA, "discount": "welcome10", "postcode": "03154"})
+    assert status == 200 and held["amount"] == 13800
+    data = {"items": TEA, "shop": SHOP, "catalog": "test", "discount": "welcome10"}
+    payment = sandbox.create(merchant_uid=held["merchant_uid"], amount=13800, pg="html5_inicis.INIpayTest",
+                             custom_data=data, name="녹차", **BUYER)
+    code, reply, log = verify(gage_verify, env, ref(payment))
+    assert code == 0 and (reply["status"], reply["discount"]) == ("paid", 1200), log
+    # Decided: the order holds the redemption now, not the hold; it is counted once, and the limit is reached.
+    assert ledger_rows(env, "SELECT * FROM holds") == []
+    status, _, refused = cgi(gage_verify, env, "/prepare", {"items": TEA, "discount": "WELCOME10", "postcode": "03154"},
+                             client="198.51.100.20")
+    assert (status, refused["reason"]) == (409, "discount_invalid")
+
+
 # ------------------------------------------------------------------------------------ V2: code, Jeju, 면세
 
 def v2_rules_env(v2_env, tmp_path, **rules):
@@ -278,3 +334,21 @@ def test_gage_orders_refund_gives_the_redemption_back_and_carries_the_tax_free_s
     cancel = [json.loads(call["body"]) for call in sandbox.calls("/payments/cancel")][-1]
     assert cancel["imp_uid"] == first["imp_uid"] and int(cancel["tax_free"]) == 27000
     assert verify(gage_verify, env, ref(pay_with(sandbox, 13800, discount="WELCOME10")))[1]["status"] == "paid"
+
+
+def test_v2_confirm_holds_the_redemption_it_approves(v2_server, v2_env, tmp_path):
+    """Limit 1, two buyers at PortOne's confirm: the first is approved and holds the code's last redemption, so
+    the second is refused before PortOne approves its payment."""
+    from test_portone_v2 import _delivery_args, cgi as cgi_v2
+    env = v2_rules_env(v2_env, tmp_path, discounts=[dict(WELCOME, limit=1)])
+    data = {"items": TEA, "shop": SHOP, "catalog": "test", "discount": "welcome10"}
+    first, second = (v2_server.pay(13800, items=TEA, status="PAY_PENDING", custom_data=data,
+                                   customer={"name": "홍길동", "zipcode": "03154"}) for _ in range(2))
+    status, reply, _ = cgi_v2(env, "/confirm", **_delivery_args(v2_server.delivery(first["id"], "Transaction.Confirm")))
+    assert status == 200, reply
+    assert [row["discount_code"] for row in ledger_rows(env, "SELECT * FROM holds")] == ["WELCOME10"]
+    status, reply, _ = cgi_v2(env, "/confirm", **_delivery_args(v2_server.delivery(second["id"], "Transaction.Confirm")))
+    assert status == 409 and reply["reason"] == "discount_invalid"
+    # Confirming the first again (PortOne retries) is judged against its own hold: still approved.
+    status, reply, _ = cgi_v2(env, "/confirm", **_delivery_args(v2_server.delivery(first["id"], "Transaction.Confirm")))
+    assert status == 200, reply

@@ -212,7 +212,7 @@ def test_of_two_buyers_preparing_a_codes_last_redemption_at_once_one_holds_it(ga
     [held] = [reply for status, _, reply in answers if status == 200]
     [refused] = [reply for status, _, reply in answers if status == 409]
     assert (held["amount"], held["discount"]) == (12000 - 1200 + 3000, 1200)
-    assert (refused["ok"], refused["reason"]) == (False, "discount_invalid")
+    assert (refused["ok"], refused["reason"], refused["discount_problem"]) == (False, "discount_invalid", "used_up")
     # Only the held order was registered with the provider; the hold carries the code as the ledger counts it.
     assert len(sandbox.calls("/payments/prepare")) == 1
     assert [row["discount_code"] for row in ledger_rows(env, "SELECT * FROM holds")] == ["WELCOME10"]

@@ -48,6 +48,8 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var available: Int?
     public var requested: Int?
     public var limit: Int?
+    /// `/prepare` refusing a discount code: why (`used_up`, `expired`, … — SPEC §11's problems), so the cart can say.
+    public var discountProblem: String?
     /// `/prepare`: until when (Unix seconds) the order's units are held.
     public var holdUntil: Int?
     /// `/stock`: units that can be bought now, per SKU asked (null: stock not tracked), and SKUs that name no product.
@@ -60,6 +62,7 @@ public struct Reply: Encodable, Sendable, Equatable {
         case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage, action
         case discount, surcharge, taxFree = "tax_free"
         case sku, title, available, requested, limit, holdUntil = "hold_until", stock, unknown
+        case discountProblem = "discount_problem"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -94,6 +97,7 @@ public struct Reply: Encodable, Sendable, Equatable {
         try container.encodeIfPresent(requested, forKey: .requested)
         try container.encodeIfPresent(limit, forKey: .limit)
         try container.encodeIfPresent(holdUntil, forKey: .holdUntil)
+        try container.encodeIfPresent(discountProblem, forKey: .discountProblem)
         // An untracked stock is an explicit null: the cart tells "any number" from "not asked".
         try container.encodeIfPresent(stock.map { $0.mapValues { $0.map(StockValue.units) ?? .untracked } }, forKey: .stock)
         try container.encodeIfPresent(unknown, forKey: .unknown)

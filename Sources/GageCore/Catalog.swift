@@ -97,6 +97,7 @@ public struct Catalog: Codable, Equatable, Sendable {
         try container.encode(payment, forKey: .payment)
         try container.encode(priceGraceMinutes, forKey: .priceGraceMinutes)
         try container.encode(vbankHours, forKey: .vbankHours)
+        try container.encode(holdMinutes, forKey: .holdMinutes)
         try container.encodeIfPresent(identity, forKey: .identity)
         try container.encode(products, forKey: .products)
         if !discounts.isEmpty { try container.encode(discounts, forKey: .discounts) }

@@ -139,3 +139,18 @@ def env(tmp_path, sandbox):
 def _catalog():
     from verify_helpers import CATALOG
     return CATALOG
+
+
+@pytest.fixture(scope="session")
+def v2_server(gage):
+    """One PortOne V2 stand-in for the session (`gage sandbox --portone`)."""
+    from portone_v2_kit import V2_SECRET, V2Sandbox
+    process = subprocess.Popen([str(gage), "sandbox", "--portone", "--port", "0", "--v2-secret", V2_SECRET],
+                               stdout=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    assert "PortOne V2 sandbox listening on" in line, line
+    url = line.split("listening on ")[1].split()[0]
+    secret = line.split("webhook secret ")[1].rstrip(")\n")
+    yield V2Sandbox(url, secret)
+    process.terminate()
+    process.wait(timeout=10)

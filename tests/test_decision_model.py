@@ -174,7 +174,18 @@ class Sequence:
             holds = ledger.execute(
                 "SELECT COALESCE(SUM(i.quantity), 0) FROM hold_items i JOIN holds h ON h.merchant_uid = i.merchant_uid "
                 "WHERE h.expires_at > ? AND h.door != 'vbank'", (now,)).fetchone()[0] if "holds" in ledger.tables() else 0
-        return int(orders) + int(holds)
+            # Refunds: units restocked from a paid order are free again; units kept out of a cancelled order are gone.
+            adjustment = 0
+            if "refunds" in ledger.tables():
+                for refund in ledger.execute(
+                        "SELECT r.lines_json, r.restock, o.status FROM refunds r JOIN orders o ON o.imp_uid = r.imp_uid "
+                        "WHERE r.state = 'done'").fetchall():
+                    units = sum(line["quantity"] for line in json.loads(refund[0]))
+                    if refund[2] == "paid" and refund[1] == 1:
+                        adjustment -= units
+                    elif refund[2] == "cancelled" and refund[1] == 0:
+                        adjustment += units
+        return int(orders) + int(holds) + adjustment
 
     def look(self, payment, action=None):
         action = action or self.rng.choice(["verify", "webhook"])

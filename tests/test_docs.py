@@ -23,7 +23,7 @@ import pytest
 
 from conftest import ROOT, SECRET, bin_path, run
 from test_notifications import MailServer
-from test_portone_v2 import V2_SECRET, v2_server  # noqa: F401 (fixture)
+from portone_v2_kit import V2_SECRET   # the V2 stand-in (v2_server) is a conftest fixture
 from verify_helpers import BUYER, CATALOG, SHOP
 
 REASONS = {

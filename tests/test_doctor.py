@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from conftest import ROOT, SECRET, free_port, run
-from test_portone_v2 import STORE, V2_SECRET, v2_server  # noqa: F401 (fixture)
+from portone_v2_kit import STORE, V2_SECRET   # the V2 stand-in (v2_server) is a conftest fixture
 from test_notifications import MailServer
 from test_verify_cgi import serving
 

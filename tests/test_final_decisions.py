@@ -178,7 +178,9 @@ def test_the_built_shop_names_itself_in_catalog_json_and_derives_its_prefix(gage
     catalog = json.loads((tmp_path / "out" / "catalog.json").read_text())
     assert catalog["shop"].startswith("onggiroast-") and catalog["order_prefix"] == catalog["shop"] + "-"
     assert catalog["payment"] == {"pg": "html5_inicis.INIpayTest", "pay_methods": ["card", "trans", "vbank", "phone"],
-                                  "billing_pg": "html5_inicis.INIBillTst"}
+                                  "billing_pg": "html5_inicis.INIBillTst",
+                                  "easy_pay": {"kakaopay": "kakaopay.TC0ONETIME", "naverpay": "naverpay.np_test01",
+                                               "tosspay": "tosspay.tosstest"}}
     staging = tmp_path / "staging"
     assert run(gage, "build", "--source", example_shop, "--output", staging,
                "--base-url", "https://staging.example.kr/").returncode == 0

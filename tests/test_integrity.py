@@ -4,15 +4,34 @@ charging what its ledger already holds — exactly once."""
 import json
 import time
 import unicodedata
+import uuid
 
 import pytest
 
 from conftest import run
 from ledger_db import LedgerDB
-from test_subscriptions import (AMOUNT, issue_key, shop, ledger_rows, run_schedules, schedules, subscribe,
-                                subscription_row, webhook)
+from providers import V1, V1_BILLING_PG
+from test_subscriptions import AMOUNT, SUBSCRIBABLE, ITEMS, ledger_rows, subscribe, subscription_row
 from verify_helpers import CATALOG, SHOP, order_id, ref, verify
-import test_subscriptions
+
+SUBSCRIPTION_PREFIX = "shop-"
+
+
+@pytest.fixture()
+def v1(sandbox):
+    """The V1 driver of the subscription suite, under an order prefix of its own."""
+    global SUBSCRIPTION_PREFIX
+    SUBSCRIPTION_PREFIX = "i" + uuid.uuid4().hex[:6] + "-"
+    return V1(sandbox, SUBSCRIPTION_PREFIX)
+
+
+@pytest.fixture()
+def shop(ledger_env, tmp_path, v1):
+    """The function's environment with a V1 shop selling subscriptions, its ledger on each backend in turn."""
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps(dict(v1.catalog(SUBSCRIBABLE), order_prefix=SUBSCRIPTION_PREFIX), ensure_ascii=False))
+    return v1.env({**ledger_env, "GAGE_CATALOG": str(catalog)})
+
 
 SKU_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 
@@ -109,9 +128,9 @@ def rename(env, prefix, shop_id, base_url, version):
     write_catalog(env, catalog)
 
 
-def test_a_renamed_shop_still_charges_refunds_and_reconciles_what_its_ledger_holds(gage, gage_verify, shop, sandbox):
-    old_prefix = test_subscriptions.PREFIX
-    _, reply, log = subscribe(gage_verify, shop, issue_key(sandbox))
+def test_a_renamed_shop_still_charges_refunds_and_reconciles_what_its_ledger_holds(gage, gage_verify, shop, v1, sandbox):
+    old_prefix = SUBSCRIPTION_PREFIX
+    _, reply, log = subscribe(gage_verify, shop, v1, v1.issue_key())
     assert reply["status"] == "subscribed", log
     sub_id, token = reply["subscription"]["id"], reply["manage_token"]
 
@@ -120,9 +139,9 @@ def test_a_renamed_shop_still_charges_refunds_and_reconciles_what_its_ledger_hol
     catalog["products"][0]["stock"] = 0
     catalog["version"] = "sold-out"
     write_catalog(shop, catalog)
-    [second] = run_schedules(sandbox)
+    [second] = v1.run_schedules()
     sandbox.fault("error500", path_prefix="/payments/cancel", count=1)
-    _, answer, _ = webhook(gage_verify, shop, second)
+    _, answer, _ = v1.webhook(shop, second)
     assert (answer["status"], answer["reason"], answer["refunded"]) == ("rejected", "sold_out", False)
 
     # The seller moves the shop to https://www. and a new order prefix and shop id; stock is back.
@@ -138,15 +157,15 @@ def test_a_renamed_shop_still_charges_refunds_and_reconciles_what_its_ledger_hol
     assert row["refund_state"] == "done"
 
     # The third charge, scheduled under the old prefix, is judged and recorded, and the fourth scheduled.
-    [third] = run_schedules(sandbox)
+    [third] = v1.run_schedules()
     assert third["merchant_uid"] == f"{old_prefix}S{sub_id}-3"
-    status, answer, log = webhook(gage_verify, shop, third)
+    status, answer, log = v1.webhook(shop, third)
     assert status == 0 and answer["status"] == "paid" and answer["amount"] == AMOUNT, log
-    live = [s["merchant_uid"] for s in schedules(sandbox, sub_id) if s["schedule_status"] == "scheduled"]
+    live = [s["merchant_uid"] for s in v1.schedules(sub_id) if s["status"] == "scheduled"]
     assert live == [f"{old_prefix}S{sub_id}-4"]
 
     # The fourth's webhook is lost: reconcile records it once and charges nothing again.
-    [fourth] = run_schedules(sandbox)
+    [fourth] = v1.run_schedules()
     for _ in range(2):
         result = run(gage, "orders", "reconcile", env=shop)
         assert result.returncode == 0, result.stderr
@@ -155,7 +174,7 @@ def test_a_renamed_shop_still_charges_refunds_and_reconciles_what_its_ledger_hol
     assert [(o["merchant_uid"][-2:], o["status"]) for o in orders] == [("-1", "paid"), ("-2", "rejected"), ("-3", "paid"),
                                                                               ("-4", "paid")]
     assert len(sandbox.calls("/subscribe/payments/again")) == 1
-    assert not [s for s in schedules(sandbox) if s["merchant_uid"].startswith("renamed-")]
+    assert not [s for s in sandbox.control("GET", "/schedules") if s["merchant_uid"].startswith("renamed-")]
     row = subscription_row(shop, sub_id)
     assert (row["status"], row["charge_sequence"]) == ("active", 5)
 
@@ -169,7 +188,7 @@ def test_a_renamed_shop_still_charges_refunds_and_reconciles_what_its_ledger_hol
 def test_after_a_rename_a_page_built_before_it_is_still_judged_and_another_shop_is_not(gage_verify, shop, sandbox):
     """A buyer whose page carries the old prefix and shop id pays after the rename: judged, not ignored (no order, no
     refund). A payment under the old prefix that names another shop, or no shop, is still not this shop's."""
-    old_prefix = test_subscriptions.PREFIX
+    old_prefix = SUBSCRIPTION_PREFIX
     tea = {"items": [{"sku": "TEA", "quantity": 1}], "shop": SHOP, "catalog": "test"}
     first = sandbox.create(merchant_uid=old_prefix + "a" * 12, amount=15000, pg="html5_inicis.INIpayTest", custom_data=tea)
     assert verify(gage_verify, shop, ref(first))[1]["status"] == "paid"      # the ledger learns the shop's name
@@ -185,7 +204,7 @@ def test_after_a_rename_a_page_built_before_it_is_still_judged_and_another_shop_
                                custom_data=custom)
         _, answer, _ = verify(gage_verify, shop, ref(stray))
         assert answer["status"] == "ignored"
-    forged = sandbox.create(merchant_uid=f"{old_prefix}Sabcdefghij-2", amount=AMOUNT, pg=test_subscriptions.BILLING_PG,
+    forged = sandbox.create(merchant_uid=f"{old_prefix}Sabcdefghij-2", amount=AMOUNT, pg=V1_BILLING_PG,
                             customer_uid="nobody")
     _, answer, _ = verify(gage_verify, shop, ref(forged))
     assert answer["status"] == "ignored"
@@ -358,13 +377,12 @@ def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(ga
     the prefix and shop id of the catalog it was priced with, and the shop's names are remembered."""
     assert verify(gage_verify, ledger_env, {"action": "stock", "skus": ["TEA"]})[0] == 0   # a ledger at 7
     db = LedgerDB(ledger_env["GAGE_LEDGER"])
-    # Undo what the migrations after 6 made, newest first: 9's pricing columns, 8's refunds, then 7's own.
+    # Everything migration 7 and the later ones made goes, so the ledger is as a migration-6 one was: 9's pricing
+    # columns, then the tables of 8 and 7.
     db.execute("DROP INDEX orders_by_discount_code")
     for column in ("discount_code", "discount", "surcharge", "tax_free"):
         db.execute(f"ALTER TABLE orders DROP COLUMN {column}")
-    for table in ("shipments", "order_requests", "refunds"):
-        db.execute(f"DROP TABLE {table}")
-    for table in ("hold_items", "holds", "client_requests", "shop_names"):
+    for table in ("hold_items", "holds", "client_requests", "shop_names", "refunds", "order_requests", "shipments"):
         db.execute(f"DROP TABLE {table}")
     db.execute("ALTER TABLE subscriptions DROP COLUMN order_prefix")
     db.execute("ALTER TABLE subscriptions DROP COLUMN shop")
@@ -424,9 +442,9 @@ def test_virtual_accounts_count_against_their_clients_holds_not_twice_against_st
     assert stock["stock"] == {"LAST": 0}
 
 
-def test_a_subscribers_text_with_control_characters_is_shown_made_visible(gage, gage_verify, shop, sandbox):
-    uid = issue_key(sandbox)
-    body = {"action": "subscribe", "customer_uid": uid, "interval": "4w", "items": test_subscriptions.ITEMS,
+def test_a_subscribers_text_with_control_characters_is_shown_made_visible(gage, gage_verify, shop, v1):
+    uid = v1.issue_key()
+    body = {"action": "subscribe", "customer_uid": uid, "interval": "4w", "items": ITEMS,
             "buyer": {"name": "구독자\x1b[2J\r", "tel": "010-1234-5678", "addr": "서울\x9b31m"}}
     _, reply, log = verify(gage_verify, shop, body)
     assert reply["status"] == "subscribed", log

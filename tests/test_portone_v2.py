@@ -10,6 +10,8 @@ import pathlib
 import re
 import subprocess
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -18,72 +20,8 @@ import pytest
 from portone_server_sdk import PortOneClient, webhook
 
 from conftest import ROOT, built, run
+from portone_v2_kit import BUYER, CARD_CHANNEL, OPENAPI, STORE, V2_SECRET, VBANK_CHANNEL
 from verify_helpers import BEANS, CATALOG, SHOP, TEA
-
-V2_SECRET = "v2_api_secret_never_printed"
-STORE = "store-00000000-0000-4000-8000-000000000000"
-CARD_CHANNEL = "channel-key-card-0001"
-VBANK_CHANNEL = "channel-key-vbank-0002"
-REFERENCE = pathlib.Path(os.environ.get("GAGE_PORTONE_REFERENCE", pathlib.Path.home() / ".cache/gage/portone-reference"))
-OPENAPI = REFERENCE / "mcp/portone_mcp_server/resources/docs/schema/v2.openapi.json"
-BUYER = {"name": "홍길동", "email": "gildong@example.kr", "phone": "01012345678", "address": "서울특별시 종로구 세종대로 1",
-         "zipcode": "03154"}
-
-
-class V2Sandbox:
-    """The PortOne V2 stand-in (`gage sandbox --portone`), driven through its control API."""
-
-    def __init__(self, url, webhook_secret):
-        self.url = url
-        self.webhook_secret = webhook_secret
-
-    def control(self, method, path, body=None):
-        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
-        request = urllib.request.Request(self.url + "/__sandbox" + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-    def pay(self, amount, items=BEANS, status="PAID", method="CARD", channel=CARD_CHANNEL, payment_id=None,
-            shop=SHOP, **extra):
-        """A payment as the shop's V2 page makes it: its paymentId, items, shop id and catalog version."""
-        return self.control("POST", "/payments", {
-            "id": payment_id or "shop-" + uuid.uuid4().hex[:12], "amount": amount, "status": status, "method": method,
-            "channel_key": channel, "order_name": "원두 외 1건", "customer": BUYER,
-            "custom_data": {"items": items, "shop": shop, "catalog": "test"}, **extra})
-
-    def payment(self, payment_id):
-        return self.api("GET", "/payments/" + payment_id)
-
-    def api(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.url + path, data=data, method=method,
-                                         headers={"Authorization": "PortOne " + V2_SECRET,
-                                                  "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-    def delivery(self, payment_id, kind="Transaction.Paid", **query):
-        query = "&".join(f"{k}={v}" for k, v in {"type": kind, **query}.items())
-        path = ("/confirm/" + payment_id + "?" + query) if kind == "Transaction.Confirm" \
-            else "/webhooks/" + payment_id + "?" + query
-        return self.control("GET", path)
-
-    def calls(self):
-        return self.control("GET", "/calls")
-
-
-@pytest.fixture(scope="session")
-def v2_server(gage):
-    process = subprocess.Popen([str(gage), "sandbox", "--portone", "--port", "0", "--v2-secret", V2_SECRET],
-                               stdout=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
-    assert "PortOne V2 sandbox listening on" in line, line
-    url = line.split("listening on ")[1].split()[0]
-    secret = line.split("webhook secret ")[1].rstrip(")\n")
-    yield V2Sandbox(url, secret)
-    process.terminate()
-    process.wait(timeout=10)
 
 
 def v2_catalog():
@@ -489,6 +427,123 @@ def test_the_official_sdk_reads_the_stand_in(v2_server):
     assert "NotFound" in type(missing.value).__name__
 
 
+def _schema_errors(openapi, name, value):
+    return sorted(jsonschema.Draft7Validator({**openapi, "$ref": f"#/components/schemas/{name}"}).iter_errors(value), key=str)
+
+
+def test_stand_in_billing_keys_schedules_and_verifications_match_the_official_v2_schema(v2_server, openapi):
+    key = v2_server.control("POST", "/billing-keys", {"customer_id": "buyer-1"})["billingKey"]
+    checked = [("IssuedBillingKeyInfo", v2_server.api("GET", f"/billing-keys/{key}"))]
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    charge = {"billingKey": key, "orderName": "[정기배송] 원두", "amount": {"total": 36000}, "currency": "KRW",
+              "customData": "{}"}
+    checked.append(("PayWithBillingKeyResponse", v2_server.api("POST", f"/payments/{payment_id}/billing-key", charge)))
+    paid = v2_server.payment(payment_id)
+    checked.append(("PaidPayment", paid))
+    assert paid["billingKey"] == key and paid["channel"]["key"] == "channel-key-sandbox-billing"
+    next_id = "shop-" + uuid.uuid4().hex[:12]
+    created = v2_server.api("POST", f"/payments/{next_id}/schedule",
+                            {"payment": charge, "timeToPay": "2030-01-01T00:00:00Z"})
+    checked.append(("CreatePaymentScheduleResponse", created))
+    listing = v2_server.api("GET", "/payment-schedules?requestBody=" + urllib.parse.quote(
+        json.dumps({"filter": {"billingKey": key}})))
+    checked.append(("GetPaymentSchedulesResponse", listing))
+    checked.append(("ScheduledPaymentSchedule", listing["items"][0]))
+    revoked = v2_server.api("DELETE", "/payment-schedules?requestBody=" + urllib.parse.quote(json.dumps({"billingKey": key})))
+    checked.append(("RevokePaymentSchedulesResponse", revoked))
+    assert revoked["revokedScheduleIds"] == [created["schedule"]["id"]]
+    checked.append(("RevokedPaymentSchedule", v2_server.api("GET", f"/payment-schedules/{created['schedule']['id']}")))
+    checked.append(("DeleteBillingKeyResponse", v2_server.api("DELETE", f"/billing-keys/{key}")))
+    checked.append(("DeletedBillingKeyInfo", v2_server.api("GET", f"/billing-keys/{key}")))
+    for status, variant in (("VERIFIED", "VerifiedIdentityVerification"), ("FAILED", "FailedIdentityVerification")):
+        identity_id = "shop-" + uuid.uuid4().hex[:12] + "-iv"
+        v2_server.control("POST", "/identity-verifications", {"id": identity_id, "status": status})
+        checked.append((variant, v2_server.api("GET", f"/identity-verifications/{identity_id}")))
+    for name, value in checked:
+        errors = _schema_errors(openapi, name, value)
+        assert not errors, (name, errors[0])
+    for path, name, code in ((f"/billing-keys/billing-key-missing", "BillingKeyNotFoundError", 404),
+                             ("/identity-verifications/shop-missing-iv", "IdentityVerificationNotFoundError", 404)):
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            v2_server.api("GET", path)
+        assert failed.value.code == code
+        assert not _schema_errors(openapi, name, json.loads(failed.value.read()))
+
+
+def test_a_declined_billing_key_charge_is_a_pg_provider_error_and_a_failed_payment(v2_server, openapi):
+    key = v2_server.control("POST", "/billing-keys", {})["billingKey"]
+    v2_server.control("POST", "/declines", {"billing_key": key, "message": "[2116]개인 월 한도금액 초과"})
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    with pytest.raises(urllib.error.HTTPError) as declined:
+        v2_server.api("POST", f"/payments/{payment_id}/billing-key",
+                      {"billingKey": key, "orderName": "원두", "amount": {"total": 1000}, "currency": "KRW"})
+    body = json.loads(declined.value.read())
+    assert declined.value.code == 502 and body["type"] == "PG_PROVIDER" and "한도" in body["pgMessage"]
+    assert not _schema_errors(openapi, "PgProviderError", body)
+    failed = v2_server.payment(payment_id)
+    assert failed["status"] == "FAILED" and failed["billingKey"] == key
+    assert not _schema_errors(openapi, "FailedPayment", failed)
+
+
+def test_the_official_sdk_drives_billing_keys_schedules_and_verifications(v2_server):
+    from portone_server_sdk.common import PaymentAmountInput
+    from portone_server_sdk.payment.payment_schedule import BillingKeyPaymentScheduleInput, PaymentScheduleFilterInput
+    client = PortOneClient(secret=V2_SECRET, base_url=v2_server.url, store_id=STORE)
+    key = v2_server.control("POST", "/billing-keys", {})["billingKey"]
+    info = client.payment.billing_key.get_billing_key_info(billing_key=key)
+    assert type(info).__name__ == "IssuedBillingKeyInfo" and info.channels[0].key == "channel-key-sandbox-billing"
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    paid = client.payment.pay_with_billing_key(payment_id=payment_id, billing_key=key, order_name="원두",
+                                               amount=PaymentAmountInput(total=5000), currency="KRW")
+    assert paid.payment.pg_tx_id and client.payment.get_payment(payment_id=payment_id).amount.total == 5000
+    next_id = "shop-" + uuid.uuid4().hex[:12]
+    created = client.payment.payment_schedule.create_payment_schedule(
+        payment_id=next_id, time_to_pay="2030-01-01T00:00:00Z",
+        payment=BillingKeyPaymentScheduleInput(billing_key=key, order_name="원두", amount=PaymentAmountInput(total=5000),
+                                               currency="KRW"))
+    listed = client.payment.payment_schedule.get_payment_schedules(filter=PaymentScheduleFilterInput(billing_key=key))
+    assert [(s.id, s.payment_id, type(s).__name__) for s in listed.items] == [
+        (created.schedule.id, next_id, "ScheduledPaymentSchedule")]
+    with pytest.raises(Exception) as twice:                      # one schedule per paymentId
+        client.payment.payment_schedule.create_payment_schedule(
+            payment_id=next_id, time_to_pay="2030-01-01T00:00:00Z",
+            payment=BillingKeyPaymentScheduleInput(billing_key=key, order_name="원두",
+                                                   amount=PaymentAmountInput(total=5000), currency="KRW"))
+    assert "AlreadyExists" in type(twice.value).__name__
+    with pytest.raises(Exception) as refused:                     # a key with a schedule on it is not deleted
+        client.payment.billing_key.delete_billing_key(billing_key=key)
+    assert "AlreadyExists" in type(refused.value).__name__
+    revoked = client.payment.payment_schedule.revoke_payment_schedules(billing_key=key)
+    assert revoked.revoked_schedule_ids == [created.schedule.id]
+    assert client.payment.billing_key.delete_billing_key(billing_key=key).deleted_at
+    assert type(client.payment.billing_key.get_billing_key_info(billing_key=key)).__name__ == "DeletedBillingKeyInfo"
+    identity_id = "shop-" + uuid.uuid4().hex[:12] + "-iv"
+    v2_server.control("POST", "/identity-verifications", {"id": identity_id, "birth_date": "1990-05-05"})
+    verified = client.identity_verification.get_identity_verification(identity_verification_id=identity_id)
+    assert type(verified).__name__ == "VerifiedIdentityVerification" and verified.verified_customer.birth_date == "1990-05-05"
+    with pytest.raises(Exception) as missing:
+        client.identity_verification.get_identity_verification(identity_verification_id="shop-none-iv")
+    assert "NotFound" in type(missing.value).__name__
+
+
+def test_confirm_approves_an_adult_only_order_only_with_its_verification(v2_server, v2_env):
+    catalog = json.loads(open(v2_env["GAGE_CATALOG"]).read())
+    catalog["identity"] = {"channel_key": "channel-key-sandbox-identity"}
+    catalog["products"].append({"sku": "SUL", "title": "막걸리", "price": 6000, "url": "", "stock": None,
+                                "max_quantity": None, "options": [], "adult_only": True})
+    open(v2_env["GAGE_CATALOG"], "w").write(json.dumps(catalog, ensure_ascii=False))
+    sul = [{"sku": "SUL", "quantity": 1}]
+    unverified = v2_server.pay(9000, items=sul, status="PAY_PENDING")
+    status, reply, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(unverified["id"], "Transaction.Confirm")))
+    assert status == 409 and reply["reason"] == "identity_required"
+    payment_id = "shop-" + uuid.uuid4().hex[:12]
+    v2_server.control("POST", "/identity-verifications", {"id": payment_id + "-iv", "birth_date": "1990-05-05"})
+    verified = v2_server.pay(9000, items=sul, status="PAY_PENDING", payment_id=payment_id,
+                             custom_data={"items": sul, "shop": SHOP, "catalog": "test", "certification": payment_id + "-iv"})
+    status, reply, _ = cgi(v2_env, "/confirm", **_delivery_args(v2_server.delivery(verified["id"], "Transaction.Confirm")))
+    assert status == 200 and reply["status"] == "confirmed", reply
+
+
 # --------------------------------------------------------------------------- the V2 example shop
 
 def test_the_v2_example_shop_builds_for_the_v2_browser_sdk(gage, tmp_path):
@@ -498,11 +553,51 @@ def test_the_v2_example_shop_builds_for_the_v2_browser_sdk(gage, tmp_path):
     catalog = json.loads((tmp_path / "public/catalog.json").read_text())
     assert catalog["payment"]["provider"] == "portone"
     assert catalog["payment"]["store_id"].startswith("store-")
-    assert set(catalog["payment"]["channel_keys"]) == {"CARD", "TRANSFER", "VIRTUAL_ACCOUNT"}
+    assert set(catalog["payment"]["channel_keys"]) == {"CARD", "TRANSFER", "VIRTUAL_ACCOUNT", "EASY_PAY"}
+    assert catalog["payment"]["easy_pay_providers"] == ["KAKAOPAY", "NAVERPAY", "TOSSPAY"]   # the 간편결제 buttons
     cart = (tmp_path / "public/cart/index.html").read_text()
     assert 'src="https://cdn.portone.io/v2/browser-sdk.js"' in cart and "iamport.js" not in cart
     assert '"provider":"portone"' in cart and '"store_id":"store-' in cart
     assert 'value="VIRTUAL_ACCOUNT"' in cart and "가상계좌(무통장입금)" in cart
+    # 정기배송 and 성인인증 on V2: the billing and identity channels reach the catalog, and nothing is warned about.
+    assert catalog["payment"]["billing_channel_key"].startswith("channel-key-")
+    assert catalog["identity"] == {"channel_key": "channel-key-9f8e7d6c-idvf-4000-8000-000000000005"}
+    products = {p["sku"]: p for p in catalog["products"]}
+    assert products["BLD-HOUSE"]["subscription"] == {"intervals": ["2w", "4w"], "price": 12600}
+    assert products["SUL-MAKGEOLLI-750"]["adult_only"] is True
+    assert "warning" not in result.stderr and "error" not in result.stderr
+
+
+def _v2_example_copy(tmp_path):
+    import shutil
+    root = pathlib.Path(__file__).resolve().parent.parent
+    shop = tmp_path / "shop"
+    shutil.copytree(root / "examples/portone-v2", shop)
+    return shop
+
+
+def test_a_v2_shop_needs_a_billing_channel_for_subscriptions(gage, tmp_path):
+    shop = _v2_example_copy(tmp_path)
+    settings = shop / "shop.yml"
+    settings.write_text("\n".join(line for line in settings.read_text().splitlines() if "billing_channel_key" not in line))
+    result = run(gage, "check", "--source", shop)
+    assert result.returncode == 1
+    assert ("subscription: needs a channel that issues billing keys, but shop.yml's portone: has no billing_channel_key"
+            in result.stderr) and "add billing_channel_key: channel-key-" in result.stderr
+
+
+def test_a_v2_shop_verifies_identity_through_its_identity_channel(gage, tmp_path):
+    shop = _v2_example_copy(tmp_path)
+    settings = shop / "shop.yml"
+    text = settings.read_text()
+    settings.write_text(text.replace("  channel_key: channel-key-9f8e7d6c-idvf-4000-8000-000000000005", "  pg: danal"))
+    result = run(gage, "check", "--source", shop)
+    assert result.returncode == 1 and "identity.channel_key" in result.stderr
+    settings.write_text("\n".join(line for line in text.splitlines()
+                                  if not line.startswith("identity:") and "idvf" not in line))
+    result = run(gage, "check", "--source", shop)
+    assert "adult_only products need identity verification, but shop.yml has no identity:" in result.stderr
+    assert "identity: { channel_key: channel-key-… }" in result.stderr
 
 
 # --------------------------------------------------------------------------- bank names

@@ -18,7 +18,7 @@ from portone_server_sdk import PortOneClient
 from conftest import run
 from test_notifications import ChatReceiver, MailServer, chat, text_of  # noqa: F401 (chat: a fixture)
 from test_portone_v2 import (BUYER as V2_BUYER, V2_SECRET, VBANK_CHANNEL, deliver, openapi, v2_catalog,  # noqa: F401
-                             v2_env, v2_server)
+                             v2_env)
 from verify_helpers import BEANS, BUYER, CATALOG, TEA, pay, ref, verify
 
 BEANS_AND_TEA = BEANS + TEA            # 2 × 18,500 + 12,000 = 49,000 + 3,000 shipping = 52,000
@@ -223,6 +223,31 @@ def test_a_deposited_virtual_account_needs_the_buyers_bank_account(world):
     assert world.provider_cancelled(order_id) == (40000, 1)
 
 
+def test_the_buyers_bank_account_is_forgotten_once_the_refund_is_made_or_refused(world):
+    """The account is needed only while the refund is in flight (a later run may have to send it again): once
+    the refund is made or refused, no copy of the buyer's bank account stays in the ledger."""
+    order_id = world.paid(40000, vbank=True)
+    world.fault(order_id, "refused")
+    code, answer, _ = world.refund_json(order_id, "--amount", "10000", "--reason", "품절",
+                                        "--refund-account", "004:123-456-78901:홍길동")
+    assert code == 1 and world.provider_cancelled(order_id) == (0, 0)
+    code, answer, stderr = world.refund_json(order_id, "--reason", "품절", "--refund-account", "004:98765432101:김철수")
+    assert code == 0 and answer["state"] == "done", stderr
+    assert [r["state"] for r in world.refunds(order_id)] == ["failed", "done"]
+    assert [r["refund_account_json"] for r in world.refunds(order_id)] == [None, None]
+    with world.db() as db:
+        dump = "\n".join(db.iterdump())
+    for private in ("12345678901", "98765432101", "김철수"):
+        assert private not in dump
+
+
+def test_an_account_number_in_other_digits_than_ascii_is_refused_without_asking_the_provider(world):
+    order_id = world.paid(40000, vbank=True)
+    code, answer, _ = world.refund_json(order_id, "--reason", "품절", "--refund-account", "004:１２３４５６７８９０１:홍길동")
+    assert code != 0 and world.cancel_calls(order_id) == []
+    assert world.provider_cancelled(order_id) == (0, 0)
+
+
 def test_a_refund_the_provider_refuses_is_shown_and_nothing_is_recorded_as_refunded(world):
     order_id = world.paid(40000)
     world.fault(order_id, "refused")
@@ -261,6 +286,23 @@ def test_a_refund_whose_outcome_is_unknown_is_completed_by_the_next_run_not_made
     assert world.provider_cancelled(order_id) == (10000, 1)
     assert [r["state"] for r in world.refunds(order_id)] == ["done"]
     assert world.row(order_id)["cancelled_amount"] == 10000
+
+
+def test_an_intent_whose_call_never_landed_is_made_once_by_reconciles_and_webhooks_at_once(world):
+    order_id = world.paid(40000)
+    world.fault(order_id, "error500")                                # the provider never made it, and never said
+    code, answer, _ = world.refund_json(order_id, "--amount", "15000", "--reason", "유실")
+    assert code == 3 and world.provider_cancelled(order_id) == (0, 0)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        jobs = [pool.submit(world.orders, "reconcile"), pool.submit(world.webhook, order_id, "Transaction.PartialCancelled"),
+                pool.submit(world.orders, "reconcile"), pool.submit(world.webhook, order_id, "Transaction.PartialCancelled"),
+                pool.submit(world.orders, "reconcile")]
+        [job.result() for job in jobs]
+    assert world.provider_cancelled(order_id) == (15000, 1)
+    assert [r["state"] for r in world.refunds(order_id)] == ["done"]
+    row = world.row(order_id)
+    assert row["status"] == "paid" and row["cancelled_amount"] == 15000
+    assert [e["decision"] for e in world.history(order_id)].count("refunded") == 1
 
 
 def test_two_sellers_refunding_at_once_refund_once(world):
@@ -469,6 +511,33 @@ def test_a_wrong_phone_changes_nothing_and_counts_toward_the_limit(world):
     code, reply, _ = world.lookup(order_id, PHONE[world.kind], cancel=True)     # the right phone, too late
     assert reply["ok"] is False and "too many" in reply["error"]
     assert world.cancel_calls(order_id) == [] and world.row(order_id)["status"] == "paid"
+
+
+def test_wrong_phones_tried_at_once_count_toward_the_limit_one_by_one(world):
+    """Guesses sent all at once are judged one after the other: no more than the limit are ever checked."""
+    order_id = world.paid(40000)
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        replies = list(pool.map(lambda n: world.lookup(order_id, f"010-9999-{n:04d}", cancel=True)[1], range(24)))
+    checked = [r for r in replies if "no order matches" in r.get("error", "")]
+    refused = [r for r in replies if "too many" in r.get("error", "")]
+    assert len(checked) == 5 and len(refused) == 19, [r.get("error") for r in replies]
+    with world.db() as db:
+        assert db.execute("SELECT COUNT(*) FROM lookup_failures").fetchone()[0] == 5
+    assert world.cancel_calls(order_id) == [] and world.row(order_id)["status"] == "paid"
+
+
+def test_a_buyer_tapping_cancel_many_times_at_once_is_refunded_once(world):
+    order_id = world.paid(40000)
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        replies = list(pool.map(lambda _: world.lookup(order_id, PHONE[world.kind], cancel=True), range(6)))
+    assert world.provider_cancelled(order_id) == (40000, 1)
+    # Every tap is told the order is (being) refunded, none that it "changed".
+    assert all(reply["ok"] and reply["action"]["result"] in ("refunded", "pending") for _, reply, _ in replies), replies
+    world.orders("reconcile")
+    assert world.provider_cancelled(order_id) == (40000, 1)
+    assert [r["state"] for r in world.refunds(order_id) if r["state"] != "failed"] == ["done"]
+    row = world.row(order_id)
+    assert row["status"] == "cancelled" and row["cancelled_amount"] == 40000
 
 
 # ----------------------------------------------------------------------------------------------- mail, exchanges

@@ -18,7 +18,7 @@ import yaml
 
 from conftest import ROOT, SECRET, built, free_port
 from openfaas_watchdog import Watchdog, image_environment
-from test_portone_v2 import v2_env, v2_server  # noqa: F401 (fixtures)
+from test_portone_v2 import v2_env  # noqa: F401 (fixture; v2_server is a conftest fixture)
 from verify_helpers import BEANS, BUYER, CATALOG, TEA, order_id, pay, ref
 
 SERVERS = ["lighttpd", "apache2", "nginx"]

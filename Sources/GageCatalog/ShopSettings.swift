@@ -47,7 +47,12 @@ public struct ShopSettings: Sendable, Equatable {
         public var sdkURL: String
         /// The PG (and MID) that issues billing keys for subscriptions, e.g. `html5_inicis.INIBillTst`.
         public var billingPG: String?
+        /// (wave 3) The easy-pay buttons beside the PG window, each its own channel: brand (`kakaopay`,
+        /// `naverpay`, `tosspay`) → the `pg` Iamport gives it (`kakaopay.TC0ONETIME`).
+        public var easyPay: [String: String] = [:]
         public static let defaultSDKURL = "https://cdn.iamport.kr/v1/iamport.js"
+        /// The easy pays a V1 shop may offer as buttons of their own.
+        public static let easyPayBrands = ["kakaopay", "naverpay", "tosspay"]
     }
 
     public struct PortOne: Sendable, Equatable {
@@ -57,7 +62,13 @@ public struct ShopSettings: Sendable, Equatable {
         public var channelKeys: [String: String]?
         public var payMethods: [String]
         public var sdkURL: String
+        /// The channel that issues billing keys for subscriptions (`billing_channel_key`).
+        public var billingChannelKey: String? = nil
+        /// (wave 3) The easy-pay buttons (`KAKAOPAY`, `NAVERPAY`, `TOSSPAY`), paid with EASY_PAY on its channel.
+        public var easyPay: [String] = []
         public static let defaultSDKURL = "https://cdn.portone.io/v2/browser-sdk.js"
+        /// The easy pays a V2 shop may offer as buttons of their own (`easyPay.easyPayProvider`).
+        public static let easyPayProviders = ["KAKAOPAY", "NAVERPAY", "TOSSPAY"]
 
         /// The channel the page opens for `method`.
         public func channelKey(for method: String) -> String? { channelKeys.map { $0[method] } ?? channelKey }
@@ -160,16 +171,26 @@ public struct ShopSettings: Sendable, Equatable {
     /// Where pages load the provider's browser SDK from.
     public var sdkURL: String { portone?.sdkURL ?? iamport.sdkURL }
 
+    /// Whether products may be subscribed to: the shop has a channel that issues billing keys.
+    public var offersSubscriptions: Bool { paymentChannels.offersSubscriptions }
+
     /// Whether the buyer form offers the Kakao postcode search.
     public var addressSearch: Bool { checkout.addressSearch ?? (language == .ko) }
 
     /// The price manifest's view of the payment channels.
     public var paymentChannels: Catalog.PaymentChannels {
         if let portone {
-            return Catalog.PaymentChannels(storeID: portone.storeID, channelKey: portone.channelKey,
-                                           channelKeys: portone.channelKeys, payMethods: portone.payMethods)
+            var channels = Catalog.PaymentChannels(storeID: portone.storeID, channelKey: portone.channelKey,
+                                                   channelKeys: portone.channelKeys, payMethods: portone.payMethods,
+                                                   billingChannelKey: portone.billingChannelKey)
+            if !portone.easyPay.isEmpty {
+                channels.easyPayProviders = portone.easyPay
+            }
+            return channels
         }
-        return Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods, billingPG: iamport.billingPG)
+        var channels = Catalog.PaymentChannels(pg: iamport.pg, payMethods: iamport.payMethods, billingPG: iamport.billingPG)
+        if !iamport.easyPay.isEmpty { channels.easyPay = iamport.easyPay }
+        return channels
     }
 }
 
@@ -276,7 +297,7 @@ extension ShopSettings {
                                + "(or, for a PortOne V2 store, portone:\n    store_id: store-…\n    channel_key: channel-key-…)")
             return result
         }
-        iamport.rejectUnknownKeys(allowed: ["merchant_code", "pg", "pay_methods", "sdk_url", "billing_pg"], what: "iamport")
+        iamport.rejectUnknownKeys(allowed: ["merchant_code", "pg", "pay_methods", "sdk_url", "billing_pg", "easy_pay"], what: "iamport")
         if let code = iamport.string("merchant_code") {
             if code.hasPrefix("imp"), code.count > 3, code.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) {
                 result.merchantCode = code
@@ -320,6 +341,26 @@ extension ShopSettings {
                 result.billingPG = billing
             }
         }
+        if iamport.has("easy_pay") {
+            let line = iamport.value("easy_pay").flatMap(iamport.line(of:)) ?? iamport.line
+            if let brands = iamport.fields("easy_pay") {
+                brands.rejectUnknownKeys(allowed: Iamport.easyPayBrands, what: "iamport.easy_pay")
+                for brand in Iamport.easyPayBrands {
+                    guard let pg = brands.string(brand) else { continue }
+                    let provider = Catalog.PaymentChannels.provider(of: pg)
+                    if provider.isEmpty || !provider.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                        fields.log.error(line: brands.value(brand).flatMap(brands.line(of:)) ?? line,
+                                         "iamport.easy_pay.\(brand) '\(pg)' is not a PG code",
+                                         hint: "write the pg Iamport gives the channel, e.g. \(brand): \(brand).TC0ONETIME")
+                    } else {
+                        result.easyPay[brand] = pg
+                    }
+                }
+            } else {
+                fields.log.error(line: line, "iamport.easy_pay must be a set of keys",
+                                 hint: "write easy_pay:\n      kakaopay: kakaopay.TC0ONETIME")
+            }
+        }
         return result
     }
 
@@ -336,7 +377,8 @@ extension ShopSettings {
                              hint: "write portone:\n    store_id: store-…\n    channel_key: channel-key-…")
             return nil
         }
-        block.rejectUnknownKeys(allowed: ["store_id", "channel_key", "channel_keys", "pay_methods", "sdk_url"], what: "portone")
+        block.rejectUnknownKeys(allowed: ["store_id", "channel_key", "channel_keys", "pay_methods", "sdk_url",
+                                         "billing_channel_key", "easy_pay"], what: "portone")
         func line(_ key: String) -> Int? { block.value(key).flatMap(block.line(of:)) ?? block.line }
         var result = PortOne(storeID: "", payMethods: ["CARD"], sdkURL: PortOne.defaultSDKURL)
         if let store = block.string("store_id") {
@@ -385,6 +427,21 @@ extension ShopSettings {
             result.channelKey = key
         }
         if let url = block.string("sdk_url") { result.sdkURL = url }
+        result.billingChannelKey = block.string("billing_channel_key")
+        if let providers = block.stringList("easy_pay") {
+            for provider in providers where !PortOne.easyPayProviders.contains(provider) {
+                let guess = Suggestion.closest(to: provider.uppercased(), among: PortOne.easyPayProviders)
+                fields.log.error(line: line("easy_pay"), "portone.easy_pay '\(provider)' is not an easy pay Gage offers",
+                                 hint: guess.map { "did you mean '\($0)'?" } ?? "use KAKAOPAY, NAVERPAY or TOSSPAY")
+            }
+            result.easyPay = providers.filter(PortOne.easyPayProviders.contains)
+            if !result.easyPay.isEmpty, result.channelKey(for: "EASY_PAY") == nil {
+                fields.log.error(line: line("easy_pay"), "portone.easy_pay needs the channel easy pays go through",
+                                 hint: "add EASY_PAY: channel-key-… under channel_keys")
+            }
+        } else if block.has("easy_pay") {
+            fields.log.error(line: line("easy_pay"), "portone.easy_pay must be a list", hint: "e.g. easy_pay: [KAKAOPAY, TOSSPAY]")
+        }
         return result
     }
 
@@ -408,7 +465,13 @@ extension ShopSettings {
             return nil
         }
         let channelKey = identity.string("channel_key")
-        guard pg != nil || channelKey != nil else {
+        if fields.has("portone") {
+            // V2 opens PortOne.requestIdentityVerification with the identity channel; a V1 pg means nothing there.
+            guard channelKey != nil else {
+                identity.missing("channel_key", hint: "add channel_key: channel-key-… (the 본인인증 channel from the PortOne console)")
+                return nil
+            }
+        } else if pg == nil {
             identity.missing("pg", hint: "add pg: danal (휴대폰 본인인증) or pg: inicis_unified (통합인증)")
             return nil
         }

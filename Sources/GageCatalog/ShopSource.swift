@@ -85,26 +85,24 @@ public enum ShopLoader {
 
         if let settings {
             diagnostics += crossCheck(products, settings: settings, root: root)
-            if settings.portone != nil, let adult = products.filter({ $0.adultOnly && !$0.draft }).min(by: { $0.file < $1.file }) {
-                // Identity verification goes through IMP.certification: a V1 call Gage does not make on V2 yet.
-                diagnostics.append(Diagnostic(
-                    file: adult.file, line: lineOf(key: "adult_only", in: adult, root: root),
-                    message: "adult_only products need identity verification, which Gage offers on iamport: (PortOne V1) shops only",
-                    hint: "sell this product from a V1 shop, or remove adult_only if the law does not require it"))
-            } else if settings.identity == nil, let adult = products.filter({ $0.adultOnly && !$0.draft }).min(by: { $0.file < $1.file }) {
+            if settings.identity == nil, let adult = products.filter({ $0.adultOnly && !$0.draft }).min(by: { $0.file < $1.file }) {
                 warnings.append(Diagnostic(
                     file: adult.file, line: lineOf(key: "adult_only", in: adult, root: root),
                     message: "adult_only products need identity verification, but shop.yml has no identity:",
-                    hint: "add identity: { pg: danal } (휴대폰 본인인증) to shop.yml; until then nobody can buy them"))
+                    hint: settings.portone != nil
+                        ? "add identity: { channel_key: channel-key-… } (the 본인인증 channel) to shop.yml; until then nobody can buy them"
+                        : "add identity: { pg: danal } (휴대폰 본인인증) to shop.yml; until then nobody can buy them"))
             }
-            if settings.iamport.billingPG == nil,
+            if !settings.offersSubscriptions,
                let offered = products.filter({ $0.subscription != nil && !$0.draft }).min(by: { $0.file < $1.file }) {
                 diagnostics.append(Diagnostic(
                     file: offered.file, line: lineOf(key: "subscription", in: offered, root: root),
                     message: settings.portone != nil
-                        ? "subscription: needs billing keys, which Gage issues on iamport: (PortOne V1) shops only"
+                        ? "subscription: needs a channel that issues billing keys, but shop.yml's portone: has no billing_channel_key"
                         : "subscription: needs a PG that issues billing keys, but shop.yml's iamport: has no billing_pg",
-                    hint: "add billing_pg: html5_inicis.INIBillTst (the billing MID from your PG contract) under iamport:"))
+                    hint: settings.portone != nil
+                        ? "add billing_channel_key: channel-key-… (the 정기결제 channel from the PortOne console) under portone:"
+                        : "add billing_pg: html5_inicis.INIBillTst (the billing MID from your PG contract) under iamport:"))
             }
         }
         if let settings { warnings += discountWarnings(settings, products: products) }

@@ -149,6 +149,12 @@ public struct Catalog: Codable, Equatable, Sendable {
         /// V2: the channel every pay method goes through (`channel_key`), or one per pay method (`channel_keys`).
         public var channelKey: String?
         public var channelKeys: [String: String]?
+        /// V2: the channel that issues billing keys for subscriptions (`billing_channel_key`); nil: none offered.
+        public var billingChannelKey: String?
+        /// (wave 3) V1: the easy-pay buttons, brand (`kakaopay`) → its own `pg` channel (`kakaopay.TC0ONETIME`).
+        public var easyPay: [String: String]?
+        /// (wave 3) V2: the easy-pay buttons' providers (`KAKAOPAY`), paid as EASY_PAY on `channel_keys.EASY_PAY`.
+        public var easyPayProviders: [String]?
 
         public static let defaultPG = "html5_inicis"
         public static let defaultPayMethods = ["card", "trans", "vbank", "phone"]
@@ -162,20 +168,28 @@ public struct Catalog: Codable, Equatable, Sendable {
         }
 
         /// A PortOne V2 store's channels.
-        public init(storeID: String, channelKey: String?, channelKeys: [String: String]?, payMethods: [String]) {
+        public init(storeID: String, channelKey: String?, channelKeys: [String: String]?, payMethods: [String],
+                    billingChannelKey: String? = nil) {
             api = .portone
             pg = ""
             self.payMethods = payMethods
             self.storeID = storeID
             self.channelKey = channelKey
             self.channelKeys = channelKeys
+            self.billingChannelKey = billingChannelKey
         }
+
+        /// Whether the shop issues billing keys, so products may be subscribed to (V1 `billing_pg`, V2
+        /// `billing_channel_key`).
+        public var offersSubscriptions: Bool { api == .portone ? billingChannelKey != nil : billingPG != nil }
 
         enum CodingKeys: String, CodingKey {
             case provider, pg
             case payMethods = "pay_methods"
             case billingPG = "billing_pg"
             case storeID = "store_id", channelKey = "channel_key", channelKeys = "channel_keys"
+            case billingChannelKey = "billing_channel_key"
+            case easyPay = "easy_pay", easyPayProviders = "easy_pay_providers"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -187,6 +201,9 @@ public struct Catalog: Codable, Equatable, Sendable {
             storeID = try container.decodeIfPresent(String.self, forKey: .storeID)
             channelKey = try container.decodeIfPresent(String.self, forKey: .channelKey)
             channelKeys = try container.decodeIfPresent([String: String].self, forKey: .channelKeys)
+            billingChannelKey = try container.decodeIfPresent(String.self, forKey: .billingChannelKey)
+            easyPay = try container.decodeIfPresent([String: String].self, forKey: .easyPay)
+            easyPayProviders = try container.decodeIfPresent([String].self, forKey: .easyPayProviders)
         }
 
         /// V1 catalogs stay as they were before V2 (no `provider`), so their version hash does not change.
@@ -199,6 +216,9 @@ public struct Catalog: Codable, Equatable, Sendable {
             try container.encodeIfPresent(storeID, forKey: .storeID)
             try container.encodeIfPresent(channelKey, forKey: .channelKey)
             try container.encodeIfPresent(channelKeys, forKey: .channelKeys)
+            try container.encodeIfPresent(billingChannelKey, forKey: .billingChannelKey)
+            try container.encodeIfPresent(easyPay, forKey: .easyPay)
+            try container.encodeIfPresent(easyPayProviders, forKey: .easyPayProviders)
         }
 
         /// The channel key a V2 payment by `method` (a V2 name) must have come through.

@@ -169,6 +169,28 @@ extension Ledger {
         try database.execute("DELETE FROM lookup_failures WHERE at < ?", [.int(now - 7 * 86_400)])
     }
 
+    /// One guest lookup under its limits, in one write transaction, so that tries made at once are counted one
+    /// after the other (none passes the check before the others are noted): nil when the limits refuse it;
+    /// otherwise the orders of the number that `matches` accepts, the try noted as failed when there are none.
+    /// `triesPerClient` nil: the client's address is unknown (stdin mode) and only the number's limit applies.
+    public func attemptLookup(order: String, client: String, since: Int, at now: Int, triesPerOrder: Int,
+                              triesPerClient: Int?,
+                              matches: (LedgerOrder) -> Bool) throws(LedgerError) -> [LedgerOrder]? {
+        try transaction { () throws(LedgerError) -> [LedgerOrder]? in
+            let failures = try lookupFailures(order: order, client: client, since: since)
+            guard failures.order < triesPerOrder, triesPerClient.map({ failures.client < $0 }) ?? true else {
+                return nil
+            }
+            let found = try orders(merchantUID: order).filter(matches)
+            if found.isEmpty {
+                try database.execute("INSERT INTO lookup_failures (order_key, client_key, at) VALUES (?, ?, ?)",
+                                     [.text(order), .text(client), .int(now)])
+                try database.execute("DELETE FROM lookup_failures WHERE at < ?", [.int(now - 7 * 86_400)])
+            }
+            return found
+        }
+    }
+
     /// Failed lookups since `since`: for this order number, and from this client address.
     public func lookupFailures(order: String, client: String, since: Int) throws(LedgerError) -> (order: Int, client: Int) {
         let byOrder = try database.execute("SELECT COUNT(*) AS n FROM lookup_failures WHERE order_key = ? AND at >= ?",

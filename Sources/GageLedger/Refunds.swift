@@ -173,11 +173,12 @@ extension Ledger {
 
     /// Ends an intended refund, once: false when another run ended it first (nothing is changed then).
     /// `order` is the order as it stands after the refund, written with its `event` and notifications.
+    /// The buyer's bank account is forgotten: only a refund still in flight may need to send it again.
     public func finishRefund(_ refund: LedgerRefund, state: LedgerRefund.State, providerCancellation: String?,
                              note: String?, order: LedgerOrder?, event: LedgerEvent?,
                              notifications: [OutgoingNotification], at now: Int) throws(LedgerError) -> Bool {
         let changed = try database.execute("""
-            UPDATE refunds SET state = ?, provider_cancellation = ?, note = ?, updated_at = ?
+            UPDATE refunds SET state = ?, provider_cancellation = ?, note = ?, refund_account_json = NULL, updated_at = ?
             WHERE id = ? AND state = 'intended' RETURNING id
             """, [.text(state.rawValue), providerCancellation.map(SQLValue.text) ?? .null,
                   note.map(SQLValue.text) ?? .null, .int(now), .int(refund.id)])

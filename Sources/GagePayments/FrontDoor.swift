@@ -194,7 +194,7 @@ public enum VerifyFunction {
     }
 
     /// The client of the provider the catalog names (its credentials were checked when the context loaded).
-    public static func makeProvider(configuration: Configuration, catalog: Catalog, log: Log) -> any PaymentProvider {
+    public static func makeProvider(configuration: Configuration, catalog: Catalog, log: Log) -> any ShopProvider {
         let http = CurlHTTPClient(totalTimeout: configuration.timeout)
         if catalog.payment.api == .portone, let portone = configuration.portone {
             return PortOneClient(baseURL: portone.apiURL, secret: portone.secret, storeID: catalog.payment.storeID,

@@ -301,3 +301,54 @@ public final class IamportClient: PaymentProvider {
         return value
     }
 }
+
+// MARK: - BillingProvider, IdentityProvider
+
+extension IamportClient: BillingProvider, IdentityProvider {
+    /// A `customer_uid` Iamport answers with `code != 0` for is one it has no key under.
+    public func billingKey(_ key: String) throws(ProviderError) -> BillingKeyRecord {
+        let customer: IamportCustomer
+        do { customer = try self.customer(customerUID: key) } catch let .refused(code, _) where code != 0 { throw .notFound }
+        return BillingKeyRecord(key: customer.customerUID, issued: true, pgProvider: customer.pgProvider,
+                                pgID: customer.pgID, methods: ["card"])
+    }
+
+    /// A decline comes back as `code != 0` with the card company's message, or as a payment whose status is `failed`.
+    public func charge(key: String, _ charge: BillingCharge) throws(ProviderError) -> BillingChargeOutcome {
+        do {
+            return .made(try chargeAgain(customerUID: key, charge: charge))
+        } catch let .refused(_, message) {
+            return .declined(message: message)
+        }
+    }
+
+    public func schedule(key: String, _ charge: BillingCharge) throws(ProviderError) {
+        _ = try schedule(customerUID: key, charge: charge)
+    }
+
+    public func scheduledCharge(merchantUID: String, key: String) throws(ProviderError) -> ScheduledCharge? {
+        let found: IamportSchedule
+        do { found = try scheduled(merchantUID: merchantUID) } catch .notFound { return nil }
+        guard found.customerUID == key else { return nil }
+        switch found.scheduleStatus {
+        case "revoked": return ScheduledCharge(merchantUID: merchantUID, state: .revoked)
+        case "executed":
+            guard let impUID = found.impUID else { return ScheduledCharge(merchantUID: merchantUID, state: .waiting) }
+            return ScheduledCharge(merchantUID: merchantUID, state: .ran(paymentID: impUID))
+        default: return ScheduledCharge(merchantUID: merchantUID, state: .waiting)
+        }
+    }
+
+    /// Code 1: nothing left to revoke.
+    public func revokeSchedules(key: String) throws(ProviderError) {
+        do { _ = try unscheduleAll(customerUID: key) } catch .refused(code: 1, _) {}
+    }
+
+    public func deleteBillingKey(_ key: String) throws(ProviderError) {
+        do { try deleteCustomer(customerUID: key) } catch .notFound {}
+    }
+
+    public func identityVerification(id: String) throws(ProviderError) -> IdentityVerification {
+        try certification(impUID: id).verification
+    }
+}

@@ -268,16 +268,36 @@ public enum ChannelCheck {
     /// How Iamport reports a pay method when it differs from the name `IMP.request_pay` takes.
     static let reportedAs: [String: String] = ["samsungpay": "samsung"]
 
-    /// A charge with a billing key: by card, through the shop's billing PG (and its MID when `billing_pg` names one).
+    /// A charge with a billing key: by card, through the shop's billing PG (and its MID when `billing_pg` names one),
+    /// or, V2, through its billing channel.
     public static func acceptsBilling(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {
+        if channels.api == .portone {
+            guard let billing = channels.billingChannelKey else { return false }
+            return payment.channelKey == billing && payment.payMethod == "card"
+        }
         guard let billing = channels.billingPG,
               payment.pgProvider == Catalog.PaymentChannels.provider(of: billing) else { return false }
         if let mid = Catalog.PaymentChannels.merchantID(of: billing), payment.pgID != mid { return false }
         return payment.payMethod == "card"
     }
 
+    /// A billing key the shop may charge: still issued, for cards, by the shop's billing PG (and MID), or, V2, by its
+    /// store's billing channel.
+    public static func acceptsBillingKey(_ key: BillingKeyRecord, _ channels: Catalog.PaymentChannels) -> Bool {
+        guard key.issued, key.methods.isEmpty || key.methods.contains("card") else { return false }
+        if channels.api == .portone {
+            guard let billing = channels.billingChannelKey else { return false }
+            return key.storeID == channels.storeID && key.channelKey == billing
+        }
+        guard let billing = channels.billingPG, key.pgProvider == Catalog.PaymentChannels.provider(of: billing) else {
+            return false
+        }
+        return Catalog.PaymentChannels.merchantID(of: billing).map { $0 == key.pgID } ?? true
+    }
+
     public static func accepts(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {
         if channels.api == .portone { return acceptsV2(payment, channels) }
+        if let easyPay = throughEasyPayButton(payment, channels) { return easyPay }
         guard payment.pgProvider == channels.provider else { return false }
         if let mid = channels.merchantID, payment.pgID != mid { return false }
         guard let method = payment.payMethod else { return false }
@@ -287,10 +307,27 @@ public enum ChannelCheck {
         return easyPay && easyPayMethods.contains(method) && !offered.isDisjoint(with: easyPayProviders.union(["card"]))
     }
 
-    /// V2: one of the shop's pay methods, through the channel the shop set up for it.
+    /// V1: whether a payment through one of the shop's easy-pay buttons' own channels (`easy_pay`: its `pg`,
+    /// and MID when given) is one the button makes; nil when it came through none of them.
+    static func throughEasyPayButton(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool? {
+        for (brand, pg) in (channels.easyPay ?? [:]).sorted(by: { $0.key < $1.key })
+        where payment.pgProvider == Catalog.PaymentChannels.provider(of: pg) {
+            if let mid = Catalog.PaymentChannels.merchantID(of: pg), payment.pgID != mid { continue }
+            // An easy pay's own channel reports the money's source (card, point, trans) or the brand itself.
+            guard let method = payment.payMethod else { return false }
+            return easyPayMethods.contains(method) || method == brand
+        }
+        return nil
+    }
+
+    /// V2: one of the shop's pay methods, through the channel the shop set up for it. With easy-pay buttons
+    /// (`easy_pay_providers`), an EASY_PAY payment must be through one of them.
     static func acceptsV2(_ payment: ProviderPayment, _ channels: Catalog.PaymentChannels) -> Bool {
-        guard let method = payment.payMethod.flatMap(PortOnePayMethod.v2Name), channels.payMethods.contains(method),
-              let key = payment.channelKey, let expected = channels.channelKey(for: method) else { return false }
-        return key == expected
+        let buttons = channels.easyPayProviders ?? []
+        guard let method = payment.payMethod.flatMap(PortOnePayMethod.v2Name),
+              channels.payMethods.contains(method) || (method == "EASY_PAY" && !buttons.isEmpty),
+              let key = payment.channelKey, let expected = channels.channelKey(for: method), key == expected else { return false }
+        if method == "EASY_PAY", !buttons.isEmpty { return payment.embPGProvider.map(buttons.contains) ?? false }
+        return true
     }
 }

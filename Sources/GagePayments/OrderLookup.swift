@@ -107,37 +107,26 @@ extension VerifyService {
         let ledger = try openLedger()
         let now = Self.now()
         do {
-            // Counted and checked in one write transaction: forty concurrent guesses are judged one after the
-            // other, so no more than the limit ever get an answer.
-            let outcome = try ledger.transaction { () throws(LedgerError) -> Result<LedgerOrder, ServiceError> in
-                let failures = try ledger.lookupFailures(order: orderKey, client: clientKey, since: now - OrderLookup.window)
-                guard failures.order < OrderLookup.triesPerOrder,
-                      clientKey.isEmpty || failures.client < OrderLookup.triesPerClient else {
-                    return .failure(.tooManyTries)
-                }
-                let found = OrderLookup.chosen(try ledger.orders(merchantUID: orderKey).filter { order in
-                    order.buyer.tel.flatMap(OrderLookup.normalizedPhone) == phone
-                        && !["unpaid", "failed"].contains(order.status)
-                })
-                guard let found else {
-                    try ledger.noteLookupFailure(order: orderKey, client: clientKey, at: now)
-                    return .failure(.noSuchOrder)
-                }
-                return .success(found)
+            // Counted, matched and noted in one write transaction (Ledger.attemptLookup): forty concurrent guesses
+            // are judged one after the other, so no more than the limit ever get an answer.
+            let matching = try ledger.attemptLookup(
+                order: orderKey, client: clientKey, since: now - OrderLookup.window, at: now,
+                triesPerOrder: OrderLookup.triesPerOrder, triesPerClient: clientKey.isEmpty ? nil : OrderLookup.triesPerClient
+            ) { order in
+                order.buyer.tel.flatMap(OrderLookup.normalizedPhone) == phone && !["unpaid", "failed"].contains(order.status)
             }
-            switch outcome {
-            case let .success(found):
-                if fields.bool("cancel") == true || fields.bool("return") == true {
-                    return try act(on: found, returning: fields.bool("return") == true, reason: Self.buyerReason(fields),
-                                   ledger: ledger)
-                }
-                var reply = Reply(ok: true)
-                reply.order = OrderSummary(found, requests: try ledger.requests(impUID: found.impUID))
-                return reply
-            case let .failure(error):
-                if error == .tooManyTries { log.info("order lookup refused: too many failed tries") }
-                throw error
+            guard let matching else {
+                log.info("order lookup refused: too many failed tries")
+                throw ServiceError.tooManyTries
             }
+            guard let found = OrderLookup.chosen(matching) else { throw ServiceError.noSuchOrder }
+            if fields.bool("cancel") == true || fields.bool("return") == true {
+                return try act(on: found, returning: fields.bool("return") == true, reason: Self.buyerReason(fields),
+                               ledger: ledger)
+            }
+            var reply = Reply(ok: true)
+            reply.order = OrderSummary(found, requests: try ledger.requests(impUID: found.impUID))
+            return reply
         } catch let error as LedgerError {
             log.error("ledger: \(error.message)")
             throw .ledgerUnavailable(error.message)
@@ -226,7 +215,15 @@ extension VerifyService {
                 case .unknownOutcome: action = OrderActionResult(kind: "cancel", result: "pending")
                 case .ledger(let detail): throw .ledgerUnavailable(detail)
                 case .provider(let detail): throw .providerUnavailable(detail)
-                case .changed: throw .orderActionRefused(reason: "changed", message: "the order just changed; look again")
+                case .changed:
+                    // Another tap (or the seller) refunded it at the same moment: say where that refund stands.
+                    if let current = (try? ledger.order(order.impUID)) ?? nil, current.status == "cancelled" {
+                        action = OrderActionResult(kind: "cancel", result: "refunded", amount: current.cancelledAmount)
+                    } else if (try? ledger.openRefund(order.impUID)) ?? nil != nil {
+                        action = OrderActionResult(kind: "cancel", result: "pending")
+                    } else {
+                        throw .orderActionRefused(reason: "changed", message: "the order just changed; look again")
+                    }
                 case .nothingLeft: action = OrderActionResult(kind: "cancel", result: "refunded")
                 default:
                     // The provider refused: the seller decides, so the cancel becomes a request they are told of.

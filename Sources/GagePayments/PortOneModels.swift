@@ -16,6 +16,8 @@ struct PortOnePayment: Decodable {
         var remitteeName: String?
         var expiredAt: String?
         var issuedAt: String?
+        /// Easy pay: `KAKAOPAY`, `NAVERPAY`, `TOSSPAY`, …
+        var provider: String?
     }
 
     struct Channel: Decodable {
@@ -70,6 +72,8 @@ struct PortOnePayment: Decodable {
     var cancellations: [Cancellation]?
     var failure: Failure?
     var escrow: Escrow?
+    /// A charge made with a billing key (a subscription's).
+    var billingKey: String?
 
     /// V2's method types, as the decision names pay methods (V1's words).
     static let methodNames = ["PaymentMethodCard": "card", "PaymentMethodTransfer": "trans",
@@ -91,6 +95,8 @@ struct PortOnePayment: Decodable {
         payment.reportedStatus = status
         payment.storeID = storeId
         payment.channelKey = channel?.key
+        // The easy pay's brand, where V1 reports it as the brand used inside a PG window.
+        if method?.type == "PaymentMethodEasyPay" { payment.embPGProvider = method?.provider }
         payment.startedAt = Self.seconds(requestedAt)
         payment.paidAt = Self.seconds(paidAt)
         if status == "VIRTUAL_ACCOUNT_ISSUED" || method?.type == "PaymentMethodVirtualAccount" {
@@ -108,6 +114,7 @@ struct PortOnePayment: Decodable {
             .map { ProviderCancellation(id: $0.id, amount: $0.totalAmount ?? 0, reason: $0.reason) }
         payment.failReason = failure?.pgMessage ?? failure?.reason
         payment.escrow = escrow != nil
+        payment.customerUID = billingKey
         payment.buyerName = customer?.name
         payment.buyerEmail = customer?.email
         payment.buyerTel = customer?.phoneNumber
@@ -127,10 +134,39 @@ struct PortOnePayment: Decodable {
     }
 }
 
-/// V2's error body: `{"type": "PAYMENT_NOT_FOUND", "message": "…"}`.
+/// V2's error body: `{"type": "PAYMENT_NOT_FOUND", "message": "…"}`; a PG's refusal adds its code and message.
 struct PortOneErrorBody: Decodable {
     var type: String?
     var message: String?
+    var pgCode: String?
+    var pgMessage: String?
+}
+
+/// A billing key (`BillingKeyInfo`): status, store, the channel(s) and method(s) it was issued for. The card and the
+/// customer are not decoded.
+struct PortOneBillingKey: Decodable {
+    struct Method: Decodable { var type: String }
+    var status: String
+    var billingKey: String
+    var storeId: String?
+    var channels: [PortOnePayment.Channel]?
+    var methods: [Method]?
+
+    static let methodNames = ["BillingKeyPaymentMethodCard": "card", "BillingKeyPaymentMethodEasyPay": "easy_pay",
+                              "BillingKeyPaymentMethodMobile": "phone", "BillingKeyPaymentMethodTransfer": "trans",
+                              "BillingKeyPaymentMethodPaypal": "paypal"]
+}
+
+/// An identity verification (`IdentityVerification`) as far as the decision reads it: never the name, phone,
+/// gender, CI or DI (those fields are simply not declared, so they are never decoded).
+struct PortOneIdentityVerification: Decodable {
+    struct VerifiedCustomer: Decodable { var birthDate: String? }
+    struct Channel: Decodable { var pgProvider: String? }
+    var status: String
+    var id: String
+    var channel: Channel?
+    var verifiedCustomer: VerifiedCustomer?
+    var verifiedAt: String?
 }
 
 /// A V2 webhook body (version `2024-04-25`): what happened to which payment. Only its ids are used; the payment

@@ -96,14 +96,16 @@ extension VerifyService {
             throw .confirmRefused(reason: "bad_custom_data", message: "주문 정보를 확인할 수 없습니다.")
         }
         var payment = try fetch(paymentID)
-        guard try owns(payment, ledger: try openLedger()) else {
+        let ledger = try openLedger()
+        guard try owns(payment, ledger: ledger) else {
             throw .confirmRefused(reason: "ignored", message: "이 상점의 주문이 아닙니다.")
         }
         guard payment.amount == total, payment.status == "ready" else {
             throw .confirmRefused(reason: "amount_mismatch", message: "결제 금액이 주문 금액과 다릅니다.")
         }
         payment.status = "paid"
-        let ledger = try openLedger()
+        // An adult-only order is approved only with its verification, as it would be judged once paid.
+        let identity = try identityEvidence(for: payment, ledger: ledger)
         let judged: Judgement
         do {
             judged = try ledger.transaction { () throws(LedgerError) -> Judgement in
@@ -118,7 +120,7 @@ extension VerifyService {
                     try ledger.redemptions(of: code, excluding: paymentID, merchantUID: paymentID, at: now)
                 } ?? 0
                 let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
-                                                            redemptions: redemptions))
+                                                            identity: identity, redemptions: redemptions))
                 if case let .paid(order) = judged {
                     // Approved: the units, and the code's redemption, stay this order's until its payment is decided
                     // (or the hold runs out), so of two buyers confirming the last unit or the last redemption the

@@ -144,14 +144,17 @@ public enum SubscriptionCanceller: String, Sendable {
 extension VerifyService {
     // MARK: - /subscribe
 
-    /// `/subscribe` (SPEC §5): checks the billing key the page had issued, prices one delivery with the catalog,
-    /// records the subscription (a key is taken once, ever), charges the first delivery, judges it like every
-    /// payment, and schedules the next one.
+    /// `/subscribe` (SPEC §5, §12): checks the billing key the page had issued, prices one delivery with the
+    /// catalog, records the subscription (a key is taken once, ever), charges the first delivery, judges it like
+    /// every payment, and schedules the next one.
     public func subscribe(_ fields: RequestFields) throws(ServiceError) -> Reply {
         let request = try SubscribeRequest(fields: fields, catalog: catalog)
-        guard let billingPG = catalog.payment.billingPG else {
-            throw .request(.malformed("this shop offers no subscriptions (no iamport.billing_pg)"))
+        guard catalog.payment.offersSubscriptions else {
+            throw .request(.malformed(catalog.payment.api == .portone
+                ? "this shop offers no subscriptions (no portone.billing_channel_key)"
+                : "this shop offers no subscriptions (no iamport.billing_pg)"))
         }
+        let keyName = SubscribeRequest.keyField(catalog.payment.api)
         let ledger = try openLedger()
         let priced: PricedOrder
         do {
@@ -162,20 +165,19 @@ extension VerifyService {
         } catch {
             throw .ledgerUnavailable("\(error)")
         }
-        let key: IamportCustomer
+        let key: BillingKeyRecord
         do {
-            key = try iamportOnly().customer(customerUID: request.customerUID)
+            key = try client.billingKey(request.customerUID)
         } catch .notFound {
-            throw .request(.malformed("no billing key was issued under this customer_uid"))
-        } catch let .refused(code, _) where code != 0 {
-            throw .request(.malformed("no billing key was issued under this customer_uid"))
+            throw .request(.malformed("no billing key was issued under this \(keyName)"))
         } catch {
             throw serviceError(error)
         }
-        guard key.pgProvider == Catalog.PaymentChannels.provider(of: billingPG),
-              Catalog.PaymentChannels.merchantID(of: billingPG).map({ $0 == key.pgID }) ?? true else {
-            log.info("subscribe: the billing key \(request.customerUID) was issued by another PG; nothing changed")
-            throw .request(.malformed("the billing key was not issued through this shop's billing PG"))
+        guard ChannelCheck.acceptsBillingKey(key, catalog.payment) else {
+            log.info("subscribe: a billing key not issued (or no longer) through this shop's billing channel; nothing changed")
+            throw .request(.malformed(catalog.payment.api == .portone
+                ? "the billing key was not issued through this store's billing channel, or was deleted"
+                : "the billing key was not issued through this shop's billing PG"))
         }
 
         let now = Self.now()
@@ -192,8 +194,8 @@ extension VerifyService {
                 return true
             }
             guard taken else {
-                log.info("subscribe: customer_uid \(request.customerUID) was used before; refused")
-                throw ServiceError.request(.malformed("this customer_uid was used before; issue a new billing key"))
+                log.info("subscribe: a \(keyName) that was used before; refused")
+                throw ServiceError.request(.malformed("this \(keyName) was used before; issue a new billing key"))
             }
         } catch let error as ServiceError {
             throw error
@@ -204,20 +206,25 @@ extension VerifyService {
 
         let charge = chargeDetails(subscription, at: nil)
         let payment: ProviderPayment
+        let outcome: BillingChargeOutcome
         do {
-            payment = try iamportOnly().chargeAgain(customerUID: subscription.customerUID, charge: charge)
-        } catch let .refused(code, message) {
-            // The card company said no before any payment existed (code −1 and a message): no subscription.
-            log.info("subscribe \(subscription.id): the first charge was declined (code \(code))")
+            outcome = try client.charge(key: subscription.customerUID, charge)
+        } catch {
+            // Whether the card was charged is unknown: the subscription stays pending for reconcile to settle.
+            throw serviceError(error)
+        }
+        switch outcome {
+        case let .made(made):
+            payment = made
+        case let .declined(message):
+            // The card company said no before any payment was recorded: no subscription.
+            log.info("subscribe \(subscription.id): the first charge was declined")
             subscription = try endFirstCharge(subscription, reason: "card_declined")
             followUp(subscriptionID: subscription.id)
             var reply = Reply(ok: true, status: "failed", merchantUID: charge.merchantUID, amount: charge.amount,
                               currency: catalog.currency, name: charge.name, reason: "card_declined")
             reply.declineMessage = Self.declineText(message)
             return reply
-        } catch {
-            // Whether the card was charged is unknown: the subscription stays pending for reconcile to settle.
-            throw serviceError(error)
         }
         var reply = try settle(payment, channel: .callback)
         let after = try recordedSubscription(subscription.id, in: ledger)
@@ -292,14 +299,14 @@ extension VerifyService {
         var scheduled = false
         var note: String?
         do {
-            _ = try iamportOnly().schedule(customerUID: subscription.customerUID, charge: charge)
+            try client.schedule(key: subscription.customerUID, charge)
             scheduled = true
             log.info("subscription \(subscription.id): charge \(charge.merchantUID) scheduled for \(at)")
         } catch {
             // The derived merchant_uid makes a second schedule of one charge impossible: if another look scheduled
             // it first, the provider refuses ours and already has it.
-            if let existing = try? iamportOnly().scheduled(merchantUID: charge.merchantUID),
-               existing.customerUID == subscription.customerUID, existing.scheduleStatus != "revoked" {
+            if let existing = try? client.scheduledCharge(merchantUID: charge.merchantUID, key: subscription.customerUID),
+               existing.state != .revoked {
                 scheduled = true
             } else {
                 note = actionNote(error)
@@ -319,8 +326,8 @@ extension VerifyService {
         var note: String?
         do {
             // Revoke first: PortOne asks that no schedule be left on a key that is deleted.
-            do { _ = try iamportOnly().unscheduleAll(customerUID: subscription.customerUID) } catch .refused(code: 1, _) {}
-            do { try iamportOnly().deleteCustomer(customerUID: subscription.customerUID) } catch .notFound {}
+            try client.revokeSchedules(key: subscription.customerUID)
+            try client.deleteBillingKey(subscription.customerUID)
             log.info("subscription \(subscription.id): schedules revoked and billing key deleted")
         } catch {
             note = actionNote(error)
@@ -436,7 +443,7 @@ extension VerifyService {
         if subscription.status == .pending {
             let payment: ProviderPayment
             do {
-                payment = try iamportOnly().payment(merchantUID: merchantUID)
+                payment = try client.payment(merchantUID: merchantUID)
             } catch .notFound {
                 // Never made (the call to charge it never reached the provider): it did not start.
                 if now - subscription.createdAt > 600 {
@@ -451,20 +458,20 @@ extension VerifyService {
             return
         }
         if subscription.scheduleState == .done, let due = subscription.nextChargeAt, due <= now {
-            var schedule: IamportSchedule?
+            let schedule: ScheduledCharge?
             do {
-                schedule = try iamportOnly().scheduled(merchantUID: merchantUID)
-            } catch .notFound {
-                schedule = nil
+                schedule = try client.scheduledCharge(merchantUID: merchantUID, key: subscription.customerUID)
             } catch {
                 throw serviceError(error)
             }
-            if let schedule {
-                if let impUID = schedule.impUID, schedule.scheduleStatus == "executed" {
-                    _ = try recheck(impUID: impUID, channel: .reconcile)
-                    return
-                }
-                if schedule.scheduleStatus != "revoked" { return }  // not run yet
+            switch schedule?.state {
+            case let .ran(paymentID)?:
+                _ = try recheck(impUID: paymentID, channel: .reconcile)
+                return
+            case .waiting?:
+                return  // not run yet
+            case .revoked?, nil:
+                break
             }
             // Revoked or lost at the provider while the subscription goes on: schedule it again.
             updateSubscription(subscription.id, ledger: ledger) { current in
@@ -510,21 +517,33 @@ extension VerifyService {
     }
 }
 
-/// `/subscribe`'s body: `{"customer_uid", "items", "interval", "buyer"?}`.
+/// `/subscribe`'s body: `{"customer_uid" (V1) | "billing_key" (V2), "items", "interval", "buyer"?}`.
 struct SubscribeRequest {
+    /// V1: the `customer_uid` alias the page made; V2: the `billingKey` PortOne issued. The ledger keeps either as
+    /// the subscription's key, once ever.
     var customerUID: String
     var items: [OrderItem]
     var interval: SubscriptionInterval
     var buyer: LedgerOrder.Buyer
 
+    static func keyField(_ api: ProviderKind) -> String { api == .portone ? "billing_key" : "customer_uid" }
+
     init(fields: RequestFields, catalog: Catalog) throws(ServiceError) {
-        guard let customerUID = fields.string("customer_uid") else { throw .request(.malformed("customer_uid is required")) }
-        // The page makes it: the shop's prefix and at least 16 random characters, so nobody can guess another's.
-        guard customerUID.hasPrefix(catalog.orderPrefix), customerUID.utf8.count <= 80,
-              customerUID.utf8.count >= catalog.orderPrefix.utf8.count + 16,
-              PaymentReference.isMerchantUID(String(customerUID.prefix(40))),
-              PaymentReference.isMerchantUID(String(customerUID.dropFirst(40).isEmpty ? "x" : customerUID.dropFirst(40))) else {
-            throw .request(.malformed("customer_uid must be the shop's order prefix and 16 to 60 of A-Z a-z 0-9 _ -"))
+        let field = Self.keyField(catalog.payment.api)
+        guard let customerUID = fields.string(field) else { throw .request(.malformed("\(field) is required")) }
+        if catalog.payment.api == .portone {
+            // PortOne makes it (`billing-key-…`); the store and channel it belongs to are checked with PortOne.
+            guard (8...200).contains(customerUID.utf8.count), customerUID.utf8.allSatisfy(PaymentReference.isIDByte) else {
+                throw .request(.malformed("billing_key must be 8 to 200 of A-Z a-z 0-9 _ -, as PortOne issued it"))
+            }
+        } else {
+            // The page makes it: the shop's prefix and at least 16 random characters, so nobody can guess another's.
+            guard customerUID.hasPrefix(catalog.orderPrefix), customerUID.utf8.count <= 80,
+                  customerUID.utf8.count >= catalog.orderPrefix.utf8.count + 16,
+                  PaymentReference.isMerchantUID(String(customerUID.prefix(40))),
+                  PaymentReference.isMerchantUID(String(customerUID.dropFirst(40).isEmpty ? "x" : customerUID.dropFirst(40))) else {
+                throw .request(.malformed("customer_uid must be the shop's order prefix and 16 to 60 of A-Z a-z 0-9 _ -"))
+            }
         }
         guard let written = fields.string("interval"), let interval = SubscriptionInterval(written) else {
             throw .request(.malformed("interval must be one the products offer, e.g. 2w or 1m"))

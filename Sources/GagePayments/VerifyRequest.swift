@@ -148,10 +148,13 @@ public struct PaymentReference: Sendable, Equatable {
     }
 
     static func isMerchantUID(_ text: String) -> Bool {
-        (1...40).contains(text.utf8.count) && text.utf8.allSatisfy {
-            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
-                || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
-        }
+        (1...40).contains(text.utf8.count) && text.utf8.allSatisfy(isIDByte)
+    }
+
+    /// The alphabet of order numbers and of the ids PortOne makes (`billing-key-…`): A-Z a-z 0-9 _ -.
+    static func isIDByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 }
 

@@ -75,8 +75,8 @@ public struct CatalogFile: Sendable {
 /// Judges payments and prepares orders: the work behind both front doors.
 public struct VerifyService {
     let catalogFile: CatalogFile
-    /// The shop's payment provider (V1 or V2, as catalog.json says).
-    let client: any PaymentProvider
+    /// The shop's payment provider (V1 or V2, as catalog.json says): payments, billing keys, identity verifications.
+    let client: any ShopProvider
     let log: Log
     /// Where decisions are kept (`GAGE_LEDGER`); every decision is final because it is kept there.
     let ledger: LedgerLocation
@@ -87,15 +87,7 @@ public struct VerifyService {
 
     var catalog: Catalog { catalogFile.catalog }
 
-    /// Billing keys and identity certifications are Iamport (V1) calls; a V2 shop offers neither yet.
-    func iamportOnly() throws(ProviderError) -> IamportClient {
-        guard let client = client as? IamportClient else {
-            throw .refused(code: 0, message: "billing keys and identity verification need a PortOne V1 (iamport:) shop")
-        }
-        return client
-    }
-
-    public init(catalogFile: CatalogFile, client: any PaymentProvider, log: Log, ledger: LedgerLocation,
+    public init(catalogFile: CatalogFile, client: any ShopProvider, log: Log, ledger: LedgerLocation,
                 notifier: (any OrderNotifier)? = nil, webhookSecret: String? = nil) {
         self.webhookSecret = webhookSecret
         self.catalogFile = catalogFile
@@ -275,12 +267,13 @@ public struct VerifyService {
             }
         }
         guard needed else { return nil }
-        guard let claimed = IdentityEvidence.claimedCertification(payment.customData) else { return .missing }
+        guard let claimed = IdentityEvidence.claimedCertification(payment.customData, kind: client.kind,
+                                                                  prefix: catalog.orderPrefix) else { return .missing }
         do {
-            let certification = try iamportOnly().certification(impUID: claimed)
-            let evidence = IdentityEvidence.assess(certification, for: payment, now: Self.now())
+            let verification = try client.identityVerification(id: claimed)
+            let evidence = IdentityEvidence.assess(verification, for: payment, now: Self.now())
             if case .adult = evidence {} else {
-                log.info("identity \(payment.impUID): certification \(claimed) does not qualify (\(evidence))")
+                log.info("identity \(payment.impUID): verification \(claimed) does not qualify (\(evidence))")
             }
             return evidence
         } catch .notFound {
@@ -290,28 +283,30 @@ public struct VerifyService {
         }
     }
 
-    /// `/identity`: whether a certification makes its buyer an adult, so a page can stop a minor before any money
-    /// moves. Answers nothing but `adult`; the payment is still checked on its own when it arrives.
+    /// `/identity`: whether a verification makes its buyer an adult, so a page can stop a minor before any money
+    /// moves. Answers nothing but `adult`; the payment is still checked on its own when it arrives. V1 names the
+    /// certification `imp_uid`; V2 `identity_verification_id` (one this shop's pages make).
     public func identity(_ fields: RequestFields) throws(ServiceError) -> Reply {
-        guard let impUID = fields.string("imp_uid"), PaymentReference.isIMPUID(impUID) else {
-            throw .request(.malformed("imp_uid must be imp_ followed by digits"))
+        let field = client.kind == .iamport ? "imp_uid" : "identity_verification_id"
+        guard let id = fields.string(field),
+              IdentityVerificationID.isValid(id, kind: client.kind, prefix: catalog.orderPrefix) else {
+            throw .request(.malformed(client.kind == .iamport ? "imp_uid must be imp_ followed by digits"
+                : "identity_verification_id must be an order number of this shop followed by \(IdentityVerificationID.suffix)"))
         }
         var reply = Reply(ok: true)
         do {
-            let certification = try iamportOnly().certification(impUID: impUID)
+            let verification = try client.identityVerification(id: id)
             // Only verifications made for this shop's own orders are answered about (SPEC §9): the account may hold
             // other sales' certifications, and this door must not tell anyone about those.
-            let ours = certification.merchantUID.map { $0.utf8.starts(with: catalog.orderPrefix.utf8) } ?? false
-            let adult = ours && certification.certified
-                && certification.birthday.flatMap { Adulthood.isAdult(birthday: $0, at: Self.now()) } == true
-            if !ours { log.info("identity \(impUID): not made for one of this shop's orders") }
-            reply.adult = adult
+            let ours = verification.merchantUID.map { $0.utf8.starts(with: catalog.orderPrefix.utf8) } ?? false
+            if !ours { log.info("identity \(id): not made for one of this shop's orders") }
+            reply.adult = ours && verification.isAdult(now: Self.now())
         } catch .notFound {
             reply.adult = false
         } catch {
             throw serviceError(error)
         }
-        log.info("identity \(impUID): adult \(reply.adult == true)")
+        log.info("identity \(id): adult \(reply.adult == true)")
         return reply
     }
 
@@ -440,13 +435,28 @@ public struct VerifyService {
     }
 }
 
-/// Fresh merchant_uids: the prefix, the time, and random digits; at most 40 of [A-Za-z0-9_-].
+/// Fresh merchant_uids a buyer can read out on the phone, as the checkout page makes them (orders.js
+/// `newMerchantUID`): the prefix, the day in Korean time (YYMMDD) and 8 random characters of Crockford's base32
+/// in two groups — `onggi-261206-K7M4-PX2Q`, prefix + 16 characters. 40 random bits a day; the order lookup also
+/// needs the phone and allows `OrderLookup.triesPerOrder` failed tries per number an hour. At most 40 of
+/// [A-Za-z0-9_-] (a prefix is at most 20).
 enum MerchantUID {
-    static func make(prefix: String) -> String {
+    static let codeAlphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    static func make(prefix: String, now: Int = Int(time(nil))) -> String {
         var random = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        let tail = String((0..<10).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
-        return String((prefix + String(Int(time(nil)) * 1000, radix: 36) + "-" + tail).prefix(40))
+        // 32 divides 2^64: the low 5 bits of each draw are uniform.
+        let code = String((0..<8).map { _ in codeAlphabet[Int(random.next() & 31)] })
+        return String((prefix + koreanDay(now) + "-" + code.prefix(4) + "-" + code.suffix(4)).prefix(40))
+    }
+
+    /// `unixSeconds` as the Korean calendar day, YYMMDD (Korea keeps no daylight saving: UTC+9 all year).
+    static func koreanDay(_ unixSeconds: Int) -> String {
+        var seconds = time_t(unixSeconds + 9 * 3600)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return two((parts.tm_year + 1900) % 100) + two(parts.tm_mon + 1) + two(parts.tm_mday)
     }
 }
 

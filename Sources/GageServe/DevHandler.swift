@@ -69,7 +69,7 @@ struct DevHandler: HTTPHandler {
             return await depositV2(paymentID: String(path.dropFirst("/__gage/sandbox/portone/deposit/".count)), api: portone)
         }
         if path == "/__gage/sandbox/schedules/run", request.method == .POST {
-            return await runSchedules(api: iamport)
+            return await runSchedules(api: iamport, portone: portone)
         }
         if path.hasPrefix("/__gage/sandbox/deposit/"), request.method == .POST {
             return await deposit(impUID: String(path.dropFirst("/__gage/sandbox/deposit/".count)), api: iamport)
@@ -107,11 +107,25 @@ struct DevHandler: HTTPHandler {
 
     /// Time travel for 정기배송: every scheduled charge runs now, and each sends its webhook, as PortOne would on the
     /// day.
-    private func runSchedules(api: SandboxAPI) async -> HTTPResponse {
+    private func runSchedules(api: SandboxAPI, portone: PortOneSandboxAPI) async -> HTTPResponse {
         var runs: [[String: Any]] = []
         for run in await api.runSchedules() {
             let delivered = await sendWebhook(impUID: run.impUID, merchantUID: run.merchantUID, status: run.status)
             runs.append(["imp_uid": run.impUID, "merchant_uid": run.merchantUID, "status": run.status,
+                         "webhook_status": delivered?.status ?? 0, "webhook": delivered?.answer ?? NSNull()])
+        }
+        // V2: each run comes with the signed Transaction.Paid / Transaction.Failed PortOne sends.
+        let (answer, _) = await portone.handle(method: "POST", path: "/__sandbox/schedules/run", query: [:], headers: [:],
+                                               body: Data("{}".utf8))
+        for run in (try? JSONSerialization.jsonObject(with: answer.body)) as? [[String: Any]] ?? [] {
+            let paymentID = run["payment_id"] as? String ?? ""
+            var delivered: (status: Int, answer: Any)?
+            if let webhook = run["webhook"] as? [String: Any], let headers = webhook["headers"] as? [String: String],
+               let body = webhook["body"] as? String {
+                delivered = await postToVerify(pathInfo: "/webhook", headers: headers, body: Data(body.utf8))
+            }
+            runs.append(["payment_id": paymentID, "merchant_uid": paymentID,
+                         "status": (run["status"] as? String ?? "").lowercased(),
                          "webhook_status": delivered?.status ?? 0, "webhook": delivered?.answer ?? NSNull()])
         }
         return Self.json(["runs": runs])

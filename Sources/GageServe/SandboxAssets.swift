@@ -92,7 +92,9 @@ enum SandboxAssets {
   function openWindow(params, callback) {
     // With customer_uid the PG's window registers a card for later charges (a billing key) instead of paying.
     var billing = typeof params.customer_uid === 'string' && params.customer_uid !== '';
-    var shell = testWindow('div', billing ? 'TEST · 테스트 카드 등록' : 'TEST · 테스트 결제창',
+    var brands = { kakaopay: '카카오페이', naverpay: '네이버페이', tosspay: '토스페이' };
+    var brand = brands[String(params.pg || '').split('.')[0]];
+    var shell = testWindow('div', billing ? 'TEST · 테스트 카드 등록' : 'TEST · ' + (brand ? brand + ' ' : '') + '테스트 결제창',
       billing ? 'Gage 정기결제 카드 등록 샌드박스' : 'Gage 결제 샌드박스', typeof callback !== 'function', 'm_redirect_url');
     var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
     var actions = el('div', {}, billing ? [
@@ -112,7 +114,11 @@ enum SandboxAssets {
     box.appendChild(el('dl', {}, [
       el('dt', { text: '주문' }), el('dd', { text: params.name || '' }),
       el('dt', { text: '금액' }), el('dd', { 'data-sandbox-amount': '', text: money(params.amount) }),
-      el('dt', { text: '결제 수단' }), el('dd', { text: params.pay_method + ' · ' + (params.pg || '') }),
+      el('dt', { text: '결제 수단' }), el('dd', { 'data-sandbox-method': '', text: params.pay_method + ' · ' + (params.pg || '') }),
+      // 네이버페이's review needs the product list: shown so a tester sees it went along.
+      Array.isArray(params.naverProducts) ? el('dt', { text: 'naverProducts' }) : null,
+      Array.isArray(params.naverProducts) ? el('dd', { 'data-sandbox-naver-products': '', text: params.naverProducts.map(function (p) {
+        return p.name + ' × ' + p.count; }).join(', ') }) : null,
       el('dt', { text: '가맹점' }), el('dd', { text: merchantCode })
     ]));
     box.appendChild(shell.redirectLabel);
@@ -243,7 +249,9 @@ enum SandboxAssets {
     /// with the "mobile" box ticked, a redirect to `redirectUrl?paymentId=…&transactionType=PAYMENT[&code&message]`.
     /// Payments are created in the local V2 stand-in under the page's store, channel key and paymentId. With a
     /// `confirmUrl`, approval goes through `gage serve`, which sends the function PortOne's signed
-    /// `Transaction.Confirm` first and approves only what it accepts.
+    /// `Transaction.Confirm` first and approves only what it accepts. `PortOne.requestIssueBillingKey` and
+    /// `PortOne.requestIdentityVerification` open their own test windows and issue the key / record the verification
+    /// in the stand-in, with the same two result flows.
     static let portOneScript = "(function () {\n  'use strict';\n" + windowKit + #"""
   var API = '/__portone/__sandbox';
   var methodNames = { CARD: '카드', TRANSFER: '계좌이체', VIRTUAL_ACCOUNT: '가상계좌', MOBILE: '휴대폰', EASY_PAY: '간편결제' };
@@ -264,6 +272,7 @@ enum SandboxAssets {
     var body = {
       id: request.paymentId, amount: request.totalAmount, tax_free: request.taxFreeAmount || 0, status: status, method: method,
       store_id: request.storeId, channel_key: request.channelKey, order_name: request.orderName,
+      easy_pay_provider: method === 'EASY_PAY' ? (request.easyPay || {}).easyPayProvider || null : null,
       currency: String(request.currency).replace(/^CURRENCY_/, ''),
       custom_data: request.customData === undefined ? null : request.customData,
       customer: {
@@ -316,7 +325,8 @@ enum SandboxAssets {
     box.appendChild(el('dl', {}, [
       el('dt', { text: '주문' }), el('dd', { text: request.orderName || '' }),
       el('dt', { text: '금액' }), el('dd', { 'data-sandbox-amount': '', text: money(request.totalAmount) }),
-      el('dt', { text: '결제 수단' }), el('dd', { text: (methodNames[request.payMethod] || request.payMethod) + ' · ' + request.channelKey }),
+      el('dt', { text: '결제 수단' }), el('dd', { 'data-sandbox-method': '', text: (methodNames[request.payMethod] || request.payMethod)
+        + (request.easyPay && request.easyPay.easyPayProvider ? ' (' + request.easyPay.easyPayProvider + ')' : '') + ' · ' + request.channelKey }),
       el('dt', { text: '상점' }), el('dd', { text: request.storeId })
     ]));
     box.appendChild(shell.redirectLabel);
@@ -367,7 +377,111 @@ enum SandboxAssets {
     });
   }
 
-  window.PortOne = { requestPayment: requestPayment };
+  /** The redirect a phone takes after a billing-key or identity window, as the real SDK makes it. */
+  function redirectTo(url, fields) {
+    var target = new URL(url, location.href);
+    Object.keys(fields).forEach(function (name) {
+      if (fields[name] !== undefined && fields[name] !== null) target.searchParams.set(name, fields[name]);
+    });
+    location.href = target.toString();
+  }
+
+  function missingFields(request, names) {
+    return names.filter(function (name) { return request[name] === undefined || request[name] === null || request[name] === ''; });
+  }
+
+  /** `PortOne.requestIssueBillingKey`: a card registered in the test window becomes a billing key of the page's store
+   *  and channel in the stand-in; the result is `{transactionType: 'ISSUE_BILLING_KEY', billingKey}` (with `code`
+   *  and `message` when it was not issued), or the same fields on `redirectUrl`. */
+  function requestIssueBillingKey(request) {
+    return new Promise(function (resolve, reject) {
+      request = request || {};
+      var missing = missingFields(request, ['storeId', 'channelKey', 'billingKeyMethod']);
+      if (missing.length) { reject(new Error('PortOne.requestIssueBillingKey: ' + missing.join(', ') + ' is required')); return; }
+      var shell = testWindow('div', 'TEST · 테스트 카드 등록', 'Gage 정기결제 카드 등록 (PortOne V2)', false, 'redirectUrl');
+      var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
+      if (!request.redirectUrl) { redirectBox.disabled = true; }
+      var actions = el('div', {}, [button('register', '카드 등록 (테스트)', true), button('fail', '등록 실패'), button('close', '창 닫기')]);
+      actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
+      box.appendChild(el('p', { text: '실제 카드는 등록되지 않습니다. 정기결제에 쓸 테스트 빌링키를 발급합니다.' }));
+      box.appendChild(el('dl', {}, [
+        el('dt', { text: '이름' }), el('dd', { text: request.issueName || '' }),
+        el('dt', { text: '채널' }), el('dd', { text: request.billingKeyMethod + ' · ' + request.channelKey }),
+        el('dt', { text: '상점' }), el('dd', { text: request.storeId })
+      ]));
+      box.appendChild(shell.redirectLabel);
+      box.appendChild(actions);
+      document.body.appendChild(backdrop);
+      actions.firstChild.focus();
+
+      function done(response) {
+        backdrop.remove();
+        response.transactionType = 'ISSUE_BILLING_KEY';
+        if (redirectBox.checked) { redirectTo(request.redirectUrl, response); return; }
+        resolve(response);
+      }
+      actions.addEventListener('click', function (event) {
+        var action = event.target.getAttribute('data-sandbox-action');
+        if (!action) return;
+        Array.prototype.forEach.call(actions.querySelectorAll('button'), function (b) { b.disabled = true; });
+        if (action === 'close') { done({ code: 'FAILURE_TYPE_PG', message: '[ISSUE_CANCELED] 사용자가 카드 등록을 취소하였습니다' }); return; }
+        if (action === 'fail') { done({ code: 'FAILURE_TYPE_PG', message: '[테스트] 카드 등록이 거절되었습니다.' }); return; }
+        var customer = request.customer || {};
+        post(API + '/billing-keys', { store_id: request.storeId, channel_key: request.channelKey,
+                                      customer_id: customer.customerId || undefined })
+          .then(function (key) { done({ billingKey: key.billingKey }); })
+          .catch(function (error) { done({ code: 'FAILURE_TYPE_PG', message: String(error) }); });
+      });
+    });
+  }
+
+  /** `PortOne.requestIdentityVerification`: the test window asks for a birth date and records a verified identity
+   *  under the page's `identityVerificationId`; the result is `{transactionType: 'IDENTITY_VERIFICATION',
+   *  identityVerificationId, identityVerificationTxId}` (with `code` and `message` when it was left), or the same
+   *  fields on `redirectUrl`. */
+  function requestIdentityVerification(request) {
+    return new Promise(function (resolve, reject) {
+      request = request || {};
+      var missing = missingFields(request, ['storeId', 'identityVerificationId', 'channelKey']);
+      if (missing.length) { reject(new Error('PortOne.requestIdentityVerification: ' + missing.join(', ') + ' is required')); return; }
+      var shell = testWindow('form', 'TEST · 테스트 본인인증', 'Gage 본인인증 샌드박스 (PortOne V2)', false, 'redirectUrl');
+      var backdrop = shell.backdrop, box = shell.box, redirectBox = shell.redirectBox;
+      if (!request.redirectUrl) { redirectBox.disabled = true; }
+      var birthday = el('input', { type: 'date', id: 'imp-sandbox-birthday', name: 'birthday', required: 'required' });
+      var confirm = button('certify', '본인인증 완료 (테스트)', true, 'submit');
+      var cancel = button('close', '창 닫기', false);
+      box.appendChild(el('p', { text: '실제 인증은 하지 않습니다. 확인할 생년월일을 입력해 주세요. (' + request.channelKey + ')' }));
+      box.appendChild(el('label', { for: 'imp-sandbox-birthday', text: '생년월일 ' }, [birthday]));
+      box.appendChild(el('p', {}, [shell.redirectLabel]));
+      var actions = el('div', {}, [confirm, cancel]);
+      actions.style.cssText = 'display:grid;gap:.5rem;margin-top:1rem';
+      box.appendChild(actions);
+      document.body.appendChild(backdrop);
+      birthday.focus();
+
+      function done(response) {
+        backdrop.remove();
+        response.transactionType = 'IDENTITY_VERIFICATION';
+        response.identityVerificationId = request.identityVerificationId;
+        if (redirectBox.checked) { redirectTo(request.redirectUrl, response); return; }
+        resolve(response);
+      }
+      cancel.addEventListener('click', function () {
+        done({ code: 'FAILURE_TYPE_PG', message: '[IDENTITY_VERIFICATION_CANCELED] 사용자가 본인인증을 취소하셨습니다' });
+      });
+      box.addEventListener('submit', function (event) {
+        event.preventDefault();
+        confirm.disabled = cancel.disabled = true;
+        post(API + '/identity-verifications', { id: request.identityVerificationId, birth_date: birthday.value,
+                                                channel_key: request.channelKey })
+          .then(function (verification) { done({ identityVerificationTxId: verification.pgTxId }); })
+          .catch(function (error) { done({ code: 'FAILURE_TYPE_PG', message: String(error) }); });
+      });
+    });
+  }
+
+  window.PortOne = { requestPayment: requestPayment, requestIssueBillingKey: requestIssueBillingKey,
+                     requestIdentityVerification: requestIdentityVerification };
 })();
 """#
 
@@ -529,8 +643,19 @@ enum SandboxAssets {
       .catch(function (e) { result.textContent = String(e); });
   }
   var schedules = document.getElementById('schedules');
+  /** V1's and V2's scheduled charges in one list: {merchant_uid, schedule_at, amount, schedule_status, payment_status}. */
+  function allSchedules() {
+    var v1 = fetch('/__iamport/__sandbox/schedules').then(function (r) { return r.json(); }).catch(function () { return []; });
+    var v2 = fetch('/__portone/__sandbox/schedules').then(function (r) { return r.json(); }).catch(function () { return []; });
+    return Promise.all([v1, v2]).then(function (lists) {
+      return lists[0].concat((Array.isArray(lists[1]) ? lists[1] : []).map(function (s) {
+        return { merchant_uid: s.paymentId, schedule_at: Date.parse(s.timeToPay) / 1000, amount: s.totalAmount,
+                 schedule_status: s.status, payment_status: '' };
+      }));
+    });
+  }
   function loadSchedules() {
-    fetch('/__iamport/__sandbox/schedules').then(function (r) { return r.json(); }).then(function (list) {
+    allSchedules().then(function (list) {
       schedules.textContent = '';
       if (!list.length) {
         var row = document.createElement('tr');
@@ -560,9 +685,10 @@ enum SandboxAssets {
       }).catch(function (e) { result.textContent = String(e); });
   });
   document.getElementById('decline-next').addEventListener('click', function () {
-    fetch('/__iamport/__sandbox/declines', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ shape: 'status', message: '[테스트] 한도 초과' }) })
-      .then(function () { result.textContent = '다음 정기결제 한 건이 거절됩니다.'; });
+    var body = JSON.stringify({ shape: 'status', message: '[테스트] 한도 초과' });
+    Promise.all(['/__iamport', '/__portone'].map(function (api) {
+      return fetch(api + '/__sandbox/declines', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body });
+    })).then(function () { result.textContent = '다음 정기결제 한 건이 거절됩니다.'; });
   });
   load();
   loadSchedules();

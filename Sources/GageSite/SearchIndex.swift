@@ -5,7 +5,10 @@ import GageCatalog
 
 /// `search.json`: what the search box on every page searches, written by `build` so search works from any
 /// static host with no server. One compact row per published product —
-/// `[title, url, price, summary, tags, description]`, the url relative to the shop's root — in list order.
+/// `[title, url, price, summary, tags, description, keywords]`, the url relative to the shop's root — in list
+/// order. `keywords` are the words a product is filed under without saying them: its category's title and slug
+/// and its own slug as words (`커피 원두 coffee ethiopia yirgacheffe`), so 커피 finds every coffee and English
+/// words find products whose address is English.
 /// The matching itself (Korean inside words, 초성) is in the theme's assets/js/search.js.
 public enum SearchIndex {
     /// Characters of each description kept: enough for the words a buyer searches by, small enough that a
@@ -16,6 +19,17 @@ public enum SearchIndex {
     public final class Rows: @unchecked Sendable {
         var encoded: [String: String] = [:]
         public init() {}
+    }
+
+    /// The category's title and slug and the product's slug, as words.
+    static func keywords(_ product: ProductSource, categories: [ShopSettings.Category]) -> String {
+        var words: [String] = []
+        if let slug = product.category {
+            if let title = categories.first(where: { $0.slug == slug })?.title { words.append(title) }
+            words.append(slug)
+        }
+        words.append(product.slug)
+        return words.joined(separator: " ").replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ")
     }
 
     /// The index. Rows of products not in `changed` are taken from `rows` when it has them (nil: none changed
@@ -42,6 +56,7 @@ public enum SearchIndex {
                     product.summary ?? "",
                     product.tags.joined(separator: " "),
                     MarkdownRenderer.plainText(product.body, limit: descriptionLimit),
+                    keywords(product, categories: shop.categories),
                 ]
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.withoutEscapingSlashes]

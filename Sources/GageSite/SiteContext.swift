@@ -147,15 +147,26 @@ struct SiteContext: @unchecked Sendable {
             // 정기배송 (SPEC §5): the PG that issues billing keys, and the buyer's manage page.
             "billing_pg": settings.iamport.billingPG ?? "",
             "subscription_url": base + "subscription/",
+            "lookup_url": base + "orders/lookup/",
         ]
         if let portone = settings.portone {
             // PortOne V2 (SPEC §7): the store and the channel each pay method opens.
             checkout["store_id"] = portone.storeID
-            checkout["channel_keys"] = Dictionary(uniqueKeysWithValues: portone.payMethods.compactMap { method in
+            // The easy-pay buttons pay as EASY_PAY, whether or not the PG window offers it too.
+            let methods = portone.payMethods + (portone.easyPay.isEmpty || portone.payMethods.contains("EASY_PAY") ? [] : ["EASY_PAY"])
+            checkout["channel_keys"] = Dictionary(uniqueKeysWithValues: methods.compactMap { method in
                 portone.channelKey(for: method).map { (method, $0) }
             })
             checkout["confirm_url"] = settings.checkout.verifyURL
+            // 정기배송 and 성인인증 on V2 (SPEC §12): the channels PortOne.requestIssueBillingKey and
+            // PortOne.requestIdentityVerification open.
+            checkout["billing_channel_key"] = portone.billingChannelKey ?? ""
+            checkout["identity_channel_key"] = settings.identity?.channelKey ?? ""
         }
+        // The easy-pay buttons (SPEC §1 easy_pay), by brand: V1 gives each its own pg, V2 a provider on EASY_PAY.
+        let easyPayBrands = settings.portone.map { $0.easyPay.map { $0.lowercased() } }
+            ?? ShopSettings.Iamport.easyPayBrands.filter { settings.iamport.easyPay[$0] != nil }
+        if settings.portone == nil, !settings.iamport.easyPay.isEmpty { checkout["easy_pay"] = settings.iamport.easyPay }
         let returnsPage = shop.returnsPage.map { base + URLPath.encode($0.slug) + "/" }
         var values: [String: Any] = [
             "title": settings.title,
@@ -177,6 +188,8 @@ struct SiteContext: @unchecked Sendable {
                 let name = PortOnePayMethod.v1Name(method) ?? method
                 return ["value": method, "label": text["method_" + name] ?? method, "first": index == 0] as [String: Any]
             },
+            "easy_pay_buttons": easyPayBrands.map { ["value": $0, "label": text["method_" + $0] ?? $0] },
+            "has_easy_pay": !easyPayBrands.isEmpty,
             "business": businessRows,
             "has_business": !businessRows.isEmpty,
             // 사업자정보 공개페이지 of the 공정거래위원회, which the footer must link (전자상거래법 시행규칙).
@@ -190,9 +203,14 @@ struct SiteContext: @unchecked Sendable {
             // Only the pages that run checkout code carry the interface text (it is the larger part).
             "text_json": ScriptJSON.encode(text),
         ]
-        if settings.checkout.shipping.fee > 0, let freeOver = settings.checkout.shipping.freeOver {
+        let shipping = settings.checkout.shipping
+        if shipping.fee > 0, let freeOver = shipping.freeOver {
             values["free_shipping_note"] = money.format(freeOver) + " " + (text["free_shipping_over"] ?? "")
         }
+        // What shipping costs, on every product page: "배송비 3,000원 (50,000원 이상 구매 시 무료 배송)".
+        values["shipping_note"] = shipping.fee == 0 ? (text["shipping_free_always"] ?? "")
+            : (text["shipping"] ?? "") + " " + money.format(shipping.fee)
+                + (shipping.freeOver.map { " (" + money.format($0) + " " + (text["free_shipping_over"] ?? "") + ")" } ?? "")
         return values
     }
 
@@ -267,9 +285,9 @@ struct SiteContext: @unchecked Sendable {
     }
 
     /// The product page's 1회 구매 / 정기배송 choice: the subscriber price, what it saves, and each interval offered
-    /// (the first chosen). Nil when the product is not offered as a subscription or the shop has no billing PG.
+    /// (the first chosen). Nil when the product is not offered as a subscription or the shop has no billing channel.
     func subscriptionOffer(_ product: ProductSource) -> [String: Any]? {
-        guard let offer = product.subscription, settings.iamport.billingPG != nil, !product.isSoldOut else { return nil }
+        guard let offer = product.subscription, settings.offersSubscriptions, !product.isSoldOut else { return nil }
         let saving = product.price - offer.price
         return [
             "price": offer.price,

@@ -217,7 +217,7 @@ public struct SiteRenderer {
                             values: context.with([:], page: context.pageMeta(
                                 title: text["order_lookup"] ?? "", description: "", path: "orders/lookup/",
                                 indexable: false))))
-        if context.settings.iamport.billingPG != nil {
+        if context.settings.offersSubscriptions {
             // The buyer's 정기배송 manage page: the token comes in the URL fragment, so no server ever logs it.
             jobs.append(PageJob(path: "subscription/index.html", template: "subscription",
                                 values: context.with([:], page: context.pageMeta(

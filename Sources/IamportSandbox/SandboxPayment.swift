@@ -10,6 +10,9 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
     public var pgTID: String
     /// The PG's merchant id (MID) the payment went through.
     public var pgID: String? = "INIpayTest"
+    /// An easy pay chosen inside the PG's window (`kakaopay`, …); null for a payment through an easy pay's own
+    /// channel, which reports it as `pg_provider`.
+    public var embPGProvider: String?
     public var sandbox = true
     public var name: String?
     public var amount: Int
@@ -59,6 +62,7 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case impUID = "imp_uid", merchantUID = "merchant_uid", payMethod = "pay_method", channel
         case pgProvider = "pg_provider", pgTID = "pg_tid", pgID = "pg_id", sandbox, name, amount, cancelAmount = "cancel_amount"
+        case embPGProvider = "emb_pg_provider"
         case currency, status, customData = "custom_data", escrow, buyerName = "buyer_name", buyerEmail = "buyer_email"
         case buyerTel = "buyer_tel", buyerAddr = "buyer_addr", buyerPostcode = "buyer_postcode"
         case vbankCode = "vbank_code", vbankName = "vbank_name", vbankNum = "vbank_num", vbankHolder = "vbank_holder"
@@ -74,7 +78,7 @@ public struct SandboxPayment: Codable, Sendable, Equatable {
         try c.encode(impUID, forKey: .impUID); try c.encode(merchantUID, forKey: .merchantUID)
         try c.encode(payMethod, forKey: .payMethod); try c.encode(channel, forKey: .channel)
         try c.encode(pgProvider, forKey: .pgProvider); try c.encode(pgTID, forKey: .pgTID)
-        try c.encode(pgID, forKey: .pgID)
+        try c.encode(pgID, forKey: .pgID); try c.encode(embPGProvider, forKey: .embPGProvider)
         try c.encode(sandbox, forKey: .sandbox); try c.encode(name, forKey: .name)
         try c.encode(amount, forKey: .amount); try c.encode(cancelAmount, forKey: .cancelAmount)
         try c.encode(currency, forKey: .currency); try c.encode(status, forKey: .status)

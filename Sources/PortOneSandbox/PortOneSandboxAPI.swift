@@ -25,7 +25,11 @@ struct V2Payment: Sendable {
     var vbankDue: Int?
     /// The issuing bank as V2's `Bank` enum names it (`SHINHAN`, …).
     var vbankBank = "SHINHAN"
+    /// EASY_PAY: the provider the request named (`easyPay.easyPayProvider`), e.g. `TOSSPAY`.
+    var easyPayProvider: String?
     var cancelledTaxFree = 0
+    /// A charge made with a billing key (now, or by a schedule).
+    var billingKey: String?
     var cancellations: [(id: String, amount: Int, reason: String, at: Int, taxFree: Int)] = []
 }
 
@@ -45,6 +49,15 @@ public actor PortOneSandboxAPI: SandboxBackend {
     var order: [String] = []
     var preRegistered: [String: Int] = [:]
     var faults = SandboxFaults()
+    var billingKeys: [String: V2BillingKey] = [:]
+    var billingKeyOrder: [String] = []
+    var schedules: [String: V2Schedule] = [:]
+    var scheduleOrder: [String] = []
+    /// Charges still to decline: a key's (or any key's, when nil), one each.
+    var declines: [(billingKey: String?, message: String)] = []
+    var identityVerifications: [String: V2IdentityVerification] = [:]
+    /// The card company's message of the decline taken last.
+    var lastDeclineMessage = ""
     var calls: [[String: String]] = []
     var sequence = 0
     let clock: @Sendable () -> Int
@@ -90,6 +103,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
         if let p = request.match("POST", "payments/*/cancel") { return cancel(p[0], body: body) }
         if let p = request.match("POST", "payments/*/pre-register") { return preRegister(p[0], body: body) }
         if let p = request.match("POST", "payments/*/virtual-account/close") { return close(p[0]) }
+        if let answer = billingRoute(request, query: query, body: body) { return answer }
         return Self.error(404, "NOT_FOUND", "요청한 경로가 없습니다.")
     }
 
@@ -209,6 +223,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
         ]
         if let customData = payment.customData { object["customData"] = customData }
         object["method"] = methodObject(payment)
+        if let key = payment.billingKey { object["billingKey"] = key }
         switch payment.status {
         case "PAID", "PARTIAL_CANCELLED", "CANCELLED":
             if let paidAt = payment.paidAt {
@@ -257,7 +272,13 @@ public actor PortOneSandboxAPI: SandboxBackend {
             return account
         case "TRANSFER": return ["type": "PaymentMethodTransfer", "bank": "KOOKMIN"]
         case "MOBILE": return ["type": "PaymentMethodMobile", "phoneNumber": "01000000000"]
-        case "EASY_PAY": return ["type": "PaymentMethodEasyPay", "provider": "KAKAOPAY"]
+        case "EASY_PAY":
+            // The provider the window was opened for, paid from a card registered with it.
+            return ["type": "PaymentMethodEasyPay", "provider": payment.easyPayProvider ?? "KAKAOPAY",
+                    "easyPayMethod": ["type": "PaymentMethodCard", "approvalNumber": "30001234",
+                                      "card": ["publisher": "SHINHAN", "issuer": "SHINHAN", "brand": "LOCAL", "type": "CREDIT",
+                                               "ownerType": "PERSONAL", "name": "신한카드", "number": "45184212****123*"],
+                                      "installment": ["month": 0, "isInterestFree": false], "pointUsed": false]]
         default:
             return ["type": "PaymentMethodCard", "approvalNumber": "30001234",
                     "card": ["publisher": "SHINHAN", "issuer": "SHINHAN", "brand": "LOCAL", "type": "CREDIT",

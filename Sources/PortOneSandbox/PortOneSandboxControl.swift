@@ -11,6 +11,7 @@ import IamportSandbox
 ///   cancels from the console (in part or in full).
 /// - `GET /__sandbox/webhooks/{id}?type=Transaction.Paid` and `GET /__sandbox/confirm/{id}` hand out a signed
 ///   delivery `{headers, body}` about the payment, as PortOne would send it.
+/// - billing keys, schedules, declines and identity verifications: see PortOneSandboxBilling.swift.
 /// - `POST /__sandbox/faults` arms a fault; `GET /__sandbox/calls` lists the API calls received;
 ///   `GET /__sandbox/config` tells the secret, store id and webhook secret.
 extension PortOneSandboxAPI {
@@ -47,6 +48,7 @@ extension PortOneSandboxAPI {
         if let p = request.match("GET", "__sandbox/confirm/*") {
             return signedDelivery(type: "Transaction.Confirm", paymentID: p[0], query: query)
         }
+        if let answer = billingControl(request, query: query, body: body) { return answer }
         return Self.error(404, "NOT_FOUND", "no such control endpoint")
     }
 
@@ -80,9 +82,11 @@ extension PortOneSandboxAPI {
             customData: customData, currency: object["currency"] as? String ?? "KRW",
             customer: (object["customer"] as? [String: String]) ?? [:],
             requestedAt: object["requested_at"] as? Int ?? now,
-            paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int)
+            paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int,
+            easyPayProvider: object["easy_pay_provider"] as? String)
         if let bank = object["vbank_bank"] as? String { payment.vbankBank = bank }
         payment.taxFree = object["tax_free"] as? Int ?? 0
+        payment.billingKey = object["billing_key"] as? String
         if payments[id] == nil { order.append(id) }
         payments[id] = payment
         return Self.json(render(payment))
@@ -125,7 +129,7 @@ extension PortOneSandboxAPI {
 
     /// A delivery signed with the webhook secret: `timestamp` (Unix seconds, default now) and `webhook_id` may be
     /// chosen, to make stale or replayed deliveries.
-    private func signedDelivery(type: String, paymentID: String, query: [String: String]) -> SandboxResponse {
+    func signedDelivery(type: String, paymentID: String, query: [String: String]) -> SandboxResponse {
         let payment = payments[paymentID]
         let timestamp = query["timestamp"] ?? String(clock())
         var data: [String: Any] = ["storeId": payment?.storeID ?? storeID, "paymentId": paymentID]

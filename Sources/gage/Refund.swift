@@ -125,7 +125,7 @@ struct OrdersRefund: ParsableCommand {
                                            en: "--refund-account must be BANK_CODE:NUMBER:HOLDER with a bank code such as 004 (국민은행)"))
         }
         let number = parts[1].filter { $0 != "-" && $0 != " " }
-        guard (6...20).contains(number.count), number.allSatisfy(\.isNumber), !parts[2].isEmpty, parts[2].count <= 40 else {
+        guard (6...20).contains(number.count), number.allSatisfy({ $0.isASCII && $0.isNumber }), !parts[2].isEmpty, parts[2].count <= 40 else {
             throw ValidationError(Say.text(ko: "--refund-account: 계좌번호는 숫자 6~20자리이고 예금주 이름이 필요합니다",
                                            en: "--refund-account: the account number is 6 to 20 digits and the holder's name is required"))
         }

@@ -14,8 +14,13 @@ struct Sandbox: AsyncParsableCommand {
             (error500, slow, garbage, close, unauthorized), GET /__sandbox/calls lists the calls it received.
             Point gage-verify at it with IAMPORT_API_URL=http://127.0.0.1:PORT.
             With --portone it speaks PortOne V2 instead: GET /payments/{paymentId}, /cancel, /pre-register, \
-            /virtual-account/close, GET /payments; POST /__sandbox/payments creates a payment, \
-            GET /__sandbox/webhooks/{paymentId}?type=Transaction.Paid hands out a signed webhook. Point \
+            /virtual-account/close, GET /payments, billing keys (GET/DELETE /billing-keys/{billingKey}, \
+            POST /payments/{paymentId}/billing-key), schedules (POST /payments/{paymentId}/schedule, \
+            GET/DELETE /payment-schedules) and GET /identity-verifications/{id}; POST /__sandbox/payments creates \
+            a payment, POST /__sandbox/billing-keys issues a key, POST /__sandbox/identity-verifications records a \
+            verification, POST /__sandbox/declines makes the next charges decline, POST /__sandbox/schedules/run \
+            runs the scheduled charges, GET /__sandbox/webhooks/{paymentId}?type=Transaction.Paid hands out a \
+            signed webhook. Point \
             gage-verify at it with PORTONE_API_URL, PORTONE_API_SECRET and PORTONE_WEBHOOK_SECRET.
             """)
 

@@ -24,9 +24,9 @@ import Testing
     }
 
     func certification(birthday: String = "1990-05-05", merchantUID: String? = "shop-9", certified: Bool = true,
-                       minutesBefore: Int = 5) -> IamportCertification {
+                       minutesBefore: Int = 5) -> IdentityVerification {
         IamportCertification(impUID: "imp_777", merchantUID: merchantUID, pgProvider: "danal", certified: certified,
-                             certifiedAt: paidAt - 60 - minutesBefore * 60, birthday: birthday)
+                             certifiedAt: paidAt - 60 - minutesBefore * 60, birthday: birthday).verification
     }
 
     func judged(_ evidence: IdentityEvidence?) -> Judgement {
@@ -75,5 +75,23 @@ import Testing
         #expect(IdentityEvidence.claimedCertification(#"{"certification":"../../payments/imp_1"}"#) == nil)
         #expect(IdentityEvidence.claimedCertification(#"{"items":[]}"#) == nil)
         #expect(IdentityEvidence.claimedCertification(nil) == nil)
+    }
+
+    @Test func test_a_v2_verification_id_names_one_order_of_this_shop() {
+        #expect(IdentityVerificationID.make(for: "shop-9") == "shop-9-iv")
+        #expect(IdentityVerificationID.merchantUID(of: "shop-9-iv") == "shop-9")
+        #expect(IdentityVerificationID.isValid("shop-9-iv", kind: .portone, prefix: "shop-"))
+        #expect(!IdentityVerificationID.isValid("other-9-iv", kind: .portone, prefix: "shop-"))
+        #expect(!IdentityVerificationID.isValid("shop-9", kind: .portone, prefix: "shop-"))
+        #expect(!IdentityVerificationID.isValid("shop-../x-iv", kind: .portone, prefix: "shop-"))
+        #expect(!IdentityVerificationID.isValid("imp_123", kind: .portone, prefix: "shop-"))
+        #expect(IdentityEvidence.claimedCertification(#"{"certification":"shop-9-iv"}"#, kind: .portone, prefix: "shop-")
+                == "shop-9-iv")
+        #expect(IdentityEvidence.claimedCertification(#"{"certification":"shop-9-iv"}"#) == nil)
+        // The order it vouches for comes from its id: another order's verification is another order's.
+        var verification = certification()
+        verification.id = "shop-other-iv"
+        verification.merchantUID = IdentityVerificationID.merchantUID(of: verification.id)
+        #expect(IdentityEvidence.assess(verification, for: sulPayment(), now: paidAt) == .otherOrder)
     }
 }

@@ -140,7 +140,9 @@ import GageTestSupport
         let rows = try #require(index["products"] as? [[String]])
         #expect(rows.map { $0[0] } == ["머그", "예가체프 원두"])
         let beans = try #require(rows.first { $0[0] == "예가체프 원두" })
-        #expect(beans == ["예가체프 원두", "products/beans/", "18,000원", "", "원두 싱글오리진", "꽃향이 나는 드립 커피."])
+        // Last, the words it is filed under: its category's title and slug, and its own slug.
+        #expect(beans == ["예가체프 원두", "products/beans/", "18,000원", "", "원두 싱글오리진", "꽃향이 나는 드립 커피.",
+                          "커피 coffee beans"])
         #expect(files[1].contains("data-search-page"))
         #expect(files[2].contains("role=\"search\""))
     }

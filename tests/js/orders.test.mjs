@@ -2,26 +2,41 @@
 import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import { test } from 'node:test';
-import { newCustomerUID, newMerchantUID, orderName, vbankDue } from '../../templates/assets/js/orders.js';
+import { koreanDay, newCustomerUID, newMerchantUID, normalizeOrderNumber, orderName, vbankDue } from '../../templates/assets/js/orders.js';
 
 // Browsers and Node 20 have Web Crypto as `crypto`; Debian's Node 18 only as node:crypto's webcrypto.
 globalThis.crypto ??= webcrypto;
 
-test('a merchant_uid is at most 40 of [A-Za-z0-9_-], starts with the prefix, and is fresh each time', () => {
+test('a merchant_uid is the prefix, the Korean day and two groups of four of Crockford base32, fresh each time', () => {
   const seen = new Set();
   for (let i = 0; i < 2000; i++) {
-    const uid = newMerchantUID('gage-');
-    assert.match(uid, /^gage-[a-z0-9]+-[a-z0-9]{10}$/);
-    assert.ok(uid.length <= 40);
+    const uid = newMerchantUID('onggi-', Date.UTC(2026, 11, 6, 3, 0));
+    assert.match(uid, /^onggi-261206-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    assert.ok(uid.length <= 24);
     seen.add(uid);
   }
   assert.equal(seen.size, 2000);
 });
 
-test('a merchant_uid carries the time, and a long prefix still leaves 40 characters at most', () => {
-  assert.ok(newMerchantUID('', 1767225600000).startsWith((1767225600000).toString(36) + '-'));
-  const long = newMerchantUID('a-very-long-shop-prefix-of-thirty-');
-  assert.equal(long.length, 40);
+test('an order number carries the day in Korean time, which starts at 15:00 UTC', () => {
+  assert.equal(koreanDay(Date.UTC(2026, 11, 6, 14, 59)), '261206');
+  assert.equal(koreanDay(Date.UTC(2026, 11, 6, 15, 0)), '261207');
+  assert.equal(koreanDay(Date.UTC(2026, 11, 31, 15, 0)), '270101');
+  assert.ok(newMerchantUID('', Date.UTC(2026, 0, 2, 0, 0)).startsWith('260102-'));
+});
+
+test('the code is uniform over its 32 characters (40 bits a day)', () => {
+  const counts = new Map();
+  for (let i = 0; i < 4000; i++) {
+    for (const character of newMerchantUID('').slice(7).replace('-', '')) counts.set(character, (counts.get(character) || 0) + 1);
+  }
+  assert.equal(counts.size, 32);
+  for (const count of counts.values()) assert.ok(count > 700 && count < 1300, String(count));   // 1,000 expected
+});
+
+test('the longest prefix the shop allows (20) still leaves a valid merchant_uid of at most 40', () => {
+  const long = newMerchantUID('a-long-shop-prefix-2');
+  assert.equal(long.length, 36);
   assert.match(long, /^[A-Za-z0-9_-]+$/);
 });
 
@@ -46,4 +61,14 @@ test('a virtual account deadline is YYYYMMDDHHmm in Korean time', () => {
   // 2026-12-31 14:30 UTC + 72 h = 2027-01-03 14:30 UTC = 2027-01-03 23:30 KST.
   assert.equal(vbankDue(72, Date.UTC(2026, 11, 31, 14, 30)), '202701032330');
   assert.equal(vbankDue(1, Date.UTC(2026, 0, 1, 15, 5)), '202601020105');
+});
+
+test('an order number typed from a phone call reads as the shop wrote it', () => {
+  assert.equal(normalizeOrderNumber(' onggi-261206-kdmh-n07y ', 'onggi-'), 'onggi-261206-KDMH-N07Y');
+  assert.equal(normalizeOrderNumber('ONGGI-261206-KDMH-NO7Y', 'onggi-'), 'onggi-261206-KDMH-N07Y');   // O for 0
+  assert.equal(normalizeOrderNumber('onggi-261206-kdmh-n1ly', 'onggi-'), 'onggi-261206-KDMH-N11Y');   // l and I for 1
+  assert.equal(normalizeOrderNumber('onggi-261206-KDMH N07Y'.replace(' ', '-'), 'onggi-'), 'onggi-261206-KDMH-N07Y');
+  // An older number (base 36 in lower case) and another shop's are left as typed, but for spaces.
+  assert.equal(normalizeOrderNumber('onggi-mbx3k2a1-abcdefghij', 'onggi-'), 'onggi-mbx3k2a1-abcdefghij');
+  assert.equal(normalizeOrderNumber('other-261206-kdmh-n07y', 'onggi-'), 'other-261206-kdmh-n07y');
 });

@@ -71,3 +71,22 @@ test('normalizeText and initials', () => {
   assert.equal(normalizeText('  Hello\n  World '), 'hello world');
   assert.equal(initials('예가체프 200g'), 'ㅇㄱㅊㅍ 200g');
 });
+
+test('a category title and English words in a product address find it, ranked below every other kind of match', () => {
+  const filed = searchEntries({ products: [
+    ['콜롬비아 수프리모', 'products/colombia-supremo/', '', '견과류와 초콜릿', '원두', '', '커피 원두 coffee colombia supremo'],
+    ['에티오피아 예가체프', 'products/ethiopia/', '', '', '', '커피 향', '커피 원두 coffee ethiopia yirgacheffe'],
+    ['드립 커피 세트', 'products/set/', '', '', '', '', '도구 goods drip set'],
+    ['얼그레이', 'products/earl-grey/', '', '', '홍차', '', '차 tea earl grey']
+  ] });
+  const found = (query) => searchProducts(filed, query).map((entry) => entry.title);
+  // The title match first, then the description match, then the one filed under 커피 원두 only.
+  assert.deepEqual(found('커피'), ['드립 커피 세트', '에티오피아 예가체프', '콜롬비아 수프리모']);
+  assert.deepEqual(found('coffee'), ['콜롬비아 수프리모', '에티오피아 예가체프']);
+  assert.deepEqual(found('Earl Grey'), ['얼그레이']);
+  assert.deepEqual(found('yirga'), ['에티오피아 예가체프']);
+});
+
+test('an index without the keywords column still searches', () => {
+  assert.deepEqual(searchProducts(searchEntries({ products: [['머그컵', 'a/', '', '', '', '']] }), '머그').length, 1);
+});

@@ -14,6 +14,7 @@ import { resumeCertified } from './identity.js';
 import { actionURL, element, interval as intervalText, money, text } from './page.js';
 import { paymentProvider } from './payment.js';
 import { priceOrder } from './pricing.js';
+import { clampMessage, clampQuantity, sayQuantityNote } from './quantity-limit.js';
 import { stockNote } from './stock.js';
 import { resumeSubscription } from './subscribe.js';
 
@@ -139,12 +140,13 @@ function cartLine(cart, catalog, line, index, interval) {
   const quantity = element('input', { id: 'cart-quantity-' + index, type: 'number', min: '1', max: String(limit),
     value: String(line.quantity), inputmode: 'numeric', 'aria-label': text.quantity + ': ' + line.title });
   quantity.addEventListener('change', () => {
-    let value = parseInt(quantity.value, 10);
+    const wanted = clampQuantity(quantity.value, limit);
     const current = loadCart();
-    if (!Number.isInteger(value) || value < 1) value = 1;
-    current[index].quantity = Math.min(value, limit);
+    current[index].quantity = wanted.quantity;
     saveCart(reconcileCart(catalog, current).items);
     renderCart(cart, catalog);
+    const field = cart.querySelector('#cart-quantity-' + index);
+    if (wanted.clamped && field) sayQuantityNote(field, clampMessage(text.quantity_clamped, limit));
   });
   const remove = element('button', { type: 'button', class: 'link-button', text: text.remove });
   remove.setAttribute('aria-label', text.remove + ': ' + line.title);

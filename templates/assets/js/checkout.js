@@ -4,9 +4,11 @@
  * (subscribe.js), or verifies the buyer's age first (identity.js).
  */
 import { setUpAddressSearch } from './address-search.js';
+import { validateBuyer } from './buyer-form.js';
 import { linesOf } from './cart-lines.js';
 import { currentMode, loadCart } from './cart.js';
 import { certifyThenPay, needsAdult } from './identity.js';
+import { rememberOrderEmail } from './order-page.js';
 import { newMerchantUID, orderName } from './orders.js';
 import { config, postJSON, text } from './page.js';
 import { ProviderUnavailable } from './payment.js';
@@ -15,34 +17,6 @@ import { priceOrder } from './pricing.js';
 import { showResult, verifyAndShow } from './result-view.js';
 import { refusalText } from './stock.js';
 import { startSubscription } from './subscribe.js';
-
-const fieldChecks = {
-  buyer_name: (value) => value.trim().length > 0 && value.trim().length <= 40,
-  buyer_tel: (value) => /^01[016789]-?\d{3,4}-?\d{4}$/.test(value.trim()),
-  buyer_email: (value) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim()),
-  buyer_postcode: (value) => /^\d{5}$/.test(value.trim()),
-  buyer_addr: (value) => value.trim().length > 0
-};
-const fieldMessages = {
-  buyer_name: 'error_name', buyer_tel: 'error_tel', buyer_email: 'error_email',
-  buyer_postcode: 'error_postcode', buyer_addr: 'error_addr'
-};
-
-function validateBuyer(form) {
-  let firstInvalid = null;
-  Object.keys(fieldChecks).forEach((name) => {
-    const input = form.elements[name];
-    const ok = fieldChecks[name](input.value);
-    input.setAttribute('aria-invalid', ok ? 'false' : 'true');
-    document.getElementById(name + '-error').textContent = ok ? '' : text[fieldMessages[name]];
-    if (!ok && !firstInvalid) firstInvalid = input;
-  });
-  const agree = form.elements.agree;
-  document.getElementById('agree-error').textContent = agree.checked ? '' : text.error_agree;
-  if (!agree.checked && !firstInvalid) firstInvalid = agree;
-  if (firstInvalid) firstInvalid.focus();
-  return !firstInvalid;
-}
 
 /** The buyer as the form has them: {name, tel, email, addr (주소 and 상세주소), postcode}. */
 export function buyerFrom(form) {
@@ -71,7 +45,8 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     status.textContent = '';
-    if (!validateBuyer(form)) { status.textContent = text.error_form; return; }
+    status.classList.remove('is-error');
+    if (!validateBuyer(form)) { status.textContent = text.error_form; status.classList.add('is-error'); return; }
     const all = loadCart();
     const mode = currentMode(all);
     const items = linesOf(all, mode);
@@ -81,12 +56,14 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
       order = interval ? priceOrder(catalog, items, {}, interval) : priceWithTerms(catalog, items, buyerFrom(form).postcode);
     } catch (error) {
       status.textContent = text['reason_' + error.reason] || text.error_form;
+      status.classList.add('is-error');
       return;
     }
-    const payButton = form.querySelector('[data-pay]');
-    payButton.disabled = true;
+    // 결제하기 and the easy-pay buttons alike: one window at a time.
+    const payButtons = form.querySelectorAll('[data-pay], [data-easy-pay]');
+    payButtons.forEach((button) => { button.disabled = true; });
     status.textContent = text.paying;
-    const done = () => { payButton.disabled = false; };
+    const done = () => { payButtons.forEach((button) => { button.disabled = false; }); };
     const checkoutItems = items.map((item) => ({ sku: item.sku, quantity: item.quantity, options: item.options }));
     if (interval) {
       startSubscription(cart, provider, { items: checkoutItems, order, interval, buyer: buyerFrom(form) }, done);
@@ -94,8 +71,10 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
     }
     // SPEC §11: the code as typed (when it takes something off), the moment the page priced with, the postcode.
     const terms = { discount: codeToSend(order), priced_at: order.priced_at, postcode: buyerFrom(form).postcode };
+    // Sent by an easy-pay button (카카오페이 …) rather than 결제하기: that brand's own window.
+    const easyPay = event.submitter ? event.submitter.getAttribute('data-easy-pay') : null;
     prepareOrder(checkoutItems, order, terms).then((prepared) => {
-      const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider };
+      const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider, easyPay };
       if (needsAdult(catalog, checkoutItems)) certifyThenPay(checkout, done, payOrder);
       else payOrder(checkout, done);
     }).catch((error) => {
@@ -135,11 +114,13 @@ function prepareOrder(items, order, terms) {
 }
 
 /** Opens the provider's window for the prepared order, then shows what the function says about the payment. */
-export function payOrder({ form, cart, items, prepared, catalog, provider }, done, certification) {
+export function payOrder({ form, cart, items, prepared, catalog, provider, easyPay }, done, certification) {
   const status = cart.querySelector('[data-checkout-status]');
   const result = cart.querySelector('[data-result]');
   const method = form.querySelector('input[name="pay_method"]:checked');
-  provider.pay({ prepared, items, catalog, buyer: buyerFrom(form), payMethod: method ? method.value : null, certification })
+  rememberOrderEmail(prepared.merchant_uid, buyerFrom(form).email);
+  provider.pay({ prepared, items, catalog, buyer: buyerFrom(form), payMethod: method ? method.value : null, certification,
+    easyPay: easyPay || null })
     .then((outcome) => {
       done();
       status.textContent = '';

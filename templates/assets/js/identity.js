@@ -18,19 +18,20 @@ export function needsAdult(catalog, items) {
   });
 }
 
-function savePending(form, items, prepared) {
+function savePending(form, items, prepared, easyPay) {
   const method = form.querySelector('input[name="pay_method"]:checked');
   const buyer = {};
   buyerFields.forEach((name) => { buyer[name] = form.elements[name].value; });
   try {
     window.sessionStorage.setItem(pendingKey, JSON.stringify({
-      items, prepared, buyer, pay_method: method ? method.value : null
+      items, prepared, buyer, pay_method: method ? method.value : null, easy_pay: easyPay || null
     }));
   } catch (error) { /* storage full or disabled: the popup flow still works */ }
 }
 
 function showStatus(status, message) {
   status.textContent = message;
+  status.classList.add('is-error');   // both of its messages stop the checkout
   if (status.scrollIntoView) status.scrollIntoView({ block: 'nearest' });
 }
 
@@ -41,7 +42,7 @@ function showStatus(status, message) {
 export function certifyThenPay(checkout, done, pay) {
   const status = checkout.cart.querySelector('[data-checkout-status]');
   if (!checkout.provider.certify) { status.textContent = text.identity_failed; done(); return; }
-  savePending(checkout.form, checkout.items, checkout.prepared);
+  savePending(checkout.form, checkout.items, checkout.prepared, checkout.easyPay);
   checkout.provider.certify({ merchantUID: checkout.prepared.merchant_uid }).then(({ success, certification }) => {
     takeSessionValue(pendingKey);
     continueCertified(checkout, done, pay, success, certification);
@@ -53,8 +54,8 @@ export function certifyThenPay(checkout, done, pay) {
 }
 
 /** Asks the function whether the certification is an adult's, so a minor is stopped before any money moves. */
-function checkIdentity(certification) {
-  return postJSON('identity', { imp_uid: certification }, false).then((response) =>
+function checkIdentity(provider, certification) {
+  return postJSON('identity', { [provider.identityField || 'imp_uid']: certification }, false).then((response) =>
     response.json().then((body) => (response.ok && body.ok ? body.adult : null))
   ).catch(() => null);   // unknown: the function checks again when the payment arrives
 }
@@ -67,7 +68,7 @@ function continueCertified(checkout, done, pay, success, certification) {
     return;
   }
   status.textContent = text.identity_checking;
-  checkIdentity(certification).then((adult) => {
+  checkIdentity(checkout.provider, certification).then((adult) => {
     if (adult === false) {
       showStatus(status, text.identity_minor);
       done();
@@ -91,6 +92,6 @@ export function resumeCertified(cart, catalog, provider, pay) {
   if (method) method.checked = true;
   const payButton = form.querySelector('[data-pay]');
   payButton.disabled = true;
-  continueCertified({ form, cart, items: pending.items, prepared: pending.prepared, catalog, provider },
+  continueCertified({ form, cart, items: pending.items, prepared: pending.prepared, catalog, provider, easyPay: pending.easy_pay },
     () => { payButton.disabled = false; }, pay, returned.success, returned.certification);
 }

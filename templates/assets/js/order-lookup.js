@@ -1,6 +1,7 @@
 /* 비회원 주문조회: an order by its number and the phone it was placed with (the function's /order). */
 import { appendItems, detailList } from './details.js';
-import { dateTime, element, money, postJSON, text } from './page.js';
+import { normalizeOrderNumber } from './orders.js';
+import { config, dateTime, element, money, postJSON, text } from './page.js';
 
 function lookupState(order) {
   if (order.status === 'paid' && order.shipment) return text.state_shipped;
@@ -100,7 +101,7 @@ export function setUpOrderLookup() {
   if (number) form.elements.order.value = number;
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const order = form.elements.order.value.trim();
+    const order = normalizeOrderNumber(form.elements.order.value, config.order_prefix);
     const phone = form.elements.phone.value.trim();
     if (!order) { form.elements.order.focus(); return; }
     if (!phone) { form.elements.phone.focus(); return; }

@@ -16,9 +16,43 @@ function randomCharacters(count, { fallback }) {
   return random;
 }
 
-/** A fresh merchant_uid: the shop's prefix, the time and randomness; at most 40 of [A-Za-z0-9_-]. */
+// An order number's code: Crockford's base32 (no I, L, O, U), so it reads out on the phone without "I or 1?".
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** The day in Korean time as YYMMDD: the date an order number carries. */
+export function koreanDay(now = Date.now()) {
+  const korean = new Date(now + 9 * 3600 * 1000);
+  const two = (n) => (n < 10 ? '0' : '') + n;
+  return two(korean.getUTCFullYear() % 100) + two(korean.getUTCMonth() + 1) + two(korean.getUTCDate());
+}
+
+/**
+ * A fresh merchant_uid a buyer can read out on the phone: the shop's prefix, the day, and 8 random characters
+ * of Crockford's base32 in two groups, `onggi-261206-K7M4-PX2Q` (prefix + 16; at most 24 with a prefix of up
+ * to 8). 40 random bits per day: the lookup also needs the phone and allows 5 failed tries per number an hour.
+ * At most 40 of [A-Za-z0-9_-].
+ */
 export function newMerchantUID(prefix, now = Date.now()) {
-  return (prefix + now.toString(36) + '-' + randomCharacters(10, { fallback: true })).slice(0, 40);
+  const bytes = new Uint8Array(8);
+  const crypto = globalThis.crypto;
+  if (crypto && crypto.getRandomValues) crypto.getRandomValues(bytes);
+  else for (let b = 0; b < bytes.length; b++) bytes[b] = Math.floor(Math.random() * 256);
+  // 256 is a multiple of 32: each byte's low 5 bits are uniform.
+  const code = Array.from(bytes, (byte) => CODE_ALPHABET[byte & 31]).join('');
+  return (prefix + koreanDay(now) + '-' + code.slice(0, 4) + '-' + code.slice(4)).slice(0, 40);
+}
+
+/**
+ * An order number as a buyer types it from a mail or a phone call, as the shop wrote it: the code in capitals
+ * and Crockford's look-alikes read as digits (o → 0, i and l → 1), spaces dropped. A number not of today's shape
+ * (an older one) is only trimmed.
+ */
+export function normalizeOrderNumber(typed, prefix) {
+  const compact = String(typed || '').replace(/\s+/g, '');
+  const start = prefix && compact.toLowerCase().startsWith(prefix.toLowerCase()) ? prefix.length : -1;
+  if (start < 0) return compact;
+  const rest = compact.slice(start).toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
+  return /^\d{6}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(rest) ? prefix + rest : compact;
 }
 
 /** A fresh billing-key alias (customer_uid): the shop's prefix and 24 random characters nobody can guess. */

@@ -2,9 +2,13 @@
  * Iamport (PortOne V1): IMP.request_pay for payments and billing keys, IMP.certification for 성인인증.
  * The payment provider interface is described in payment.js. The SDK (sdk_url) is loaded by the cart page.
  */
+import { iamportEasyPay } from './easy-pay.js';
 import { customData, vbankDue } from './orders.js';
 import { config } from './page.js';
 import { ProviderUnavailable } from './payment.js';
+
+/** The field `/identity` takes a certification under. */
+export const identityField = 'imp_uid';
 
 function sdk() {
   const IMP = window.IMP;
@@ -13,10 +17,10 @@ function sdk() {
   return IMP;
 }
 
-export function pay({ prepared, items, catalog, buyer, payMethod, certification }) {
+export function pay({ prepared, items, catalog, buyer, payMethod, certification, easyPay }) {
   return new Promise((resolve) => {
     const IMP = sdk();
-    const params = {
+    let params = {
       pg: config.pg,
       pay_method: payMethod || 'card',
       merchant_uid: prepared.merchant_uid,
@@ -40,6 +44,13 @@ export function pay({ prepared, items, catalog, buyer, payMethod, certification 
     // 구매안전서비스: cash payments go through the PG's escrow when the shop has it (checkout.escrow).
     if ((config.escrow_methods || []).indexOf(params.pay_method) >= 0) params.escrow = true;
     if (params.pay_method === 'vbank') params.vbank_due = vbankDue(config.vbank_hours || 72);
+    // An easy-pay button: that brand's own channel (shop.yml iamport.easy_pay).
+    const easyPayPG = easyPay && (config.easy_pay || {})[easyPay];
+    if (easyPay && !easyPayPG) throw new ProviderUnavailable('easy_pay ' + easyPay);
+    if (easyPayPG) {
+      params = iamportEasyPay(params, easyPay, easyPayPG,
+        { items, catalog, popup: !window.matchMedia('(pointer: coarse)').matches });
+    }
     IMP.request_pay(params, (rsp) => {
       // No imp_uid: no payment was created (window closed before paying, or refused up front).
       if (!rsp || !rsp.imp_uid) resolve({ closed: true, message: rsp && rsp.error_msg });
@@ -73,7 +84,8 @@ export function issueBillingKey({ customerUID, merchantUID, name, amount, buyer 
       buyer_name: buyer.name, buyer_tel: buyer.tel, buyer_email: buyer.email,
       buyer_addr: buyer.addr, buyer_postcode: buyer.postcode,
       m_redirect_url: config.certified_url
-    }, (rsp) => resolve({ issued: Boolean(rsp && rsp.success), message: rsp && rsp.error_msg }));
+    }, (rsp) => resolve({ issued: Boolean(rsp && rsp.success), message: rsp && rsp.error_msg,
+      key: { customer_uid: customerUID } }));
   });
 }
 

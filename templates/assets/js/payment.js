@@ -6,8 +6,10 @@
  *   pay({prepared: {merchant_uid, amount, name}, items, catalog, buyer, payMethod, certification?})
  *     → Promise<Outcome>: opens the provider's window for the order.
  *   returned(URLSearchParams) → Outcome: what the provider's redirect back to complete_url (a phone) says.
- *   issueBillingKey({customerUID, merchantUID, name, amount, buyer}) → Promise<{issued, message}>   (optional)
- *   billingKeyReturned(URLSearchParams) → {merchantUID, issued, message} | null                      (optional)
+ *   issueBillingKey({customerUID, merchantUID, name, amount, buyer}) → Promise<{issued, message, key}> (optional)
+ *   billingKeyReturned(URLSearchParams) → {merchantUID, issued, message, key?} | null                 (optional)
+ *     `key` is what `/subscribe` names the key by: {customer_uid} (V1, made by the page) or {billing_key} (V2).
+ *   identityField: the field `/identity` takes a certification under (imp_uid, identity_verification_id).
  *   certify({merchantUID}) → Promise<{success, certification}>                                      (optional)
  *   certificationReturned(URLSearchParams) → {merchantUID, success, certification} | null            (optional)
  *

@@ -3,6 +3,7 @@ import { alignIntervals, sameLine } from './cart-lines.js';
 import { loadCart, rememberMode, saveCart } from './cart.js';
 import { config, element, interval, readJSON, text } from './page.js';
 import { showSalePrice } from './sale-price.js';
+import { clampMessage, clampQuantity, sayQuantityNote } from './quantity-limit.js';
 
 export function setUpProductPage() {
   const form = document.querySelector('[data-buy-form]');
@@ -25,6 +26,16 @@ export function setUpProductPage() {
     if (buyButton) buyButton.textContent = on ? text.subscription_pay : buyLabels.buy;
     if (cartButton) cartButton.textContent = on ? text.add_subscription : buyLabels.cart;
   }
+  // A quantity over the limit is lowered to it, saying why (최대 N개).
+  const quantityField = form.querySelector('#quantity');
+  const limit = parseInt(quantityField.getAttribute('max'), 10);
+  function settleQuantity() {
+    const wanted = clampQuantity(quantityField.value, limit);
+    if (wanted.clamped) quantityField.value = String(wanted.quantity);
+    sayQuantityNote(quantityField, wanted.clamped ? clampMessage(text.quantity_clamped, limit) : '');
+    return wanted.quantity;
+  }
+  quantityField.addEventListener('change', settleQuantity);
   form.querySelectorAll('input[name="purchase"]').forEach((radio) => radio.addEventListener('change', showPurchaseType));
   showPurchaseType();
   form.addEventListener('submit', (event) => {
@@ -41,20 +52,21 @@ export function setUpProductPage() {
       missing.focus();
       return;
     }
-    const quantityField = form.querySelector('#quantity');
-    const quantity = parseInt(quantityField.value, 10);
-    const limit = parseInt(quantityField.getAttribute('max'), 10);
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > limit) {
-      status.textContent = text.max_per_order + ': ' + limit;
+    if (!(parseInt(quantityField.value, 10) >= 1)) {
+      status.textContent = text.quantity + ': 1–' + limit;
       quantityField.focus();
       return;
     }
+    const quantity = settleQuantity();
     const items = loadCart();
     const line = { sku: product.sku, quantity, options };
     if (subscribing()) line.interval = intervalSelect.value;
     const existing = items.find((item) => sameLine(item, line));
-    if (existing) existing.quantity = Math.min(existing.quantity + quantity, limit);
-    else items.push(line);
+    let capped = false;
+    if (existing) {
+      capped = existing.quantity + quantity > limit;
+      existing.quantity = Math.min(existing.quantity + quantity, limit);
+    } else items.push(line);
     // The cart's subscription lines share one interval: the one just chosen (the cart checks the others offer it).
     const realigned = line.interval ? alignIntervals(null, items, line.interval) : false;
     saveCart(items);
@@ -66,6 +78,7 @@ export function setUpProductPage() {
     status.textContent = '';
     if (realigned) status.appendChild(document.createTextNode(
       String(text.cart_interval_changed).replace('{interval}', interval(line.interval)) + ' '));
+    if (capped) status.appendChild(document.createTextNode(clampMessage(text.quantity_clamped, limit) + ' '));
     status.appendChild(document.createTextNode(text.added + ' '));
     status.appendChild(element('a', { href: config.cart_url, text: text.view_cart }));
   });

@@ -6,6 +6,7 @@ import { isSubscriptionLine } from './cart-lines.js';
 import { loadCart, saveCart } from './cart.js';
 import { isPlainObject } from './catalog.js';
 import { appendItems, detailList } from './details.js';
+import { appendOrderNext, showResultHeading } from './order-page.js';
 import { actionURL, config, date, dateTime, element, interval, money, text } from './page.js';
 
 /** Asks the function about `payment` ({imp_uid, merchant_uid} or {payment_id}); resolves with its answer. */
@@ -49,6 +50,7 @@ export function showResult(result, answer, pgMessage, retry) {
   result.textContent = '';
   const status = answer.status || (answer.ok === false ? 'error' : 'unknown');
   result.className = 'result result-' + status;
+  showResultHeading(status);
   const messages = {
     checking: text.checking, paid: text.status_paid, awaiting_deposit: text.status_awaiting_deposit,
     unpaid: text.status_unpaid, failed: text.status_failed, cancelled: text.status_cancelled,
@@ -92,6 +94,7 @@ export function showResult(result, answer, pgMessage, retry) {
     result.appendChild(element('p', { class: 'hint', text: text.manage_link_note }));
   }
   if (status === 'paid' || status === 'awaiting_deposit' || status === 'subscribed') appendItems(result, answer.items);
+  if (status !== 'checking') appendOrderNext(result, answer);
   if (retry && (status === 'error' || status === 'network_error' || answer.ok === false)) {
     const button = element('button', { type: 'button', class: 'button', text: text.retry });
     button.addEventListener('click', retry);

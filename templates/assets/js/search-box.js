@@ -41,6 +41,8 @@ function setUpSearch(form) {
     const count = String(form.getAttribute('data-count') || '{n}').replace('{n}', hits.length);
     status.textContent = hits.length ? count : form.getAttribute('data-none');
     if (hits.length === 0) {
+      // Said once: by the status line where it shows (the search page), else in the list under the box.
+      if (isPage) { close(); return; }
       panel.appendChild(element('p', { class: 'search-empty', text: form.getAttribute('data-none') }));
     } else {
       panel.appendChild(element('ul', {}, hits.slice(0, limit).map(hitElement)));

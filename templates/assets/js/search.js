@@ -54,17 +54,21 @@ function searchField(value) {
   return { compact, initials: initials(compact) };
 }
 
-// How much a word found in each field counts: a title beats a tag beats the summary beats the description.
-const FIELD_WEIGHTS = [100, 30, 20, 10];
+// How much a word found in each field counts: a title beats a tag beats the summary beats the description,
+// and the words a product is only filed under (its category's title, its English address) count least, so what
+// matched before ranks as it did.
+const FIELD_WEIGHTS = [100, 30, 20, 10, 5];
 
 /**
- * Prepares search.json's entries ([title, url, price, summary, tags, description]) once, so each keystroke
- * only compares strings.
+ * Prepares search.json's entries ([title, url, price, summary, tags, description, keywords]) once, so each
+ * keystroke only compares strings. `keywords` (the category's title and slug, the product's slug as words) may
+ * be missing in an index from before it was added.
  */
 export function searchEntries(index) {
   return (index.products || []).map((entry, position) => ({
     title: entry[0], url: entry[1], price: entry[2], summary: entry[3], position,
-    fields: [searchField(entry[0]), searchField(entry[4]), searchField(entry[3]), searchField(entry[5])]
+    fields: [searchField(entry[0]), searchField(entry[4]), searchField(entry[3]), searchField(entry[5]),
+      searchField(entry[6])]
   }));
 }
 

@@ -22,9 +22,9 @@ export function startSubscription(cart, provider, { items, order, interval, buye
   try { window.sessionStorage.setItem(subscribingKey, JSON.stringify(pending)); } catch (error) { /* the callback flow still works */ }
   provider.issueBillingKey({ customerUID: pending.customer_uid, merchantUID: pending.merchant_uid,
     name: text.subscribe + ' · ' + orderName(order.items, text), amount: order.total, buyer })
-    .then(({ issued, message }) => {
+    .then(({ issued, message, key }) => {
       takeSessionValue(subscribingKey);
-      finishSubscription(cart, pending, issued, message, done);
+      finishSubscription(cart, pending, { issued, message, key }, done);
     }, () => {
       takeSessionValue(subscribingKey);
       status.textContent = text.status_error;
@@ -33,18 +33,19 @@ export function startSubscription(cart, provider, { items, order, interval, buye
 }
 
 /** The key is issued (or not): ask the function to start the subscription and show what it answers. */
-function finishSubscription(cart, pending, issued, pgMessage, done) {
+function finishSubscription(cart, pending, { issued, message, key }, done) {
   const result = cart.querySelector('[data-result]');
   const status = cart.querySelector('[data-checkout-status]');
   status.textContent = '';
   if (!issued) {
-    showResult(result, { ok: false, status: 'card_not_registered' }, pgMessage);
+    showResult(result, { ok: false, status: 'card_not_registered' }, message);
     done();
     return;
   }
   showResult(result, { ok: true, status: 'subscribing' });
-  postJSON('subscribe', { customer_uid: pending.customer_uid, items: pending.items, interval: pending.interval,
-    buyer: pending.buyer })
+  // The key as the provider names it: V1's customer_uid (made here), V2's billing_key (made by PortOne).
+  postJSON('subscribe', { ...(key || { customer_uid: pending.customer_uid }), items: pending.items,
+    interval: pending.interval, buyer: pending.buyer })
     .then((response) => response.json().catch(() => ({ ok: false, error: 'HTTP ' + response.status })))
     .then((answer) => {
       done();
@@ -71,6 +72,6 @@ export function resumeSubscription(cart, provider) {
   window.history.replaceState(null, '', window.location.pathname);
   const payButton = cart.querySelector('[data-pay]');
   payButton.disabled = true;
-  finishSubscription(cart, pending, returned.issued, returned.message, () => { payButton.disabled = false; });
+  finishSubscription(cart, pending, returned, () => { payButton.disabled = false; });
   return true;
 }

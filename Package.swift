@@ -37,7 +37,7 @@ let package = Package(
 
         // The price manifest and the one implementation of an order's price. Foundation-light so that
         // the verify function can link it without pulling in full Foundation.
-        .target(name: "GageCore"),
+        .target(name: "GageCore", dependencies: ["CCrypto"]),
 
         // Shop settings and product files: YAML front matter decoded into typed values, validated.
         .target(name: "GageCatalog", dependencies: [

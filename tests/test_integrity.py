@@ -377,7 +377,11 @@ def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(ga
     the prefix and shop id of the catalog it was priced with, and the shop's names are remembered."""
     assert verify(gage_verify, ledger_env, {"action": "stock", "skus": ["TEA"]})[0] == 0   # a ledger at 7
     db = LedgerDB(ledger_env["GAGE_LEDGER"])
-    # Everything migration 7 and the later ones made goes, so the ledger is as a migration-6 one was.
+    # Everything migration 7 and the later ones made goes, so the ledger is as a migration-6 one was: 9's pricing
+    # columns, then the tables of 8 and 7.
+    db.execute("DROP INDEX orders_by_discount_code")
+    for column in ("discount_code", "discount", "surcharge", "tax_free"):
+        db.execute(f"ALTER TABLE orders DROP COLUMN {column}")
     for table in ("hold_items", "holds", "client_requests", "shop_names", "refunds", "order_requests", "shipments"):
         db.execute(f"DROP TABLE {table}")
     db.execute("ALTER TABLE subscriptions DROP COLUMN order_prefix")
@@ -396,7 +400,8 @@ def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(ga
         db.execute("PRAGMA user_version = 6")
         db.connection.commit()
     db.close()
-    assert verify(gage_verify, ledger_env, {"action": "stock", "skus": ["TEA"]})[0] == 0   # migrates to 7
+    code, _, log = verify(gage_verify, ledger_env, {"action": "stock", "skus": ["TEA"]})
+    assert code == 0, log   # migrates to 7, and on
     [row] = ledger_rows(ledger_env, "SELECT order_prefix, shop FROM subscriptions")
     assert (row["order_prefix"], row["shop"]) == ("old-", "shop-old")
     names = ledger_rows(ledger_env, "SELECT order_prefix, shop FROM shop_names ORDER BY order_prefix")

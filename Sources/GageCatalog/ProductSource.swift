@@ -31,6 +31,10 @@ public struct ProductSource: Sendable, Equatable {
         public var notice: ProductNotice?
         /// 정기배송 (`subscription:`): the intervals offered and the subscriber price (SPEC §5).
         public var subscription: SubscriptionOffer?
+        /// 타임세일 (`sale:`): a lower price for a while (SPEC §11).
+        public var sale: Sale?
+        /// 면세 (`tax_free: true`): 농·축·수산물, 도서 and the other goods 부가가치세법 §26 exempts.
+        public var taxFree = false
         public var draft: Bool
         public var weight: Int?
         public var params: [String: FrontMatterValue]
@@ -77,7 +81,8 @@ public struct ProductSource: Sendable, Equatable {
     }
 
     static let keys = ["title", "sku", "price", "compare_at", "summary", "images", "category", "tags", "stock",
-                       "max_quantity", "options", "adult_only", "notice", "draft", "weight", "params", "subscription"]
+                       "max_quantity", "options", "adult_only", "notice", "draft", "weight", "params", "subscription",
+                       "sale", "tax_free"]
 }
 
 extension ProductSource {
@@ -157,6 +162,13 @@ extension ProductSource {
         product.notice = ProductNotice.decode(fields)
         if let notice = product.notice { checkNotice(notice, fields: fields) }
         product.subscription = decodeSubscription(fields, price: price)
+        product.sale = decodeSale(fields, price: price)
+        let taxFree = fields.bool("tax_free")
+        if fields.has("tax_free"), taxFree == nil {
+            log.error(line: fields.value("tax_free").flatMap(fields.line(of:)), "tax_free must be true or false",
+                      hint: "write tax_free: true for 면세 goods (농·축·수산물, 도서)")
+        }
+        product.taxFree = taxFree ?? false
         if product.subscription != nil, product.adultOnly {
             log.error(line: fields.value("subscription").flatMap(fields.line(of:)),
                       "an adult_only product cannot be sold as a subscription",

@@ -28,6 +28,8 @@ public struct ShopSettings: Sendable, Equatable {
     public var postcodeURL: String?
     /// Shopping-search feeds `build` writes (`feeds:`).
     public var feeds = Feeds()
+    /// Discount codes (`discounts:`, SPEC §11).
+    public var discounts: [DiscountSetting] = []
 
     public struct Feeds: Sendable, Equatable {
         /// `feeds/naver.tsv`: Naver Shopping EP 3.0.
@@ -208,7 +210,7 @@ public enum ShopID {
 
 extension ShopSettings {
     static let topLevelKeys = ["title", "description", "base_url", "language", "currency", "iamport", "portone", "checkout",
-                               "business", "categories", "paginate", "markdown", "identity", "feeds"]
+                               "business", "categories", "paginate", "markdown", "identity", "feeds", "discounts"]
 
     /// Reads `shop.yml`. Returns nil (with diagnostics logged) when it cannot be used at all.
     public static func parse(_ text: String, file: String = "shop.yml") -> (ShopSettings?, [Diagnostic]) {
@@ -252,6 +254,7 @@ extension ShopSettings {
             paginate: paginate(fields), markdownRawHTML: markdownRawHTML(fields))
         settings.portone = portone(fields)
         settings.feeds = feeds(fields)
+        settings.discounts = discounts(fields)
         lawWarnings(settings, fields: fields)
         return (settings, log.diagnostics, log.warnings)
     }
@@ -486,7 +489,10 @@ extension ShopSettings {
         result.addressSearch = checkout.bool("address_search")
         if let url = checkout.string("verify_url") { result.verifyURL = url }
         if let shipping = checkout.fields("shipping") {
-            shipping.rejectUnknownKeys(allowed: ["fee", "free_over"], what: "checkout.shipping")
+            shipping.rejectUnknownKeys(allowed: ["fee", "free_over", "jeju", "remote"], what: "checkout.shipping")
+            result.shipping.jeju = shipping.positiveAmount("jeju", hint: "the 제주 surcharge in won, e.g. jeju: 3000")
+            result.shipping.remote = shipping.positiveAmount("remote", hint: "the 도서산간 surcharge in won, e.g. remote: 5000")
+            if result.shipping.remote != nil { result.shipping.remotePostcodes = RemotePostcodes.ranges }
             if let fee = shipping.int("fee") {
                 if fee < 0 {
                     fields.log.error(line: shipping.value("fee").flatMap(shipping.line(of:)),

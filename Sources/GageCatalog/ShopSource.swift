@@ -105,6 +105,7 @@ public enum ShopLoader {
                         : "add billing_pg: html5_inicis.INIBillTst (the billing MID from your PG contract) under iamport:"))
             }
         }
+        if let settings { warnings += discountWarnings(settings, products: products) }
         guard diagnostics.isEmpty, let settings else { throw BuildErrors(diagnostics) }
 
         let sorted = (productFiles?.listOrder.order(of: products) ?? ListOrderMemo.sorted(products)).map { products[$0] }
@@ -119,6 +120,29 @@ public enum ShopLoader {
                                   encodings: catalogEncodings)
         return Shop(root: root, settings: settings, products: published, pages: publishedPages,
                     categories: categories, catalog: catalog, warnings: warnings.sorted())
+    }
+
+    /// A discount naming a SKU or category no published product has gives nothing for it: likely a typo.
+    static func discountWarnings(_ settings: ShopSettings, products: [ProductSource]) -> [Diagnostic] {
+        let published = products.filter { !$0.draft }
+        let skus = Set(published.map(\.sku))
+        let categories = Set(published.compactMap(\.category))
+        var warnings: [Diagnostic] = []
+        for discount in settings.discounts {
+            for sku in discount.products ?? [] where !skus.contains(sku) {
+                warnings.append(Diagnostic(file: "shop.yml", line: discount.line,
+                                           message: "discount \(discount.code) names product \(sku), which no product has",
+                                           hint: Suggestion.closest(to: sku, among: Array(skus)).map { "did you mean '\($0)'?" }
+                                               ?? "products: lists SKUs (sku: in a product's front matter)"))
+            }
+            for category in discount.categories ?? [] where !categories.contains(category) {
+                warnings.append(Diagnostic(file: "shop.yml", line: discount.line,
+                                           message: "discount \(discount.code) names category \(category), which no product is in",
+                                           hint: Suggestion.closest(to: category, among: Array(categories)).map { "did you mean '\($0)'?" }
+                                               ?? "categories: lists category slugs"))
+            }
+        }
+        return warnings
     }
 
     /// Weight first (unweighted last), then title, then slug: a stable order independent of the file system.
@@ -143,8 +167,15 @@ public enum ShopLoader {
                                 stock: product.stock,
                                 maxQuantity: product.maxQuantity ?? settings.checkout.maxQuantity,
                                 options: product.options, adultOnly: product.adultOnly,
-                                subscription: product.subscription)
+                                subscription: product.subscription, sale: product.sale, taxFree: product.taxFree)
             })
+        if !settings.discounts.isEmpty {
+            let key = DiscountKey.forShop(settings.shopID)
+            catalog.discountKey = key
+            catalog.discounts = settings.discounts.map { setting in
+                setting.rule(key: key) { category in products.filter { $0.category == category }.map(\.sku) }
+            }
+        }
         catalog.version = catalog.pricedContentHash(using: encodings)
         return catalog
     }

@@ -25,6 +25,10 @@ public struct Catalog: Codable, Equatable, Sendable {
     /// How buyers prove their age for `adult_only` products (SPEC §6); nil when the shop has not set it up.
     public var identity: Identity?
     public var products: [Product]
+    /// Discount codes, each under the keyed hash of its code (SPEC §11); empty: the shop has none.
+    public var discounts: [DiscountRule] = []
+    /// How the codes were hashed; nil when there are no discounts.
+    public var discountKey: DiscountKey?
     /// Where products not in `products` are looked up, one SKU at a time: the verify function's index of a
     /// large catalog.json, so one verification does not decode ten thousand products to price one.
     public var shelf: Shelf?
@@ -53,7 +57,8 @@ public struct Catalog: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, shop, currency, shipping, payment, identity, products
+        case version, shop, currency, shipping, payment, identity, products, discounts
+        case discountKey = "discount_key"
         case baseURL = "base_url"
         case orderPrefix = "order_prefix"
         case priceGraceMinutes = "price_grace"
@@ -76,6 +81,34 @@ public struct Catalog: Codable, Equatable, Sendable {
         holdMinutes = try container.decodeIfPresent(Int.self, forKey: .holdMinutes) ?? Self.defaultHoldMinutes
         identity = try container.decodeIfPresent(Identity.self, forKey: .identity)
         products = try container.decode([Product].self, forKey: .products)
+        discounts = try container.decodeIfPresent([DiscountRule].self, forKey: .discounts) ?? []
+        discountKey = try container.decodeIfPresent(DiscountKey.self, forKey: .discountKey)
+    }
+
+    /// Catalogs without discounts stay as they were before them, so their version hash does not change.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(shop, forKey: .shop)
+        try container.encode(baseURL, forKey: .baseURL)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(orderPrefix, forKey: .orderPrefix)
+        try container.encode(shipping, forKey: .shipping)
+        try container.encode(payment, forKey: .payment)
+        try container.encode(priceGraceMinutes, forKey: .priceGraceMinutes)
+        try container.encode(vbankHours, forKey: .vbankHours)
+        try container.encode(holdMinutes, forKey: .holdMinutes)
+        try container.encodeIfPresent(identity, forKey: .identity)
+        try container.encode(products, forKey: .products)
+        if !discounts.isEmpty { try container.encode(discounts, forKey: .discounts) }
+        try container.encodeIfPresent(discountKey, forKey: .discountKey)
+    }
+
+    /// The discount rule published for `code` as a buyer typed it; nil when the shop has no such code.
+    public func discount(code: String) -> DiscountRule? {
+        guard let discountKey, !discounts.isEmpty else { return nil }
+        let hash = discountKey.hash(code)
+        return discounts.first { $0.hash == hash }
     }
 
     /// The identity verification channel the pages open before paying for an adult-only product.
@@ -226,11 +259,17 @@ public struct Catalog: Codable, Equatable, Sendable {
         public var adultOnly: Bool
         /// Also sold as a subscription (정기배송, SPEC §5): at these intervals, at this price per delivery.
         public var subscription: SubscriptionOffer?
+        /// A timed sale (SPEC §11): its price replaces `price` while it is on.
+        public var sale: Sale?
+        /// 면세 (농·축·수산물, 도서 …): its lines are the tax-free part of an order's amount.
+        public var taxFree: Bool
 
         public init(sku: String, title: String, price: Int, url: String, stock: Int? = nil,
                     maxQuantity: Int? = nil, options: [Option] = [], adultOnly: Bool = false,
-                    subscription: SubscriptionOffer? = nil) {
+                    subscription: SubscriptionOffer? = nil, sale: Sale? = nil, taxFree: Bool = false) {
             self.subscription = subscription
+            self.sale = sale
+            self.taxFree = taxFree
             self.sku = sku
             self.title = title
             self.price = price
@@ -242,9 +281,10 @@ public struct Catalog: Codable, Equatable, Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case sku, title, price, url, stock, options, subscription
+            case sku, title, price, url, stock, options, subscription, sale
             case maxQuantity = "max_quantity"
             case adultOnly = "adult_only"
+            case taxFree = "tax_free"
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -259,6 +299,8 @@ public struct Catalog: Codable, Equatable, Sendable {
             try container.encode(options, forKey: .options)
             if adultOnly { try container.encode(true, forKey: .adultOnly) }   // absent: anyone may buy it
             try container.encodeIfPresent(subscription, forKey: .subscription)  // absent: sold once only
+            try container.encodeIfPresent(sale, forKey: .sale)                  // absent: no sale
+            if taxFree { try container.encode(true, forKey: .taxFree) }          // absent: 과세
         }
 
         public init(from decoder: any Decoder) throws {
@@ -272,6 +314,14 @@ public struct Catalog: Codable, Equatable, Sendable {
             options = try container.decodeIfPresent([Option].self, forKey: .options) ?? []
             adultOnly = try container.decodeIfPresent(Bool.self, forKey: .adultOnly) ?? false
             subscription = try container.decodeIfPresent(SubscriptionOffer.self, forKey: .subscription)
+            sale = try container.decodeIfPresent(Sale.self, forKey: .sale)
+            taxFree = try container.decodeIfPresent(Bool.self, forKey: .taxFree) ?? false
+        }
+
+        /// The product's own price at `time`: the sale price while a sale is on.
+        public func price(at time: Int?) -> Int {
+            guard let time, let sale, sale.isOn(at: time) else { return price }
+            return sale.price
         }
     }
 
@@ -344,30 +394,61 @@ public protocol ProductShelf: AnyObject, Sendable {
 }
 
 /// The usual Korean 배송비 rule: `fee` is added unless the items' subtotal is at least `freeOver`.
+/// With `jeju` and `remote` (SPEC §11), a surcharge for 제주 and 도서산간 postcodes is added to the fee, also when
+/// `free_over` waives the fee.
 public struct ShippingRule: Codable, Equatable, Sendable {
     public var fee: Int
     public var freeOver: Int?
+    /// Added for a postcode in 제주 (63000–63644).
+    public var jeju: Int?
+    /// Added for a postcode in `remotePostcodes` (도서산간).
+    public var remote: Int?
+    /// The 도서산간 ranges Gage ships with (data/remote-postcodes.tsv), published with the rule when `remote` is set.
+    public var remotePostcodes: [PostcodeRange]?
 
-    public init(fee: Int = 0, freeOver: Int? = nil) {
+    public init(fee: Int = 0, freeOver: Int? = nil, jeju: Int? = nil, remote: Int? = nil,
+                remotePostcodes: [PostcodeRange]? = nil) {
         self.fee = fee
         self.freeOver = freeOver
+        self.jeju = jeju
+        self.remote = remote
+        self.remotePostcodes = remotePostcodes
     }
 
     enum CodingKeys: String, CodingKey {
-        case fee
+        case fee, jeju, remote
         case freeOver = "free_over"
+        case remotePostcodes = "remote_postcodes"
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(fee, forKey: .fee)
         try container.encode(freeOver, forKey: .freeOver)
+        try container.encodeIfPresent(jeju, forKey: .jeju)
+        try container.encodeIfPresent(remote, forKey: .remote)
+        try container.encodeIfPresent(remotePostcodes, forKey: .remotePostcodes)
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         fee = try container.decodeIfPresent(Int.self, forKey: .fee) ?? 0
         freeOver = try container.decodeIfPresent(Int.self, forKey: .freeOver)
+        jeju = try container.decodeIfPresent(Int.self, forKey: .jeju)
+        remote = try container.decodeIfPresent(Int.self, forKey: .remote)
+        remotePostcodes = try container.decodeIfPresent([PostcodeRange].self, forKey: .remotePostcodes)
+    }
+
+    /// Whether the shop charges regional surcharges, and so needs every order's postcode.
+    public var chargesSurcharges: Bool { (jeju ?? 0) > 0 || (remote ?? 0) > 0 }
+
+    /// The surcharge for `postcode` (a 5-digit 국가기초구역 number).
+    public func surcharge(forPostcode postcode: Int) -> Int {
+        switch Region.of(postcode: postcode, remote: remotePostcodes ?? []) {
+        case .jeju: return jeju ?? 0
+        case .remote: return remote ?? 0
+        case .mainland: return 0
+        }
     }
 
     /// The fee owed for an order whose items cost `subtotal`.

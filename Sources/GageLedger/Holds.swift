@@ -14,9 +14,13 @@ public struct LedgerHold: Sendable, Equatable {
     public var items: [HeldUnits]
     public var createdAt: Int
     public var expiresAt: Int
+    /// The discount code (normalised) the order was priced with: a live hold counts as one of its redemptions
+    /// (SPEC §11), so the last redemption is given once, like the last unit.
+    public var discountCode: String?
 
     public init(merchantUID: String, clientKey: String, door: String, amount: Int, items: [HeldUnits], createdAt: Int,
-                expiresAt: Int) {
+                expiresAt: Int, discountCode: String? = nil) {
+        self.discountCode = discountCode
         self.merchantUID = merchantUID
         self.clientKey = clientKey
         self.door = door
@@ -44,9 +48,10 @@ extension Ledger {
     public func hold(_ hold: LedgerHold) throws(LedgerError) {
         try releaseHold(merchantUID: hold.merchantUID)
         try database.execute("""
-            INSERT INTO holds (merchant_uid, client_key, door, amount, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO holds (merchant_uid, client_key, door, amount, created_at, expires_at, discount_code)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """, [.text(hold.merchantUID), .text(hold.clientKey), .text(hold.door), .int(hold.amount),
-                  .int(hold.createdAt), .int(hold.expiresAt)])
+                  .int(hold.createdAt), .int(hold.expiresAt), hold.discountCode.map(SQLValue.text) ?? .null])
         for item in hold.items {
             try database.execute("INSERT INTO hold_items (merchant_uid, sku, quantity) VALUES (?, ?, ?)",
                                  [.text(hold.merchantUID), .text(item.sku), .int(item.quantity)])
@@ -75,7 +80,7 @@ extension Ledger {
             .map { LedgerHold.HeldUnits(sku: $0.text("sku") ?? "", quantity: $0.int("quantity") ?? 0) }
         return LedgerHold(merchantUID: merchantUID, clientKey: row.text("client_key") ?? "", door: row.text("door") ?? "",
                           amount: row.int("amount") ?? 0, items: items, createdAt: row.int("created_at") ?? 0,
-                          expiresAt: row.int("expires_at") ?? 0)
+                          expiresAt: row.int("expires_at") ?? 0, discountCode: row.text("discount_code"))
     }
 
     /// How many holds `client` has live at `now`.

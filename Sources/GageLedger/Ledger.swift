@@ -48,6 +48,25 @@ public struct LedgerOrder: Sendable, Equatable {
     /// The refund that just moved this order (set only while its notifications are written; not stored here —
     /// the refunds table keeps every refund).
     public var latestRefund: LedgerRefund?
+    /// The effects of SPEC §11's pricing rules on the order as judged (nil for orders judged before them).
+    public var pricing: PricingEffects?
+
+    /// What the pricing rules did to an order: the discount code it redeemed (normalised) and what it saved, the
+    /// regional surcharge, and the tax-free (면세) part of its amount.
+    public struct PricingEffects: Sendable, Equatable {
+        public var discountCode: String?
+        /// Won the code saved, items and shipping together.
+        public var discount: Int
+        public var surcharge: Int
+        public var taxFree: Int
+
+        public init(discountCode: String? = nil, discount: Int = 0, surcharge: Int = 0, taxFree: Int = 0) {
+            self.discountCode = discountCode
+            self.discount = discount
+            self.surcharge = surcharge
+            self.taxFree = taxFree
+        }
+    }
 
     public init(impUID: String, merchantUID: String, status: String, amount: Int, currency: String, name: String?,
                 items: [PricedItem], reason: String? = nil, buyer: Buyer = Buyer(), vbank: VirtualAccount? = nil) {
@@ -270,6 +289,7 @@ public final class Ledger {
                 text(order.identity?.certification), text(order.identity?.provider), int(order.identity?.certifiedAt),
                 .int(order.escrow ? 1 : 0), text(order.subscriptionID), .int(event.at), .int(event.at),
             ])
+        try savePricingEffects(of: order)
         try database.execute("DELETE FROM order_items WHERE imp_uid = ?", [.text(order.impUID)])
         for item in order.items {
             try database.execute("INSERT INTO order_items (imp_uid, sku, quantity) VALUES (?, ?, ?)",
@@ -454,6 +474,7 @@ public final class Ledger {
         order.carrier = row.text("carrier")
         order.escrow = (row.int("escrow") ?? 0) != 0
         order.subscriptionID = row.text("subscription_id")
+        order.pricing = pricingEffects(from: row)
         if let certification = row.text("identity_certification") {
             order.identity = .init(certification: certification, provider: row.text("identity_provider"),
                                    certifiedAt: row.int("identity_certified_at") ?? 0)

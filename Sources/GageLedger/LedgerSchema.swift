@@ -247,6 +247,17 @@ enum LedgerSchema {
             );
             CREATE INDEX shipments_by_order ON shipments(imp_uid, id);
             """,
+            // 9 (issue 37): what SPEC §11's pricing rules did to each order: the discount code it redeemed
+            // (normalised; redemptions are counted from it), what the code saved, the regional surcharge, and the
+            // tax-free part of the amount; and the code a hold was priced with, so a held order holds its redemption.
+            """
+            ALTER TABLE orders ADD COLUMN discount_code TEXT;
+            ALTER TABLE orders ADD COLUMN discount \(integer);
+            ALTER TABLE orders ADD COLUMN surcharge \(integer);
+            ALTER TABLE orders ADD COLUMN tax_free \(integer);
+            CREATE INDEX orders_by_discount_code ON orders(discount_code, status);
+            ALTER TABLE holds ADD COLUMN discount_code TEXT;
+            """,
         ]
     }
 

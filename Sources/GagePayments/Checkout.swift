@@ -15,7 +15,11 @@ extension VerifyService {
 
     /// `/prepare` `{"items": [...]}` from `client`: the order checked and held, or refused with what is left.
     public func prepare(_ fields: RequestFields, client clientKey: String? = nil) throws(ServiceError) -> Reply {
-        let items = try Self.orderItems(fields)
+        // The same rules as the judgement after payment: the discount code (its limit against the ledger's count,
+        // live holds included), sales as of the page's moment within price_grace, the postcode's surcharge.
+        let wanted = Judgement.OrderData(items: try Self.orderItems(fields), discount: fields.string("discount"),
+                                         pricedAt: fields.string("priced_at").flatMap { Int($0) })
+        let postcode = fields.string("postcode")
         let ledger = try openLedger()
         let merchantUID = MerchantUID.make(prefix: catalog.orderPrefix)
         let now = Self.now()
@@ -26,9 +30,17 @@ extension VerifyService {
                 try catalogFile.note(in: ledger, now: now)
                 try ledger.dropExpiredHolds(before: now - 3600)
                 let held = try ledger.unitsHeld(excluding: "", at: now)
+                // Counted with the hold in one transaction: of two buyers racing for a code's last redemption,
+                // one holds it and the other is refused before any window opens.
+                let redemptions = try wanted.discountCode.map { code throws(LedgerError) in
+                    try ledger.redemptions(of: code, excluding: "", at: now)
+                } ?? 0
+                let moment = Judgement.pricingMoment(claimed: wanted.pricedAt, started: now,
+                                                     graceMinutes: catalog.priceGraceMinutes)
                 let order: PricedOrder
                 do throws(PricingError) {
-                    order = try Pricing.price(items, in: catalog, alreadySold: held)
+                    order = try Judgement.priceOrder(wanted, catalog: catalog, held: held, redemptions: redemptions,
+                                                     time: moment, postcode: postcode)
                 } catch {
                     return .failure(.orderRefused(error, title: error.sku.flatMap { catalog.product(sku: $0)?.title }))
                 }
@@ -38,7 +50,7 @@ extension VerifyService {
                 }
                 try ledger.hold(LedgerHold(merchantUID: merchantUID, clientKey: clientKey ?? "", door: "prepare",
                                            amount: order.total, items: Self.units(order.items), createdAt: now,
-                                           expiresAt: expires))
+                                           expiresAt: expires, discountCode: order.discountCode))
                 return .success(order)
             }
         } catch {
@@ -63,6 +75,7 @@ extension VerifyService {
         var reply = Reply(ok: true, merchantUID: merchantUID, amount: order.total, currency: catalog.currency,
                           name: OrderName.make(order.items))
         reply.holdUntil = expires
+        reply.setEffects(discount: order.savedByCode, surcharge: order.surcharge, taxFree: order.taxFree)
         return reply
     }
 
@@ -162,7 +175,7 @@ extension PricingError {
              let .unknownOptionValue(sku, _, _), let .soldOut(sku, _, _), let .quantityLimit(sku, _, _),
              let .notSubscribable(sku, _):
             return sku
-        case .emptyOrder, .amountOverflow:
+        case .emptyOrder, .amountOverflow, .discountInvalid, .addressRequired:
             return nil
         }
     }

@@ -74,7 +74,9 @@ public enum VerifyFunction {
                 reply.sku = sku
             case let .invalidQuantity(sku, _):
                 reply.sku = sku
-            case .emptyOrder, .amountOverflow:
+            case let .discountInvalid(why):
+                reply.discountProblem = why.rawValue
+            case .emptyOrder, .amountOverflow, .addressRequired:
                 break
             }
             // 409: the order conflicts with the shop as it is now; a malformed order is the caller's error (400).

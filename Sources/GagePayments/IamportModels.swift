@@ -43,6 +43,9 @@ public struct ProviderPayment: Codable, Sendable, Equatable {
     public var buyerTel: String?
     public var buyerAddr: String?
     public var buyerPostcode: String?
+    /// The tax-free (면세) part of `amount` as the provider records it: V2's `amount.taxFree`. nil where the provider
+    /// does not report it (V1's payment object has no such field).
+    public var taxFree: Int?
     /// Paid through the PG's escrow (구매안전서비스): the delivery must be registered with Iamport.
     public var escrow = false
     /// For a charge with a billing key: the key's alias (a subscription's charge must carry its own).

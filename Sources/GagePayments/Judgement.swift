@@ -29,6 +29,43 @@ public enum Judgement: Sendable, Equatable {
         public var items: [OrderItem]
         public var shop: String?
         public var catalog: String?
+        /// The discount code as the buyer typed it (SPEC §11); one per order.
+        public var discount: String?
+        /// When the page priced the order (Unix seconds, by the buyer's clock): sales and codes are judged as of
+        /// then when it is within `price_grace` of the payment's start (see `Judgement.pricingMoment`).
+        public var pricedAt: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case items, shop, catalog, discount
+            case pricedAt = "priced_at"
+        }
+
+        /// `priced_at` only informs when sales and codes are judged: one that is not a whole number of seconds is
+        /// left out (the payment's start counts), never a reason to refuse the order.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            items = try container.decode([OrderItem].self, forKey: .items)
+            shop = try container.decodeIfPresent(String.self, forKey: .shop)
+            catalog = try container.decodeIfPresent(String.self, forKey: .catalog)
+            discount = try container.decodeIfPresent(String.self, forKey: .discount)
+            pricedAt = (try? container.decodeIfPresent(Int.self, forKey: .pricedAt)) ?? nil
+        }
+
+        public init(items: [OrderItem], shop: String? = nil, catalog: String? = nil, discount: String? = nil,
+                    pricedAt: Int? = nil) {
+            self.items = items
+            self.shop = shop
+            self.catalog = catalog
+            self.discount = discount
+            self.pricedAt = pricedAt
+        }
+
+        /// The code the order names, normalised; nil when it names none.
+        public var discountCode: String? {
+            guard let discount else { return nil }
+            let code = DiscountKey.normalise(discount)
+            return code.isEmpty ? nil : code
+        }
 
         /// nil when the text is not the custom data of a Gage page.
         public static func parse(_ text: String?) -> OrderData? {
@@ -67,6 +104,8 @@ public enum Judgement: Sendable, Equatable {
         public var identity: IdentityEvidence?
         /// For a subscription's charge: the subscription its merchant_uid names, as the ledger holds it.
         public var subscription: SubscriptionTerms?
+        /// Redemptions of the order's discount code held by other orders (from the ledger).
+        public var redemptions: Int
         /// The ledger already holds this payment's order, or the subscription it charges: it is the shop's whatever
         /// the catalog's prefix and shop id are now (SPEC §9).
         public var heldByLedger = false
@@ -80,7 +119,8 @@ public enum Judgement: Sendable, Equatable {
         }
 
         public init(pricing: Catalog, current: Catalog, held: [String: Int] = [:], now: Int,
-                    identity: IdentityEvidence? = nil, subscription: SubscriptionTerms? = nil) {
+                    identity: IdentityEvidence? = nil, subscription: SubscriptionTerms? = nil, redemptions: Int = 0) {
+            self.redemptions = redemptions
             self.pricing = pricing
             self.current = current
             self.held = held
@@ -141,11 +181,18 @@ public enum Judgement: Sendable, Equatable {
         guard let data = OrderData.parse(payment.customData) else { return reject("bad_custom_data") }
         let order: PricedOrder
         do {
-            order = try Pricing.price(data.items, in: context.pricing, alreadySold: context.held)
+            let moment = pricingMoment(claimed: data.pricedAt, started: payment.startedAt > 0 ? payment.startedAt : context.now,
+                                       graceMinutes: context.current.priceGraceMinutes)
+            order = try priceOrder(data, catalog: context.pricing, held: context.held, redemptions: context.redemptions,
+                                   time: moment, postcode: payment.buyerPostcode)
         } catch {
             return reject(error.reason)
         }
         guard payment.amount == order.total else { return reject("amount_mismatch", expected: order.total) }
+        // The provider's tax-free figure, where it reports one, must be the order's own (a 면세 split is a tax filing).
+        if let taxFree = payment.taxFree, taxFree != order.taxFree {
+            return reject("amount_mismatch", expected: order.total)
+        }
         // Adult-only binds whichever version says so (SPEC §9): today's rule, like stock, so an earlier version
         // within price_grace cannot drop it, and the pricing version's, so making a product adult-only in a
         // version that then ends is not undone by the next build either.
@@ -157,6 +204,31 @@ public enum Judgement: Sendable, Equatable {
 }
 
 extension Judgement {
+    /// The moment sales and discount codes are judged at: the page's own (`priced_at`) when it is within
+    /// `price_grace` of the payment's start — a sale or code that ended while the buyer was paying is honoured,
+    /// like a replaced price — otherwise the payment's start.
+    public static func pricingMoment(claimed: Int?, started: Int, graceMinutes: Int) -> Int {
+        guard let claimed, abs(claimed - started) <= graceMinutes * 60 else { return started }
+        return claimed
+    }
+
+    /// Prices what the custom data orders: its discount code looked up by hash in the catalog that prices it, and
+    /// refused when unknown or used up (`limit` against `redemptions`, counted in the ledger); sales, the code's
+    /// window and the postcode's surcharge as of `time`.
+    public static func priceOrder(_ data: OrderData, catalog: Catalog, held: [String: Int], redemptions: Int,
+                                  time: Int, postcode: String?) throws(PricingError) -> PricedOrder {
+        var rule: DiscountRule?
+        if let code = data.discountCode {
+            guard let found = catalog.discount(code: code) else { throw .discountInvalid(.unknown) }
+            if let limit = found.limit, redemptions >= limit { throw .discountInvalid(.usedUp) }
+            rule = found
+        }
+        var order = try Pricing.price(data.items, in: catalog, alreadySold: held,
+                                      terms: PricingTerms(time: time, discount: rule, postcode: postcode))
+        if rule != nil { order.discountCode = data.discountCode }
+        return order
+    }
+
     /// A subscription's charge is judged against the subscription, not against anything the payment says: it must
     /// be a charge of a subscription the ledger holds, with that subscription's billing key and through the shop's
     /// billing PG, for exactly the amount the function charges every delivery (fixed when the buyer subscribed);

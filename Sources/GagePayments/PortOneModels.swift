@@ -29,6 +29,7 @@ struct PortOnePayment: Decodable {
     struct Amount: Decodable {
         var total: Int
         var cancelled: Int?
+        var taxFree: Int?
     }
 
     struct Customer: Decodable {
@@ -119,6 +120,7 @@ struct PortOnePayment: Decodable {
         payment.buyerTel = customer?.phoneNumber
         payment.buyerAddr = customer?.address?.oneLine
         payment.buyerPostcode = customer?.zipcode
+        payment.taxFree = amount.taxFree ?? 0
         return payment
     }
 

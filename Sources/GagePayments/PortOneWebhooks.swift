@@ -115,15 +115,21 @@ extension VerifyService {
                 let (pricing, _) = try pricingCatalog(for: payment, existing: nil, ledger: ledger, now: now)
                 // Judged against its own hold (from /prepare), never against it; every other hold counts.
                 let held = try ledger.unitsHeld(excluding: paymentID, merchantUID: paymentID, at: now)
+                let code = Judgement.OrderData.parse(payment.customData)?.discountCode
+                let redemptions = try code.map { code throws(LedgerError) in
+                    try ledger.redemptions(of: code, excluding: paymentID, merchantUID: paymentID, at: now)
+                } ?? 0
                 let judged = Judgement.judge(payment, .init(pricing: pricing, current: catalog, held: held, now: now,
-                                                            identity: identity))
+                                                            identity: identity, redemptions: redemptions))
                 if case let .paid(order) = judged {
-                    // Approved: the units stay this order's until its payment is decided (or the hold runs out),
-                    // so of two buyers confirming the last unit the second is refused here, before any charge.
+                    // Approved: the units, and the code's redemption, stay this order's until its payment is decided
+                    // (or the hold runs out), so of two buyers confirming the last unit or the last redemption the
+                    // second is refused here, before any charge.
                     let client = try ledger.hold(merchantUID: paymentID)?.clientKey ?? ""
                     try ledger.hold(LedgerHold(merchantUID: paymentID, clientKey: client, door: "confirm",
                                                amount: order.total, items: Self.units(order.items), createdAt: now,
-                                               expiresAt: now + catalog.holdMinutes * 60))
+                                               expiresAt: now + catalog.holdMinutes * 60,
+                                               discountCode: order.discountCode))
                 }
                 return judged
             }
@@ -148,6 +154,8 @@ extension VerifyService {
         case "quantity_limit": return "주문 가능한 수량을 넘었습니다."
         case "unknown_item": return "판매하지 않는 상품이 포함되어 있습니다."
         case "channel_mismatch": return "이 상점에서 받지 않는 결제 수단입니다."
+        case "discount_invalid": return "사용할 수 없는 할인 코드입니다."
+        case "address_required": return "배송지 우편번호가 필요합니다."
         default: return "주문을 확인할 수 없어 결제를 승인하지 않았습니다."
         }
     }

@@ -97,8 +97,8 @@ public struct RefundPlan: Sendable, Equatable {
     public var deducted: Int
     /// The tax-free share (V1 `tax_free`, V2 `taxFreeAmount`): the refunded lines' tax-free value less the
     /// deduction's proportional share, or for an amount (or everything left) the order's tax-free proportion of
-    /// it. Products carry no `tax_free` flag in catalog.json yet, so the caller's `isTaxFree` says no to every
-    /// SKU and this is 0 today.
+    /// it. A line is tax-free when its order line was priced as 면세 (`PricedItem.taxFree`, SPEC §11) or the
+    /// caller's `isTaxFree` says so.
     public var taxFree: Int
     public var restock: Bool
     /// What was left to refund before this refund.
@@ -126,6 +126,7 @@ public struct RefundPlan: Sendable, Equatable {
 
     public static func make(order: LedgerOrder, refunds: [LedgerRefund], left: Int, request: RefundRequest,
                             isTaxFree: (String) -> Bool = { _ in false }) throws(RefundProblem) -> RefundPlan {
+        let isTaxFree: (String) -> Bool = { sku in isTaxFree(sku) || order.items.contains { $0.sku == sku && $0.taxFree } }
         guard order.status == "paid" else {
             throw order.status == "cancelled" ? .nothingLeft : .notRefundable(status: order.status)
         }
@@ -149,7 +150,8 @@ public struct RefundPlan: Sendable, Equatable {
         if let amount = request.amount {
             gross = amount
         } else if !request.items.isEmpty {
-            gross = lines.reduce(0) { $0 + $1.total }
+            // Each line less its share of the order's discount (SPEC §11): what was paid for those units.
+            gross = lines.reduce(0) { $0 + $1.total - Self.discountShare(of: $1, in: order) }
         } else {
             gross = left
             lines = remaining  // everything left goes back
@@ -163,16 +165,24 @@ public struct RefundPlan: Sendable, Equatable {
                           taxFree: taxFree, restock: request.restock, left: left)
     }
 
+    /// The share of the order's discount (SPEC §11) that `line`'s units carry: its order line's share in proportion
+    /// to the units, rounded down (so a refund by lines never gives back more than was paid for them).
+    static func discountShare(of line: RefundLine, in order: LedgerOrder) -> Int {
+        guard let item = order.items.first(where: { $0.sku == line.sku && $0.options == line.options }),
+              item.discount > 0, item.quantity > 0 else { return 0 }
+        return item.discount * min(line.quantity, item.quantity) / item.quantity
+    }
+
     /// By lines: their tax-free value, less the deduction in proportion. Otherwise: the order's tax-free share of
     /// its amount applied to `amount`. Never more than the tax-free value not refunded yet.
     static func taxFreeShare(of amount: Int, gross: Int, lines: [RefundLine]?, order: LedgerOrder,
                              refunds: [LedgerRefund], isTaxFree: (String) -> Bool) -> Int {
-        let orderTaxFree = order.items.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.lineTotal }
+        let orderTaxFree = order.items.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.lineTotal - $1.discount }
         let unrefunded = orderTaxFree - refunds.filter { $0.state == .done }.reduce(0) { $0 + $1.taxFree }
         guard orderTaxFree > 0, unrefunded > 0, gross > 0, order.amount > 0 else { return 0 }
         let share: Int
         if let lines {
-            let value = lines.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.total }
+            let value = lines.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.total - discountShare(of: $1, in: order) }
             share = value * amount / gross
         } else {
             share = amount * orderTaxFree / order.amount

@@ -22,6 +22,11 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var vbank: VirtualAccount?
     /// What the provider has cancelled of a paid order (a partial cancel).
     public var cancelledAmount: Int?
+    /// SPEC §11's rules, when they did something: won a discount code saved, the regional surcharge, and the
+    /// tax-free (면세) part of the amount.
+    public var discount: Int?
+    public var surcharge: Int?
+    public var taxFree: Int?
     /// `/identity`: whether the certification makes the buyer an adult for this shop. Nothing else of it.
     public var adult: Bool?
     /// `/order`: the order a guest looked up, without anything about the buyer.
@@ -43,6 +48,8 @@ public struct Reply: Encodable, Sendable, Equatable {
     public var available: Int?
     public var requested: Int?
     public var limit: Int?
+    /// `/prepare` refusing a discount code: why (`used_up`, `expired`, … — SPEC §11's problems), so the cart can say.
+    public var discountProblem: String?
     /// `/prepare`: until when (Unix seconds) the order's units are held.
     public var holdUntil: Int?
     /// `/stock`: units that can be bought now, per SKU asked (null: stock not tracked), and SKUs that name no product.
@@ -53,7 +60,9 @@ public struct Reply: Encodable, Sendable, Equatable {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
         case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
         case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage, action
+        case discount, surcharge, taxFree = "tax_free"
         case sku, title, available, requested, limit, holdUntil = "hold_until", stock, unknown
+        case discountProblem = "discount_problem"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,6 +80,9 @@ public struct Reply: Encodable, Sendable, Equatable {
         try container.encodeIfPresent(refunded, forKey: .refunded)
         try container.encodeIfPresent(vbank, forKey: .vbank)
         try container.encodeIfPresent(cancelledAmount, forKey: .cancelledAmount)
+        try container.encodeIfPresent(discount, forKey: .discount)
+        try container.encodeIfPresent(surcharge, forKey: .surcharge)
+        try container.encodeIfPresent(taxFree, forKey: .taxFree)
         try container.encodeIfPresent(adult, forKey: .adult)
         try container.encodeIfPresent(order, forKey: .order)
         try container.encodeIfPresent(error, forKey: .error)
@@ -85,6 +97,7 @@ public struct Reply: Encodable, Sendable, Equatable {
         try container.encodeIfPresent(requested, forKey: .requested)
         try container.encodeIfPresent(limit, forKey: .limit)
         try container.encodeIfPresent(holdUntil, forKey: .holdUntil)
+        try container.encodeIfPresent(discountProblem, forKey: .discountProblem)
         // An untracked stock is an explicit null: the cart tells "any number" from "not asked".
         try container.encodeIfPresent(stock.map { $0.mapValues { $0.map(StockValue.units) ?? .untracked } }, forKey: .stock)
         try container.encodeIfPresent(unknown, forKey: .unknown)
@@ -135,6 +148,7 @@ public struct Reply: Encodable, Sendable, Equatable {
             items = order.items
             if order.status == "awaiting_deposit" { vbank = order.vbank }
             if order.cancelledAmount > 0 { cancelledAmount = order.cancelledAmount }
+            if let effects = order.pricing { setEffects(discount: effects.discount, surcharge: effects.surcharge, taxFree: effects.taxFree) }
         case "rejected":
             reason = order.reason
             expectedAmount = order.expectedAmount
@@ -142,6 +156,13 @@ public struct Reply: Encodable, Sendable, Equatable {
         default:
             break
         }
+    }
+
+    /// Each rule's effect, only where it did something.
+    mutating func setEffects(discount: Int, surcharge: Int, taxFree: Int) {
+        self.discount = discount > 0 ? discount : nil
+        self.surcharge = surcharge > 0 ? surcharge : nil
+        self.taxFree = taxFree > 0 ? taxFree : nil
     }
 
     /// A payment that is not this shop's: nothing about it is judged or kept.

@@ -72,9 +72,11 @@ extension LedgerOrder {
         switch judgement {
         case let .paid(order):
             items = order.items
+            pricing = PricingEffects(order)
             self.catalogVersion = catalogVersion
         case let .awaitingDeposit(order, account, holdUntil):
             items = order.items
+            pricing = PricingEffects(order)
             vbank = account
             self.holdUntil = holdUntil
             self.catalogVersion = catalogVersion
@@ -88,6 +90,15 @@ extension LedgerOrder {
         case .ignored, .unpaid, .failed, .cancelled:
             break
         }
+    }
+}
+
+extension LedgerOrder.PricingEffects {
+    /// What the rules did to a priced order; nil when none did anything (the row stays as before the rules).
+    init?(_ order: PricedOrder) {
+        guard order.discountCode != nil || order.surcharge != 0 || order.taxFree != 0 else { return nil }
+        self.init(discountCode: order.discountCode, discount: order.savedByCode, surcharge: order.surcharge,
+                  taxFree: order.taxFree)
     }
 }
 

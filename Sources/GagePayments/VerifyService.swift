@@ -170,6 +170,12 @@ public struct VerifyService {
                                                 subscription: subscription.map(SubscriptionTerms.init))
                 context.heldByLedger = owner.isHeld
                 context.charge = charge
+                // Counted in the same transaction as the decision: of orders racing for a code's last redemption,
+                // one is judged after the other has it. The order's own hold (and its redemption) is not counted.
+                if let code = Judgement.OrderData.parse(payment.customData)?.discountCode {
+                    context.redemptions = try ledger.redemptions(of: code, excluding: payment.impUID,
+                                                                 merchantUID: payment.merchantUID, at: now)
+                }
                 let judged = Judgement.judge(payment, context)
                 // A product the index failed to read looked missing to the judgement: decide nothing.
                 if let failure = catalogFile.indexFailure { throw LedgerError(message: failure) }

@@ -270,7 +270,7 @@ enum SandboxAssets {
     var customer = request.customer || {};
     var address = customer.address || {};
     var body = {
-      id: request.paymentId, amount: request.totalAmount, status: status, method: method,
+      id: request.paymentId, amount: request.totalAmount, tax_free: request.taxFreeAmount || 0, status: status, method: method,
       store_id: request.storeId, channel_key: request.channelKey, order_name: request.orderName,
       easy_pay_provider: method === 'EASY_PAY' ? (request.easyPay || {}).easyPayProvider || null : null,
       currency: String(request.currency).replace(/^CURRENCY_/, ''),

@@ -1,3 +1,4 @@
+import Foundation
 import GageCatalog
 import GageCore
 
@@ -46,7 +47,15 @@ struct ShoppingFeeds {
             let category = String(Self.tsvValue(categoryTitle(product)).prefix(50))
             let searchTags = String(Self.tsvValue(tags.joined(separator: "|")).prefix(100))
             let extraImages = images.dropFirst().prefix(10).joined(separator: "|")
-            var row: [String] = [id, title, String(product.price), product.compareAt.map { String($0) } ?? ""]
+            // A sale on at build time is the price (Naver's price_pc is what the buyer pays), the regular price the
+            // normal_price; the feed is as of the build, like the pages.
+            var price = product.price
+            var normal = product.compareAt
+            if let (sale, on) = context.activeSale(product), on {
+                price = sale.price
+                normal = max(product.compareAt ?? 0, product.price)
+            }
+            var row: [String] = [id, title, String(price), normal.map { String($0) } ?? ""]
             row += [pageURL(product), images[0], extraImages, category]
             row += [product.adultOnly ? "Y" : "", searchTags, String(shippingFee(product))]
             lines.append(row.map(Self.tsvValue).joined(separator: "\t"))
@@ -83,7 +92,15 @@ struct ShoppingFeeds {
             ]
             fields += images.dropFirst().prefix(10).map { ("g:additional_image_link", $0) }
             fields.append(("g:availability", product.isSoldOut ? "out_of_stock" : "in_stock"))
-            if let compareAt = product.compareAt {
+            if let (sale, _) = context.activeSale(product) {
+                // Google takes a sale before it starts: the price with its effective dates.
+                fields.append(("g:price", "\(max(product.compareAt ?? 0, product.price)) KRW"))
+                fields.append(("g:sale_price", "\(sale.price) KRW"))
+                let start = sale.from ?? Int(Date().timeIntervalSince1970)
+                if let until = sale.until {
+                    fields.append(("g:sale_price_effective_date", KoreanTime.iso8601(start) + "/" + KoreanTime.iso8601(until)))
+                }
+            } else if let compareAt = product.compareAt {
                 fields.append(("g:price", "\(compareAt) KRW"))
                 fields.append(("g:sale_price", "\(product.price) KRW"))
             } else {

@@ -278,6 +278,7 @@ struct SiteContext: @unchecked Sendable {
         let manifestEntry = catalogEntries[product.sku] ?? ShopLoader.makeCatalog([product], settings: settings).products[0]
         values["data_json"] = ScriptJSON.encode(encodable: manifestEntry)
         values["jsonld"] = jsonLD(product, description: description, pagePath: pagePath)
+        values["sale"] = saleValues(product) ?? false
         let meta = pageMeta(title: product.title, description: description, path: pagePath, type: "product",
                             image: product.images.first.map { shareURL($0, of: product) })
         return (values, meta)
@@ -311,16 +312,44 @@ struct SiteContext: @unchecked Sendable {
         return min(limit, product.stock ?? Pricing.absoluteMaxQuantity)
     }
 
+    /// A timed sale not over when the site is built (the pages and feeds are not rebuilt at its boundaries): its
+    /// price and dates for Open Graph, JSON-LD and the feeds; `on` when it is on at build time.
+    func activeSale(_ product: ProductSource, at now: Int = Int(Date().timeIntervalSince1970)) -> (sale: Sale, on: Bool)? {
+        guard let sale = product.sale, sale.until.map({ $0 > now }) ?? true else { return nil }
+        return (sale, sale.isOn(at: now))
+    }
+
+    /// `{{#product.sale}}` in product.mustache: the sale price and its dates (ISO 8601, Korean time).
+    func saleValues(_ product: ProductSource) -> [String: Any]? {
+        guard let (sale, _) = activeSale(product) else { return nil }
+        return ["price": sale.price, "from": sale.from.map(KoreanTime.iso8601) ?? false,
+                "until": sale.until.map(KoreanTime.iso8601) ?? false]
+    }
+
     func jsonLD(_ product: ProductSource, description: String, pagePath: String) -> String {
         let category = product.category.flatMap { slug in shop.categories.first { $0.slug == slug }?.title }
+        var offer = ProductJSONLD.Offer(
+            price: product.price, priceCurrency: settings.currency,
+            availability: product.isSoldOut ? "https://schema.org/OutOfStock" : "https://schema.org/InStock",
+            url: absolute(pagePath), seller: .init(name: settings.business.name ?? settings.title))
+        if let (sale, on) = activeSale(product) {
+            // The sale price with the moments it holds, and the regular price as the one struck through.
+            if on {
+                offer.price = sale.price
+                offer.priceValidUntil = sale.until.map { String(KoreanTime.iso8601($0).prefix(10)) }
+            }
+            offer.priceSpecification = [
+                .init(price: sale.price, priceCurrency: settings.currency,
+                      validFrom: sale.from.map(KoreanTime.iso8601), validThrough: sale.until.map(KoreanTime.iso8601)),
+                .init(price: product.price, priceCurrency: settings.currency, priceType: "https://schema.org/StrikethroughPrice"),
+            ]
+        }
         let value = ProductJSONLD(
             name: product.title, sku: product.sku, description: description, url: absolute(pagePath),
             image: product.images.isEmpty ? nil : product.images.map { shareURL($0, of: product) },
             category: category,
             audience: product.adultOnly ? .init(suggestedMinAge: 19) : nil,
-            offers: .init(price: product.price, priceCurrency: settings.currency,
-                          availability: product.isSoldOut ? "https://schema.org/OutOfStock" : "https://schema.org/InStock",
-                          url: absolute(pagePath), seller: .init(name: settings.business.name ?? settings.title)))
+            offers: offer)
         return ScriptJSON.encode(encodable: value)
     }
 
@@ -400,8 +429,41 @@ struct ProductJSONLD: Encodable {
         var availability: String
         var url: String
         var seller: Organization
+        /// A sale on at build time: the day its price ends (schema.org Date).
+        var priceValidUntil: String?
+        /// A sale: its price with validFrom/validThrough, and the regular price as `StrikethroughPrice`.
+        var priceSpecification: [PriceSpecification]?
 
-        enum CodingKeys: String, CodingKey { case type = "@type", price, priceCurrency, availability, url, seller }
+        init(price: Int, priceCurrency: String, availability: String, url: String, seller: Organization) {
+            self.price = price
+            self.priceCurrency = priceCurrency
+            self.availability = availability
+            self.url = url
+            self.seller = seller
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type = "@type", price, priceCurrency, availability, url, seller, priceValidUntil, priceSpecification
+        }
+    }
+
+    struct PriceSpecification: Encodable {
+        var type = "UnitPriceSpecification"
+        var price: Int
+        var priceCurrency: String
+        var priceType: String?
+        var validFrom: String?
+        var validThrough: String?
+
+        init(price: Int, priceCurrency: String, priceType: String? = nil, validFrom: String? = nil, validThrough: String? = nil) {
+            self.price = price
+            self.priceCurrency = priceCurrency
+            self.priceType = priceType
+            self.validFrom = validFrom
+            self.validThrough = validThrough
+        }
+
+        enum CodingKeys: String, CodingKey { case type = "@type", price, priceCurrency, priceType, validFrom, validThrough }
     }
 
     struct Organization: Encodable {

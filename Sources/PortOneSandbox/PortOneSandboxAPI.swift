@@ -9,6 +9,8 @@ struct V2Payment: Sendable {
     var status: String
     var total: Int
     var cancelled = 0
+    /// The tax-free part of `total` the payment was requested with (`taxFreeAmount`).
+    var taxFree = 0
     /// `CARD`, `TRANSFER`, `VIRTUAL_ACCOUNT`, `MOBILE`, `EASY_PAY`.
     var method: String
     var channelKey: String
@@ -209,7 +211,7 @@ public actor PortOneSandboxAPI: SandboxBackend {
             "version": "V2", "requestedAt": Self.rfc3339(payment.requestedAt),
             "updatedAt": Self.rfc3339(clock()), "statusChangedAt": Self.rfc3339(clock()),
             "orderName": payment.orderName, "currency": payment.currency,
-            "amount": ["total": payment.total, "taxFree": 0, "vat": payment.total / 11, "supply": payment.total - payment.total / 11,
+            "amount": ["total": payment.total, "taxFree": payment.taxFree, "vat": payment.total / 11, "supply": payment.total - payment.total / 11,
                        "discount": 0, "paid": payment.paidAt == nil ? 0 : payment.total, "cancelled": payment.cancelled,
                        "cancelledTaxFree": payment.cancelledTaxFree],
             "customer": customerObject(payment.customer),

@@ -85,6 +85,7 @@ extension PortOneSandboxAPI {
             paidAt: status == "PAID" ? now : nil, vbankDue: object["vbank_due"] as? Int,
             easyPayProvider: object["easy_pay_provider"] as? String)
         if let bank = object["vbank_bank"] as? String { payment.vbankBank = bank }
+        payment.taxFree = object["tax_free"] as? Int ?? 0
         payment.billingKey = object["billing_key"] as? String
         if payments[id] == nil { order.append(id) }
         payments[id] = payment

@@ -178,7 +178,13 @@ struct OrdersShow: ParsableCommand {
         }
         for item in order.items {
             let options = item.options.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-            lines.append(("상품", "\(item.title) [\(item.sku)]\(options.isEmpty ? "" : " (\(options))") × \(item.quantity)  \(OrderText.won(item.price * item.quantity))"))
+            lines.append(("상품", "\(item.title) [\(item.sku)]\(options.isEmpty ? "" : " (\(options))") × \(item.quantity)  \(OrderText.won(item.price * item.quantity))"
+                                + (item.discount > 0 ? " − 할인 \(OrderText.won(item.discount))" : "") + (item.taxFree ? " (면세)" : "")))
+        }
+        if let effects = order.pricing {
+            if let code = effects.discountCode { lines.append(("할인 코드", "\(code) · \(OrderText.won(effects.discount))")) }
+            if effects.surcharge > 0 { lines.append(("추가 배송비", OrderText.won(effects.surcharge) + " (제주/도서산간)")) }
+            if effects.taxFree > 0 { lines.append(("면세", OrderText.won(effects.taxFree))) }
         }
         if let identity = order.identity {
             lines.append(("성인인증", "확인됨 · \(identity.provider ?? "본인인증") \(identity.certification) · "
@@ -250,7 +256,8 @@ struct OrdersExport: ParsableCommand {
         let orders = try ledger.open().orders(status: status)
         var text = "\u{FEFF}" + CSV.row(["주문일시", "imp_uid", "주문번호", "상태", "금액", "취소금액", "통화", "상품", "사유",
                                          "환불", "주문자", "연락처", "이메일", "우편번호", "주소", "발송일시", "송장번호",
-                                         "환불내역"])
+                                         "환불내역", "할인코드", "할인금액", "추가배송비", "과세금액", "공급가액", "부가세",
+                                         "면세금액"])
         let refunds = Dictionary(grouping: try ledger.open().refunds(), by: \.impUID)
         for order in orders {
             text += CSV.row([OrderText.time(order.createdAt), order.impUID, order.merchantUID, order.status,
@@ -259,7 +266,8 @@ struct OrdersExport: ParsableCommand {
                              order.buyer.name ?? "", order.buyer.tel ?? "", order.buyer.email ?? "",
                              order.buyer.postcode ?? "", order.buyer.addr ?? "",
                              order.shippedAt.map(OrderText.time) ?? "", order.tracking ?? "",
-                             (refunds[order.impUID] ?? []).map(OrderText.refundLine).joined(separator: "; ")])
+                             (refunds[order.impUID] ?? []).map(OrderText.refundLine).joined(separator: "; ")]
+                             + TaxSplit(order).cells)
         }
         if let file {
             try OwnerOnlyFile.write(Data(text.utf8), to: file)
@@ -612,6 +620,11 @@ struct OrderJSON: Encodable {
         var closedAt: Int?
         enum CodingKeys: String, CodingKey { case kind, state, reason, answer, createdAt = "created_at", closedAt = "closed_at" }
     }
+    /// SPEC §11's effects: the code redeemed and what it saved, the regional surcharge, the tax-free part.
+    var discountCode: String?
+    var discount: Int?
+    var surcharge: Int?
+    var taxFree: Int?
 
     struct Identity: Encodable {
         var certification: String
@@ -624,6 +637,7 @@ struct OrderJSON: Encodable {
         case impUID = "imp_uid", merchantUID = "merchant_uid", status, amount, currency, name, items, reason, refunded
         case refundState = "refund_state", cancelledAmount = "cancelled_amount"
         case buyer, vbank, createdAt = "created_at", shippedAt = "shipped_at", carrier, tracking, escrow, identity
+        case discountCode = "discount_code", discount, surcharge, taxFree = "tax_free"
         case refunds, requests
     }
 
@@ -655,6 +669,10 @@ struct OrderJSON: Encodable {
         carrier = order.carrier
         tracking = order.tracking
         escrow = order.escrow
+        discountCode = order.pricing?.discountCode
+        discount = order.pricing?.discount
+        surcharge = order.pricing?.surcharge
+        taxFree = order.pricing?.taxFree
     }
 
     static func encode(_ orders: [OrderJSON]) throws -> String { try prettyJSON(orders) }
@@ -665,4 +683,33 @@ func prettyJSON<Value: Encodable>(_ value: Value) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// An order's amount split for 부가세 신고: 면세 (the tax-free lines after their discount shares), and the rest
+/// 과세, whose 부가세 is 1/11 rounded to the won (as PortOne works out `vat` when it is not given) and whose
+/// 공급가액 is the rest. Of the amount as paid; a partial cancel is in its own column.
+struct TaxSplit {
+    var discountCode: String
+    var discount: Int
+    var surcharge: Int
+    var taxable: Int
+    var supply: Int
+    var vat: Int
+    var taxFree: Int
+
+    init(_ order: LedgerOrder) {
+        let effects = order.pricing ?? LedgerOrder.PricingEffects()
+        let counted = order.status == "paid" || order.status == "awaiting_deposit"
+        discountCode = effects.discountCode ?? ""
+        discount = effects.discount
+        surcharge = effects.surcharge
+        taxFree = counted ? effects.taxFree : 0
+        taxable = counted ? order.amount - taxFree : 0
+        vat = (taxable * 10 + 55) / 110
+        supply = taxable - vat
+    }
+
+    var cells: [String] {
+        [discountCode, String(discount), String(surcharge), String(taxable), String(supply), String(vat), String(taxFree)]
+    }
 }

@@ -103,4 +103,28 @@ import Testing
                                          isTaxFree: { $0 == "TEA" })
         #expect(amount.taxFree == 1200)
     }
+
+    /// SPEC §11: 쌀 (면세) 2 × 30,000 and 컵 1 × 10,000 with a 7,000 discount split 6,000 / 1,000, + 3,000 shipping
+    /// = 66,000, of which 54,000 is tax-free.
+    let discounted: LedgerOrder = {
+        var order = LedgerOrder(impUID: "imp_2", merchantUID: "shop-2", status: "paid", amount: 66000, currency: "KRW",
+                                name: "쌀 외 1건", items: [
+                                    PricedItem(sku: "RICE", title: "쌀", quantity: 2, options: [:], price: 30000,
+                                               discount: 6000, taxFree: true),
+                                    PricedItem(sku: "CUP", title: "컵", quantity: 1, options: [:], price: 10000, discount: 1000),
+                                ])
+        order.payMethod = "card"
+        order.pricing = .init(discountCode: "WELCOME", discount: 7000, surcharge: 0, taxFree: 54000)
+        return order
+    }()
+
+    @Test func test_a_line_refund_gives_back_what_was_paid_for_it_after_its_discount_share_with_its_tax_free_part() throws {
+        let rice = try RefundPlan.make(order: discounted, refunds: [], left: 66000,
+                                       request: request([.init(sku: "RICE", quantity: 1)]))
+        #expect(rice.amount == 27000 && rice.taxFree == 27000)      // 30,000 less half of 6,000
+        let cup = try RefundPlan.make(order: discounted, refunds: [], left: 66000, request: request([.init(sku: "CUP", quantity: 1)]))
+        #expect(cup.amount == 9000 && cup.taxFree == 0)
+        let all = try RefundPlan.make(order: discounted, refunds: [], left: 66000, request: request())
+        #expect(all.amount == 66000 && all.taxFree == 54000)
+    }
 }

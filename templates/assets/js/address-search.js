@@ -48,6 +48,8 @@ export function setUpAddressSearch(form) {
             form.elements[name].setAttribute('aria-invalid', 'false');
             document.getElementById(name + '-error').textContent = '';
           });
+          // The cart adds a 제주/도서산간 surcharge as soon as it knows the postcode.
+          form.elements.buyer_postcode.dispatchEvent(new Event('change', { bubbles: true }));
           form.elements.buyer_addr_detail.focus();
         }
       }).open();

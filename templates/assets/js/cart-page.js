@@ -5,8 +5,9 @@
  */
 import { reconcileCart, sharedIntervals } from './cart-catalog.js';
 import { alignIntervals, isSubscriptionLine, lineCounts } from './cart-lines.js';
+import { applyCode, codeProblem, priceWithTerms, rememberedRule } from './cart-terms.js';
 import { chooseMode, currentMode, loadCart, loadCatalog, saveCart } from './cart.js';
-import { findProduct, purchaseLimit } from './catalog.js';
+import { findProduct, nextSaleBoundary, purchaseLimit } from './catalog.js';
 import { payOrder, setUpCheckoutForm } from './checkout.js';
 import { fillTemplate } from './format.js';
 import { resumeCertified } from './identity.js';
@@ -47,10 +48,14 @@ export function setUpCartPage() {
     }
     renderCart(cart, catalog);
     refreshStock(cart, catalog);
+    setUpDiscountField(cart, catalog);
     setUpCheckoutForm(cart, catalog, provider, (refusal) => {
       if (refusal.sku && Number.isInteger(refusal.available)) stockNow[refusal.sku] = refusal.available;
       renderCart(cart, catalog);
     });
+    // The postcode decides the 제주/도서산간 surcharge: show it as soon as it is known (typed or searched).
+    const postcode = cart.querySelector('[name="buyer_postcode"]');
+    if (postcode) ['input', 'change'].forEach((kind) => postcode.addEventListener(kind, () => renderCart(cart, catalog)));
     if (!resumeSubscription(cart, provider)) resumeCertified(cart, catalog, provider, payOrder);
   }).catch(() => {
     notice.textContent = text.status_error;
@@ -166,6 +171,44 @@ function cartLine(cart, catalog, line, index, interval) {
   ]);
 }
 
+/** The 할인 코드 field: shown when the shop has codes; says what the code takes off, or why it does not apply. */
+function setUpDiscountField(cart, catalog) {
+  const field = cart.querySelector('[data-discount-field]');
+  if (!field || !Array.isArray(catalog.discounts) || catalog.discounts.length === 0) return;
+  field.hidden = false;
+  const input = field.querySelector('input');
+  const apply = () => applyCode(catalog, input.value).then(() => renderCart(cart, catalog));
+  field.querySelector('[data-discount-apply]').addEventListener('click', apply);
+  input.addEventListener('keydown', (event) => { if (event.key === 'Enter') { event.preventDefault(); apply(); } });
+}
+
+function showDiscountStatus(cart, order, lines) {
+  const status = cart.querySelector('[data-discount-status]');
+  const input = cart.querySelector('[name="discount_code"]');
+  if (!status || !input) return;
+  const rule = rememberedRule();
+  const problem = input.value.trim() === '' ? null : codeProblem(lines);
+  if (problem) {
+    status.textContent = fillTemplate(text['discount_' + problem] || text.reason_discount_invalid,
+      { amount: rule && rule.min_subtotal ? money(rule.min_subtotal) : '' });
+  } else if (rule && order && order.discount > 0) {
+    status.textContent = fillTemplate(text.discount_applied, { code: input.value.trim(), amount: money(order.discount) });
+  } else if (rule && order && order.shipping_discount > 0) {
+    status.textContent = fillTemplate(text.discount_free_shipping, { code: input.value.trim() });
+  } else {
+    status.textContent = '';
+  }
+}
+
+let boundaryTimer = null;
+/** Re-renders the cart when a sale in it starts or ends, by the buyer's clock, without a reload. */
+function watchSaleBoundaries(cart, catalog, lines) {
+  clearTimeout(boundaryTimer);
+  const next = nextSaleBoundary(catalog, lines.map((line) => line.sku), Math.floor(Date.now() / 1000));
+  if (next === null) return;
+  boundaryTimer = setTimeout(() => renderCart(cart, catalog), Math.min(2147483647, next * 1000 - Date.now() + 50));
+}
+
 function renderCart(cart, catalog) {
   const all = loadCart();
   const empty = cart.querySelector('[data-cart-empty]');
@@ -179,13 +222,30 @@ function renderCart(cart, catalog) {
   showCartMode(cart, catalog, all, mode, interval);
   const entries = all.map((item, index) => ({ item, index }))
     .filter((entry) => isSubscriptionLine(entry.item) === (mode === 'subscription'));
-  const order = priceOrder(catalog, entries.map((entry) => entry.item), {}, interval);
+  const lines = entries.map((entry) => entry.item);
+  const postcode = cart.querySelector('[name="buyer_postcode"]');
+  const order = interval ? priceOrder(catalog, lines, {}, interval)
+    : priceWithTerms(catalog, lines, postcode ? postcode.value.trim() : '');
   const list = cart.querySelector('[data-cart-lines]');
   list.textContent = '';
   // Each line's index is its place in the whole stored cart.
   order.items.forEach((line, position) => list.appendChild(cartLine(cart, catalog, line, entries[position].index, interval)));
   cart.querySelector('[data-subtotal]').textContent = money(order.subtotal);
   cart.querySelector('[data-shipping]').textContent = order.shipping === 0 ? text.free : money(order.shipping);
+  const discount = order.discount || 0;
+  cart.querySelectorAll('[data-discount-row]').forEach((node) => { node.hidden = discount === 0; });
+  const discountCell = cart.querySelector('[data-discount]');
+  if (discountCell) discountCell.textContent = '−' + money(discount);
+  const surcharge = order.surcharge || 0;
+  cart.querySelectorAll('[data-surcharge-row]').forEach((node) => { node.hidden = surcharge === 0; });
+  const surchargeCell = cart.querySelector('[data-surcharge]');
+  if (surchargeCell) surchargeCell.textContent = money(surcharge);
+  const pending = cart.querySelector('[data-surcharge-pending]');
+  if (pending) pending.hidden = !order.surcharge_pending;
+  if (!interval) {
+    showDiscountStatus(cart, order, order.items);
+    watchSaleBoundaries(cart, catalog, order.items);
+  }
   cart.querySelector('[data-total]').textContent = money(order.total);
   const totalLabel = cart.querySelector('[data-total-label]');
   if (totalLabel) totalLabel.textContent = interval ? text.subscription_amount : text.total;

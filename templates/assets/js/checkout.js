@@ -12,6 +12,7 @@ import { rememberOrderEmail } from './order-page.js';
 import { newMerchantUID, orderName } from './orders.js';
 import { config, postJSON, text } from './page.js';
 import { ProviderUnavailable } from './payment.js';
+import { codeToSend, priceWithTerms } from './cart-terms.js';
 import { priceOrder } from './pricing.js';
 import { showResult, verifyAndShow } from './result-view.js';
 import { refusalText } from './stock.js';
@@ -51,7 +52,9 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
     const items = linesOf(all, mode);
     const interval = mode === 'subscription' && items.length ? items[0].interval : undefined;
     let order;
-    try { order = priceOrder(catalog, items, {}, interval); } catch (error) {
+    try {
+      order = interval ? priceOrder(catalog, items, {}, interval) : priceWithTerms(catalog, items, buyerFrom(form).postcode);
+    } catch (error) {
       status.textContent = text['reason_' + error.reason] || text.error_form;
       status.classList.add('is-error');
       return;
@@ -66,9 +69,11 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
       startSubscription(cart, provider, { items: checkoutItems, order, interval, buyer: buyerFrom(form) }, done);
       return;
     }
+    // SPEC §11: the code as typed (when it takes something off), the moment the page priced with, the postcode.
+    const terms = { discount: codeToSend(order), priced_at: order.priced_at, postcode: buyerFrom(form).postcode };
     // Sent by an easy-pay button (카카오페이 …) rather than 결제하기: that brand's own window.
     const easyPay = event.submitter ? event.submitter.getAttribute('data-easy-pay') : null;
-    prepareOrder(checkoutItems, order).then((prepared) => {
+    prepareOrder(checkoutItems, order, terms).then((prepared) => {
       const checkout = { form, cart, items: checkoutItems, prepared, catalog, provider, easyPay };
       if (needsAdult(catalog, checkoutItems)) certifyThenPay(checkout, done, payOrder);
       else payOrder(checkout, done);
@@ -87,18 +92,24 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
 
 /**
  * The order to pay: checked, held and pre-registered with the provider by the verify function (SPEC §9), or —
- * with `checkout.prepare: false` — made here. A refusal (sold out, over a limit) rejects with OrderRefused: no
- * payment window opens.
+ * with `checkout.prepare: false` — made here. A refusal (sold out, over a limit, a code used up) rejects with
+ * OrderRefused: no payment window opens. Carries what the provider's request and the custom data need of the
+ * pricing rules: the tax-free part, the code, the moment.
  */
-function prepareOrder(items, order) {
+function prepareOrder(items, order, terms) {
   const name = orderName(order.items, text);
+  const rules = { discount: terms.discount, priced_at: terms.priced_at };
   if (!config.prepare) {
-    return Promise.resolve({ merchant_uid: newMerchantUID(config.order_prefix), amount: order.total, name });
+    return Promise.resolve(Object.assign({ merchant_uid: newMerchantUID(config.order_prefix), amount: order.total, name,
+      tax_free: order.tax_free || 0 }, rules));
   }
-  return postJSON('prepare', { items }, false).then((response) => response.json().then((body) => {
-    if (response.status === 409 && body.reason) throw new OrderRefused(body);
-    if (!response.ok || !body.merchant_uid) throw new Error(body.error || 'prepare failed');
-    return { merchant_uid: body.merchant_uid, amount: body.amount, name: body.name || name };
+  const body = { items, priced_at: terms.priced_at, postcode: terms.postcode };
+  if (terms.discount) body.discount = terms.discount;
+  return postJSON('prepare', body, false).then((response) => response.json().then((reply) => {
+    if (response.status === 409 && reply.reason) throw new OrderRefused(reply);
+    if (!response.ok || !reply.merchant_uid) throw new Error(reply.error || 'prepare failed');
+    return Object.assign({ merchant_uid: reply.merchant_uid, amount: reply.amount, name: reply.name || name,
+      tax_free: reply.tax_free || 0 }, rules);
   }));
 }
 

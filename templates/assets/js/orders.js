@@ -76,3 +76,11 @@ export function vbankDue(hours, now = Date.now()) {
   return String(korean.getUTCFullYear()) + two(korean.getUTCMonth() + 1) + two(korean.getUTCDate()) +
     two(korean.getUTCHours()) + two(korean.getUTCMinutes());
 }
+
+/** The custom data of a one-off payment (SPEC §2, §11): items, shop, catalog version, and the pricing terms. */
+export function customData(prepared, items, catalog) {
+  const data = { items, shop: catalog.shop, catalog: catalog.version };
+  if (prepared.discount) data.discount = prepared.discount;
+  if (prepared.priced_at) data.priced_at = prepared.priced_at;
+  return data;
+}

@@ -3,7 +3,7 @@
  * The payment provider interface is described in payment.js. The SDK (sdk_url) is loaded by the cart page.
  */
 import { iamportEasyPay } from './easy-pay.js';
-import { vbankDue } from './orders.js';
+import { customData, vbankDue } from './orders.js';
 import { config } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 
@@ -34,9 +34,11 @@ export function pay({ prepared, items, catalog, buyer, payMethod, certification,
       buyer_postcode: buyer.postcode,
       // The shop and the catalog version priced with: the function honours these prices for a while after
       // the seller changes them, and ignores payments another shop on the same account made.
-      custom_data: { items, shop: catalog.shop, catalog: catalog.version },
+      custom_data: customData(prepared, items, catalog),
       m_redirect_url: config.complete_url
     };
+    // 면세: the tax-free part of the amount (the function checks it and refunds carry it).
+    if (prepared.tax_free > 0) params.tax_free = prepared.tax_free;
     if (certification) params.custom_data.certification = certification;
     if (params.pay_method === 'phone') params.digital = false;
     // 구매안전서비스: cash payments go through the PG's escrow when the shop has it (checkout.escrow).

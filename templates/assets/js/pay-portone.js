@@ -5,6 +5,7 @@
  * named for the order. The payment provider interface is described in payment.js.
  */
 import { easyPayProvider } from './easy-pay.js';
+import { customData } from './orders.js';
 import { actionURL, config } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 
@@ -37,7 +38,7 @@ export function pay({ prepared, items, catalog, buyer, payMethod, certification,
     currency: config.currency,
     payMethod,
     customer: customer(buyer),
-    customData: { items, shop: catalog.shop, catalog: catalog.version },
+    customData: customData(prepared, items, catalog),
     redirectUrl: config.complete_url,
     // PortOne asks the function before approving (when the store has the confirm process): a tampered
     // order is never approved.
@@ -46,6 +47,8 @@ export function pay({ prepared, items, catalog, buyer, payMethod, certification,
   if (certification) request.customData.certification = certification;
   if (easyPay) request.easyPay = { easyPayProvider: easyPayProvider(easyPay) };
   if ((config.escrow_methods || []).indexOf(payMethod) >= 0) request.isEscrow = true;
+  // 면세: the tax-free part of the amount, which PortOne keeps as amount.taxFree and the function checks.
+  if (prepared.tax_free > 0) request.taxFreeAmount = prepared.tax_free;
   if (payMethod === 'VIRTUAL_ACCOUNT') {
     request.virtualAccount = { accountExpiry: { validHours: config.vbank_hours || 72 } };
   }

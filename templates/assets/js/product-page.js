@@ -2,11 +2,13 @@
 import { alignIntervals, sameLine } from './cart-lines.js';
 import { loadCart, rememberMode, saveCart } from './cart.js';
 import { config, element, interval, readJSON, text } from './page.js';
+import { showSalePrice } from './sale-price.js';
 import { clampMessage, clampQuantity, sayQuantityNote } from './quantity-limit.js';
 
 export function setUpProductPage() {
   const form = document.querySelector('[data-buy-form]');
   const product = readJSON('gage-product');
+  showSalePrice(document.querySelector('[data-price]'), product);
   if (!form || !product) return;
   const status = form.querySelector('[data-buy-status]');
   const intervalField = form.querySelector('[data-interval-field]');

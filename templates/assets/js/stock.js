@@ -6,7 +6,8 @@
 import { fillTemplate } from './format.js';
 
 /** The sentence for a refusal from /prepare (`{reason, sku, title, available, limit}`): names the product and
- * what is left, so the buyer knows what to change. Any other refusal is its reason's usual text. */
+ * what is left, so the buyer knows what to change; a discount code's refusal says why (used up, expired, …). Any
+ * other refusal is its reason's usual text. */
 export function refusalText(refusal, text) {
   const title = refusal.title || refusal.sku || '';
   if (refusal.reason === 'sold_out' && Number.isInteger(refusal.available)) {
@@ -16,6 +17,10 @@ export function refusalText(refusal, text) {
   }
   if (refusal.reason === 'quantity_limit' && Number.isInteger(refusal.limit)) {
     return fillTemplate(text.refused_limit, { title, limit: refusal.limit });
+  }
+  if (refusal.reason === 'discount_invalid' && text.refused_discount) {
+    const why = text['discount_' + refusal.discount_problem] || text.reason_discount_invalid;
+    return fillTemplate(text.refused_discount, { why });
   }
   return text['reason_' + refusal.reason] || text.status_error;
 }

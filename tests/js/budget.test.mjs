@@ -9,14 +9,20 @@ import { gzipSync } from 'node:zlib';
 
 const modules = join(dirname(fileURLToPath(import.meta.url)), '../../templates/assets/js');
 
-/** The files an entry loads: its static imports, and its dynamic ones (both payment providers: the worst case). */
-export function moduleGraph(entry) {
+/**
+ * The files an entry loads with the page: its static imports, and its dynamic ones (both payment providers, a
+ * product's sale clock: the worst case). With `searching`, also what the first search fetches (a dynamic import
+ * marked `/* on first search *\/`), which a page nobody searches on never loads.
+ */
+export function moduleGraph(entry, { searching = false } = {}) {
   const seen = new Set();
   const visit = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
     const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/^import\s[^;]*?from\s+'([^']+)'|\bimport\('([^']+)'\)/gm)) {
+    const pattern = /^import\s[^;]*?from\s+'([^']+)'|\bimport\('([^']+)'\)(\s*\/\*\s*on first search\s*\*\/)?/gm;
+    for (const match of source.matchAll(pattern)) {
+      if (match[3] && !searching) continue;
       visit(join(dirname(file), match[1] || match[2]));
     }
   };
@@ -33,6 +39,12 @@ const sizes = Object.fromEntries(entries.map((entry) => [entry, gzipBytes(module
 
 test('a product page loads at most 12 KB of gzipped script', () => {
   assert.ok(sizes.product <= 12 * 1024, `${sizes.product} bytes`);
+});
+
+test('the first search fetches the matcher, still within a product page\'s budget', () => {
+  const searching = gzipBytes(moduleGraph('product', { searching: true }));
+  assert.ok(searching > sizes.product, 'the matcher is loaded on the first search');
+  assert.ok(searching <= 14 * 1024, `${searching} bytes with the first search`);
 });
 
 test('a list page loads no more script than a product page', () => {

@@ -2,13 +2,15 @@
 import { alignIntervals, sameLine } from './cart-lines.js';
 import { loadCart, rememberMode, saveCart } from './cart.js';
 import { config, element, interval, readJSON, text } from './page.js';
-import { showSalePrice } from './sale-price.js';
 import { clampMessage, clampQuantity, sayQuantityNote } from './quantity-limit.js';
 
 export function setUpProductPage() {
   const form = document.querySelector('[data-buy-form]');
   const product = readJSON('gage-product');
-  showSalePrice(document.querySelector('[data-price]'), product);
+  // Only a product on sale needs the sale clock: its module is fetched for those pages alone.
+  if (product && product.sale) {
+    import('./sale-price.js').then(({ showSalePrice }) => showSalePrice(document.querySelector('[data-price]'), product));
+  }
   if (!form || !product) return;
   const status = form.querySelector('[data-buy-status]');
   const intervalField = form.querySelector('[data-interval-field]');

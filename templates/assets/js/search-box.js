@@ -1,11 +1,13 @@
 /* The search box on every page, and the search page (search.json, matched by search.js). */
 import { config, element, fetchShopJSON, text } from './page.js';
-import { searchEntries, searchProducts } from './search.js';
 
+// The matcher comes with the index, on the first search: a page nobody searches on never fetches either.
+let searchProducts = null;
 let searchIndexPromise = null;
 function loadSearchIndex() {
   if (!searchIndexPromise) {
-    searchIndexPromise = fetchShopJSON(config.search_url).then(searchEntries)
+    searchIndexPromise = Promise.all([fetchShopJSON(config.search_url), import('./search.js') /* on first search */])
+      .then(([index, search]) => { searchProducts = search.searchProducts; return search.searchEntries(index); })
       .catch((error) => { searchIndexPromise = null; throw error; });
   }
   return searchIndexPromise;

@@ -23,8 +23,8 @@ gage-verify and `gage orders reconcile`, with the invariants of SPEC §3, §4 an
 10. a payment the ledger holds, or made under a name the shop had, is never ignored after a rename; another
    shop's always is.
 
-GAGE_MODEL_SEQUENCES sets how many sequences run with the ledger in SQLite (CI: 500), GAGE_MODEL_SEQUENCES_POSTGRES
-how many with it in PostgreSQL (CI: 100); GAGE_MODEL_SEED the first seed."""
+GAGE_MODEL_SEQUENCES sets how many sequences run with the ledger in SQLite (CI: 300), GAGE_MODEL_SEQUENCES_POSTGRES
+how many with it in PostgreSQL (CI: 50); GAGE_MODEL_SEED the first seed."""
 import concurrent.futures
 import copy
 import json
@@ -40,8 +40,8 @@ from conftest import SECRET, run
 from ledger_db import LedgerDB
 from verify_helpers import CATALOG, order_id, verify
 
-SEQUENCES = {"sqlite": int(os.environ.get("GAGE_MODEL_SEQUENCES", "500")),
-             "postgres": int(os.environ.get("GAGE_MODEL_SEQUENCES_POSTGRES", "100"))}
+SEQUENCES = {"sqlite": int(os.environ.get("GAGE_MODEL_SEQUENCES", "300")),
+             "postgres": int(os.environ.get("GAGE_MODEL_SEQUENCES_POSTGRES", "50"))}
 FIRST_SEED = int(os.environ.get("GAGE_MODEL_SEED", "1"))
 STEPS = 12
 STOCK = 3

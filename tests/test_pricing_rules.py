@@ -10,8 +10,8 @@ import time
 import pytest
 
 from conftest import run
-from test_portone_v2 import v2_catalog, V2Sandbox  # noqa: F401  (fixtures below use the V2 stand-in)
-from test_portone_v2 import v2_server, v2_env, verify as verify_v2  # noqa: F401
+from portone_v2_kit import V2Sandbox  # noqa: F401  (the V2 stand-in; v2_server is a conftest fixture)
+from test_portone_v2 import v2_catalog, v2_env, verify as verify_v2  # noqa: F401
 from test_integrity import cgi, expire_holds
 from test_subscriptions import ledger_rows
 from verify_helpers import BUYER, CATALOG, SHOP, TEA, order_id, ref, verify

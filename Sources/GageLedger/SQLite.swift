@@ -50,6 +50,17 @@ public final class SQLiteConnection: LedgerDatabase, @unchecked Sendable {
     /// Creates the file 0600 if it is missing (SQLite would make it 0644), and takes group and other access away
     /// from one an earlier version left readable. A symlink is refused: the ledger is not written through one.
     static func createOwnerOnly(_ path: String, name: String = "ledger") throws(LedgerError) {
+        // An existing file is never opened here: closing a descriptor of a file releases every POSIX lock this
+        // process holds on it, SQLite's included, so a second connection opened while another is in use (one
+        // invocation opening the ledger twice) would let other processes write at the same time and corrupt it.
+        var existing = stat()
+        if lstat(path, &existing) == 0 {
+            if existing.st_mode & S_IFMT == S_IFLNK {
+                throw LedgerError(message: "cannot open the \(name) \(path): it is a symbolic link")
+            }
+            if existing.st_uid == getuid(), existing.st_mode & 0o077 != 0 { _ = chmod(path, existing.st_mode & 0o700) }
+            return
+        }
         let descriptor = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             let reason = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))

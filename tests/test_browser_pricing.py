@@ -102,6 +102,26 @@ def test_3_the_sale_ends_on_the_open_page_without_a_reload(driver, shop, clock):
     assert "9,800원" in price_text(driver)
 
 
+def chamomile_card(driver):
+    return driver.find_element(By.CSS_SELECTOR, '.card a[href$="/products/chamomile/"] .card-price')
+
+
+def test_3b_list_cards_follow_the_buyers_clock_too(driver, shop, clock):
+    """A category page is static like the product page: its card of a product on sale shows the sale price while
+    the buyer's clock is inside the window, and the regular price after it."""
+    driver.get(f"{shop['url']}/categories/tea/")
+    wait(driver).until(lambda d: chamomile_card(d).find_elements(By.CSS_SELECTOR, "[data-sale-price]"))
+    card = chamomile_card(driver)
+    assert card.find_element(By.CSS_SELECTOR, "[data-sale-price]").text == "7,900원"
+    assert card.find_element(By.CSS_SELECTOR, "del").text.endswith("9,800원")
+    shot(driver, "pricing-03b-card-on-sale")
+    clock(SALE_UNTIL - NOW + 600)
+    driver.get(f"{shop['url']}/categories/tea/")
+    time.sleep(0.5)        # the sale module is fetched on demand: give it the time it would take to change the card
+    card = chamomile_card(driver)
+    assert card.find_elements(By.CSS_SELECTOR, "[data-sale-price]") == [] and "9,800원" in card.text
+
+
 def test_4_a_jeju_postcode_adds_the_surcharge_as_soon_as_it_is_typed(driver, shop, clock):
     add_to_cart(driver, shop, "hojicha", quantity=4)          # 54,000: free_over waives the fee, not the surcharge
     driver.get(shop["url"] + "/cart/")
@@ -144,6 +164,15 @@ def test_5_a_discount_code_is_applied_paid_and_recorded_and_an_expired_one_says_
     assert "결제가 완료되었습니다" in result_text(driver)
     paid = [o for o in ledger_orders(shop).values() if o.get("discount_code") == "WELCOME10"]
     assert paid and (paid[0]["status"], paid[0]["amount"], paid[0]["discount"]) == ("paid", expected, discount)
+    # 주문조회 shows what the code took off, as the cart did.
+    driver.get(shop["url"] + "/orders/lookup/?order=" + paid[0]["merchant_uid"])
+    form = driver.find_element(By.CSS_SELECTOR, "[data-order-lookup]")
+    form.find_element(By.NAME, "phone").send_keys("010-1234-5678")
+    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    wait(driver).until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".lookup-result dl")))
+    row = driver.find_element(By.XPATH, "//dt[.='할인 (WELCOME10)']/following-sibling::dd[1]")
+    assert row.text == "-1,350원"
+    shot(driver, "pricing-05-lookup")
 
 
 # ------------------------------------------------------------------------------------ V2: 면세 and a Jeju zipcode

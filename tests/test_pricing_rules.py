@@ -221,11 +221,20 @@ def test_of_two_buyers_preparing_a_codes_last_redemption_at_once_one_holds_it(ga
     assert status == 200
 
 
-def test_an_expired_hold_frees_its_redemption(gage_verify, ledger_env, sandbox, tmp_path):
+def discounts_listed(gage, env):
+    listed = run(gage, "discounts", "--json", "--ledger", env["GAGE_LEDGER"], "--catalog", env["GAGE_CATALOG"])
+    assert listed.returncode == 0, listed.stderr
+    return {line["code"]: line for line in json.loads(listed.stdout)}
+
+
+def test_an_expired_hold_frees_its_redemption(gage, gage_verify, ledger_env, sandbox, tmp_path):
     env = with_catalog(ledger_env, tmp_path, rules_catalog([dict(WELCOME, limit=1)]))
     order = {"items": TEA, "discount": "WELCOME10", "postcode": "03154"}
     status, _, first = cgi(gage_verify, env, "/prepare", order)
     assert status == 200
+    # The seller sees the redemption a checkout holds: nothing paid yet, one held, none left.
+    line = discounts_listed(gage, env)["WELCOME10"]
+    assert (line["redemptions"], line["held"], line["limit"], line["left"]) == (0, 1, 1, 0), line
     status, _, refused = cgi(gage_verify, env, "/prepare", order, client="198.51.100.20")
     assert (status, refused["reason"]) == (409, "discount_invalid")
     # A payment made past /prepare with the held code is refused and refunded too: the hold counts for the judgement.
@@ -234,6 +243,8 @@ def test_an_expired_hold_frees_its_redemption(gage_verify, ledger_env, sandbox, 
     assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "discount_invalid", True)
     # The first buyer left without paying: the hold runs out and the code can be redeemed again.
     expire_holds(env)
+    # Nothing holds it now (the ledger knows a code only while an order or a hold names it; shop.yml lists the rest).
+    assert discounts_listed(gage, env).get("WELCOME10", {"held": 0})["held"] == 0
     status, _, again = cgi(gage_verify, env, "/prepare", order, client="198.51.100.20")
     assert status == 200 and again["merchant_uid"] != first["merchant_uid"] and again["discount"] == 1200
 
@@ -352,3 +363,50 @@ def test_v2_confirm_holds_the_redemption_it_approves(v2_server, v2_env, tmp_path
     # Confirming the first again (PortOne retries) is judged against its own hold: still approved.
     status, reply, _ = cgi_v2(env, "/confirm", **_delivery_args(v2_server.delivery(first["id"], "Transaction.Confirm")))
     assert status == 200, reply
+
+
+def test_v2_rejected_payment_is_refunded_with_its_tax_free_part(v2_server, v2_env, tmp_path):
+    """A tampered 면세 payment is refunded whole, and the cancel carries the tax-free part PortOne recorded for it
+    (27,000 of 40,000), so the PG's 면세 and 과세 totals both go back to zero."""
+    env = v2_rules_env(v2_env, tmp_path, discounts=[WELCOME])
+    items = [{"sku": "RICE", "quantity": 1}, {"sku": "TEA", "quantity": 1}]
+    tampered = v2_pay(v2_server, 40000, items, tax_free=27000, discount="WELCOME10")   # costs 40,800
+    reply = verify_v2(env, {"payment_id": tampered["id"]})[1]
+    assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "amount_mismatch", True)
+    amount = v2_server.payment(tampered["id"])["amount"]
+    assert (amount["cancelled"], amount["cancelledTaxFree"]) == (40000, 27000), amount
+
+
+def test_v1_rejected_payment_carries_the_tax_free_part_only_when_the_amount_is_honest(gage_verify, env, sandbox, tmp_path):
+    """V1 reports no tax-free figure, so the refund of a rejected payment carries Gage's own (27,000) when the
+    order was priced and the amount paid is what it costs (here: an adult-only 면세 item bought without 성인인증), and
+    none when the amount was tampered with (what the page claimed as 면세 is unknown; the whole balance is
+    cancelled, which the PG reverses in full)."""
+    catalog = rules_catalog([WELCOME])
+    catalog["products"][-1]["adult_only"] = True
+    env = with_catalog(env, tmp_path, catalog)
+    items = [{"sku": "RICE", "quantity": 1}, {"sku": "TEA", "quantity": 1}]
+    honest = pay_with(sandbox, 40800, items=items, discount="WELCOME10")
+    reply = verify(gage_verify, env, ref(honest))[1]
+    assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "identity_required", True), reply
+    cancel = [json.loads(call["body"]) for call in sandbox.calls("/payments/cancel")][-1]
+    assert cancel["imp_uid"] == honest["imp_uid"] and int(cancel["tax_free"]) == 27000
+    tampered = pay_with(sandbox, 40000, items=items, discount="WELCOME10")
+    assert verify(gage_verify, env, ref(tampered))[1]["reason"] == "amount_mismatch"
+    cancel = [json.loads(call["body"]) for call in sandbox.calls("/payments/cancel")][-1]
+    assert cancel["imp_uid"] == tampered["imp_uid"] and int(cancel.get("tax_free") or 0) == 0
+
+
+def test_the_order_lookup_shows_the_code_its_discount_and_the_surcharge(gage_verify, env, sandbox, tmp_path):
+    """The buyer's 주문조회 adds up like the cart did: 12,000 − 1,200 (WELCOME10) + 3,000 + 3,000 (제주) = 16,800."""
+    env = with_catalog(env, tmp_path, rules_catalog([WELCOME], shipping=SURCHARGES))
+    payment = pay_with(sandbox, 16800, discount="welcome10", buyer_postcode="63309")
+    assert verify(gage_verify, env, ref(payment))[1]["status"] == "paid"
+    status, _, reply = cgi(gage_verify, env, "/order", {"order": payment["merchant_uid"], "phone": BUYER["buyer_tel"]})
+    order = reply["order"]
+    assert status == 200 and (order["amount"], order["discount"], order["discount_code"], order["surcharge"]) == \
+        (16800, 1200, "WELCOME10", 3000), reply
+    plain = pay_with(sandbox, 15000)
+    assert verify(gage_verify, env, ref(plain))[1]["status"] == "paid"
+    _, _, reply = cgi(gage_verify, env, "/order", {"order": plain["merchant_uid"], "phone": BUYER["buyer_tel"]})
+    assert not {"discount", "discount_code", "surcharge"} & set(reply["order"]), reply

@@ -336,3 +336,24 @@ def test_the_official_python_client_drives_the_billing_endpoints(sandbox):
     assert client.customer_delete(uid)["customer_uid"] == uid
     with pytest.raises((Iamport.HttpError, Iamport.ResponseError)):
         client.customer_get(uid)
+
+
+def test_a_jeju_subscriber_pays_the_regional_surcharge_on_every_delivery(gage_verify, ledger_env, tmp_path, provider):
+    """SPEC §11: the surcharge is charged on each delivery to 제주, so it is part of the amount fixed at subscribing
+    (no sale or code applies to a subscriber price). 36,000 + 3,000 = 39,000; a mainland address pays 36,000."""
+    catalog = copy.deepcopy(SUBSCRIBABLE)
+    catalog["shipping"]["jeju"] = 3000
+    path = tmp_path / "jeju-catalog.json"
+    path.write_text(json.dumps(dict(provider.catalog(catalog), order_prefix=PREFIX), ensure_ascii=False))
+    env = provider.env({**ledger_env, "GAGE_CATALOG": str(path)})
+    buyer = {"name": BUYER["buyer_name"], "tel": BUYER["buyer_tel"], "email": BUYER["buyer_email"],
+             "addr": "제주특별자치도 제주시 첨단로 242", "postcode": "63309"}
+    status, reply, log = subscribe(gage_verify, env, provider, provider.issue_key(), buyer=buyer)
+    assert status == 0 and reply["amount"] == 39_000 and reply["subscription"]["amount"] == 39_000, log
+    assert provider.first_charges()[-1] == 39_000
+    [next_charge] = provider.schedules(reply["subscription"]["id"])
+    assert next_charge["amount"] == 39_000
+    status, reply, _ = subscribe(gage_verify, env, provider, provider.issue_key())          # 서울 03154
+    assert status == 0 and reply["amount"] == AMOUNT
+    status, reply, _ = subscribe(gage_verify, env, provider, provider.issue_key(), buyer=dict(buyer, postcode=""))
+    assert status != 0 and reply["reason"] == "address_required", reply

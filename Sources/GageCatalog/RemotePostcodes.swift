@@ -1,12 +1,15 @@
 import GageCore
 
-/// The 도서산간 (islands and remote areas outside 제주) postcode ranges Gage charges `checkout.shipping.remote` for.
+/// The 도서산간 (islands and remote areas outside 제주) postcode ranges Gage charges `checkout.shipping.remote` for,
+/// unless the shop lists its carrier's own (`checkout.shipping.remote_postcodes`).
 ///
-/// Source: the 5-digit (국가기초구역, since 2015-08-01) 도서산간 list that Korean shop platforms and 택배 contracts
-/// commonly use (it follows CJ대한통운's 도서지역 추가운임 list; Cafe24, 고도몰 and 스마트스토어 sellers copy the same
-/// ranges). Compiled for Gage on 2026-12-06 from that commonly used list as it is widely republished, without
-/// network access to fetch an official file: check it against your carrier's current list (README, "Regional
-/// shipping"). 제주 (63000–63644) is not here: it has its own surcharge (`Region.jejuPostcodes`).
+/// Source: 아임웹 고객센터 FAQ "도서산간 지역 우편번호" (https://imweb.me/faq?mode=view&category=29&category2=40&idx=71671),
+/// the 5-digit (국가기초구역, 2015-08-01) ranges Korean shop platforms charge 도서산간 for. There is no internet
+/// here, so the page itself could not be read: the ranges are those two independent public code bases reproduce
+/// from it (one writes 58826 as 28826, a typo), compared on 2026-12-06. The page's own revision date is not known.
+/// Ranges that were here before that comparison and are not on that list (보성·고흥·여수의 일부 섬: 59421, 59531,
+/// 59551, 59563, 59568) are left out: a seller whose carrier charges for them lists them. 제주 (63000–63644) is not
+/// here: it has its own surcharge (`Region.jejuPostcodes`).
 enum RemotePostcodes {
     /// `first last area`, one range per line.
     static let table = """
@@ -36,11 +39,6 @@ enum RemotePostcodes {
         59127 59127 전남 완도군 (섬)
         59129 59129 전남 완도군 (섬)
         59137 59166 전남 완도군 (섬)
-        59421 59421 전남 보성군 (섬)
-        59531 59531 전남 고흥군 (섬)
-        59551 59551 전남 고흥군 (섬)
-        59563 59563 전남 여수시 (섬)
-        59568 59568 전남 여수시 (섬)
         59650 59650 전남 여수시 (섬)
         59766 59766 전남 여수시 (섬)
         59781 59790 전남 여수시 (섬)

@@ -478,6 +478,30 @@ extension ShopSettings {
         return Catalog.Identity(pg: pg, channelKey: channelKey)
     }
 
+    /// `checkout.shipping.remote_postcodes`: the 도서산간 postcodes the shop's carrier charges for, replacing Gage's
+    /// list — each a five-digit postcode or a range (`59137-59166`). Nil when absent or wrong (after saying why).
+    private static func remotePostcodes(_ shipping: YAMLFields) -> [PostcodeRange]? {
+        guard let written = shipping.stringList("remote_postcodes") else { return nil }
+        let line = shipping.value("remote_postcodes").flatMap(shipping.line(of:))
+        var ranges: [PostcodeRange] = []
+        for item in written {
+            let ends = item.split(whereSeparator: { "-–~".contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }
+            let numbers = ends.compactMap { $0.count == 5 && $0.allSatisfy(\.isASCII) ? Int($0) : nil }
+            guard (1...2).contains(ends.count), numbers.count == ends.count, numbers[0] <= numbers[numbers.count - 1] else {
+                shipping.log.error(line: line, "'\(item)' in checkout.shipping.remote_postcodes is not a postcode or a range",
+                                   hint: "write five-digit postcodes or ranges, e.g. remote_postcodes: [\"40200-40240\", \"54000\"]")
+                return nil
+            }
+            ranges.append(PostcodeRange(numbers[0], numbers[numbers.count - 1]))
+        }
+        if ranges.isEmpty {
+            shipping.log.error(line: line, "checkout.shipping.remote_postcodes is empty",
+                               hint: "list your carrier's 도서산간 postcodes, or leave the key out for Gage's list")
+            return nil
+        }
+        return ranges
+    }
+
     private static func checkout(_ fields: YAMLFields) -> Checkout {
         var result = Checkout(verifyURL: "/verify", shipping: ShippingRule(), maxQuantity: nil,
                               explicitOrderPrefix: nil, prepare: true)
@@ -489,10 +513,17 @@ extension ShopSettings {
         result.addressSearch = checkout.bool("address_search")
         if let url = checkout.string("verify_url") { result.verifyURL = url }
         if let shipping = checkout.fields("shipping") {
-            shipping.rejectUnknownKeys(allowed: ["fee", "free_over", "jeju", "remote"], what: "checkout.shipping")
+            shipping.rejectUnknownKeys(allowed: ["fee", "free_over", "jeju", "remote", "remote_postcodes"],
+                                       what: "checkout.shipping")
             result.shipping.jeju = shipping.positiveAmount("jeju", hint: "the 제주 surcharge in won, e.g. jeju: 3000")
             result.shipping.remote = shipping.positiveAmount("remote", hint: "the 도서산간 surcharge in won, e.g. remote: 5000")
-            if result.shipping.remote != nil { result.shipping.remotePostcodes = RemotePostcodes.ranges }
+            if result.shipping.remote != nil {
+                result.shipping.remotePostcodes = remotePostcodes(shipping) ?? RemotePostcodes.ranges
+            } else if shipping.has("remote_postcodes") {
+                fields.log.warning(line: shipping.value("remote_postcodes").flatMap(shipping.line(of:)),
+                                   "checkout.shipping.remote_postcodes is not used without a remote surcharge",
+                                   hint: "add remote: 5000 (the 도서산간 surcharge in won), or leave the list out")
+            }
             if let fee = shipping.int("fee") {
                 if fee < 0 {
                     fields.log.error(line: shipping.value("fee").flatMap(shipping.line(of:)),

@@ -24,18 +24,31 @@ extension Ledger {
         return orders + holds
     }
 
-    /// Every code orders have redeemed, with how many redemptions stand and what they saved in all.
+    /// Every code orders have redeemed or checkouts hold now, with how many redemptions stand, how many are held
+    /// by checkouts not yet paid (counted against the limit as `redemptions(of:)` counts them), and what the code
+    /// saved in all.
     public func discountUsage(at now: Int) throws(LedgerError) -> [DiscountUsage] {
-        try database.execute("""
+        var usage: [String: DiscountUsage] = [:]
+        for row in try database.execute("""
             SELECT discount_code,
                    SUM(CASE WHEN status = 'paid' OR (status = 'awaiting_deposit' AND hold_until > ?) THEN 1 ELSE 0 END) AS n,
                    SUM(CASE WHEN status = 'paid' THEN discount ELSE 0 END) AS saved,
                    COUNT(*) AS seen
-            FROM orders WHERE discount_code IS NOT NULL GROUP BY discount_code ORDER BY discount_code
-            """, [.int(now)]).map { row in
-            DiscountUsage(code: row.text("discount_code") ?? "", redemptions: row.int("n") ?? 0,
-                          discountGiven: row.int("saved") ?? 0, orders: row.int("seen") ?? 0)
+            FROM orders WHERE discount_code IS NOT NULL GROUP BY discount_code
+            """, [.int(now)]) {
+            let code = row.text("discount_code") ?? ""
+            usage[code] = DiscountUsage(code: code, redemptions: row.int("n") ?? 0,
+                                        discountGiven: row.int("saved") ?? 0, orders: row.int("seen") ?? 0)
         }
+        // A virtual account's hold (door `vbank`) is counted by its order's row above.
+        for row in try database.execute("""
+            SELECT discount_code, COUNT(*) AS n FROM holds
+            WHERE discount_code IS NOT NULL AND expires_at > ? AND door != 'vbank' GROUP BY discount_code
+            """, [.int(now)]) {
+            let code = row.text("discount_code") ?? ""
+            usage[code, default: DiscountUsage(code: code, redemptions: 0, discountGiven: 0, orders: 0)].held = row.int("n") ?? 0
+        }
+        return usage.values.sorted { $0.code < $1.code }
     }
 
     func savePricingEffects(of order: LedgerOrder) throws(LedgerError) {
@@ -66,4 +79,15 @@ public struct DiscountUsage: Sendable, Equatable {
     public var discountGiven: Int
     /// Orders that named it, whatever became of them.
     public var orders: Int
+    /// Redemptions held right now by checkouts not yet paid (`/prepare`, V2 `/confirm`); they count against the
+    /// limit until they are paid or expire.
+    public var held = 0
+
+    public init(code: String, redemptions: Int, discountGiven: Int, orders: Int, held: Int = 0) {
+        self.code = code
+        self.redemptions = redemptions
+        self.discountGiven = discountGiven
+        self.orders = orders
+        self.held = held
+    }
 }

@@ -15,7 +15,10 @@ enum EmailContext {
     static func make(order: LedgerOrder, notice: Notice, shop: ShopContact,
                      subscription: LedgerSubscription? = nil) -> [String: Any] {
         let subtotal = order.items.reduce(0) { $0 + $1.price * $1.quantity }
-        let shippingFee = max(0, order.amount - subtotal)
+        // A receipt that adds up: items at their price, the shipping fee before a code's discount, the regional
+        // surcharge, less the code's discount (SPEC §11) — so the fee is what is left of the amount.
+        let effects = order.pricing ?? LedgerOrder.PricingEffects()
+        let shippingFee = max(0, order.amount - subtotal - effects.surcharge + effects.discount)
         var context: [String: Any] = [
             "shop": present([
                 "title": shop.title, "url": shop.baseURL, "email": shop.email, "phone": shop.phone,
@@ -33,6 +36,11 @@ enum EmailContext {
                             "has_options": !options.isEmpty]
                 },
                 "cancelled_amount": won(order.cancelledAmount), "escrow": order.escrow,
+                // Absent is `false`, not "": swift-mustache opens a section for any text, even an empty one.
+                "discount": effects.discount > 0 ? "-" + won(effects.discount) : false,
+                "discount_code": effects.discount > 0 ? effects.discountCode.map { $0 as Any } ?? false : false,
+                "surcharge": effects.surcharge > 0 ? won(effects.surcharge) : false,
+                "tax_free": effects.taxFree > 0 ? won(effects.taxFree) : false,
             ] as [String: Any],
             "lookup_url": shop.lookupURL(order: order.merchantUID),
             "buyer": present([

@@ -46,6 +46,8 @@ public struct ProviderPayment: Codable, Sendable, Equatable {
     /// The tax-free (면세) part of `amount` as the provider records it: V2's `amount.taxFree`. nil where the provider
     /// does not report it (V1's payment object has no such field).
     public var taxFree: Int?
+    /// The tax-free part of what the provider has cancelled so far: V2's `amount.cancelledTaxFree`; nil on V1.
+    public var cancelledTaxFree: Int?
     /// Paid through the PG's escrow (구매안전서비스): the delivery must be registered with Iamport.
     public var escrow = false
     /// For a charge with a billing key: the key's alias (a subscription's charge must carry its own).
@@ -142,6 +144,12 @@ public struct ProviderPayment: Codable, Sendable, Equatable {
 
     /// What is left to refund.
     public var refundableAmount: Int { max(0, amount - cancelAmount) }
+
+    /// The tax-free part of what is left to refund, by the provider's own figures; nil where it reports none (V1).
+    public var refundableTaxFree: Int? {
+        guard let taxFree else { return nil }
+        return min(refundableAmount, max(0, taxFree - (cancelledTaxFree ?? 0)))
+    }
 
     /// Money the provider holds for the shop: paid, or paid and then cancelled only in part (a partial cancel
     /// reads `cancelled` on Iamport, with something left). A revoked virtual account reads `cancelled` too, but

@@ -19,7 +19,9 @@ public enum Judgement: Sendable, Equatable {
     case failed
     case cancelled
     /// `refund`: money moved and must go back. `refunded`: it already went back (an earlier decision of ours).
-    case rejected(reason: String, expectedAmount: Int?, refund: Bool, alreadyRefunded: Bool)
+    /// `taxFree`: for an order priced for exactly what was paid and refused after (성인인증), its tax-free part,
+    /// which its refund carries where the provider does not report one (V1).
+    case rejected(reason: String, expectedAmount: Int?, refund: Bool, alreadyRefunded: Bool, taxFree: Int = 0)
 
     /// Prefix of the cancel reason Gage writes, so a later look at a refunded payment tells the same story.
     public static let refundReasonPrefix = "[gage] "
@@ -197,7 +199,10 @@ public enum Judgement: Sendable, Equatable {
         // within price_grace cannot drop it, and the pricing version's, so making a product adult-only in a
         // version that then ends is not undone by the next build either.
         if context.needsAdult(order.items.map(\.sku)) {
-            guard case .adult? = context.identity else { return reject("identity_required") }
+            guard case .adult? = context.identity else {
+                return .rejected(reason: "identity_required", expectedAmount: nil, refund: moneyMoved,
+                                 alreadyRefunded: false, taxFree: order.taxFree)
+            }
         }
         return accept(order)
     }

@@ -37,6 +37,10 @@ public struct OrderSummary: Encodable, Sendable, Equatable {
     public var amount: Int
     public var currency: String
     public var cancelledAmount: Int?
+    /// What SPEC §11's rules did to the amount: the code and what it saved, the regional surcharge (nil: none).
+    public var discount: Int?
+    public var discountCode: String?
+    public var surcharge: Int?
     /// Unix seconds.
     public var orderedAt: Int
     public var vbank: VirtualAccount?
@@ -63,6 +67,7 @@ public struct OrderSummary: Encodable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case number, status, name, items, amount, currency, cancelledAmount = "cancelled_amount"
+        case discount, discountCode = "discount_code", surcharge
         case orderedAt = "ordered_at", vbank, shipment, refunded, canCancel = "can_cancel", canReturn = "can_return"
         case openRequest = "open_request"
     }
@@ -80,6 +85,11 @@ public struct OrderSummary: Encodable, Sendable, Equatable {
         amount = order.amount
         currency = order.currency
         cancelledAmount = order.cancelledAmount > 0 ? order.cancelledAmount : nil
+        if let effects = order.pricing {
+            discount = effects.discount > 0 ? effects.discount : nil
+            discountCode = effects.discount > 0 ? effects.discountCode : nil
+            surcharge = effects.surcharge > 0 ? effects.surcharge : nil
+        }
         orderedAt = order.createdAt
         vbank = order.status == "awaiting_deposit" ? order.vbank : nil
         refunded = order.status == "rejected" ? order.refunded : nil

@@ -33,13 +33,6 @@ public protocol PaymentProvider: AnyObject {
     func renewTimeBudget()
 }
 
-extension PaymentProvider {
-    /// Cancels everything that is left of a payment (a rejected payment's refund).
-    public func cancel(id: String, checksum: Int, reason: String) throws(ProviderError) {
-        try cancel(id: id, CancelRequest(amount: nil, checksum: checksum, reason: reason))
-    }
-}
-
 /// One cancel as both providers take it: V1 `POST /payments/cancel` {`amount`, `tax_free`, `checksum`, `reason`,
 /// `refund_bank`/`refund_account`/`refund_holder`}, V2 `POST /payments/{id}/cancel` {`amount`, `taxFreeAmount`,
 /// `currentCancellableAmount`, `reason`, `refundAccount`}.

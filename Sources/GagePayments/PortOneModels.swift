@@ -30,6 +30,7 @@ struct PortOnePayment: Decodable {
         var total: Int
         var cancelled: Int?
         var taxFree: Int?
+        var cancelledTaxFree: Int?
     }
 
     struct Customer: Decodable {
@@ -121,6 +122,7 @@ struct PortOnePayment: Decodable {
         payment.buyerAddr = customer?.address?.oneLine
         payment.buyerPostcode = customer?.zipcode
         payment.taxFree = amount.taxFree ?? 0
+        payment.cancelledTaxFree = amount.cancelledTaxFree ?? 0
         return payment
     }
 

@@ -164,7 +164,7 @@ extension VerifyService {
 extension Judgement {
     /// The reason of a rejection; nil for every other judgement.
     var rejectionReason: String? {
-        if case let .rejected(reason, _, _, _) = self { return reason }
+        if case let .rejected(reason, _, _, _, _) = self { return reason }
         return nil
     }
 }

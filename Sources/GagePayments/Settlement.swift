@@ -83,9 +83,10 @@ extension LedgerOrder {
         case let .expired(account):
             vbank = account
             revokeState = .pending
-        case let .rejected(why, expected, refund, alreadyRefunded):
+        case let .rejected(why, expected, refund, alreadyRefunded, taxFree):
             reason = why
             expectedAmount = expected
+            if taxFree > 0 { pricing = PricingEffects(taxFree: taxFree) }
             if alreadyRefunded { refundState = .done } else if refund { refundState = Self.refundOwed(for: payment) }
         case .ignored, .unpaid, .failed, .cancelled:
             break

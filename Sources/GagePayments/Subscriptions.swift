@@ -159,7 +159,10 @@ extension VerifyService {
         let priced: PricedOrder
         do {
             let held = try ledger.unitsHeld(excluding: "", at: Self.now())
-            priced = try Pricing.price(request.items, in: catalog, alreadySold: held, subscription: request.interval)
+            // The subscriber price, fixed for the subscription's life: no sale or code applies to it, but the
+            // regional surcharge of the address it delivers to does (SPEC §11), on every delivery.
+            priced = try Pricing.price(request.items, in: catalog, alreadySold: held, subscription: request.interval,
+                                       terms: PricingTerms(time: Self.now(), postcode: request.buyer.postcode))
         } catch let error as PricingError {
             throw .unpriceable(error)
         } catch {

@@ -346,7 +346,9 @@ public struct VerifyService {
         var outcome: LedgerOrder.ProviderAction = .pending
         var note: String?
         do {
-            try client.cancel(id: payment.impUID, checksum: payment.refundableAmount, reason: text)
+            try client.cancel(id: payment.impUID, CancelRequest(amount: nil, checksum: payment.refundableAmount,
+                                                                taxFree: Self.taxFreeShare(refunding: payment, of: order),
+                                                                reason: text))
             outcome = .done
             log.info("refunded \(payment.impUID): \(payment.refundableAmount) \(payment.currency) (\(order.reason ?? ""))")
         } catch {
@@ -363,6 +365,16 @@ public struct VerifyService {
         updated.refundState = outcome
         updated.actionNote = note
         return updated
+    }
+
+    /// The tax-free part of a rejected payment's whole refund (SPEC §11: every refund carries its share). V2
+    /// reports it: what is left of the payment's `taxFree`. V1 does not, so it is the order's own figure, and
+    /// only where that is also what an honest page sent: the amount paid is what the order costs and nothing was
+    /// cancelled before. Otherwise 0: the cancel is still of the whole balance, which the PG reverses in full.
+    static func taxFreeShare(refunding payment: ProviderPayment, of order: LedgerOrder) -> Int {
+        if let share = payment.refundableTaxFree { return share }
+        guard order.expectedAmount == nil, payment.cancelAmount == 0, payment.amount == order.amount else { return 0 }
+        return min(order.pricing?.taxFree ?? 0, payment.refundableAmount)
     }
 
     /// Revokes an expired virtual account so no deposit can land. Returns the payment when a deposit landed first.

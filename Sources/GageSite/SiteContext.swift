@@ -230,7 +230,15 @@ struct SiteContext: @unchecked Sendable {
             "image": product.images.first.map { picture($0, of: product) } ?? false,
             "image_url": product.images.first.map { imageURL($0, of: product) } ?? false,
             "eager": false,
+            "sale": saleCard(product) ?? false,
         ]
+    }
+
+    /// A card's timed sale, for the page to show by the buyer's clock (sale-price.js): the regular and the sale
+    /// price and its moments in Unix seconds. Nil when the product has no sale still to come or running.
+    func saleCard(_ product: ProductSource) -> [String: Any]? {
+        guard let (sale, _) = activeSale(product) else { return nil }
+        return ["regular": product.price, "price": sale.price, "from": sale.from ?? false, "until": sale.until ?? false]
     }
 
     /// A product page's values and its page meta (title, description, canonical, Open Graph image).

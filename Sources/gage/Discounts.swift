@@ -25,6 +25,8 @@ struct Discounts: ParsableCommand {
     struct Line: Encodable {
         var code: String
         var redemptions: Int
+        /// Held by checkouts not yet paid: they count against the limit until paid or expired.
+        var held: Int
         var limit: Int?
         var left: Int?
         var discount: Int
@@ -48,8 +50,10 @@ struct Discounts: ParsableCommand {
             let setting = declared.first { DiscountKey.normalise($0.code) == code }
             let limit = rule?.limit ?? setting?.limit
             let used = usage[code]?.redemptions ?? 0
+            let held = usage[code]?.held ?? 0
             let ends = (rule?.ends ?? setting?.ends).map { KoreanTime.text($0 - 1) }
-            return Line(code: code, redemptions: used, limit: limit, left: limit.map { max(0, $0 - used) },
+            return Line(code: code, redemptions: used, held: held, limit: limit,
+                        left: limit.map { max(0, $0 - used - held) },
                         discount: usage[code]?.discountGiven ?? 0, ends: ends)
         }
         if json {
@@ -60,8 +64,9 @@ struct Discounts: ParsableCommand {
             print("할인 코드가 없습니다.")
             return
         }
-        print(Table(header: ["코드", "사용", "남음", "할인 합계", "종료"], rightAligned: [1, 2, 3], rows: lines.map { line in
-            [line.code, line.limit.map { "\(line.redemptions)/\($0)" } ?? "\(line.redemptions)",
+        print(Table(header: ["코드", "사용", "결제 중", "남음", "할인 합계", "종료"], rightAligned: [1, 2, 3, 4],
+                    rows: lines.map { line in
+            [line.code, line.limit.map { "\(line.redemptions)/\($0)" } ?? "\(line.redemptions)", "\(line.held)",
              line.left.map(String.init) ?? "무제한", OrderText.won(line.discount), line.ends ?? ""]
         }).render())
     }

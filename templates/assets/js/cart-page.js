@@ -13,7 +13,6 @@ import { fillTemplate } from './format.js';
 import { resumeCertified } from './identity.js';
 import { actionURL, element, interval as intervalText, money, text } from './page.js';
 import { paymentProvider } from './payment.js';
-import { priceOrder } from './pricing.js';
 import { clampMessage, clampQuantity, sayQuantityNote } from './quantity-limit.js';
 import { stockNote } from './stock.js';
 import { resumeSubscription } from './subscribe.js';
@@ -224,8 +223,7 @@ function renderCart(cart, catalog) {
     .filter((entry) => isSubscriptionLine(entry.item) === (mode === 'subscription'));
   const lines = entries.map((entry) => entry.item);
   const postcode = cart.querySelector('[name="buyer_postcode"]');
-  const order = interval ? priceOrder(catalog, lines, {}, interval)
-    : priceWithTerms(catalog, lines, postcode ? postcode.value.trim() : '');
+  const order = priceWithTerms(catalog, lines, postcode ? postcode.value.trim() : '', interval);
   const list = cart.querySelector('[data-cart-lines]');
   list.textContent = '';
   // Each line's index is its place in the whole stored cart.

@@ -48,18 +48,20 @@ export function rememberedRule() {
 }
 
 /**
- * Prices one-off lines with the rules as the cart knows them now: the code only while it is in effect (so an
+ * Prices the lines with the rules as the cart knows them now: the code only while it is in effect (so an
  * expired code shows why instead of failing the cart), the postcode when it is a 5-digit one. Without a postcode
- * a shop with surcharges is priced without them, and `surcharge_pending` says one may follow.
+ * a shop with surcharges is priced without them, and `surcharge_pending` says one may follow. With `interval`,
+ * one delivery of a subscription (SPEC §5: the subscriber price, plus the regional surcharge).
  */
-export function priceWithTerms(catalog, lines, postcode) {
+export function priceWithTerms(catalog, lines, postcode, interval) {
   const time = nowSeconds();
-  const rule = state.rule && !discountWindowProblem(state.rule, time) ? state.rule : null;
+  // A subscription's delivery has its own price: no sale and no code apply to it, only the regional surcharge.
+  const rule = !interval && state.rule && !discountWindowProblem(state.rule, time) ? state.rule : null;
   const known = postcodeNumber(postcode) !== null;
   const shipping = catalog.shipping || { fee: 0, free_over: null };
   const pending = chargesSurcharges(shipping) && !known;
   const priced = pending ? Object.assign({}, catalog, { shipping: Object.assign({}, shipping, { jeju: null, remote: null }) }) : catalog;
-  const order = priceOrder(priced, lines, {}, undefined, { time, discount: rule, postcode: known ? postcode : null });
+  const order = priceOrder(priced, lines, {}, interval || undefined, { time, discount: rule, postcode: known ? postcode : null });
   order.surcharge_pending = pending;
   order.priced_at = time;
   return order;

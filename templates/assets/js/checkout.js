@@ -13,7 +13,6 @@ import { newMerchantUID, orderName } from './orders.js';
 import { config, postJSON, text } from './page.js';
 import { ProviderUnavailable } from './payment.js';
 import { codeToSend, priceWithTerms } from './cart-terms.js';
-import { priceOrder } from './pricing.js';
 import { showResult, verifyAndShow } from './result-view.js';
 import { refusalText } from './stock.js';
 import { startSubscription } from './subscribe.js';
@@ -53,7 +52,7 @@ export function setUpCheckoutForm(cart, catalog, provider, onRefused = () => {})
     const interval = mode === 'subscription' && items.length ? items[0].interval : undefined;
     let order;
     try {
-      order = interval ? priceOrder(catalog, items, {}, interval) : priceWithTerms(catalog, items, buyerFrom(form).postcode);
+      order = priceWithTerms(catalog, items, buyerFrom(form).postcode, interval);
     } catch (error) {
       status.textContent = text['reason_' + error.reason] || text.error_form;
       status.classList.add('is-error');

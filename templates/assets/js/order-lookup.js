@@ -74,6 +74,8 @@ export function showLookup(result, order, proof, notice) {
   const rows = [[text.lookup_order_number, order.number], [text.lookup_status, lookupState(order)],
     [text.lookup_ordered_at, dateTime(order.ordered_at)],
     [text.amount_paid, money(order.amount)]];
+  if (order.surcharge) rows.push([text.surcharge, money(order.surcharge)]);
+  if (order.discount) rows.push([text.discount + (order.discount_code ? ' (' + order.discount_code + ')' : ''), '-' + money(order.discount)]);
   if (order.cancelled_amount) rows.push([text.lookup_cancelled, money(order.cancelled_amount)]);
   if (order.vbank) {
     rows.push([text.vbank_bank, order.vbank.bank], [text.vbank_number, order.vbank.number]);

@@ -242,6 +242,19 @@ def test_without_mail_settings_nothing_is_written_or_sent(gage_verify, env, sand
     assert mail.messages() == []
 
 
+def test_the_answer_says_a_mail_went_to_the_buyer_only_when_one_did(gage_verify, env, notify_env, sandbox, mail):
+    """The order page says "a confirmation mail went to …" from `mailed`: true only when the function mails and the
+    buyer gave an address; absent for a shop without mail settings and for a buyer without an address."""
+    reply = verify(gage_verify, notify_env, ref(pay(sandbox, 40000)))[1]
+    assert (reply["status"], reply.get("mailed")) == ("paid", True)
+    assert len(mail.to(BUYER["buyer_email"])) == 1
+    reply = verify(gage_verify, notify_env, ref(pay(sandbox, 40000, buyer_email="")))[1]
+    assert reply["status"] == "paid" and "mailed" not in reply
+    reply = verify(gage_verify, env, ref(pay(sandbox, 40000)))[1]
+    assert reply["status"] == "paid" and "mailed" not in reply
+    assert len(mail.to(BUYER["buyer_email"])) == 1
+
+
 # ----------------------------------------------------------------------------------------------- chat
 
 class ChatReceiver(http.server.BaseHTTPRequestHandler):

@@ -15,6 +15,10 @@ public protocol OrderNotifier: AnyObject {
 
     /// The notifications an event beside the order's state owes (a buyer's request, its answer, a second parcel).
     func notifications(_ event: OrderEvent, order: LedgerOrder) -> [OutgoingNotification]
+
+    /// Whether the buyer of `order` is sent e-mails: the function mails and the order has an address to mail to.
+    /// The page says "a confirmation mail went to …" only then.
+    func mailsBuyer(of order: LedgerOrder) -> Bool
 }
 
 /// What happens to an order beside its state (SPEC §10), and who hears of it.
@@ -29,6 +33,8 @@ public enum OrderEvent: Sendable, Equatable {
 
 extension OrderNotifier {
     public func notifications(_ event: OrderEvent, order: LedgerOrder) -> [OutgoingNotification] { [] }
+
+    public func mailsBuyer(of order: LedgerOrder) -> Bool { false }
 
     public func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
                               order: LedgerOrder?) -> [OutgoingNotification] { [] }

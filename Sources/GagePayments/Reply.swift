@@ -36,6 +36,8 @@ public struct Reply: Encodable, Sendable, Equatable {
     /// `/subscribe` and `/subscription`: the subscription, and (to its buyer, once) the token of its manage page.
     public var subscription: SubscriptionSummary?
     public var manageToken: String?
+    /// A paid order or an issued account whose buyer is sent this shop's e-mails (nil: none is sent).
+    public var mailed: Bool?
     /// A declined card: the card company's reason, as the buyer would see it in the PG's window.
     public var declineMessage: String?
     public var error: String?
@@ -59,7 +61,7 @@ public struct Reply: Encodable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case ok, status, impUID = "imp_uid", merchantUID = "merchant_uid", amount, expectedAmount = "expected_amount"
         case currency, name, items, reason, refunded, vbank, cancelledAmount = "cancelled_amount", adult, order, error
-        case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage, action
+        case subscription, manageToken = "manage_token", declineMessage = "decline_message", errorMessage, action, mailed
         case discount, surcharge, taxFree = "tax_free"
         case sku, title, available, requested, limit, holdUntil = "hold_until", stock, unknown
         case discountProblem = "discount_problem"
@@ -88,6 +90,7 @@ public struct Reply: Encodable, Sendable, Equatable {
         try container.encodeIfPresent(error, forKey: .error)
         try container.encodeIfPresent(subscription, forKey: .subscription)
         try container.encodeIfPresent(manageToken, forKey: .manageToken)
+        try container.encodeIfPresent(mailed, forKey: .mailed)
         try container.encodeIfPresent(declineMessage, forKey: .declineMessage)
         try container.encodeIfPresent(errorMessage, forKey: .errorMessage)
         try container.encodeIfPresent(action, forKey: .action)

@@ -139,7 +139,10 @@ public struct VerifyService {
             order.revokeState = .done
         }
         if let id = order.subscriptionID { followUp(subscriptionID: id) }
-        let reply = Reply(order: order)
+        var reply = Reply(order: order)
+        if order.status == "paid" || order.status == "awaiting_deposit", notifier?.mailsBuyer(of: order) == true {
+            reply.mailed = true
+        }
         log.info("\(channel.rawValue) \(payment.impUID) \(payment.merchantUID): \(order.status)"
                  + (order.reason.map { " (\($0)\(order.refundState.map { ", refund \($0.rawValue)" } ?? ""))" } ?? ""))
         return reply

@@ -85,8 +85,9 @@ export function appendOrderNext(result, answer) {
       element('h2', { id: 'order-next-title', text: text.next_title }),
       element('p', { 'data-next-step': '', text: status === 'awaiting_deposit' ? text.next_deposit : text.next_shipping })
     ]);
+    // Said only when the function says it mails this buyer (a shop without e-mail set up sends none).
     const email = orderEmail(number);
-    if (email) next.appendChild(element('p', { 'data-mail-sent': '', text: String(text.mail_sent).replace('{email}', email) }));
+    if (email && answer.mailed) next.appendChild(element('p', { 'data-mail-sent': '', text: String(text.mail_sent).replace('{email}', email) }));
     result.appendChild(next);
   }
   const links = [];

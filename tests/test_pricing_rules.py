@@ -410,3 +410,18 @@ def test_the_order_lookup_shows_the_code_its_discount_and_the_surcharge(gage_ver
     assert verify(gage_verify, env, ref(plain))[1]["status"] == "paid"
     _, _, reply = cgi(gage_verify, env, "/order", {"order": plain["merchant_uid"], "phone": BUYER["buyer_tel"]})
     assert not {"discount", "discount_code", "surcharge"} & set(reply["order"]), reply
+
+
+def test_v1_a_refund_refused_with_its_tax_free_part_is_made_without_it(gage_verify, env, sandbox, tmp_path):
+    """V1 keeps the tax-free part the page sent, which Gage cannot read back. When the PG refuses the cancel with
+    Gage's figure (the page sent another), the whole balance is cancelled without one rather than left owed."""
+    catalog = rules_catalog()
+    catalog["products"][-1]["adult_only"] = True
+    env = with_catalog(env, tmp_path, catalog)
+    payment = pay_with(sandbox, 33000, items=[{"sku": "RICE", "quantity": 1}])      # 30,000 면세 + 3,000
+    sandbox.fault("refused", path_prefix="/payments/cancel")
+    reply = verify(gage_verify, env, ref(payment))[1]
+    assert (reply["status"], reply["reason"], reply["refunded"]) == ("rejected", "identity_required", True), reply
+    calls = [json.loads(call["body"]) for call in sandbox.calls("/payments/cancel") if payment["imp_uid"] in call["body"]]
+    assert [int(call.get("tax_free") or 0) for call in calls] == [30000, 0]
+    assert sandbox.payment(payment["imp_uid"])["cancel_amount"] == 33000

@@ -48,6 +48,7 @@ struct PortOnePayment: Decodable {
         var reason: String?
         var id: String?
         var totalAmount: Int?
+        var taxFreeAmount: Int?
     }
 
     struct Failure: Decodable {
@@ -121,8 +122,11 @@ struct PortOnePayment: Decodable {
         payment.buyerTel = customer?.phoneNumber
         payment.buyerAddr = customer?.address?.oneLine
         payment.buyerPostcode = customer?.zipcode
-        payment.taxFree = amount.taxFree ?? 0
-        payment.cancelledTaxFree = amount.cancelledTaxFree ?? 0
+        // Both are required by the schema; one left out is not guessed as 0 (that would refuse an honest 면세 order,
+        // or ask a refund for tax-free money already given back): the check is skipped, the cancels are added up.
+        payment.taxFree = amount.taxFree
+        payment.cancelledTaxFree = amount.cancelledTaxFree ?? (cancellations ?? [])
+            .filter { $0.status == "SUCCEEDED" }.reduce(0) { $0 + ($1.taxFreeAmount ?? 0) }
         return payment
     }
 

@@ -160,7 +160,7 @@ public struct RefundPlan: Sendable, Equatable {
         guard amount > 0 else { throw .nothingToRefund }
         guard amount <= left else { throw .exceedsRemaining(asked: amount, left: left) }
         let taxFree = Self.taxFreeShare(of: amount, gross: gross, lines: request.amount == nil && !request.items.isEmpty
-                                            ? lines : nil, order: order, refunds: refunds, isTaxFree: isTaxFree)
+                                            ? lines : nil, order: order, refunds: refunds, left: left, isTaxFree: isTaxFree)
         return RefundPlan(lines: lines, amount: amount, deducted: request.amount == nil ? request.deduct : 0,
                           taxFree: taxFree, restock: request.restock, left: left)
     }
@@ -174,20 +174,24 @@ public struct RefundPlan: Sendable, Equatable {
     }
 
     /// By lines: their tax-free value, less the deduction in proportion. Otherwise: the order's tax-free share of
-    /// its amount applied to `amount`. Never more than the tax-free value not refunded yet.
+    /// its amount applied to `amount`. Then kept within what the PG can cancel: never more tax-free than is left,
+    /// and never more taxable than is left (`left` less the tax-free part not refunded) — after a refund of the
+    /// taxable lines, what remains is not in the order's proportion, and PortOne refuses a cancel that asks for
+    /// more of either part than is left (`CANCEL_TAX_FREE_AMOUNT_EXCEEDS_…`, `CANCEL_TAX_AMOUNT_EXCEEDS_…`).
     static func taxFreeShare(of amount: Int, gross: Int, lines: [RefundLine]?, order: LedgerOrder,
-                             refunds: [LedgerRefund], isTaxFree: (String) -> Bool) -> Int {
+                             refunds: [LedgerRefund], left: Int, isTaxFree: (String) -> Bool) -> Int {
         let orderTaxFree = order.items.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.lineTotal - $1.discount }
         let unrefunded = orderTaxFree - refunds.filter { $0.state == .done }.reduce(0) { $0 + $1.taxFree }
-        guard orderTaxFree > 0, unrefunded > 0, gross > 0, order.amount > 0 else { return 0 }
-        let share: Int
+        guard orderTaxFree > 0, unrefunded > 0, amount > 0, order.amount > 0 else { return 0 }
+        var share = 0
         if let lines {
             let value = lines.filter { isTaxFree($0.sku) }.reduce(0) { $0 + $1.total - discountShare(of: $1, in: order) }
-            share = value * amount / gross
+            share = gross > 0 ? value * amount / gross : 0
         } else {
             share = amount * orderTaxFree / order.amount
         }
-        return min(max(0, share), unrefunded, amount)
+        let taxableLeft = max(0, left - unrefunded)
+        return min(max(0, share, amount - taxableLeft), unrefunded, amount)
     }
 }
 

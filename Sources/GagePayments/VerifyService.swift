@@ -348,10 +348,18 @@ public struct VerifyService {
         if let expected = order.expectedAmount { text += ": paid \(payment.amount), order costs \(expected)" }
         var outcome: LedgerOrder.ProviderAction = .pending
         var note: String?
+        let taxFree = Self.taxFreeShare(refunding: payment, of: order)
         do {
-            try client.cancel(id: payment.impUID, CancelRequest(amount: nil, checksum: payment.refundableAmount,
-                                                                taxFree: Self.taxFreeShare(refunding: payment, of: order),
-                                                                reason: text))
+            do {
+                try client.cancel(id: payment.impUID, CancelRequest(amount: nil, checksum: payment.refundableAmount,
+                                                                    taxFree: taxFree, reason: text))
+            } catch .refused where taxFree > 0 && payment.taxFree == nil {
+                // V1 keeps whatever tax-free part the page sent, which Gage cannot read; ours refused, the whole
+                // balance is cancelled without one (the checksum still refuses a second cancel of the same money).
+                log.info("refund of \(payment.impUID) refused with a tax-free part of \(taxFree); cancelling without one")
+                try client.cancel(id: payment.impUID, CancelRequest(amount: nil, checksum: payment.refundableAmount,
+                                                                    reason: text))
+            }
             outcome = .done
             log.info("refunded \(payment.impUID): \(payment.refundableAmount) \(payment.currency) (\(order.reason ?? ""))")
         } catch {

@@ -134,9 +134,18 @@ public actor PortOneSandboxAPI: SandboxBackend {
         guard amount > 0, amount <= cancellable else {
             return Self.error(409, "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT", "취소 금액이 취소 가능 금액을 초과합니다.")
         }
+        // As the API documents `taxFreeAmount`: left out, the whole cancel is taxable. Neither part may exceed what
+        // is left of it, nor the tax-free part the cancel itself.
         let taxFree = request.taxFreeAmount ?? 0
         guard taxFree >= 0, taxFree <= amount else {
-            return Self.error(409, "CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT", "면세 취소 금액이 취소 가능 면세 금액을 초과합니다.")
+            return Self.error(409, "SUM_OF_PARTS_EXCEEDS_CANCEL_AMOUNT", "면세 금액 등 하위 항목들의 합이 전체 취소 금액을 초과합니다.")
+        }
+        let taxFreeLeft = payment.taxFree - payment.cancelledTaxFree
+        guard taxFree <= taxFreeLeft else {
+            return Self.error(409, "CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT", "취소 면세 금액이 취소 가능한 면세 금액을 초과합니다.")
+        }
+        guard amount - taxFree <= cancellable - taxFreeLeft else {
+            return Self.error(409, "CANCEL_TAX_AMOUNT_EXCEEDS_CANCELLABLE_TAX_AMOUNT", "취소 과세 금액이 취소 가능한 과세 금액을 초과합니다.")
         }
         // A deposited virtual account is refunded by transfer: PortOne needs the account.
         if payment.method == "VIRTUAL_ACCOUNT", request.refundAccount == nil {
@@ -211,7 +220,8 @@ public actor PortOneSandboxAPI: SandboxBackend {
             "version": "V2", "requestedAt": Self.rfc3339(payment.requestedAt),
             "updatedAt": Self.rfc3339(clock()), "statusChangedAt": Self.rfc3339(clock()),
             "orderName": payment.orderName, "currency": payment.currency,
-            "amount": ["total": payment.total, "taxFree": payment.taxFree, "vat": payment.total / 11, "supply": payment.total - payment.total / 11,
+            "amount": ["total": payment.total, "taxFree": payment.taxFree, "vat": (payment.total - payment.taxFree) / 11,
+                       "supply": payment.total - payment.taxFree - (payment.total - payment.taxFree) / 11,
                        "discount": 0, "paid": payment.paidAt == nil ? 0 : payment.total, "cancelled": payment.cancelled,
                        "cancelledTaxFree": payment.cancelledTaxFree],
             "customer": customerObject(payment.customer),

@@ -121,8 +121,13 @@ extension PortOneSandboxAPI {
         guard var payment = payments[id], payment.status == "PAID" || payment.status == "PARTIAL_CANCELLED" else {
             return Self.error(409, "PAYMENT_NOT_PAID", "결제가 완료되지 않았습니다.")
         }
-        let amount = min(object["amount"] as? Int ?? payment.total - payment.cancelled, payment.total - payment.cancelled)
-        _ = applyCancel(&payment, amount: amount, reason: object["reason"] as? String ?? "판매자 취소")
+        let left = payment.total - payment.cancelled
+        let amount = min(object["amount"] as? Int ?? left, left)
+        // The console cancels the tax-free part in proportion unless told (`tax_free`); all that is left, all of it.
+        let taxFreeLeft = payment.taxFree - payment.cancelledTaxFree
+        let taxFree = amount == left ? taxFreeLeft
+            : min(object["tax_free"] as? Int ?? (left > 0 ? amount * taxFreeLeft / left : 0), taxFreeLeft, amount)
+        _ = applyCancel(&payment, amount: amount, reason: object["reason"] as? String ?? "판매자 취소", taxFree: taxFree)
         payments[id] = payment
         return Self.json(render(payment))
     }

@@ -127,4 +127,23 @@ import Testing
         let all = try RefundPlan.make(order: discounted, refunds: [], left: 66000, request: request())
         #expect(all.amount == 66000 && all.taxFree == 54000)
     }
+
+    @Test func test_what_is_left_after_the_taxable_line_went_back_is_refunded_as_the_tax_free_part_it_is() throws {
+        // 66,000 = 54,000 면세 + 12,000 과세 (컵 9,000 + shipping 3,000). The 컵 went back (9,000, 과세): of the 57,000
+        // left only 3,000 is taxable, so refunding it all is 54,000 tax-free — not 57,000 × 54/66 = 46,636, which
+        // would ask the PG to cancel 10,364 of taxable money it no longer holds.
+        let cup = try RefundPlan.make(order: discounted, refunds: [], left: 66000, request: request([.init(sku: "CUP", quantity: 1)]))
+        let earlier = done(cup.lines, amount: cup.amount, taxFree: cup.taxFree)
+        let rest = try RefundPlan.make(order: discounted, refunds: [earlier], left: 57000, request: request())
+        #expect(rest.amount == 57000 && rest.taxFree == 54000)
+        // An amount out of what is left keeps within both parts: 56,000 needs at least 53,000 of it tax-free.
+        let most = try RefundPlan.make(order: discounted, refunds: [earlier], left: 57000, request: request(amount: 56000))
+        #expect(most.taxFree == 53000)
+        // After the 면세 lines went back, what is left is taxable: nothing of it is tax-free.
+        let rice = try RefundPlan.make(order: discounted, refunds: [], left: 66000, request: request([.init(sku: "RICE", quantity: 2)]))
+        #expect(rice.amount == 54000 && rice.taxFree == 54000)
+        let after = try RefundPlan.make(order: discounted, refunds: [done(rice.lines, amount: 54000, taxFree: 54000)],
+                                        left: 12000, request: request())
+        #expect(after.amount == 12000 && after.taxFree == 0)
+    }
 }

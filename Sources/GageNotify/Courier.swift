@@ -1,4 +1,5 @@
 import Foundation
+import GageCore
 import GageLedger
 import GagePayments
 
@@ -73,7 +74,7 @@ public struct Courier {
     }
 
     func send(_ notification: StoredNotification) throws(DeliveryError) {
-        let message = notification.message
+        let message = Self.filledIn(notification.message)
         switch message.channel {
         case .email:
             guard let url = settings.smtpURL, let from = settings.mailFrom else {
@@ -92,6 +93,18 @@ public struct Courier {
             }
             try ChatWebhook(url: url).post(message.text)
         }
+    }
+}
+
+extension Courier {
+    /// The message as it is sent: a manage link's token, kept beside the mail rather than in it, put in its place.
+    static func filledIn(_ message: OutgoingNotification) -> OutgoingNotification {
+        guard let secret = message.secret else { return message }
+        var filled = message
+        filled.subject = message.subject.replacingOccurrences(of: ManageToken.placeholder, with: secret)
+        filled.text = message.text.replacingOccurrences(of: ManageToken.placeholder, with: secret)
+        filled.html = message.html?.replacingOccurrences(of: ManageToken.placeholder, with: secret)
+        return filled
     }
 }
 

@@ -19,7 +19,7 @@ final class NotificationPlanTests: XCTestCase {
     }
 
     func subscription(_ status: LedgerSubscription.Status, sequence: Int) -> LedgerSubscription {
-        var subscription = LedgerSubscription(id: "k3x9q2m7ab", customerUID: "shop-c1", manageToken: "t", status: status,
+        var subscription = LedgerSubscription(id: "k3x9q2m7ab", customerUID: "shop-c1", manageTokenDigest: "t", status: status,
                                               interval: "4w", amount: 15600, currency: "KRW", name: "원두", items: [],
                                               catalogVersion: nil, anchorAt: 0, createdAt: 0)
         subscription.sequence = sequence

@@ -28,13 +28,13 @@ public final class Notifier: OrderNotifier {
     }
 
     /// The mail carrying a subscription's new manage link (`gage subscriptions resend`), about its latest order; one
-    /// per call (`at` keeps each apart in the outbox). Empty when the subscriber cannot be mailed.
-    public func manageLinkNotifications(subscription: LedgerSubscription, order: LedgerOrder, token: String,
-                                        at now: Int) -> [OutgoingNotification] {
+    /// per token (the end of its digest keeps each apart in the outbox). Empty when the subscriber cannot be mailed.
+    public func manageLinkNotifications(subscription: LedgerSubscription, order: LedgerOrder,
+                                        token: String) -> [OutgoingNotification] {
         var addressed = order
         addressed.buyer.email = subscription.buyer.email ?? order.buyer.email
         let delivery = SubscriptionDelivery(subscription: subscription, number: subscription.sequence, manageToken: token)
-        return messages([Notice(.subscriptionLink, detail: "\(subscription.id)-\(now)")], order: addressed,
+        return messages([Notice(.subscriptionLink, detail: String(ManageToken.digest(token).suffix(16)))], order: addressed,
                         subscription: subscription, delivery: delivery)
     }
 

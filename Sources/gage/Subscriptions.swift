@@ -220,7 +220,7 @@ struct SubscriptionsResend: ParsableCommand {
         let token = ManageToken.make()
         let now = Int(Date().timeIntervalSince1970)
         let outcome = try book.replaceManageToken(subscriptionID: id, token: token, at: now) { current in
-            email == nil ? [] : notifier.manageLinkNotifications(subscription: current, order: latest, token: token, at: now)
+            email == nil ? [] : notifier.manageLinkNotifications(subscription: current, order: latest, token: token)
         }
         switch outcome {
         case .notFound: throw ValidationError("no subscription \(id) in the ledger")

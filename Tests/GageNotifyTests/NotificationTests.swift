@@ -199,6 +199,39 @@ final class CourierTests: XCTestCase {
     }
 }
 
+final class ManageLinkOutboxTests: XCTestCase {
+    /// The token rides beside its mail (the bodies hold a placeholder), is put in only at sending, and is gone from
+    /// the ledger once the mail is sent or given up on.
+    func test_a_manage_token_is_kept_beside_its_mail_only_until_it_is_sent_or_given_up() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gage-secret-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledger = try Ledger(path: folder.appendingPathComponent("orders.sqlite").path)
+        let token = String(repeating: "ab", count: 32)
+        func mail(_ key: String) -> OutgoingNotification {
+            OutgoingNotification(dedupeKey: key, impUID: "imp_1", kind: "order_confirmed", channel: .email,
+                                 recipient: "buyer@x.kr", subject: "정기배송",
+                                 text: "관리: https://x.kr/subscription/#MANAGE-TOKEN-WITHHELD\n",
+                                 html: "<a href=\"https://x.kr/subscription/#MANAGE-TOKEN-WITHHELD\">관리</a>", secret: token)
+        }
+        try ledger.transaction { () throws(LedgerError) in try ledger.enqueue([mail("a"), mail("b")], at: 1) }
+        let stored = try ledger.notifications()
+        XCTAssertEqual(stored.map(\.message.secret), [token, token])
+        XCTAssertFalse(stored[0].message.text.contains(token))
+        let sent = Courier.filledIn(stored[0].message)
+        XCTAssertEqual(sent.text, "관리: https://x.kr/subscription/#\(token)\n")
+        XCTAssertEqual(sent.html, "<a href=\"https://x.kr/subscription/#\(token)\">관리</a>")
+        try ledger.markSent(stored[0].id, at: 2)
+        try ledger.markFailed(stored[1].id, error: "550", retryAt: 100)
+        XCTAssertEqual(try ledger.notifications().map(\.message.secret), [nil, token], "a retry still needs it")
+        try ledger.markFailed(stored[1].id, error: "550", retryAt: nil)
+        XCTAssertEqual(try ledger.notifications().map(\.message.secret), [nil, nil])
+        // A mail without a token is sent as it was written.
+        XCTAssertEqual(Courier.filledIn(try ledger.notifications()[0].message).text,
+                       "관리: https://x.kr/subscription/#MANAGE-TOKEN-WITHHELD\n")
+    }
+}
+
 final class EmailTemplateTests: XCTestCase {
     func test_the_built_in_templates_render_every_kind_with_a_subject_and_escape_html_but_not_text() throws {
         let templates = try EmailTemplates(EmailBundle.builtIn(shop: ShopContact(title: "온기 & 친구들", baseURL: "https://x.kr/")))

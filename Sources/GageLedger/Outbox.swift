@@ -1,3 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GageCore
+
 /// The transactional outbox (SPEC §8): a decision writes the notifications it owes in its own transaction, so a
 /// notification exists exactly when the change it tells of does. Delivery claims rows one at a time; a claim is
 /// a lease, so a process killed mid-send leaves its row to be claimed again later (at most one more send).
@@ -37,6 +44,18 @@ public struct OutgoingNotification: Sendable, Equatable {
         self.subject = subject
         self.text = text
         self.html = html
+    }
+}
+
+extension OutgoingNotification {
+    /// The message as it is sent: a manage link's token, kept beside the mail rather than in it, put in its place.
+    public var filledIn: OutgoingNotification {
+        guard let secret else { return self }
+        var filled = self
+        filled.subject = subject.replacing(ManageToken.placeholder, with: secret)
+        filled.text = text.replacing(ManageToken.placeholder, with: secret)
+        filled.html = html?.replacing(ManageToken.placeholder, with: secret)
+        return filled
     }
 }
 

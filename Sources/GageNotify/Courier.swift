@@ -74,7 +74,7 @@ public struct Courier {
     }
 
     func send(_ notification: StoredNotification) throws(DeliveryError) {
-        let message = Self.filledIn(notification.message)
+        let message = notification.message.filledIn
         switch message.channel {
         case .email:
             guard let url = settings.smtpURL, let from = settings.mailFrom else {
@@ -93,18 +93,6 @@ public struct Courier {
             }
             try ChatWebhook(url: url).post(message.text)
         }
-    }
-}
-
-extension Courier {
-    /// The message as it is sent: a manage link's token, kept beside the mail rather than in it, put in its place.
-    static func filledIn(_ message: OutgoingNotification) -> OutgoingNotification {
-        guard let secret = message.secret else { return message }
-        var filled = message
-        filled.subject = message.subject.replacingOccurrences(of: ManageToken.placeholder, with: secret)
-        filled.text = message.text.replacingOccurrences(of: ManageToken.placeholder, with: secret)
-        filled.html = message.html?.replacingOccurrences(of: ManageToken.placeholder, with: secret)
-        return filled
     }
 }
 

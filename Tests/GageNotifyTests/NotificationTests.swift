@@ -218,7 +218,7 @@ final class ManageLinkOutboxTests: XCTestCase {
         let stored = try ledger.notifications()
         XCTAssertEqual(stored.map(\.message.secret), [token, token])
         XCTAssertFalse(stored[0].message.text.contains(token))
-        let sent = Courier.filledIn(stored[0].message)
+        let sent = stored[0].message.filledIn
         XCTAssertEqual(sent.text, "관리: https://x.kr/subscription/#\(token)\n")
         XCTAssertEqual(sent.html, "<a href=\"https://x.kr/subscription/#\(token)\">관리</a>")
         try ledger.markSent(stored[0].id, at: 2)
@@ -227,7 +227,7 @@ final class ManageLinkOutboxTests: XCTestCase {
         try ledger.markFailed(stored[1].id, error: "550", retryAt: nil)
         XCTAssertEqual(try ledger.notifications().map(\.message.secret), [nil, nil])
         // A mail without a token is sent as it was written.
-        XCTAssertEqual(Courier.filledIn(try ledger.notifications()[0].message).text,
+        XCTAssertEqual(try ledger.notifications()[0].message.filledIn.text,
                        "관리: https://x.kr/subscription/#MANAGE-TOKEN-WITHHELD\n")
     }
 }

@@ -247,6 +247,9 @@ struct SubscriptionsResend: ParsableCommand {
         }
         if let url {
             print("관리 링크: \(url)")
+            if !url.contains("://") {
+                print("가게 주소를 몰라 링크 앞에 가게 주소(base_url)를 붙여 알려 주세요 (GAGE_CATALOG 또는 emails.json 을 찾지 못했습니다).")
+            }
             print("이 링크를 아는 사람은 누구나 정기배송을 해지할 수 있습니다: 구매자에게만 알려 주세요.")
         }
     }

@@ -533,6 +533,12 @@ def test_20_a_subscription_starts_from_the_product_page_and_ends_from_its_manage
     manage = driver.find_element(By.CSS_SELECTOR, "[data-manage-link]").get_attribute("href")
     token = urllib.parse.urlsplit(manage).fragment
     assert manage.startswith(shop["url"] + "/subscription/#") and re.fullmatch(r"[0-9a-f]{64}", token)
+    # The first order's mail says it is a 정기배송 and carries the same link (the sandbox shows it as it would go).
+    with urllib.request.urlopen(shop["url"] + "/__sandbox/mail.json") as response:
+        [receipt] = [m for m in json.loads(response.read()) if m["kind"] == "order_confirmed"
+                     and f"S{subscription['id']}-1" in m["subject"]]
+    assert "정기배송 1회차" in receipt["subject"] and "4주마다" in receipt["text"]
+    assert re.findall(r"/subscription/#([0-9a-f]{64})", receipt["text"]) == [token]
     # The one-off tumbler stays in the cart for its own checkout.
     cart = driver.execute_script("return JSON.parse(localStorage.getItem('gage-cart:/'))")
     assert [(line["sku"], "interval" in line) for line in cart] == [("GDS-TUMBLER", False)], cart

@@ -1,6 +1,7 @@
 """SPEC §9 through the real gage-verify binary and `gage orders reconcile`, on both ledgers: SKUs spelled any other
 way are unknown items, and a shop renamed (base_url, order_prefix, shop id) keeps judging, refunding and
 charging what its ledger already holds — exactly once."""
+import hashlib
 import json
 import time
 import unicodedata
@@ -377,8 +378,10 @@ def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(ga
     the prefix and shop id of the catalog it was priced with, and the shop's names are remembered."""
     assert verify(gage_verify, ledger_env, {"action": "stock", "skus": ["TEA"]})[0] == 0   # a ledger at 7
     db = LedgerDB(ledger_env["GAGE_LEDGER"])
-    # Everything migration 7 and the later ones made goes, so the ledger is as a migration-6 one was: 9's pricing
-    # columns, then the tables of 8 and 7.
+    # Everything migration 7 and the later ones made goes, so the ledger is as a migration-6 one was: 10's token
+    # columns, 9's pricing columns, then the tables of 8 and 7.
+    db.execute("ALTER TABLE subscriptions DROP COLUMN mail_token")
+    db.execute("ALTER TABLE notifications DROP COLUMN secret")
     db.execute("DROP INDEX orders_by_discount_code")
     for column in ("discount_code", "discount", "surcharge", "tax_free"):
         db.execute(f"ALTER TABLE orders DROP COLUMN {column}")
@@ -406,6 +409,11 @@ def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(ga
     assert (row["order_prefix"], row["shop"]) == ("old-", "shop-old")
     names = ledger_rows(ledger_env, "SELECT order_prefix, shop FROM shop_names ORDER BY order_prefix")
     assert [(n["order_prefix"], n["shop"]) for n in names] == [("old-", "shop-old")]
+    # Migration 10: the manage token kept in clear is replaced by its SHA-256, and the buyer's link still opens it.
+    [row] = ledger_rows(ledger_env, "SELECT manage_token FROM subscriptions")
+    assert row["manage_token"] == "sha256:" + hashlib.sha256(b"0" * 64).hexdigest()
+    status, reply, _ = verify(gage_verify, ledger_env, {"action": "subscription", "manage_token": "0" * 64})
+    assert status == 0 and reply["subscription"]["id"] == "abcdefghij"
 
 
 def test_virtual_accounts_count_against_their_clients_holds_not_twice_against_stock(gage_verify, last_one, sandbox):

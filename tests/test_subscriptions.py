@@ -4,7 +4,9 @@ charges arriving as webhooks (also twenty at once), declines and their retries, 
 subscription, and reconcile after lost webhooks. Every amount is added up by hand from the catalog below."""
 import concurrent.futures
 import copy
+import hashlib
 import json
+import re
 import time
 import uuid
 
@@ -13,6 +15,7 @@ import pytest
 from conftest import SECRET, run
 from ledger_db import LedgerDB
 from providers import V1, V2, V1_BILLING_PG
+from test_notifications import MailServer, html_of, text_of
 from verify_helpers import BUYER, CATALOG, verify
 
 BILLING_PG = V1_BILLING_PG
@@ -357,3 +360,185 @@ def test_a_jeju_subscriber_pays_the_regional_surcharge_on_every_delivery(gage_ve
     assert status == 0 and reply["amount"] == AMOUNT
     status, reply, _ = subscribe(gage_verify, env, provider, provider.issue_key(), buyer=dict(buyer, postcode=""))
     assert status != 0 and reply["reason"] == "address_required", reply
+
+
+# ------------------------------------------------------------------------------------- the manage link by mail
+
+SHOP_URL = "https://shop.example.kr/"
+LINK = re.compile(re.escape(SHOP_URL + "subscription/#") + r"([0-9a-f]{64})")
+
+
+@pytest.fixture()
+def mail(tmp_path):
+    server = MailServer(tmp_path / "mail").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def mailing(shop, mail):
+    """The shop with a real SMTP server (aiosmtpd) and the seller's address."""
+    return {**shop, "GAGE_SMTP_URL": f"smtp://127.0.0.1:{mail.port}", "GAGE_MAIL_FROM": "온기 로스터리 <shop@onggi.example>",
+            "GAGE_SELLER_EMAIL": "seller@onggi.example"}
+
+
+def korean_time(seconds):
+    """`2026년 11월 23일 14:05` in Korean time (UTC+9), as the mails write dates."""
+    t = time.gmtime(seconds + 9 * 3600)
+    return f"{t.tm_year}년 {t.tm_mon}월 {t.tm_mday}일 {t.tm_hour:02d}:{t.tm_min:02d}"
+
+
+def links(message):
+    """The manage links in a mail's text and HTML parts (the HTML's in an href)."""
+    return LINK.findall(text_of(message)), LINK.findall(html_of(message))
+
+
+def opens(gage_verify, env, token):
+    """What /subscription answers for a token: the subscription's status, or None for the 404 of an unknown one."""
+    status, reply, _ = verify(gage_verify, env, {"action": "subscription", "manage_token": token})
+    if status == 0:
+        return reply["subscription"]["status"]
+    assert status == 2 and reply["ok"] is False, reply
+    return None
+
+
+def resend(gage, env, sub_id, *options):
+    return run(gage, "subscriptions", "resend", sub_id, "--ledger", env["GAGE_LEDGER"], *options, env=env)
+
+
+def assert_no_token_kept(env, *tokens):
+    """No token in clear anywhere the ledger keeps subscriptions, orders or mails; only its SHA-256."""
+    for table in ("subscriptions", "notifications", "orders", "history"):
+        rows = json.dumps(ledger_rows(env, f"SELECT * FROM {table}"), ensure_ascii=False)
+        for token in tokens:
+            assert token not in rows, f"a manage token is kept in clear in {table}"
+    assert all(row["secret"] is None for row in ledger_rows(env, "SELECT secret FROM notifications"))
+
+
+def test_the_first_order_mail_carries_the_subscription_and_a_manage_link_that_opens_it(gage_verify, mailing, provider,
+                                                                                        mail):
+    status, reply, log = subscribe(gage_verify, mailing, provider, provider.issue_key())
+    assert status == 0 and reply["status"] == "subscribed", log
+    token, sub = reply["manage_token"], reply["subscription"]
+    first, = mail.to(BUYER["buyer_email"])
+    assert first["Subject"] == f"[온기 로스터리] 정기배송 1회차 주문이 완료되었습니다 ({reply['merchant_uid']})"
+    text, html = text_of(first), html_of(first)
+    for body in (text, html):
+        assert "정기배송을 시작했습니다" in body
+        assert "4주마다" in body and "36,000원" in body
+        # Four weeks after now, in Korean time (the charge date is counted from the first charge).
+        assert korean_time(sub["next_charge_at"]) in body
+    assert abs(sub["next_charge_at"] - time.time() - FOUR_WEEKS) < 120
+    assert links(first) == ([token], [token]), "one absolute link to the manage page, with the token in the fragment"
+    assert f'href="{SHOP_URL}subscription/#{token}"' in html
+    assert opens(gage_verify, mailing, token) == "active"
+    # The seller's mail never carries the buyer's link; the ledger keeps only the token's digest, and no mail's
+    # copy in the outbox holds the token once it was sent.
+    seller, = mail.to("seller@onggi.example")
+    assert token not in seller.raw.decode("utf-8", "replace") and "subscription/#" not in text_of(seller)
+    row = subscription_row(mailing, sub["id"])
+    assert row["manage_token"] == "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+    assert row["mail_token"] is None
+    assert_no_token_kept(mailing, token)
+    kept = ledger_rows(mailing, "SELECT text_body FROM notifications WHERE kind = 'order_confirmed'")[0]["text_body"]
+    assert SHOP_URL + "subscription/#MANAGE-TOKEN-WITHHELD" in kept
+
+    # The next delivery's mail says which delivery it is, and carries no link (there is no token left to carry).
+    [second] = provider.run_schedules()
+    status, answer, log = provider.webhook(mailing, second)
+    assert status == 0 and answer["status"] == "paid", log
+    _, later = mail.to(BUYER["buyer_email"])
+    assert "정기배송 2회차 주문이 완료되었습니다" in later["Subject"]
+    assert "정기배송 2번째 배송분입니다" in text_of(later) and "4주마다" in text_of(later)
+    assert links(later) == ([], []) and "subscription/#" not in later.raw.decode("utf-8", "replace")
+
+
+def test_a_first_order_mail_waiting_for_the_mail_server_keeps_the_token_only_until_sent(gage, gage_verify, mailing,
+                                                                                          provider, mail):
+    down = {k: v for k, v in mailing.items() if k != "GAGE_SMTP_URL"}
+    _, reply, _ = subscribe(gage_verify, down, provider, provider.issue_key())
+    token = reply["manage_token"]
+    assert mail.messages() == []
+    waiting = ledger_rows(down, "SELECT secret, text_body FROM notifications WHERE kind = 'order_confirmed'")
+    assert [w["secret"] for w in waiting] == [token] and token not in waiting[0]["text_body"]
+    sent = run(gage, "orders", "notify", "--ledger", mailing["GAGE_LEDGER"], env=mailing)
+    assert sent.returncode == 0, sent.stderr
+    first, = mail.to(BUYER["buyer_email"])
+    assert links(first) == ([token], [token])
+    assert_no_token_kept(mailing, token)
+
+
+def test_resend_mails_a_new_link_and_the_old_one_opens_nothing(gage, gage_verify, mailing, provider, mail):
+    _, reply, _ = subscribe(gage_verify, mailing, provider, provider.issue_key())
+    old, sub_id = reply["manage_token"], reply["subscription"]["id"]
+    done = resend(gage, mailing, sub_id)
+    assert done.returncode == 0, done.stderr
+    assert BUYER["buyer_email"] in done.stdout and "예전 링크는 이제 열리지 않습니다" in done.stdout
+    assert not re.search(r"[0-9a-f]{64}", done.stdout), "the new token is printed only when asked for"
+    _, resent = mail.to(BUYER["buyer_email"])
+    assert resent["Subject"] == "[온기 로스터리] 정기배송 관리 링크를 다시 보내 드립니다"
+    [new], [new_in_html] = links(resent)
+    assert new == new_in_html and new != old
+    assert "4주마다" in text_of(resent) and "36,000원" in text_of(resent)
+    # The old link answers like any unknown one; the new one opens the subscription.
+    assert opens(gage_verify, mailing, old) is None
+    assert verify(gage_verify, mailing, {"action": "subscription", "manage_token": old})[1] == \
+        verify(gage_verify, mailing, {"action": "subscription", "manage_token": "0" * 64})[1]
+    assert opens(gage_verify, mailing, new) == "active"
+
+    # Twice: each resend revokes the one before; --print-link shows the link (for the phone), --json for scripts.
+    again = resend(gage, mailing, sub_id, "--print-link", "--json")
+    assert again.returncode == 0, again.stderr
+    outcome = json.loads(again.stdout)
+    assert outcome["id"] == sub_id and outcome["mail"] == "sent" and outcome["mailed_to"] == BUYER["buyer_email"]
+    [third] = LINK.findall(outcome["manage_url"])
+    _, _, latest = mail.to(BUYER["buyer_email"])
+    assert links(latest) == ([third], [third])
+    assert [opens(gage_verify, mailing, t) for t in (old, new, third)] == [None, None, "active"]
+    assert_no_token_kept(mailing, old, new, third)
+    shown = run(gage, "orders", "show", reply["merchant_uid"], "--ledger", mailing["GAGE_LEDGER"], env=mailing)
+    assert shown.returncode == 0 and "정기배송 관리 링크" in shown.stdout
+
+
+def test_resend_gives_a_mail_still_waiting_with_the_old_link_the_new_one(gage, gage_verify, mailing, provider, mail):
+    down = {k: v for k, v in mailing.items() if k != "GAGE_SMTP_URL"}
+    _, reply, _ = subscribe(gage_verify, down, provider, provider.issue_key())
+    old, sub_id = reply["manage_token"], reply["subscription"]["id"]
+    waiting = resend(gage, down, sub_id)
+    assert waiting.returncode == 0 and "gage orders notify" in waiting.stdout, waiting.stderr
+    assert run(gage, "orders", "notify", "--ledger", mailing["GAGE_LEDGER"], env=mailing).returncode == 0
+    mails = mail.to(BUYER["buyer_email"])
+    assert len(mails) == 2
+    (new,), _ = links(mails[1])
+    assert links(mails[0]) == ([new], [new]), "the first order's mail no longer carries a link that opens nothing"
+    assert opens(gage_verify, mailing, old) is None and opens(gage_verify, mailing, new) == "active"
+    assert_no_token_kept(mailing, old, new)
+
+
+def test_resend_is_refused_for_an_ended_subscription_and_one_without_an_email(gage, gage_verify, mailing, provider,
+                                                                              mail):
+    _, reply, _ = subscribe(gage_verify, mailing, provider, provider.issue_key())
+    token, sub_id = reply["manage_token"], reply["subscription"]["id"]
+    verify(gage_verify, mailing, {"action": "subscription", "manage_token": token, "cancel": True})
+    before = len(mail.messages())
+    refused = resend(gage, mailing, sub_id)
+    assert refused.returncode != 0 and "has ended" in refused.stderr and "nothing changed" in refused.stderr
+    assert len(mail.messages()) == before
+    assert subscription_row(mailing, sub_id)["manage_token"] == "sha256:" + hashlib.sha256(token.encode()).hexdigest()
+    unknown = resend(gage, mailing, "zzzzzzzzzz")
+    assert unknown.returncode != 0 and "no subscription zzzzzzzzzz" in unknown.stderr
+
+    # No address to mail: refused, unless the seller asks for the link to give the buyer another way.
+    body = {"action": "subscribe", provider.key_field: provider.issue_key(), "interval": "2w", "items": ITEMS,
+            "buyer": {"name": BUYER["buyer_name"], "tel": BUYER["buyer_tel"]}}
+    status, reply, _ = verify(gage_verify, mailing, body)
+    assert status == 0 and reply["status"] == "subscribed"
+    quiet = reply["subscription"]["id"]
+    refused = resend(gage, mailing, quiet)
+    assert refused.returncode != 0 and "no e-mail address" in refused.stderr and "--print-link" in refused.stderr
+    assert opens(gage_verify, mailing, reply["manage_token"]) == "active"
+    printed = resend(gage, mailing, quiet, "--print-link")
+    assert printed.returncode == 0, printed.stderr
+    [link] = LINK.findall(printed.stdout)
+    assert opens(gage_verify, mailing, link) == "active" and opens(gage_verify, mailing, reply["manage_token"]) is None
+    assert not [m for m in mail.messages() if "관리 링크" in m["Subject"]], "nothing was mailed for either"

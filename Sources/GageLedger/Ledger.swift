@@ -194,6 +194,8 @@ public final class Ledger {
                     try database.execute(String(statement))
                 }
             }
+            // What SQL alone cannot do (SQLite has no SHA-256): idempotent, so it runs after any migration.
+            try digestClearManageTokens()
             try database.setSchemaVersion(migrations.count)
         }
     }

@@ -258,6 +258,14 @@ enum LedgerSchema {
             CREATE INDEX orders_by_discount_code ON orders(discount_code, status);
             ALTER TABLE holds ADD COLUMN discount_code TEXT;
             """,
+            // 10 (issue 39): a subscription's manage token is kept only as its SHA-256 (`sha256:<hex>`; earlier
+            // rows are digested in code right after this migration). The token in clear lives only as long as it
+            // must to reach the buyer's mail: `mail_token` from `/subscribe` until the first charge is decided,
+            // then `secret` on that mail's outbox row until it is sent (or given up on).
+            """
+            ALTER TABLE subscriptions ADD COLUMN mail_token TEXT;
+            ALTER TABLE notifications ADD COLUMN secret TEXT;
+            """,
         ]
     }
 

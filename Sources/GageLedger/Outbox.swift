@@ -1,3 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import GageCore
+
 /// The transactional outbox (SPEC §8): a decision writes the notifications it owes in its own transaction, so a
 /// notification exists exactly when the change it tells of does. Delivery claims rows one at a time; a claim is
 /// a lease, so a process killed mid-send leaves its row to be claimed again later (at most one more send).
@@ -21,9 +28,14 @@ public struct OutgoingNotification: Sendable, Equatable {
     public var subject: String
     public var text: String
     public var html: String?
+    /// A subscription's manage token, for the one mail that carries its link (`ManageToken.placeholder` in the
+    /// bodies stands for it): kept beside the mail only until it is sent or given up on, then cleared, so the
+    /// ledger does not keep a token that opens a subscription.
+    public var secret: String?
 
     public init(dedupeKey: String, impUID: String, kind: String, channel: Channel, recipient: String, subject: String,
-                text: String, html: String? = nil) {
+                text: String, html: String? = nil, secret: String? = nil) {
+        self.secret = secret
         self.dedupeKey = dedupeKey
         self.impUID = impUID
         self.kind = kind
@@ -32,6 +44,18 @@ public struct OutgoingNotification: Sendable, Equatable {
         self.subject = subject
         self.text = text
         self.html = html
+    }
+}
+
+extension OutgoingNotification {
+    /// The message as it is sent: a manage link's token, kept beside the mail rather than in it, put in its place.
+    public var filledIn: OutgoingNotification {
+        guard let secret else { return self }
+        var filled = self
+        filled.subject = subject.replacing(ManageToken.placeholder, with: secret)
+        filled.text = text.replacing(ManageToken.placeholder, with: secret)
+        filled.html = html?.replacing(ManageToken.placeholder, with: secret)
+        return filled
     }
 }
 
@@ -64,12 +88,13 @@ extension Ledger {
         for message in notifications {
             try database.execute("""
                 INSERT INTO notifications (dedupe_key, imp_uid, kind, channel, recipient, subject, text_body, html_body,
-                    state, attempts, next_attempt_at, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+                    state, attempts, next_attempt_at, created_at, secret)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)
                 ON CONFLICT (dedupe_key) DO NOTHING
                 """, [.text(message.dedupeKey), .text(message.impUID), .text(message.kind), .text(message.channel.rawValue),
                       .text(message.recipient), .text(message.subject), .text(message.text),
-                      message.html.map(SQLValue.text) ?? .null, .int(now), .int(now)])
+                      message.html.map(SQLValue.text) ?? .null, .int(now), .int(now),
+                      message.secret.map(SQLValue.text) ?? .null])
         }
     }
 
@@ -112,7 +137,7 @@ extension Ledger {
     }
 
     public func markSent(_ id: Int, at now: Int) throws(LedgerError) {
-        try database.execute("UPDATE notifications SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?",
+        try database.execute("UPDATE notifications SET state = 'sent', sent_at = ?, last_error = NULL, secret = NULL WHERE id = ?",
                                [.int(now), .int(id)])
     }
 
@@ -122,7 +147,7 @@ extension Ledger {
             try database.execute("UPDATE notifications SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?",
                                    [.int(retryAt), .text(error), .int(id)])
         } else {
-            try database.execute("UPDATE notifications SET state = 'failed', last_error = ? WHERE id = ?",
+            try database.execute("UPDATE notifications SET state = 'failed', last_error = ?, secret = NULL WHERE id = ?",
                                    [.text(error), .int(id)])
         }
     }
@@ -149,7 +174,7 @@ extension Ledger {
             dedupeKey: row.text("dedupe_key") ?? "", impUID: row.text("imp_uid") ?? "", kind: row.text("kind") ?? "",
             channel: row.text("channel").flatMap(OutgoingNotification.Channel.init(rawValue:)) ?? .email,
             recipient: row.text("recipient") ?? "", subject: row.text("subject") ?? "", text: row.text("text_body") ?? "",
-            html: row.text("html_body"))
+            html: row.text("html_body"), secret: row.text("secret"))
         return StoredNotification(id: row.int("id") ?? 0, message: message,
                                   state: row.text("state").flatMap(StoredNotification.State.init(rawValue:)) ?? .pending,
                                   attempts: row.int("attempts") ?? 0, nextAttemptAt: row.int("next_attempt_at") ?? 0,

@@ -32,8 +32,12 @@ public struct LedgerSubscription: Sendable, Equatable {
     public var id: String
     /// The billing key's alias with the provider.
     public var customerUID: String
-    /// The buyer's secret for the manage page; never logged.
-    public var manageToken: String
+    /// The SHA-256 of the buyer's secret for the manage page (`ManageToken.digest`); the token itself is never kept.
+    public var manageTokenDigest: String
+    /// The manage token in clear, kept only from `/subscribe` until the first charge is decided: whichever process
+    /// decides it (the `/subscribe` call, a webhook that came first, reconcile) moves it into that order's
+    /// confirmation mail in the outbox, in the same transaction, and clears it here.
+    public var mailToken: String?
     public var status: Status
     /// `2w`, `1m`, …
     public var interval: String
@@ -67,14 +71,14 @@ public struct LedgerSubscription: Sendable, Equatable {
     public var orderPrefix: String?
     public var shop: String?
 
-    public init(id: String, customerUID: String, manageToken: String, status: Status, interval: String, amount: Int,
+    public init(id: String, customerUID: String, manageTokenDigest: String, status: Status, interval: String, amount: Int,
                 currency: String, name: String?, items: [PricedItem], catalogVersion: String?, anchorAt: Int,
                 buyer: LedgerOrder.Buyer = .init(), createdAt: Int, orderPrefix: String? = nil, shop: String? = nil) {
         self.orderPrefix = orderPrefix
         self.shop = shop
         self.id = id
         self.customerUID = customerUID
-        self.manageToken = manageToken
+        self.manageTokenDigest = manageTokenDigest
         self.status = status
         self.interval = interval
         self.amount = amount
@@ -111,7 +115,7 @@ extension Ledger {
                 items_json, catalog_version, anchor_at, charge_sequence, charge_attempt, created_at, updated_at,
                 order_prefix, shop)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.text(subscription.id), .text(subscription.customerUID), .text(subscription.manageToken),
+            """, [.text(subscription.id), .text(subscription.customerUID), .text(subscription.manageTokenDigest),
                   .text(subscription.status.rawValue), .text(subscription.interval), .int(subscription.amount),
                   .text(subscription.currency), subscription.name.map(SQLValue.text) ?? .null,
                   .text(Self.itemsJSON(subscription.items)), subscription.catalogVersion.map(SQLValue.text) ?? .null,
@@ -132,7 +136,7 @@ extension Ledger {
                 buyer_name = COALESCE(?, buyer_name), buyer_tel = COALESCE(?, buyer_tel),
                 buyer_email = COALESCE(?, buyer_email), buyer_addr = COALESCE(?, buyer_addr),
                 buyer_postcode = COALESCE(?, buyer_postcode),
-                ended_reason = ?, action_note = ?, updated_at = ?, cancelled_at = ?
+                ended_reason = ?, action_note = ?, updated_at = ?, cancelled_at = ?, mail_token = ?
             WHERE id = ?
             """, [.text(subscription.status.rawValue), .int(subscription.sequence), .int(subscription.attempt),
                   int(subscription.nextChargeAt), text(subscription.scheduleState?.rawValue),
@@ -140,16 +144,63 @@ extension Ledger {
                   text(subscription.buyer.name), text(subscription.buyer.tel), text(subscription.buyer.email),
                   text(subscription.buyer.addr), text(subscription.buyer.postcode),
                   text(subscription.endedReason), text(subscription.actionNote), .int(subscription.updatedAt),
-                  int(subscription.cancelledAt), .text(subscription.id)])
+                  int(subscription.cancelledAt), text(subscription.mailToken), .text(subscription.id)])
     }
 
     public func subscription(id: String) throws(LedgerError) -> LedgerSubscription? {
         try database.execute("SELECT * FROM subscriptions WHERE id = ?", [.text(id)]).first.map(Self.subscription(from:))
     }
 
+    /// The subscription a manage token opens: looked up by the token's digest, so a revoked token (or one never
+    /// made) finds nothing.
     public func subscription(manageToken: String) throws(LedgerError) -> LedgerSubscription? {
-        try database.execute("SELECT * FROM subscriptions WHERE manage_token = ?", [.text(manageToken)])
+        try database.execute("SELECT * FROM subscriptions WHERE manage_token = ?", [.text(ManageToken.digest(manageToken))])
             .first.map(Self.subscription(from:))
+    }
+
+    /// How `replaceManageToken` went.
+    public enum TokenReplacement: Sendable, Equatable {
+        /// The subscription now answers only to the new token; the mail carrying it is in the outbox.
+        case replaced(LedgerSubscription)
+        case notFound
+        /// Not active (ended, or its first charge still being made): nothing changed.
+        case notActive(LedgerSubscription)
+    }
+
+    /// Gives an active subscription a new manage token (`gage subscriptions resend`), in one transaction: the old
+    /// token stops opening it at once, mails still waiting in the outbox with the old token carry the new one
+    /// instead (so no unsent mail delivers a dead link), and the `notifications` carrying the new link are written.
+    public func replaceManageToken(subscriptionID: String, token: String, at now: Int,
+                                   notifications: (LedgerSubscription) -> [OutgoingNotification])
+        throws(LedgerError) -> TokenReplacement {
+        try transaction { () throws(LedgerError) -> TokenReplacement in
+            guard var subscription = try subscription(id: subscriptionID) else { return .notFound }
+            guard subscription.status == .active else { return .notActive(subscription) }
+            subscription.manageTokenDigest = ManageToken.digest(token)
+            subscription.updatedAt = now
+            try database.execute("UPDATE subscriptions SET manage_token = ?, updated_at = ? WHERE id = ?",
+                                 [.text(subscription.manageTokenDigest), .int(now), .text(subscription.id)])
+            try database.execute("""
+                UPDATE notifications SET secret = ?
+                WHERE secret IS NOT NULL AND state IN ('pending', 'sending')
+                  AND imp_uid IN (SELECT imp_uid FROM orders WHERE subscription_id = ?)
+                """, [.text(token), .text(subscription.id)])
+            try enqueue(notifications(subscription), at: now)
+            return .replaced(subscription)
+        }
+    }
+
+    /// Replaces manage tokens kept in clear by ledgers from before digests with their digests (run with the
+    /// migrations, inside their transaction): links buyers already hold keep working, and the file no longer
+    /// holds them.
+    func digestClearManageTokens() throws(LedgerError) {
+        let rows = try database.execute("SELECT id, manage_token FROM subscriptions WHERE manage_token NOT LIKE ?",
+                                        [.text(ManageToken.digestPrefix + "%")])
+        for row in rows {
+            guard let id = row.text("id"), let token = row.text("manage_token") else { continue }
+            try database.execute("UPDATE subscriptions SET manage_token = ? WHERE id = ?",
+                                 [.text(ManageToken.digest(token)), .text(id)])
+        }
     }
 
     /// Subscriptions, newest first; only those with one of `statuses` when given.
@@ -183,7 +234,7 @@ extension Ledger {
     static func subscription(from row: SQLRow) -> LedgerSubscription {
         let items = row.text("items_json").flatMap { try? JSONDecoder().decode([PricedItem].self, from: Data($0.utf8)) } ?? []
         var subscription = LedgerSubscription(
-            id: row.text("id") ?? "", customerUID: row.text("customer_uid") ?? "", manageToken: row.text("manage_token") ?? "",
+            id: row.text("id") ?? "", customerUID: row.text("customer_uid") ?? "", manageTokenDigest: row.text("manage_token") ?? "",
             status: row.text("status").flatMap(LedgerSubscription.Status.init(rawValue:)) ?? .pending,
             interval: row.text("interval_spec") ?? "", amount: row.int("amount") ?? 0, currency: row.text("currency") ?? "KRW",
             name: row.text("name"), items: items, catalogVersion: row.text("catalog_version"),
@@ -202,6 +253,7 @@ extension Ledger {
         subscription.cancelledAt = row.int("cancelled_at")
         subscription.orderPrefix = row.text("order_prefix")
         subscription.shop = row.text("shop")
+        subscription.mailToken = row.text("mail_token")
         return subscription
     }
 }

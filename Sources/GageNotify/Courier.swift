@@ -1,4 +1,5 @@
 import Foundation
+import GageCore
 import GageLedger
 import GagePayments
 
@@ -73,7 +74,7 @@ public struct Courier {
     }
 
     func send(_ notification: StoredNotification) throws(DeliveryError) {
-        let message = notification.message
+        let message = notification.message.filledIn
         switch message.channel {
         case .email:
             guard let url = settings.smtpURL, let from = settings.mailFrom else {

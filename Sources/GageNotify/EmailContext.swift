@@ -12,8 +12,10 @@ enum EmailContext {
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
     }
 
-    static func make(order: LedgerOrder, notice: Notice, shop: ShopContact,
-                     subscription: LedgerSubscription? = nil) -> [String: Any] {
+    /// `delivery`: which of the subscription's deliveries the order is; `carriesManageLink`: the mail shows the
+    /// manage link, its token a placeholder that is filled in only when the mail is sent.
+    static func make(order: LedgerOrder, notice: Notice, shop: ShopContact, subscription: LedgerSubscription? = nil,
+                     delivery: Int? = nil, carriesManageLink: Bool = false) -> [String: Any] {
         let subtotal = order.items.reduce(0) { $0 + $1.price * $1.quantity }
         // A receipt that adds up: items at their price, the shipping fee before a code's discount, the regional
         // surcharge, less the code's discount (SPEC §11) — so the fee is what is left of the amount.
@@ -79,6 +81,9 @@ enum EmailContext {
                 "amount": won(subscription.amount),
                 "next_charge": subscription.isLive ? subscription.nextChargeAt.map(koreanTime) : nil,
                 "skip_reason": notice.kind == .subscriptionSkipped ? skipReason(order.reason) : nil,
+                "delivery": delivery, "first": delivery == 1,
+                "manage_url": carriesManageLink
+                    ? ManageToken.manageURL(baseURL: shop.baseURL, token: ManageToken.placeholder) : nil,
             ])
         }
         switch notice.kind {

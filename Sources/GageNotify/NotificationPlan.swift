@@ -29,6 +29,9 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     case subscriptionSkipped = "subscription_skipped"
     /// 정기배송 중지: the card kept being declined; no more charges until the buyer subscribes again.
     case subscriptionStopped = "subscription_stopped"
+    /// 정기배송 관리 링크: a new manage link, sent at the seller's `gage subscriptions resend` (the old one no
+    /// longer works).
+    case subscriptionLink = "subscription_link"
     /// 반품·취소 요청: a buyer asked to return an order (or to cancel a deposited virtual account).
     case requestOpened = "request_opened"
     /// 요청 거절: the seller declined the buyer's request, with why.
@@ -39,7 +42,7 @@ public enum NotificationKind: String, Sendable, CaseIterable {
     public var audience: Audience {
         switch self {
         case .orderConfirmed, .vbankIssued, .depositReceived, .refunded, .shipped, .subscriptionStopped, .requestDeclined,
-             .exchangeShipped: return .buyer
+             .exchangeShipped, .subscriptionLink: return .buyer
         case .newOrder, .refundPending, .vbankExpired, .subscriptionSkipped, .requestOpened: return .seller
         }
     }

@@ -21,6 +21,23 @@ public final class Notifier: OrderNotifier {
         messages(NotificationPlan.notices(before: before, after: after), order: after)
     }
 
+    public func notifications(before: LedgerOrder?, after: LedgerOrder,
+                              delivery: SubscriptionDelivery?) -> [OutgoingNotification] {
+        messages(NotificationPlan.notices(before: before, after: after), order: after,
+                 subscription: delivery?.subscription, delivery: delivery)
+    }
+
+    /// The mail carrying a subscription's new manage link (`gage subscriptions resend`), about its latest order; one
+    /// per token (the end of its digest keeps each apart in the outbox). Empty when the subscriber cannot be mailed.
+    public func manageLinkNotifications(subscription: LedgerSubscription, order: LedgerOrder,
+                                        token: String) -> [OutgoingNotification] {
+        var addressed = order
+        addressed.buyer.email = subscription.buyer.email ?? order.buyer.email
+        let delivery = SubscriptionDelivery(subscription: subscription, number: subscription.sequence, manageToken: token)
+        return messages([Notice(.subscriptionLink, detail: String(ManageToken.digest(token).suffix(16)))], order: addressed,
+                        subscription: subscription, delivery: delivery)
+    }
+
     public func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
                               order: LedgerOrder?) -> [OutgoingNotification] {
         guard let order else { return [] }
@@ -33,20 +50,24 @@ public final class Notifier: OrderNotifier {
     }
 
     /// The e-mails and chat lines of `notices`, all about `order` (and the subscription it is a charge of).
-    func messages(_ notices: [Notice], order after: LedgerOrder,
-                  subscription: LedgerSubscription? = nil) -> [OutgoingNotification] {
+    func messages(_ notices: [Notice], order after: LedgerOrder, subscription: LedgerSubscription? = nil,
+                  delivery: SubscriptionDelivery? = nil) -> [OutgoingNotification] {
         guard !notices.isEmpty else { return [] }
         var messages: [OutgoingNotification] = []
         for notice in notices {
             let key = "\(after.impUID):\(notice.kind.rawValue)" + (notice.detail.isEmpty ? "" : ":\(notice.detail)")
             if settings.emailEnabled, let recipient = recipient(for: notice.kind, order: after),
                let (templates, shop) = emailTemplates() {
-                let context = EmailContext.make(order: after, notice: notice, shop: shop, subscription: subscription)
+                // Only the first order's confirmation and a resent link carry the manage token (as a placeholder in
+                // the bodies; the token itself rides beside the mail until it is sent).
+                let token = Self.carriesManageLink(notice.kind) ? delivery?.manageToken : nil
+                let context = EmailContext.make(order: after, notice: notice, shop: shop, subscription: subscription,
+                                                delivery: delivery?.number, carriesManageLink: token != nil)
                 let mail = templates.render(notice.kind, context: context)
                 messages.append(OutgoingNotification(
                     dedupeKey: key + ":email", impUID: after.impUID, kind: notice.kind.rawValue, channel: .email,
                     recipient: recipient, subject: mail.subject.isEmpty ? shop.title : mail.subject,
-                    text: mail.text, html: mail.html))
+                    text: mail.text, html: mail.html, secret: token))
             }
             if settings.chatEnabled, let line = ChatLine.line(notice, order: after) {
                 messages.append(OutgoingNotification(
@@ -58,12 +79,19 @@ public final class Notifier: OrderNotifier {
         return messages
     }
 
+    static func carriesManageLink(_ kind: NotificationKind) -> Bool {
+        kind == .orderConfirmed || kind == .subscriptionLink
+    }
+
     func recipient(for kind: NotificationKind, order: LedgerOrder) -> String? {
         switch kind.audience {
         case .buyer: return order.buyer.email.flatMap(MailAddress.address(in:))
         case .seller: return settings.sellerEmail.flatMap(MailAddress.address(in:))
         }
     }
+
+    /// The shop as the e-mails name it (its title and address): from `emails.json`, else the catalog.
+    public var shop: ShopContact? { emailTemplates()?.1 }
 
     /// `emails.json` as built with the shop, else the built-in templates; loaded once, on the first e-mail.
     func emailTemplates() -> (EmailTemplates, ShopContact)? {

@@ -71,10 +71,10 @@ public struct NotifySettings: Sendable {
 }
 
 /// E-mail addresses as the settings and payments carry them.
-enum MailAddress {
+public enum MailAddress {
     /// `온기 <shop@example.kr>` → `shop@example.kr`; a bare address as it is; nil when it is not one (no `@`,
     /// spaces or line breaks inside, which could smuggle headers).
-    static func address(in text: String) -> String? {
+    public static func address(in text: String) -> String? {
         var candidate = text.trimmingWhitespace()
         if let open = candidate.lastIndex(of: "<"), candidate.hasSuffix(">") {
             candidate = String(candidate[candidate.index(after: open)..<candidate.index(before: candidate.endIndex)])

@@ -8,6 +8,9 @@ public protocol OrderNotifier: AnyObject {
     /// block: a notification that cannot be written must never cost a decision.
     func notifications(before: LedgerOrder?, after: LedgerOrder) -> [OutgoingNotification]
 
+    /// The same, for an order that is one of a subscription's deliveries: its mails say so.
+    func notifications(before: LedgerOrder?, after: LedgerOrder, delivery: SubscriptionDelivery?) -> [OutgoingNotification]
+
     /// The notifications owed when a subscription moves from `before` to `subscription` (nil `before`: it was just
     /// recorded), with the charge's order that moved it, if one did.
     func notifications(subscription: LedgerSubscription, before: LedgerSubscription?,
@@ -31,7 +34,28 @@ public enum OrderEvent: Sendable, Equatable {
     case exchangeShipped(carrier: String?, tracking: String?, at: Int)
 }
 
+/// A subscription's charge as its order's mails tell of it: the subscription (as the charge left it), which
+/// delivery this is, and — for the first delivery only, whose confirmation carries the manage link — the manage
+/// token in clear.
+public struct SubscriptionDelivery: Sendable, Equatable {
+    public var subscription: LedgerSubscription
+    /// 1 for the first delivery, 2, 3, … after.
+    public var number: Int
+    public var manageToken: String?
+
+    public init(subscription: LedgerSubscription, number: Int, manageToken: String? = nil) {
+        self.subscription = subscription
+        self.number = number
+        self.manageToken = manageToken
+    }
+}
+
 extension OrderNotifier {
+    public func notifications(before: LedgerOrder?, after: LedgerOrder,
+                              delivery: SubscriptionDelivery?) -> [OutgoingNotification] {
+        notifications(before: before, after: after)
+    }
+
     public func notifications(_ event: OrderEvent, order: LedgerOrder) -> [OutgoingNotification] { [] }
 
     public func mailsBuyer(of order: LedgerOrder) -> Bool { false }

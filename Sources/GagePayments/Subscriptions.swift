@@ -83,6 +83,7 @@ public enum SubscriptionProgress {
         ended.nextChargeAt = nil
         ended.scheduleState = nil
         ended.keyState = .pending
+        ended.mailToken = nil
         return ended
     }
 }
@@ -184,11 +185,14 @@ extension VerifyService {
         }
 
         let now = Self.now()
+        let token = ManageToken.make()
         var subscription = LedgerSubscription(
-            id: SubscriptionCharge.newID(), customerUID: request.customerUID, manageToken: Self.newManageToken(),
+            id: SubscriptionCharge.newID(), customerUID: request.customerUID, manageTokenDigest: ManageToken.digest(token),
             status: .pending, interval: request.interval.description, amount: priced.total, currency: catalog.currency,
             name: OrderName.make(priced.items), items: priced.items, catalogVersion: catalog.version, anchorAt: now,
             buyer: request.buyer, createdAt: now, orderPrefix: catalog.orderPrefix, shop: catalog.shop)
+        // Kept in clear only for the first order's mail, and only when there is someone to mail it to.
+        if notifier != nil, request.buyer.email != nil { subscription.mailToken = token }
         do {
             let taken = try ledger.transaction { () throws(LedgerError) -> Bool in
                 try catalogFile.note(in: ledger, now: now)
@@ -234,7 +238,7 @@ extension VerifyService {
         if reply.status == "failed" { reply.reason = "card_declined"; reply.declineMessage = Self.declineText(payment.failReason) }
         if let after, after.status == .active {
             reply.subscription = SubscriptionSummary(after)
-            reply.manageToken = after.manageToken
+            reply.manageToken = token
             reply.status = "subscribed"
         }
         return reply
@@ -399,7 +403,7 @@ extension VerifyService {
     /// `/subscription` (SPEC §5): the buyer's view of their subscription by its manage token, and `cancel: true`
     /// to end it. An unknown token is a 404 that says nothing more.
     public func manage(_ fields: RequestFields) throws(ServiceError) -> Reply {
-        guard let token = fields.string("manage_token"), Self.isManageToken(token) else {
+        guard let token = fields.string("manage_token"), ManageToken.isWellFormed(token) else {
             throw .request(.malformed("manage_token is required"))
         }
         let ledger = try openLedger()
@@ -498,20 +502,6 @@ extension VerifyService {
     }
 
     // MARK: - Helpers
-
-    static func newManageToken() -> String {
-        var random = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in
-            let digits = String(random.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }.joined()
-    }
-
-    static func isManageToken(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy {
-            ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
-        }
-    }
 
     /// The card company's reason for a decline, for the buyer (who sees it in the PG's window anyway), short.
     static func declineText(_ message: String?) -> String? {

@@ -168,6 +168,7 @@ public struct VerifyService {
                     ?? SubscriptionCharge(merchantUID: payment.merchantUID, prefix: catalog.orderPrefix)
                 var subscription = owner.charge?.subscription
                 if subscription == nil, let charge { subscription = try ledger.subscription(id: charge.subscriptionID) }
+                var delivery: SubscriptionDelivery?
                 var context = Judgement.Context(pricing: pricing, current: catalog, held: held, now: now,
                                                 identity: identity,
                                                 subscription: subscription.map(SubscriptionTerms.init))
@@ -192,12 +193,24 @@ public struct VerifyService {
                     let genuine = payment.customerUID == subscription.customerUID
                         && ChannelCheck.acceptsBilling(payment, catalog.payment)
                     if genuine { next.subscriptionID = subscription.id }
-                    if let moved = SubscriptionProgress.after(subscription, charge: charge, order: next, genuine: genuine,
-                                                              interval: SubscriptionInterval(subscription.interval),
-                                                              now: now) {
-                        try ledger.saveSubscription(moved)
-                        try ledger.enqueue(notifier?.notifications(subscription: moved, before: subscription,
+                    var token: String?
+                    var moved = SubscriptionProgress.after(subscription, charge: charge, order: next, genuine: genuine,
+                                                           interval: SubscriptionInterval(subscription.interval), now: now)
+                    if var changed = moved {
+                        // The first charge decided: the manage token in clear leaves the subscription's row for the
+                        // first order's mail (its outbox row keeps it until sent), in this transaction.
+                        if subscription.status == .pending {
+                            token = subscription.mailToken
+                            changed.mailToken = nil
+                        }
+                        try ledger.saveSubscription(changed)
+                        try ledger.enqueue(notifier?.notifications(subscription: changed, before: subscription,
                                                                    order: next) ?? [], at: now)
+                        moved = changed
+                    }
+                    if genuine {
+                        delivery = SubscriptionDelivery(subscription: moved ?? subscription, number: charge.sequence,
+                                                        manageToken: token)
                     }
                 }
                 if next.createdAt == 0 { next.createdAt = now }
@@ -209,7 +222,8 @@ public struct VerifyService {
                 try ledger.save(next, event: LedgerEvent(at: now, channel: channel.rawValue, iamportStatus: payment.statusAsReported,
                                                          decision: next.status, reason: next.reason,
                                                          amount: payment.amount))
-                try ledger.enqueue(notifier?.notifications(before: existing, after: next) ?? [], at: now)
+                try ledger.enqueue(notifier?.notifications(before: existing, after: next, delivery: delivery) ?? [],
+                                   at: now)
                 // Decided: the order (paid, awaiting its deposit) holds its units itself from now on, or (refused,
                 // failed) holds none. Only a window still open keeps its hold until it expires. An issued virtual
                 // account keeps its hold's row as long as it waits, counted against its client's holds but not

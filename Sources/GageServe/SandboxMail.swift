@@ -17,7 +17,7 @@ enum SandboxMail {
 
     static func messages(ledgerPath: String) -> [[String: Any]] {
         notifications(ledgerPath: ledgerPath).map { notification in
-            let message = notification.message
+            let message = notification.message.filledIn
             return ["id": notification.id, "imp_uid": message.impUID, "kind": message.kind,
                     "channel": message.channel.rawValue, "to": message.recipient, "subject": message.subject,
                     "text": message.text, "html": message.html ?? "", "created_at": notification.createdAt]
@@ -31,7 +31,8 @@ enum SandboxMail {
             body = "<p>아직 보낼 메일이 없습니다. 가게에서 테스트 결제를 해 보세요.</p>"
         }
         for notification in notifications {
-            let message = notification.message
+            // As it would be sent: a subscription's manage link with its token (the sandbox sends nothing).
+            let message = notification.message.filledIn
             let time = Date(timeIntervalSince1970: TimeInterval(notification.createdAt)).formatted(date: .abbreviated, time: .standard)
             body += """
                 <article class="mail" data-mail="\(escape(message.kind))">

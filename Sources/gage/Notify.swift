@@ -226,6 +226,7 @@ extension OrderText {
         case .vbankExpired?: return "입금 기한 만료"
         case .subscriptionSkipped?: return "정기배송 건너뜀"
         case .subscriptionStopped?: return "정기배송 중지"
+        case .subscriptionLink?: return "정기배송 관리 링크"
         case .requestOpened?: return "반품·취소 요청"
         case .requestDeclined?: return "요청 거절"
         case .exchangeShipped?: return "교환 발송"

@@ -8,7 +8,8 @@ import GagePayments
 struct Subscriptions: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Subscriptions (정기배송) that gage-verify keeps in the order ledger.",
-        subcommands: [SubscriptionsList.self, SubscriptionsShow.self, SubscriptionsCancel.self])
+        subcommands: [SubscriptionsList.self, SubscriptionsShow.self, SubscriptionsCancel.self,
+                      SubscriptionsResend.self])
 }
 
 struct SubscriptionsList: ParsableCommand {
@@ -158,6 +159,110 @@ struct SubscriptionsCancel: ParsableCommand {
             throw ExitCode(1)
         } catch let error as LedgerError {
             throw ValidationError(error.message)
+        }
+    }
+}
+
+struct SubscriptionsResend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resend",
+        abstract: "Mail the subscriber a new manage link (정기배송 관리 링크); the old link stops working at once.",
+        discussion: """
+            For a buyer who lost the link from the first order's mail or the order page. The ledger keeps only a \
+            digest of each link's token, so the old link cannot be sent again: a new one is made, the old one opens \
+            nothing from now on (like any unknown link), and the new one is mailed to the address the buyer \
+            subscribed with, through GAGE_SMTP_URL and GAGE_MAIL_FROM as the verify function sends (a mail that \
+            cannot go now waits for gage orders notify). The shop's address comes from emails.json beside \
+            GAGE_CATALOG. Only an active subscription has a link to resend.
+            """)
+
+    @Argument(help: "The subscription's id, as gage subscriptions list shows it.")
+    var id: String
+
+    @OptionGroup var ledger: LedgerOption
+
+    @Flag(help: ArgumentHelp("Also print the new link, e.g. to read it out to the buyer on the phone.",
+                             discussion: "Anyone who has the link can cancel the subscription: keep it off shared screens and logs. With this flag a subscription without an e-mail address gets a new link too."))
+    var printLink = false
+
+    @Flag(help: "JSON for scripts.")
+    var json = false
+
+    struct Outcome: Encodable {
+        var id: String
+        var mailedTo: String?
+        /// `sent`, `pending` (waits for gage orders notify) or `none` (not mailed).
+        var mail: String
+        var manageURL: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, mailedTo = "mailed_to", mail, manageURL = "manage_url"
+        }
+    }
+
+    func run() throws {
+        let book = try ledger.open()
+        guard let subscription = try book.subscription(id: id) else { throw ValidationError("no subscription \(id) in the ledger") }
+        try Self.check(subscription)
+        let (settings, _) = try notifySettings(ledger: ledger)
+        let email = subscription.buyer.email.flatMap(MailAddress.address(in:))
+        guard printLink || (email != nil && settings.emailEnabled) else {
+            throw ValidationError(email == nil
+                ? "subscription \(id) has no e-mail address to send a link to; nothing changed "
+                    + "(--print-link makes a new link and prints it, to give the buyer another way)"
+                : "no mail is sent without GAGE_MAIL_FROM (and GAGE_SMTP_URL); nothing changed "
+                    + "(--print-link makes a new link and prints it instead)")
+        }
+        guard let latest = try book.orders(subscriptionID: id).last else {
+            throw ValidationError("subscription \(id) has no order yet; nothing changed")
+        }
+        let notifier = Notifier(settings: settings, log: Log(enabled: false))
+        let token = ManageToken.make()
+        let now = Int(Date().timeIntervalSince1970)
+        let outcome = try book.replaceManageToken(subscriptionID: id, token: token, at: now) { current in
+            email == nil ? [] : notifier.manageLinkNotifications(subscription: current, order: latest, token: token)
+        }
+        switch outcome {
+        case .notFound: throw ValidationError("no subscription \(id) in the ledger")
+        case let .notActive(current): try Self.check(current)
+        case .replaced: break
+        }
+        var mail = "none"
+        if email != nil, settings.emailEnabled {
+            let report = try Courier(settings: settings, ledger: book).deliver(impUID: latest.impUID)
+            let waiting = try book.notifications(impUID: latest.impUID, states: [.pending, .sending])
+                .contains { $0.message.kind == "subscription_link" }
+            mail = waiting ? "pending" : report.sent > 0 ? "sent" : "none"
+        }
+        let url = printLink ? ManageToken.manageURL(baseURL: notifier.shop?.baseURL ?? "/", token: token) : nil
+        if json {
+            print(try prettyJSON(Outcome(id: id, mailedTo: mail == "none" ? nil : email, mail: mail, manageURL: url)))
+            return
+        }
+        print("\(id): 새 관리 링크를 만들었습니다. 예전 링크는 이제 열리지 않습니다.")
+        switch mail {
+        case "sent": print("\(email ?? "") 으로 새 링크를 보냈습니다.")
+        case "pending": print("새 링크 메일은 아직 보내지 못했습니다: gage orders notify 가 다시 보냅니다.")
+        default: print("새 링크를 메일로 보내지 않았습니다.")
+        }
+        if let url {
+            print("관리 링크: \(url)")
+            if !url.contains("://") {
+                print("가게 주소를 몰라 링크 앞에 가게 주소(base_url)를 붙여 알려 주세요 (GAGE_CATALOG 또는 emails.json 을 찾지 못했습니다).")
+            }
+            print("이 링크를 아는 사람은 누구나 정기배송을 해지할 수 있습니다: 구매자에게만 알려 주세요.")
+        }
+    }
+
+    /// Only an active subscription has a link worth sending: an ended one has nothing left to manage.
+    static func check(_ subscription: LedgerSubscription) throws {
+        switch subscription.status {
+        case .active: return
+        case .pending:
+            throw ValidationError("subscription \(subscription.id)'s first charge is still being made; nothing changed")
+        default:
+            throw ValidationError("subscription \(subscription.id) has ended (\(SubscriptionText.status(subscription)), "
+                                  + "\(subscription.status.rawValue)): there is no link to resend; nothing changed")
         }
     }
 }

@@ -19,7 +19,7 @@ final class NotificationPlanTests: XCTestCase {
     }
 
     func subscription(_ status: LedgerSubscription.Status, sequence: Int) -> LedgerSubscription {
-        var subscription = LedgerSubscription(id: "k3x9q2m7ab", customerUID: "shop-c1", manageToken: "t", status: status,
+        var subscription = LedgerSubscription(id: "k3x9q2m7ab", customerUID: "shop-c1", manageTokenDigest: "t", status: status,
                                               interval: "4w", amount: 15600, currency: "KRW", name: "원두", items: [],
                                               catalogVersion: nil, anchorAt: 0, createdAt: 0)
         subscription.sequence = sequence
@@ -196,6 +196,39 @@ final class CourierTests: XCTestCase {
             try ledger.transaction { () throws(LedgerError) in try ledger.enqueue([message], at: 1) }
         }
         XCTAssertEqual(try ledger.notifications().count, 1)
+    }
+}
+
+final class ManageLinkOutboxTests: XCTestCase {
+    /// The token rides beside its mail (the bodies hold a placeholder), is put in only at sending, and is gone from
+    /// the ledger once the mail is sent or given up on.
+    func test_a_manage_token_is_kept_beside_its_mail_only_until_it_is_sent_or_given_up() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gage-secret-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledger = try Ledger(path: folder.appendingPathComponent("orders.sqlite").path)
+        let token = String(repeating: "ab", count: 32)
+        func mail(_ key: String) -> OutgoingNotification {
+            OutgoingNotification(dedupeKey: key, impUID: "imp_1", kind: "order_confirmed", channel: .email,
+                                 recipient: "buyer@x.kr", subject: "정기배송",
+                                 text: "관리: https://x.kr/subscription/#MANAGE-TOKEN-WITHHELD\n",
+                                 html: "<a href=\"https://x.kr/subscription/#MANAGE-TOKEN-WITHHELD\">관리</a>", secret: token)
+        }
+        try ledger.transaction { () throws(LedgerError) in try ledger.enqueue([mail("a"), mail("b")], at: 1) }
+        let stored = try ledger.notifications()
+        XCTAssertEqual(stored.map(\.message.secret), [token, token])
+        XCTAssertFalse(stored[0].message.text.contains(token))
+        let sent = stored[0].message.filledIn
+        XCTAssertEqual(sent.text, "관리: https://x.kr/subscription/#\(token)\n")
+        XCTAssertEqual(sent.html, "<a href=\"https://x.kr/subscription/#\(token)\">관리</a>")
+        try ledger.markSent(stored[0].id, at: 2)
+        try ledger.markFailed(stored[1].id, error: "550", retryAt: 100)
+        XCTAssertEqual(try ledger.notifications().map(\.message.secret), [nil, token], "a retry still needs it")
+        try ledger.markFailed(stored[1].id, error: "550", retryAt: nil)
+        XCTAssertEqual(try ledger.notifications().map(\.message.secret), [nil, nil])
+        // A mail without a token is sent as it was written.
+        XCTAssertEqual(try ledger.notifications()[0].message.filledIn.text,
+                       "관리: https://x.kr/subscription/#MANAGE-TOKEN-WITHHELD\n")
     }
 }
 

@@ -9,7 +9,7 @@ import Testing
     let fourWeeks = SubscriptionInterval(count: 4, unit: .week)
 
     func subscription(_ status: LedgerSubscription.Status = .active, sequence: Int = 2, attempt: Int = 1) -> LedgerSubscription {
-        var subscription = LedgerSubscription(id: "k3x9q2m7ab", customerUID: "shop-bk-1", manageToken: "t", status: status,
+        var subscription = LedgerSubscription(id: "k3x9q2m7ab", customerUID: "shop-bk-1", manageTokenDigest: "t", status: status,
                                               interval: "4w", amount: 36_000, currency: "KRW", name: "원두", items: [],
                                               catalogVersion: nil, anchorAt: anchor, createdAt: anchor)
         subscription.sequence = sequence

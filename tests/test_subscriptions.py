@@ -542,3 +542,19 @@ def test_resend_is_refused_for_an_ended_subscription_and_one_without_an_email(ga
     [link] = LINK.findall(printed.stdout)
     assert opens(gage_verify, mailing, link) == "active" and opens(gage_verify, mailing, reply["manage_token"]) is None
     assert not [m for m in mail.messages() if "관리 링크" in m["Subject"]], "nothing was mailed for either"
+
+
+def test_a_delivery_priced_above_what_the_page_showed_starts_nothing(gage_verify, shop, provider):
+    """The page says what one delivery costs; a function whose catalog prices it otherwise (a rebuild the page has
+    not seen) refuses before any charge, says the amount, and the same key can then start it at that amount."""
+    key = provider.issue_key()
+    charged = len(provider.first_charges())
+    status, reply, log = subscribe(gage_verify, shop, provider, key, amount=AMOUNT - 1000)
+    assert status != 0 and reply["reason"] == "amount_changed", log
+    assert (reply["amount"], reply["expected_amount"]) == (AMOUNT - 1000, AMOUNT)
+    assert len(provider.first_charges()) == charged
+    assert ledger_rows(shop, "SELECT id FROM subscriptions WHERE customer_uid = ?", key) == []
+    status, reply, log = subscribe(gage_verify, shop, provider, key, amount=AMOUNT)
+    assert status == 0 and reply["status"] == "subscribed" and reply["amount"] == AMOUNT, log
+    status, reply, _ = subscribe(gage_verify, shop, provider, provider.issue_key(), amount="36000원")
+    assert status != 0 and "amount" in reply["error"]

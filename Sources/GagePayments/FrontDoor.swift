@@ -112,6 +112,11 @@ public enum VerifyFunction {
             var reply = Reply.failure(message)
             reply.reason = reason
             return Answer(httpStatus: 409, exitCode: 2, reply: reply)
+        case let .amountChanged(shown, now):
+            var reply = Reply.failure("a delivery costs \(now), not the \(shown) the page showed; nothing was charged")
+            reply.reason = "amount_changed"
+            (reply.amount, reply.expectedAmount) = (shown, now)   // as for amount_mismatch: what was shown, what it costs
+            return Answer(httpStatus: 409, exitCode: 2, reply: reply)
         case .tooManyTries:
             return Answer(httpStatus: 429, exitCode: 2,
                           reply: .failure("too many failed lookups; try again in an hour or ask the shop"),

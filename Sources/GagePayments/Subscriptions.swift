@@ -169,6 +169,12 @@ extension VerifyService {
         } catch {
             throw .ledgerUnavailable("\(error)")
         }
+        // Every delivery is charged the amount fixed now: never one the buyer was not shown (a page built with an
+        // older catalog.json, a surcharge the page did not know). Nothing is charged or recorded.
+        if let shown = request.shownAmount, shown != priced.total {
+            log.info("subscribe: the page showed \(shown), a delivery costs \(priced.total); refused before any charge")
+            throw .amountChanged(shown: shown, now: priced.total)
+        }
         let key: BillingKeyRecord
         do {
             key = try client.billingKey(request.customerUID)
@@ -518,6 +524,8 @@ struct SubscribeRequest {
     var items: [OrderItem]
     var interval: SubscriptionInterval
     var buyer: LedgerOrder.Buyer
+    /// The amount per delivery the page showed the buyer, when it says (a page from before it did says nothing).
+    var shownAmount: Int?
 
     static func keyField(_ api: ProviderKind) -> String { api == .portone ? "billing_key" : "customer_uid" }
 
@@ -559,6 +567,12 @@ struct SubscribeRequest {
         self.items = items
         self.interval = interval
         self.buyer = buyer
+        if let value = fields.values["amount"] {
+            guard case let .number(number) = value, number >= 1, number <= 1e12, number == number.rounded() else {
+                throw .request(.malformed("amount must be the whole amount per delivery the page showed"))
+            }
+            shownAmount = Int(number)
+        }
     }
 }
 

@@ -38,6 +38,8 @@ public enum ServiceError: Error, Sendable, Equatable {
     /// A buyer's cancel or return that the order's state does not allow now (`already_shipped`, `not_shipped`,
     /// `not_returnable`, `not_cancellable`, `changed`): nothing changed.
     case orderActionRefused(reason: String, message: String)
+    /// `/subscribe` priced a delivery at `now`, not the `shown` amount the page showed: nothing was charged.
+    case amountChanged(shown: Int, now: Int)
 }
 
 /// `catalog.json` as the function read it: decoded, its text (kept in the ledger for later pricing), and when it

@@ -55,7 +55,8 @@ export function showResult(result, answer, pgMessage, retry) {
     checking: text.checking, paid: text.status_paid, awaiting_deposit: text.status_awaiting_deposit,
     unpaid: text.status_unpaid, failed: text.status_failed, cancelled: text.status_cancelled,
     rejected: text.status_rejected, ignored: text.status_ignored, window_closed: text.window_closed,
-    subscribing: text.subscribing, subscribed: text.status_subscribed, card_not_registered: text.card_not_registered
+    subscribing: text.subscribing, subscribed: text.status_subscribed, card_not_registered: text.card_not_registered,
+    amount_changed: String(text.subscription_amount_changed || '').replace('{amount}', money(answer.expected_amount || 0))
   };
   const subscription = isPlainObject(answer.subscription) ? answer.subscription : null;
   // A subscription that did not start says so first, whatever its first charge's own state.

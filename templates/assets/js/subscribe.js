@@ -17,7 +17,7 @@ export function startSubscription(cart, provider, { items, order, interval, buye
   if (!provider.issueBillingKey) { status.textContent = text.status_error; done(); return; }
   const pending = {
     customer_uid: newCustomerUID(config.order_prefix), merchant_uid: newMerchantUID(config.order_prefix),
-    items, interval, buyer
+    items, interval, buyer, amount: order.total
   };
   try { window.sessionStorage.setItem(subscribingKey, JSON.stringify(pending)); } catch (error) { /* the callback flow still works */ }
   provider.issueBillingKey({ customerUID: pending.customer_uid, merchantUID: pending.merchant_uid,
@@ -44,8 +44,9 @@ function finishSubscription(cart, pending, { issued, message, key }, done) {
   }
   showResult(result, { ok: true, status: 'subscribing' });
   // The key as the provider names it: V1's customer_uid (made here), V2's billing_key (made by PortOne).
+  // The amount shown goes along: the function starts nothing at another (SPEC §5, every delivery costs it).
   postJSON('subscribe', { ...(key || { customer_uid: pending.customer_uid }), items: pending.items,
-    interval: pending.interval, buyer: pending.buyer })
+    interval: pending.interval, buyer: pending.buyer, amount: pending.amount })
     .then((response) => response.json().catch(() => ({ ok: false, error: 'HTTP ' + response.status })))
     .then((answer) => {
       done();
@@ -54,8 +55,10 @@ function finishSubscription(cart, pending, { issued, message, key }, done) {
         cart.querySelector('[data-cart-body]').hidden = true;
       }
       // No retry button: the key can start one subscription only, and a lost answer may have started it.
-      showResult(result, answer.status === 'subscribed' || answer.status === 'failed' || answer.status === 'rejected'
-        ? answer : { ok: false, status: 'error' }, answer.decline_message);
+      const shown = answer.status === 'subscribed' || answer.status === 'failed' || answer.status === 'rejected' ? answer
+        : answer.reason === 'amount_changed' ? { ok: false, status: 'amount_changed', expected_amount: answer.expected_amount }
+          : { ok: false, status: 'error' };
+      showResult(result, shown, answer.decline_message);
       if (result.scrollIntoView) result.scrollIntoView({ block: 'start', behavior: 'smooth' });
     }).catch(() => {
       done();

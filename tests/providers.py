@@ -68,6 +68,10 @@ class V1:
     def first_charges(self):
         return [json.loads(c["body"])["amount"] for c in self.sandbox.calls("/subscribe/payments/again")]
 
+    def first_charge_tax_free(self):
+        """The tax-free part each first charge was asked with (`tax_free`; 0 when not sent)."""
+        return [json.loads(c["body"]).get("tax_free", 0) for c in self.sandbox.calls("/subscribe/payments/again")]
+
     def decline(self, key, count=1, message="[2116]개인 월 한도금액 초과", shape="status"):
         self.sandbox.control("POST", "/declines", {"shape": shape, "customer_uid": key, "count": count,
                                                    "message": message})
@@ -196,6 +200,9 @@ class V2:
 
     def first_charges(self):
         return [json.loads(c["body"])["amount"]["total"] for c in self._calls("POST", "/billing-key")]
+
+    def first_charge_tax_free(self):
+        return [json.loads(c["body"])["amount"].get("taxFree", 0) for c in self._calls("POST", "/billing-key")]
 
     def decline(self, key, count=1, message="[2116]개인 월 한도금액 초과", shape="status"):
         self.server.control("POST", "/declines", {"billing_key": key, "count": count, "message": message})

@@ -381,6 +381,7 @@ def test_migration_7_remembers_the_names_and_subscriptions_of_a_ledger_in_use(ga
     # Everything migration 7 and the later ones made goes, so the ledger is as a migration-6 one was: 10's token
     # columns, 9's pricing columns, then the tables of 8 and 7.
     db.execute("ALTER TABLE subscriptions DROP COLUMN mail_token")
+    db.execute("ALTER TABLE subscriptions DROP COLUMN surcharge")
     db.execute("ALTER TABLE notifications DROP COLUMN secret")
     db.execute("DROP INDEX orders_by_discount_code")
     for column in ("discount_code", "discount", "surcharge", "tax_free"):

@@ -185,8 +185,12 @@ def test_a_tampered_subscribe_changes_nothing_it_should_not(gage_verify, shop, p
     status, reply, _ = subscribe(gage_verify, shop, provider, provider.issue_key(), interval="3w")
     assert status == 2
     assert provider.first_charges() == []
-    # A price in the body: ignored, the catalog decides.
-    status, reply, _ = subscribe(gage_verify, shop, provider, provider.issue_key(), amount=100, price=100)
+    # A price in the body never sets what is charged: an `amount` other than the catalog's starts nothing (it is
+    # what the page showed, and the buyer was not shown this), and anything else is ignored.
+    status, reply, _ = subscribe(gage_verify, shop, provider, provider.issue_key(), amount=100)
+    assert status == 2 and reply["reason"] == "amount_changed"
+    assert provider.first_charges() == []
+    status, reply, _ = subscribe(gage_verify, shop, provider, provider.issue_key(), price=100, total=100)
     assert status == 0 and reply["amount"] == AMOUNT
     assert provider.first_charges() == [AMOUNT]
 
@@ -542,6 +546,30 @@ def test_resend_is_refused_for_an_ended_subscription_and_one_without_an_email(ga
     [link] = LINK.findall(printed.stdout)
     assert opens(gage_verify, mailing, link) == "active" and opens(gage_verify, mailing, reply["manage_token"]) is None
     assert not [m for m in mail.messages() if "관리 링크" in m["Subject"]], "nothing was mailed for either"
+
+
+def test_a_tax_free_product_to_jeju_is_charged_and_recorded_with_both_parts(gage_verify, ledger_env, tmp_path, provider):
+    """A 면세 product (SPEC §11) delivered to 제주: every charge carries its tax-free part (V1 `tax_free`, V2
+    `amount.taxFree`) and every delivery's order records the surcharge and the tax-free part, as a one-off would.
+    2 × 16,500 = 33,000 면세 + 3,000 shipping + 3,000 제주 = 39,000."""
+    catalog = copy.deepcopy(SUBSCRIBABLE)
+    catalog["products"][0]["tax_free"] = True
+    catalog["shipping"]["jeju"] = 3000
+    path = tmp_path / "tax-free-catalog.json"
+    path.write_text(json.dumps(dict(provider.catalog(catalog), order_prefix=PREFIX), ensure_ascii=False))
+    env = provider.env({**ledger_env, "GAGE_CATALOG": str(path)})
+    buyer = {"name": BUYER["buyer_name"], "tel": BUYER["buyer_tel"], "email": BUYER["buyer_email"],
+             "addr": "제주특별자치도 제주시 첨단로 242", "postcode": "63309"}
+    status, reply, log = subscribe(gage_verify, env, provider, provider.issue_key(), buyer=buyer)
+    assert status == 0 and reply["status"] == "subscribed" and reply["amount"] == 39_000, log
+    subscription_id = reply["subscription"]["id"]
+    assert provider.first_charge_tax_free()[-1] == 33_000
+    [second] = provider.run_schedules()
+    status, reply, log = provider.webhook(env, second)
+    assert status == 0 and reply["status"] == "paid", log
+    rows = ledger_rows(env, "SELECT amount, surcharge, tax_free FROM orders WHERE subscription_id = ? ORDER BY created_at",
+                       subscription_id)
+    assert [(r["amount"], r["surcharge"], r["tax_free"]) for r in rows] == [(39_000, 3000, 33_000)] * 2
 
 
 def test_a_delivery_priced_above_what_the_page_showed_starts_nothing(gage_verify, shop, provider):

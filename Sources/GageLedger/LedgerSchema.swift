@@ -266,6 +266,11 @@ enum LedgerSchema {
             ALTER TABLE subscriptions ADD COLUMN mail_token TEXT;
             ALTER TABLE notifications ADD COLUMN secret TEXT;
             """,
+            // 11 (issue 37): the 제주/도서산간 surcharge a subscription's fixed amount includes, recorded on each
+            // delivery's order like a one-off order's (earlier subscriptions had none: 0).
+            """
+            ALTER TABLE subscriptions ADD COLUMN surcharge \(integer) NOT NULL DEFAULT 0;
+            """,
         ]
     }
 

@@ -43,6 +43,8 @@ public struct LedgerSubscription: Sendable, Equatable {
     public var interval: String
     /// What each delivery is charged (subscriber prices at the time of subscribing, shipping included).
     public var amount: Int
+    /// The 제주/도서산간 surcharge `amount` includes (SPEC §11), so each delivery's order records it.
+    public var surcharge = 0
     public var currency: String
     public var name: String?
     public var items: [PricedItem]
@@ -113,15 +115,16 @@ extension Ledger {
         try database.execute("""
             INSERT INTO subscriptions (id, customer_uid, manage_token, status, interval_spec, amount, currency, name,
                 items_json, catalog_version, anchor_at, charge_sequence, charge_attempt, created_at, updated_at,
-                order_prefix, shop)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                order_prefix, shop, surcharge)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, [.text(subscription.id), .text(subscription.customerUID), .text(subscription.manageTokenDigest),
                   .text(subscription.status.rawValue), .text(subscription.interval), .int(subscription.amount),
                   .text(subscription.currency), subscription.name.map(SQLValue.text) ?? .null,
                   .text(Self.itemsJSON(subscription.items)), subscription.catalogVersion.map(SQLValue.text) ?? .null,
                   .int(subscription.anchorAt), .int(subscription.sequence), .int(subscription.attempt),
                   .int(subscription.createdAt), .int(subscription.updatedAt),
-                  subscription.orderPrefix.map(SQLValue.text) ?? .null, subscription.shop.map(SQLValue.text) ?? .null])
+                  subscription.orderPrefix.map(SQLValue.text) ?? .null, subscription.shop.map(SQLValue.text) ?? .null,
+                  .int(subscription.surcharge)])
         try saveSubscription(subscription)
         return true
     }
@@ -254,6 +257,7 @@ extension Ledger {
         subscription.orderPrefix = row.text("order_prefix")
         subscription.shop = row.text("shop")
         subscription.mailToken = row.text("mail_token")
+        subscription.surcharge = row.int("surcharge") ?? 0
         return subscription
     }
 }

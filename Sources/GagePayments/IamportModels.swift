@@ -307,11 +307,29 @@ public struct BillingCharge: Encodable, Sendable, Equatable {
     public var buyerTel: String?
     public var buyerAddr: String?
     public var buyerPostcode: String?
+    /// The tax-free (면세) part of `amount` (V1 `tax_free`, V2 `amount.taxFree`); 0 is not sent.
+    public var taxFree: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case merchantUID = "merchant_uid", amount, name, currency, scheduleAt = "schedule_at", customData = "custom_data"
         case buyerName = "buyer_name", buyerEmail = "buyer_email", buyerTel = "buyer_tel", buyerAddr = "buyer_addr"
-        case buyerPostcode = "buyer_postcode"
+        case buyerPostcode = "buyer_postcode", taxFree = "tax_free"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(merchantUID, forKey: .merchantUID)
+        try container.encode(amount, forKey: .amount)
+        try container.encodeIfPresent(name, forKey: .name)
+        try container.encode(currency, forKey: .currency)
+        try container.encodeIfPresent(scheduleAt, forKey: .scheduleAt)
+        try container.encode(customData, forKey: .customData)
+        try container.encodeIfPresent(buyerName, forKey: .buyerName)
+        try container.encodeIfPresent(buyerEmail, forKey: .buyerEmail)
+        try container.encodeIfPresent(buyerTel, forKey: .buyerTel)
+        try container.encodeIfPresent(buyerAddr, forKey: .buyerAddr)
+        try container.encodeIfPresent(buyerPostcode, forKey: .buyerPostcode)
+        if taxFree > 0 { try container.encode(taxFree, forKey: .taxFree) }
     }
 }
 

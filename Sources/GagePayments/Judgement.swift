@@ -259,8 +259,8 @@ extension Judgement {
             guard case .adult? = context.identity else { return reject("identity_required", nil) }
         }
         let subtotal = terms.items.reduce(0) { $0 + $1.lineTotal }
-        return accept(PricedOrder(items: terms.items, subtotal: subtotal, shipping: terms.amount - subtotal,
-                                  total: terms.amount))
+        return accept(PricedOrder(items: terms.items, subtotal: subtotal, shipping: terms.amount - subtotal - terms.surcharge,
+                                  total: terms.amount, surcharge: terms.surcharge, taxFree: terms.taxFree))
     }
 }
 

@@ -279,7 +279,7 @@ extension PortOneClient: BillingProvider, IdentityProvider {
 
     /// `BillingKeyPaymentInput`: the charge as V2 takes it, with the buyer's details for the ledger.
     struct PaymentInput: Encodable {
-        struct Amount: Encodable { var total: Int }
+        struct Amount: Encodable { var total: Int, taxFree: Int? }
         struct Name: Encodable { var full: String }
         struct Address: Encodable { var addressLine1: String, addressLine2: String }
         struct Customer: Encodable {
@@ -304,6 +304,8 @@ extension PortOneClient: BillingProvider, IdentityProvider {
                                      phoneNumber: charge.buyerTel,
                                      address: charge.buyerAddr.map { .init(addressLine1: $0, addressLine2: "") },
                                      zipcode: charge.buyerPostcode),
-                     customData: charge.customData, amount: .init(total: charge.amount), currency: charge.currency)
+                     customData: charge.customData,
+                     amount: .init(total: charge.amount, taxFree: charge.taxFree > 0 ? charge.taxFree : nil),
+                     currency: charge.currency)
     }
 }

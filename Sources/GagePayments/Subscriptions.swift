@@ -14,6 +14,11 @@ public struct SubscriptionTerms: Sendable, Equatable {
     public var amount: Int
     public var items: [PricedItem]
     public var cancelledAt: Int?
+    /// The regional surcharge `amount` includes.
+    public var surcharge: Int
+
+    /// The tax-free (면세) part of each delivery: its 면세 lines (no code or sale applies to a subscription).
+    public var taxFree: Int { items.filter(\.taxFree).reduce(0) { $0 + $1.lineTotal } }
 
     public init(_ subscription: LedgerSubscription) {
         id = subscription.id
@@ -21,6 +26,7 @@ public struct SubscriptionTerms: Sendable, Equatable {
         amount = subscription.amount
         items = subscription.items
         cancelledAt = subscription.cancelledAt
+        surcharge = subscription.surcharge
     }
 }
 
@@ -197,6 +203,7 @@ extension VerifyService {
             status: .pending, interval: request.interval.description, amount: priced.total, currency: catalog.currency,
             name: OrderName.make(priced.items), items: priced.items, catalogVersion: catalog.version, anchorAt: now,
             buyer: request.buyer, createdAt: now, orderPrefix: catalog.orderPrefix, shop: catalog.shop)
+        subscription.surcharge = priced.surcharge
         // Kept in clear only for the first order's mail, and only when there is someone to mail it to.
         if notifier != nil, request.buyer.email != nil { subscription.mailToken = token }
         do {
@@ -268,7 +275,8 @@ extension VerifyService {
                              amount: subscription.amount, name: name, currency: subscription.currency, scheduleAt: scheduleAt,
                              customData: custom, buyerName: subscription.buyer.name, buyerEmail: subscription.buyer.email,
                              buyerTel: subscription.buyer.tel, buyerAddr: subscription.buyer.addr,
-                             buyerPostcode: subscription.buyer.postcode)
+                             buyerPostcode: subscription.buyer.postcode,
+                             taxFree: SubscriptionTerms(subscription).taxFree)
     }
 
     /// A first charge that never became a payment: the subscription did not start, and its key goes.

@@ -20,6 +20,7 @@ struct V2Schedule: Sendable {
     var storeID: String
     var orderName: String
     var amount: Int
+    var taxFree = 0
     var currency: String
     var customData: String
     var customer: [String: String]
@@ -101,7 +102,7 @@ extension PortOneSandboxAPI {
 
     /// `BillingKeyPaymentInput`, as far as the stand-in needs it.
     struct ChargeInput: Decodable {
-        struct Amount: Decodable { var total: Int }
+        struct Amount: Decodable { var total: Int, taxFree: Int? }
         struct Customer: Decodable {
             struct Name: Decodable { var full: String? }
             struct Address: Decodable { var addressLine1: String?, addressLine2: String? }
@@ -153,8 +154,12 @@ extension PortOneSandboxAPI {
         if let existing = payments[paymentID], existing.status != "READY" && existing.status != "FAILED" {
             return Self.error(409, "ALREADY_PAID", "이미 결제된 결제 건입니다.")
         }
-        let payment = charge(paymentID, key: key, amount: input.amount.total, currency: input.currency,
-                             orderName: input.orderName, customData: input.customData, customer: input.customerFields)
+        guard (input.amount.taxFree ?? 0) >= 0, (input.amount.taxFree ?? 0) <= input.amount.total else {
+            return Self.error(409, "SUM_OF_PARTS_EXCEEDS_TOTAL_AMOUNT", "면세 금액 등 하위 항목들의 합이 전체 결제 금액을 초과합니다.")
+        }
+        let payment = charge(paymentID, key: key, amount: input.amount.total, taxFree: input.amount.taxFree ?? 0,
+                             currency: input.currency, orderName: input.orderName, customData: input.customData,
+                             customer: input.customerFields)
         guard payment.status == "PAID" else {
             return Self.json(["type": "PG_PROVIDER", "message": "PG사에서 오류를 전달했습니다.", "pgCode": "F113",
                               "pgMessage": lastDeclineMessage], status: 502)
@@ -163,8 +168,8 @@ extension PortOneSandboxAPI {
     }
 
     /// Makes the payment of a billing-key charge: paid, or failed when a decline is armed for the key.
-    private func charge(_ paymentID: String, key: V2BillingKey, amount: Int, currency: String, orderName: String,
-                        customData: String?, customer: [String: String]) -> V2Payment {
+    private func charge(_ paymentID: String, key: V2BillingKey, amount: Int, taxFree: Int = 0, currency: String,
+                        orderName: String, customData: String?, customer: [String: String]) -> V2Payment {
         sequence += 1
         let now = clock()
         let declined = takeDecline(key.key)
@@ -174,6 +179,7 @@ extension PortOneSandboxAPI {
             pgProvider: key.pgProvider, storeID: key.storeID, orderName: orderName, customData: customData,
             currency: currency, customer: customer, requestedAt: now, paidAt: declined ? nil : now, vbankDue: nil)
         payment.billingKey = key.key
+        payment.taxFree = taxFree
         if payments[paymentID] == nil { order.append(paymentID) }
         payments[paymentID] = payment
         return payment
@@ -207,7 +213,8 @@ extension PortOneSandboxAPI {
         sequence += 1
         let id = String(format: "schedule-0193%04x-8000-4000-%012d", sequence % 0xFFFF, sequence)
         schedules[id] = V2Schedule(id: id, paymentID: paymentID, billingKey: key.key, storeID: key.storeID,
-                                   orderName: input.orderName, amount: input.amount.total, currency: input.currency,
+                                   orderName: input.orderName, amount: input.amount.total,
+                                   taxFree: input.amount.taxFree ?? 0, currency: input.currency,
                                    customData: input.customData ?? "", customer: input.customerFields, timeToPay: at,
                                    createdAt: clock())
         scheduleOrder.append(id)
@@ -331,8 +338,9 @@ extension PortOneSandboxAPI {
             schedule.completedAt = now
             var payment: V2Payment
             if let key = billingKeys[schedule.billingKey], key.deletedAt == nil {
-                payment = charge(schedule.paymentID, key: key, amount: schedule.amount, currency: schedule.currency,
-                                 orderName: schedule.orderName, customData: schedule.customData, customer: schedule.customer)
+                payment = charge(schedule.paymentID, key: key, amount: schedule.amount, taxFree: schedule.taxFree,
+                                 currency: schedule.currency, orderName: schedule.orderName,
+                                 customData: schedule.customData, customer: schedule.customer)
             } else {
                 sequence += 1
                 payment = V2Payment(id: schedule.paymentID, transactionID: "0193-gone-\(sequence)", status: "FAILED",

@@ -82,7 +82,10 @@ public actor SandboxAPI: SandboxBackend {
     public var tokenLifetime = 1800
     private var token: (value: String, expiresAt: Int)?
     private var retiredTokens: Set<String> = []
-    var payments: [String: SandboxPayment] = [:]
+    var payments: [String: SandboxPayment] = [:] { didSet { newestFirst = nil } }
+    /// The payments' ids newest first, as the list endpoints page through them: sorted once per change, not once
+    /// per page (a reconcile pages through every payment of a long test session).
+    private var newestFirst: [String]?
     var paymentOrder: [String] = []
     /// Billing keys (`/subscribe/customers`), scheduled charges by merchant_uid, and declines armed for the next
     /// charges (see SandboxBilling.swift).
@@ -235,14 +238,22 @@ public actor SandboxAPI: SandboxBackend {
         guard ["all", "ready", "paid", "cancelled", "failed"].contains(status) else {
             return Self.envelope(400, code: -1, message: "payment_status 가 올바르지 않습니다.")
         }
-        var matches = payments.values.filter { status == "all" || $0.status == status }
-        if let from = query["from"].flatMap(Int.init) { matches = matches.filter { $0.startedAt >= from } }
-        if let to = query["to"].flatMap(Int.init) { matches = matches.filter { $0.startedAt <= to } }
-        return list(matches, query: query)
+        let from = query["from"].flatMap(Int.init) ?? Int.min, to = query["to"].flatMap(Int.init) ?? Int.max
+        if newestFirst == nil {
+            newestFirst = payments.values.sorted(by: Self.newerFirst).map(\.impUID)
+        }
+        let matches = (newestFirst ?? []).compactMap { payments[$0] }
+            .filter { (status == "all" || $0.status == status) && $0.startedAt >= from && $0.startedAt <= to }
+        return list(matches, query: query, sorted: true)
     }
 
-    private func list(_ matches: [SandboxPayment], query: [String: String]) -> SandboxResponse {
-        let sorted = matches.sorted { ($0.startedAt, $0.impUID) > ($1.startedAt, $1.impUID) }
+    private static func newerFirst(_ a: SandboxPayment, _ b: SandboxPayment) -> Bool {
+        (a.startedAt, a.impUID) > (b.startedAt, b.impUID)
+    }
+
+    /// One page of `matches`, newest first (`sorted`: they already are).
+    private func list(_ matches: [SandboxPayment], query: [String: String], sorted: Bool = false) -> SandboxResponse {
+        let sorted = sorted ? matches : matches.sorted(by: Self.newerFirst)
         let limit = min(max(Int(query["limit"] ?? "") ?? 20, 1), 1000)
         let page = max(Int(query["page"] ?? "") ?? 1, 1)
         let slice = Array(sorted.dropFirst((page - 1) * limit).prefix(limit))

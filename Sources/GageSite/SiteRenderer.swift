@@ -112,8 +112,8 @@ public struct SiteRenderer {
         var jobs: [SiteFileJob] = []
         let productsChanged = changes.map { !$0.products.isEmpty } ?? true
         if productsChanged {
-            jobs.append(file("search.json") {
-                SearchIndex.json(for: shop, context: context, rows: memo.searchRows, changed: changes?.products)
+            jobs.append(SiteFileJob {
+                SearchIndex.files(for: shop, context: context, rows: memo.searchRows, changed: changes?.products)
             })
         }
         if changes?.catalog ?? true {

@@ -1,10 +1,12 @@
 /*
  * Product search over search.json, Korean-aware: words matched inside words, spaces ignored, 초성 (initial
- * consonants) and a syllable still being typed. Pure: no DOM; Node imports it for the tests.
+ * consonants) and a syllable still being typed. Pure: no DOM; Node imports it for the tests. The search box
+ * uses the sharded index (search-shards.js), which gives the same results from the same rules (wordMatcher,
+ * FIELD_WEIGHTS); this matcher over the whole search.json stays for themes, and is the tests' reference.
  */
 
 const HANGUL_FIRST = 0xAC00, HANGUL_LAST = 0xD7A3, SYLLABLES_PER_INITIAL = 588;
-const INITIALS = 'ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ';
+export const INITIALS = 'ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ';
 
 /** Lower case, NFC (a Mac writes 한글 decomposed), single spaces. */
 export function normalizeText(value) {
@@ -30,7 +32,7 @@ function escapeRegExp(value) { return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * lone consonant, as the keyboard shows it while a syllable is being typed (`예가ㅊ`), matches any syllable
  * starting with it.
  */
-function wordMatcher(word) {
+export function wordMatcher(word) {
   const compact = word.replace(/ /g, '');
   if (/^[ㄱ-ㅎ]+$/.test(compact)) return { initialsOnly: compact };
   const last = compact.charAt(compact.length - 1);
@@ -38,9 +40,14 @@ function wordMatcher(word) {
   if (compact.length > 1 && index >= 0) {
     const first = HANGUL_FIRST + index * SYLLABLES_PER_INITIAL;
     const range = '[' + String.fromCharCode(first) + '-' + String.fromCharCode(first + SYLLABLES_PER_INITIAL - 1) + last + ']';
-    return { pattern: new RegExp(escapeRegExp(compact.slice(0, -1)) + range) };
+    return { pattern: new RegExp(escapeRegExp(compact.slice(0, -1)) + range), prefix: compact.slice(0, -1), consonant: last };
   }
   return { text: compact };
+}
+
+/** The words of a query, each as wordMatcher makes it. */
+export function queryMatchers(query) {
+  return normalizeText(query).split(' ').filter(Boolean).map(wordMatcher);
 }
 
 function fieldMatches(matcher, field) {
@@ -57,7 +64,9 @@ function searchField(value) {
 // How much a word found in each field counts: a title beats a tag beats the summary beats the description,
 // and the words a product is only filed under (its category's title, its English address) count least, so what
 // matched before ranks as it did.
-const FIELD_WEIGHTS = [100, 30, 20, 10, 5];
+export const FIELD_WEIGHTS = [100, 30, 20, 10, 5];
+/** What a word found at the start of a title adds. */
+export const TITLE_START_BONUS = 50;
 
 /**
  * Prepares search.json's entries ([title, url, price, summary, tags, description, keywords]) once, so each
@@ -74,9 +83,8 @@ export function searchEntries(index) {
 
 /** Entries where every word of `query` is found, best first (then in the shop's own order). */
 export function searchProducts(entries, query) {
-  const words = normalizeText(query).split(' ').filter(Boolean);
-  if (words.length === 0) return [];
-  const matchers = words.map(wordMatcher);
+  const matchers = queryMatchers(query);
+  if (matchers.length === 0) return [];
   const hits = [];
   for (const entry of entries) {
     let score = 0;
@@ -88,7 +96,7 @@ export function searchProducts(entries, query) {
         if (fieldMatches(matcher, entry.fields[f])) { best = FIELD_WEIGHTS[f]; break; }
       }
       if (!best) { everyWord = false; break; }
-      if (matcher.text && entry.fields[0].compact.indexOf(matcher.text) === 0) best += 50;
+      if (matcher.text && entry.fields[0].compact.indexOf(matcher.text) === 0) best += TITLE_START_BONUS;
       score += best;
     }
     if (everyWord) hits.push({ entry, score });

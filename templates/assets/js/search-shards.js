@@ -1,25 +1,13 @@
 /*
- * Product search over the sharded index (search-index/, written by Gage's SearchShards), with the results of
- * search.js's matcher over the whole search.json: the same hits, in the same order. Pure: the caller fetches
- * the shards `planShards` names and hands them to `collectLists`; Node imports it for the tests.
- *
- * A key is `1c` (a character) or `2cd` (two adjacent characters). Its entry lists, per field (title, tags,
- * summary, description, keywords, the title's initials, titles starting with it), the products by the gaps
- * between their numbers; for pairs, each product is followed by its positions (as gaps, the last one written as
- * -(gap + 1)). A longer word is found where its pairs occur one after another: `에티오피` is `에티` at p and `오피`
- * at p + 2. A pair is filed under its first character and its second's initial consonant, so a word still being
- * typed (`예가ㅊ`) finds every `가` + syllable-starting-with-ㅊ pair in one shard.
+ * Product search over the sharded index (search-index/; its format is described in Gage's SearchShards.swift)
+ * with the results of search.js's matcher over search.json: the same hits in the same order. A word of two or
+ * more characters is a chain of pairs at consecutive positions (`에티오피` is `에티` at p and `오피` at p + 2).
+ * Pure: the caller fetches the shards `planShards` names and hands them to `collectLists`.
  */
-import { FIELD_WEIGHTS, INITIALS, TITLE_START_BONUS, queryMatchers } from './search.js';
+import { FIELD_WEIGHTS, TITLE_START_BONUS, initials as group, queryMatchers } from './search-words.js';
 
 const TEXT_FIELDS = [0, 1, 2, 3, 4], TITLE_INITIALS = 5, TITLE_START = 6;
-const HANGUL_FIRST = 0xAC00, HANGUL_LAST = 0xD7A3, SYLLABLES_PER_INITIAL = 588;
-
-/** What a pair's second character is filed under: its initial consonant if it is a syllable. */
-function group(character) {
-  const code = character.codePointAt(0);
-  return code >= HANGUL_FIRST && code <= HANGUL_LAST ? INITIALS[Math.floor((code - HANGUL_FIRST) / SYLLABLES_PER_INITIAL)] : character;
-}
+// A pair is filed under its second character's group: its initial consonant if it is a syllable (`group`).
 
 /** The shard of a key (`1c`, `2cd`), or of a half-typed pair's (`3cㅊ`), as SearchShards.shard(of:shards:)
  * computes it: FNV-1a over the type, the first character and the second's group, then MurmurHash3's mix. */

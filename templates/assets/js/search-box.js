@@ -1,12 +1,16 @@
 /* The search box on every page, and the search page (the sharded index in search-index/, see search-index.js). */
-import { config, element, text } from './page.js';
+import { config, element, fetchShopJSON, text } from './page.js';
 
 // The matcher comes with the index, on the first search: a page nobody searches on never fetches either.
 let searchIndexPromise = null;
 function loadSearchIndex() {
   if (!searchIndexPromise) {
-    searchIndexPromise = import('./search-index.js') /* on first search */
-      .then((module) => module.openSearchIndex(config.search_index_url))
+    // Its modules and manifest fetched side by side rather than one after another (a round trip each on a phone).
+    const manifest = fetchShopJSON(config.search_index_url);
+    manifest.catch(() => {});
+    searchIndexPromise = Promise.all([import('./search-index.js') /* on first search */,
+      import('./search-shards.js') /* on first search */, import('./search-words.js') /* on first search */])
+      .then(([module]) => module.openSearchIndex(config.search_index_url, manifest))
       .catch((error) => { searchIndexPromise = null; throw error; });
   }
   return searchIndexPromise;

@@ -5,7 +5,8 @@
  */
 import { collectLists, planQuery, planShards, rankHits } from './search-shards.js';
 
-export function openSearchIndex(manifestURL) {
+/** `fetching`: the manifest, when its fetch was started already. */
+export function openSearchIndex(manifestURL, fetching) {
   let manifest = null;
   const files = new Map();
 
@@ -18,9 +19,10 @@ export function openSearchIndex(manifestURL) {
 
   function loadManifest() {
     if (!manifest) {
-      manifest = fetchJSON(manifestURL, { cache: 'no-cache' }).then((found) => ({
+      manifest = (fetching || fetchJSON(manifestURL, { cache: 'no-cache' })).then((found) => ({
         ...found, folder: new URL(found.folder, new URL(manifestURL, window.location.href)).href
       }));
+      fetching = null;
       manifest.catch(() => { manifest = null; });
     }
     return manifest;

@@ -5,7 +5,7 @@ headless Chromium.
     python3 bench/search.py [--sizes 1000,10000] [--rounds 3]
 
 For each size: the generated catalog (bench/generate.py) is built with the release `gage build` and served by
-Python's http.server on loopback. Each query of QUERIES is run on a fresh page with the browser's cache off:
+Python's http.server on loopback, JSON and scripts gzipped as a static host sends them. Each query of QUERIES is run on a fresh page with the browser's cache off:
 
 - unsharded: what the search box did before the index was sharded — fetch search.json while importing search.js,
   prepare the entries and match (searchEntries, searchProducts);
@@ -68,9 +68,32 @@ def release_gage():
     return pathlib.Path(folder) / "gage"
 
 
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Sends JSON and scripts gzipped (-6), as a static host does; the rest as Python's server does."""
+    compressed = {}
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = pathlib.Path(self.translate_path(self.path))
+        if path.suffix not in (".json", ".js") or "gzip" not in self.headers.get("Accept-Encoding", "") \
+                or not path.is_file():
+            return super().do_GET()
+        if path not in self.compressed:
+            self.compressed[path] = gzip.compress(path.read_bytes(), 6)
+        body = self.compressed[path]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json" if path.suffix == ".json" else "text/javascript")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 def serve(folder):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    http.server.SimpleHTTPRequestHandler.log_message = lambda *args: None
+    GzipHandler.compressed = {}
+    handler = functools.partial(GzipHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server

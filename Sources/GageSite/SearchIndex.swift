@@ -18,6 +18,7 @@ public enum SearchIndex {
     /// Each product's part of the index, by slug, kept between builds by `gage serve`.
     public final class Rows: @unchecked Sendable {
         var encoded: [String: Row] = [:]
+        let shards = SearchShards.Memo()
         public init() {}
     }
 
@@ -75,8 +76,10 @@ public enum SearchIndex {
             text += entry.row.json
         }
         text += "],\"version\":1}\n"
+        let made = changed == nil ? nil : Set(encoded.indices.filter { encoded[$0].made })
         return [OutputFile(path: "search.json", content: .text(text))]
-            + SearchShards.files(postings: encoded.map(\.row.postings), displays: encoded.map(\.row.display))
+            + SearchShards.files(slugs: products.map(\.slug), postings: encoded.map(\.row.postings),
+                                 displays: encoded.map(\.row.display), changed: made, memo: rows.shards)
     }
 
     static func row(_ product: ProductSource, shop: Shop, context: SiteContext) -> Row {

@@ -1,13 +1,15 @@
+import Dispatch
 import Foundation
 import GageCore
 
 /// The search index in pieces, so that a query on a phone fetches only what it needs (issue 39: at 10,000
 /// products `search.json` is ~1 MB gzipped). Written by `build` under `search-index/`:
 ///
-/// - `search-index/manifest.json` — `{"block", "folder", "products", "shards", "version"}`: the one file at a
-///   fixed address; it names the build's folder, `search-index/<fingerprint>/`, whose files never change, so a
-///   browser never mixes the pieces of two builds.
-/// - `<fingerprint>/s<n>.json` — posting lists by key: `1c` a character, `2cd` two adjacent characters. For each
+/// - `search-index/manifest.json` — `{"block", "blocks", "products", "shards", "version"}`: the one file at a
+///   fixed address; it names every other file by its content's hash (`shards[n]` is `s<n>.<hash>.json`), so a
+///   browser never mixes the pieces of two builds, and an edit under `gage serve` writes only the files it
+///   changed.
+/// - `s<n>.<hash>.json` — posting lists by key: `1c` a character, `2cd` two adjacent characters. For each
 ///   key, one list per field (title, tags, summary, description, keywords, the title's 초성, and for characters
 ///   the titles that start with it). A character's lists hold products (as gaps between product numbers); a
 ///   pair's hold, per product, where in the field it occurs (`gap, first position, gaps…`, the last written as
@@ -15,7 +17,7 @@ import GageCore
 ///   browser checks a longer word exactly by chaining pairs at consecutive positions.
 ///   A pair `cd` is in the shard of `c` and d's initial consonant (`드립` with `드ㄹ`), so the one shard of
 ///   `드ㄹ` has every pair a half-typed `드ㄹ` can match.
-/// - `<fingerprint>/r<n>.json` — what a hit shows (`[title, url, price, summary]`), `block` products per file in
+/// - `r<n>.<hash>.json` — what a hit shows (`[title, url, price, summary]`), `block` products per file in
 ///   the shop's order; only the blocks of the hits shown are fetched.
 ///
 /// The texts are normalised as search.js's `normalizeText` does (NFC, lower case, no white space), so the results
@@ -100,28 +102,50 @@ enum SearchShards {
 
     // MARK: - The files
 
-    /// The posting text of one key, field by field, as it is put together product by product.
-    struct KeyLists {
-        var fields = [[UInt8]](repeating: [], count: SearchShards.fieldCount)
-        var last = [Int32](repeating: 0, count: SearchShards.fieldCount)
+    /// One product's occurrences of a key in one field.
+    struct Entry: Sendable {
+        let product: Int32
+        let positions: [Int32]
+    }
 
-        mutating func add(product: Int32, _ posting: Posting) {
-            let field = posting.field
-            if !fields[field].isEmpty { fields[field].append(UInt8(ascii: ",")) }
-            appendNumber(Int(product - last[field]), to: &fields[field])
-            last[field] = product
-            // Positions as gaps, the last one written as -(gap + 1): most products have one, `3,-138`.
-            let positions = posting.positions.sorted()
-            var previous: Int32 = 0
-            for (index, position) in positions.enumerated() {
-                fields[field].append(UInt8(ascii: ","))
-                let gap = Int(position - previous)
-                appendNumber(index == positions.count - 1 ? -gap - 1 : gap, to: &fields[field])
-                previous = position
+    /// What one build leaves for the next (`gage serve`): each product's postings, each key's entries and
+    /// encoded lists, the shards' texts. An edit of some products changes only their keys' lists and the shards
+    /// holding those; the files are the bytes a full build makes.
+    final class Memo: @unchecked Sendable {
+        var slugs: [String] = []
+        var postings: [[Posting]] = []
+        var entries: [UInt64: [[Entry]]] = [:]
+        var encoded: [UInt64: [UInt8]] = [:]
+        var total = 0
+        var byShard: [[UInt64]] = []
+        var shards: [(text: String, hash: String)] = []
+    }
+
+    /// A key's lists as the shard writes them, `[…],[…]`, trailing empty fields left out: per product its gap from
+    /// the one before, and for pairs the positions as gaps, the last written as -(gap + 1) (most products have
+    /// one: `3,-138`).
+    static func encode(_ fields: [[Entry]]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        let used = (fields.lastIndex { !$0.isEmpty } ?? -1) + 1
+        for field in 0..<used {
+            if field > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "["))
+            var last: Int32 = 0
+            for (index, entry) in fields[field].enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                appendNumber(Int(entry.product - last), to: &bytes)
+                last = entry.product
+                var previous: Int32 = 0
+                for (n, position) in entry.positions.enumerated() {
+                    bytes.append(UInt8(ascii: ","))
+                    let gap = Int(position - previous)
+                    appendNumber(n == entry.positions.count - 1 ? -gap - 1 : gap, to: &bytes)
+                    previous = position
+                }
             }
+            bytes.append(UInt8(ascii: "]"))
         }
-
-        var byteCount: Int { fields.reduce(0) { $0 + $1.count + 3 } }
+        return bytes
     }
 
     static func appendNumber(_ number: Int, to bytes: inout [UInt8]) {
@@ -174,48 +198,123 @@ enum SearchShards {
         return result + "\""
     }
 
-    /// Every file under `search-index/`, from each product's postings and display row (`[title, url, price,
-    /// summary]` as JSON), in the shop's order.
-    static func files(postings: [[Posting]], displays: [String]) -> [OutputFile] {
-        var keys: [UInt64: KeyLists] = [:]
-        for (product, list) in postings.enumerated() {
-            for posting in list { keys[posting.key, default: KeyLists()].add(product: Int32(product), posting) }
-        }
-        let total = keys.values.reduce(0) { $0 + $1.byteCount }
+    static func shardCount(total: Int) -> Int {
         var shards = 1
         while shards < maximumShards, total / shards > shardBytes { shards *= 2 }
-        var byShard = [[UInt64]](repeating: [], count: shards)
-        for key in keys.keys { byShard[shard(of: key, shards: shards)].append(key) }
-        let shardTexts = byShard.map { shardKeys -> String in
-            var bytes: [UInt8] = Array("{".utf8)
-            for (index, key) in shardKeys.sorted().enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                bytes += Array(keyName(key).utf8)
-                bytes += Array(":[".utf8)
-                let lists = keys[key]!.fields
-                let used = (lists.lastIndex { !$0.isEmpty } ?? -1) + 1   // trailing empty fields left out
-                for field in 0..<used {
-                    if field > 0 { bytes.append(UInt8(ascii: ",")) }
-                    bytes.append(UInt8(ascii: "["))
-                    bytes += lists[field]
-                    bytes.append(UInt8(ascii: "]"))
-                }
-                bytes.append(UInt8(ascii: "]"))
-            }
-            bytes += Array("}\n".utf8)
-            return String(decoding: bytes, as: UTF8.self)
+        return shards
+    }
+
+    static func shardText(_ keys: [UInt64], _ encoded: [UInt64: [UInt8]]) -> String {
+        var bytes: [UInt8] = Array("{".utf8)
+        for (index, key) in keys.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += Array(keyName(key).utf8)
+            bytes += Array(":[".utf8)
+            bytes += encoded[key]!
+            bytes.append(UInt8(ascii: "]"))
         }
-        let blockTexts = stride(from: 0, to: displays.count, by: block).map { start in
-            "[" + displays[start..<min(start + block, displays.count)].joined(separator: ",") + "]\n"
-        }
-        // The folder is named by everything in it.
+        bytes += Array("}\n".utf8)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func hash(_ text: String) -> String {
         var hash = ContentHash()
-        for text in shardTexts + [""] + blockTexts { hash.add(Array(text.utf8) + [0]) }
-        let build = String(hash.hex.prefix(12)) + "/"
+        hash.add(text.utf8)
+        return String(hash.hex.prefix(8))
+    }
+
+    /// Every file under `search-index/`, from each product's postings and display row (`[title, url, price,
+    /// summary]` as JSON), in the shop's order. `changed`: the products (by number) made again since the build
+    /// `memo` holds, when the shop's list of products is the same (nil: build it all).
+    static func files(slugs: [String], postings: [[Posting]], displays: [String], changed: Set<Int>?,
+                      memo: Memo = Memo()) -> [OutputFile] {
+        var reshard: Set<Int>? = []   // the shards to write again; nil: every one
+        if let changed, memo.slugs == slugs {
+            var touched = Set<UInt64>()
+            for product in changed.sorted() {
+                for posting in memo.postings[product] {
+                    memo.entries[posting.key]![posting.field].removeAll { $0.product == Int32(product) }
+                    touched.insert(posting.key)
+                }
+                for posting in postings[product] {
+                    var fields = memo.entries[posting.key] ?? Array(repeating: [], count: fieldCount)
+                    let at = fields[posting.field].firstIndex { $0.product > Int32(product) } ?? fields[posting.field].endIndex
+                    fields[posting.field].insert(Entry(product: Int32(product), positions: posting.positions.sorted()), at: at)
+                    memo.entries[posting.key] = fields
+                    touched.insert(posting.key)
+                }
+                memo.postings[product] = postings[product]
+            }
+            let shards = memo.byShard.count
+            for key in touched {
+                memo.total -= memo.encoded[key]?.count ?? 0
+                let known = memo.encoded[key] != nil
+                if memo.entries[key]!.allSatisfy(\.isEmpty) {
+                    memo.entries[key] = nil
+                    memo.encoded[key] = nil
+                    memo.byShard[shard(of: key, shards: shards)].removeAll { $0 == key }
+                } else {
+                    let bytes = encode(memo.entries[key]!)
+                    memo.encoded[key] = bytes
+                    memo.total += bytes.count
+                    if !known {
+                        let number = shard(of: key, shards: shards)
+                        let at = memo.byShard[number].firstIndex { $0 > key } ?? memo.byShard[number].endIndex
+                        memo.byShard[number].insert(key, at: at)
+                    }
+                }
+                reshard?.insert(shard(of: key, shards: shards))
+            }
+            if shardCount(total: memo.total) != shards { reshard = nil }
+        } else {
+            var entries: [UInt64: [[Entry]]] = [:]
+            for (product, list) in postings.enumerated() {
+                for posting in list {
+                    entries[posting.key, default: Array(repeating: [], count: fieldCount)][posting.field]
+                        .append(Entry(product: Int32(product), positions: posting.positions.sorted()))
+                }
+            }
+            // Each key's lists are independent: encoded across the cores.
+            let keys = Array(entries.keys), lists = keys.map { entries[$0]! }
+            let slots = ResultSlots<[UInt8]>(count: keys.count)
+            DispatchQueue.concurrentPerform(iterations: keys.count) { slots[$0] = encode(lists[$0]) }
+            memo.encoded = Dictionary(uniqueKeysWithValues: zip(keys, slots.values))
+            memo.total = memo.encoded.values.reduce(0) { $0 + $1.count }
+            memo.entries = entries
+            memo.postings = postings
+            memo.slugs = slugs
+            reshard = nil
+        }
+        if reshard == nil {
+            let shards = shardCount(total: memo.total)
+            memo.byShard = Array(repeating: [], count: shards)
+            for key in memo.encoded.keys { memo.byShard[shard(of: key, shards: shards)].append(key) }
+            for number in 0..<shards { memo.byShard[number].sort() }
+            memo.shards = Array(repeating: ("", ""), count: shards)
+        }
+        let remake = reshard.map { Array($0) } ?? Array(0..<memo.byShard.count)
+        let made = ResultSlots<(text: String, hash: String)>(count: remake.count)
+        let (byShard, encoded) = (memo.byShard, memo.encoded)
+        DispatchQueue.concurrentPerform(iterations: remake.count) { index in
+            let text = shardText(byShard[remake[index]], encoded)
+            made[index] = (text, hash(text))
+        }
+        for (number, shard) in zip(remake, made.values) { memo.shards[number] = shard }
+        let blocks = stride(from: 0, to: displays.count, by: block).map { start -> (text: String, hash: String) in
+            let text = "[" + displays[start..<min(start + block, displays.count)].joined(separator: ",") + "]\n"
+            return (text, hash(text))
+        }
+        func names(_ files: [(text: String, hash: String)]) -> String {
+            "[" + files.map { "\"\($0.hash)\"" }.joined(separator: ",") + "]"
+        }
         var files = [OutputFile(path: folder + "manifest.json", content: .text(
-            "{\"block\":\(block),\"folder\":\"\(build)\",\"products\":\(displays.count),\"shards\":\(shards),\"version\":1}\n"))]
-        files += shardTexts.enumerated().map { OutputFile(path: folder + build + "s\($0.offset).json", content: .text($0.element)) }
-        files += blockTexts.enumerated().map { OutputFile(path: folder + build + "r\($0.offset).json", content: .text($0.element)) }
+            "{\"block\":\(block),\"blocks\":\(names(blocks)),\"products\":\(displays.count),\"shards\":\(names(memo.shards)),\"version\":2}\n"))]
+        files += memo.shards.enumerated().map {
+            OutputFile(path: folder + "s\($0.offset).\($0.element.hash).json", content: .named($0.element.text))
+        }
+        files += blocks.enumerated().map {
+            OutputFile(path: folder + "r\($0.offset).\($0.element.hash).json", content: .named($0.element.text))
+        }
         return files
     }
 }

@@ -13,6 +13,9 @@ public struct OutputFile: Sendable {
         /// A file whose name carries its content's hash (a photo variant from the cache): a file of that name
         /// and size already in the output is the same file, and is not read again.
         case stored(from: String)
+        /// Text in a file whose name carries its content's hash (the search index's shards): a file of that name
+        /// and size already in the output is the same file, and is not read again.
+        case named(String)
         /// Already in the output folder: written while the site was rendered (`gage build` streams its pages
         /// to disk), `changed` false when the file there had these bytes.
         case written(changed: Bool)

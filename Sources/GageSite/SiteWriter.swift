@@ -22,7 +22,7 @@ public struct SiteWriter: Sendable {
     }
 
     /// Folders always made whole: when `files` has any file under one of them, that is all of it (the sharded
-    /// search index, whose build folder is renamed by every edit of a product).
+    /// search index, whose files are named by their contents: an edit of a product renames some).
     static let wholeFolders = [SearchShards.folder]
 
     /// Writes `files`; with `prune` (a whole site), files of an earlier build that are not among them go; without
@@ -72,6 +72,10 @@ public struct SiteWriter: Sendable {
         case let .written(changed):
             return .success(changed)
         case let .text(text):
+            bytes = Data(text.utf8)
+        case let .named(text):
+            var there = stat()
+            if stat(destination, &there) == 0, there.st_size == text.utf8.count { return .success(false) }
             bytes = Data(text.utf8)
         case let .stored(source):
             var there = stat(), here = stat()

@@ -26,13 +26,19 @@ import GageTestSupport
         ])
         let manifest = try #require(try json(output + "/search-index/manifest.json") as? [String: Any])
         #expect(manifest["products"] as? Int == 2)
-        #expect(manifest["shards"] as? Int == 1)
         #expect(manifest["block"] as? Int == 32)
-        let folder = output + "/search-index/" + (try #require(manifest["folder"] as? String))
+        // Each file named by its content's hash.
+        let shards = try #require(manifest["shards"] as? [String]), blocks = try #require(manifest["blocks"] as? [String])
+        #expect(shards.count == 1 && blocks.count == 1)
+        let folder = output + "/search-index/"
+        let files = Set(FileTree.files(under: folder))
+        #expect(files == ["manifest.json", "s0.\(shards[0]).json", "r0.\(blocks[0]).json"])
+        let rows = try #require(FileManager.default.contents(atPath: folder + "r0.\(blocks[0]).json"))
+        #expect(SearchShards.hash(String(decoding: rows, as: UTF8.self)) == blocks[0])
         // In the shop's order (as search.json's rows): the mug, then the beans.
-        #expect(try json(folder + "r0.json") as? [[String]] == [
+        #expect(try json(folder + "r0.\(blocks[0]).json") as? [[String]] == [
             ["Mug 컵", "products/mug/", "9,000원", ""], ["예가체프 원두", "products/beans/", "18,000원", "꽃향"]])
-        let shard = try #require(try json(folder + "s0.json") as? [String: [[Int]]])
+        let shard = try #require(try json(folder + "s0.\(shards[0]).json") as? [String: [[Int]]])
         // Titles as searched: mug컵, 예가체프원두 (lower case, no spaces). 체프 is at 2 in product 1's title:
         // one product on from 0, at -(2 + 1).
         #expect(shard["2체프"] == [[1, -3]])
@@ -62,7 +68,7 @@ import GageTestSupport
                 == "드립bag10")
     }
 
-    @Test func test_an_edit_under_serve_replaces_the_index_folder_and_leaves_the_rest() throws {
+    @Test func test_an_edit_under_serve_writes_the_changed_index_files_and_removes_the_old_ones() throws {
         let shop = try TemporaryShop(settings: TemporaryShop.minimalSettings, files: [
             "content/products/a.md": TemporaryShop.product("title: 가\nsku: A\nprice: 1000", body: "설명"),
             "content/products/b.md": TemporaryShop.product("title: 나\nsku: B\nprice: 2000"),
@@ -76,8 +82,47 @@ import GageTestSupport
         #expect(!complete)
         _ = try SiteWriter(output: output).write(files, prune: false)
         let after = FileTree.files(under: output + "/search-index")
-        #expect(after.count == before.count)
-        #expect(Set(after).intersection(before) == ["manifest.json"], "the old build folder is gone")
+        #expect(after.count == before.count, "the old files of the edited shard and block are gone")
+        #expect(Set(after) != Set(before))
         #expect(FileManager.default.fileExists(atPath: output + "/products/b/index.html"))
+    }
+
+    @Test func test_edits_of_a_shop_with_many_shards_leave_the_index_a_full_build_makes() throws {
+        // 80 products of varied words: several shards, so an edit re-writes some shards and keeps others.
+        let words = ["향", "산미", "단맛", "여운", "균형", "고소한", "깔끔한", "꽃", "과일", "견과류", "초콜릿", "캐러멜",
+                     "Citrus", "Berry", "꿀", "우유", "아침", "오후", "로스터리", "바리스타", "신선한", "원산지", "품종"]
+        var rng = SplitMix(seed: 7)
+        func text(_ count: Int) -> String {
+            (0..<count).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ")
+        }
+        var files: [String: String] = [:], titles: [String] = []
+        for index in 0..<80 {
+            titles.append("\(text(2)) \(index)호")
+            files["content/products/p\(index).md"] = TemporaryShop.product(
+                "title: \(titles[index])\nsku: S\(index)\nprice: 1000\nsummary: \(text(3))", body: text(40))
+        }
+        let shop = try TemporaryShop(settings: TemporaryShop.minimalSettings, files: files)
+        let served = shop.root + "/.out-serve", full = shop.root + "/.out-full", memo = BuildMemo()
+        let options = SiteBuilder.Options(source: shop.root, output: served)
+        _ = try SiteWriter(output: served).write(try SiteBuilder.render(options, memo: memo).files, prune: true)
+        let manifest = try #require(try json(served + "/search-index/manifest.json") as? [String: Any])
+        #expect((manifest["shards"] as? [String])?.count ?? 0 > 1)
+        for step in 0..<6 {
+            let index = Int(rng.next() % 80)
+            // A new description and summary (new words, words gone), or a description all new (keys no other
+            // product has). A new title would move the product in the lists, which renders everything.
+            let body = step % 3 == 2 ? "완전히 새로운 설명 \(step) Zebra" : text(30 + step * 5)
+            try shop.write("content/products/p\(index).md", TemporaryShop.product(
+                "title: \(titles[index])\nsku: S\(index)\nprice: 1000\nsummary: \(text(3)) \(step)편집", body: body))
+            let (_, changed, _, complete) = try SiteBuilder.render(options, memo: memo)
+            #expect(!complete)
+            _ = try SiteWriter(output: served).write(changed, prune: false)
+            try? FileManager.default.removeItem(atPath: full)
+            _ = try SiteBuilder.build(.init(source: shop.root, output: full))
+            let servedIndex = IncrementalBuildTests.tree(served + "/search-index")
+            let builtIndex = IncrementalBuildTests.tree(full + "/search-index")
+            #expect(servedIndex.keys.sorted() == builtIndex.keys.sorted(), "step \(step): the same files")
+            #expect(servedIndex == builtIndex, "step \(step): the same bytes")
+        }
     }
 }

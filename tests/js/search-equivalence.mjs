@@ -18,7 +18,7 @@ const read = (path) => JSON.parse(readFileSync(join(output, path), 'utf8'));
 const index = read('search.json');
 const entries = searchEntries(index);
 const manifest = read('search-index/manifest.json');
-const folder = 'search-index/' + manifest.folder;
+const shardCount = manifest.shards.length;
 
 const INITIALS = 'ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ';
 function typing(word) {   // the last syllable still being typed: its initial consonant
@@ -50,13 +50,13 @@ function queries() {
 
 const shards = new Map();
 function shard(number) {
-  if (!shards.has(number)) shards.set(number, read(folder + 's' + number + '.json'));
+  if (!shards.has(number)) shards.set(number, read('search-index/s' + number + '.' + manifest.shards[number] + '.json'));
   return shards.get(number);
 }
 const blocks = new Map();
 function display(product) {
   const number = Math.floor(product / manifest.block);
-  if (!blocks.has(number)) blocks.set(number, read(folder + 'r' + number + '.json'));
+  if (!blocks.has(number)) blocks.set(number, read('search-index/r' + number + '.' + manifest.blocks[number] + '.json'));
   return blocks.get(number)[product % manifest.block];
 }
 
@@ -66,7 +66,7 @@ const all = queries();
 for (const query of all) {
   const expected = searchProducts(entries, query).map((entry) => entry.position);
   const plan = planQuery(query);
-  const actual = rankHits(plan, collectLists(plan, manifest.shards, shard), manifest.products);
+  const actual = rankHits(plan, collectLists(plan, shardCount, shard), manifest.products);
   hits += actual.length;
   if (JSON.stringify(expected) !== JSON.stringify(actual)) {
     mismatches.push({ query, expected: expected.slice(0, 10), actual: actual.slice(0, 10),
@@ -78,5 +78,5 @@ for (const query of all) {
     if (JSON.stringify(display(product)) !== JSON.stringify(row.slice(0, 4))) mismatches.push({ query, product, row: display(product) });
   }
 }
-console.log(JSON.stringify({ queries: all.length, shards: manifest.shards, products: manifest.products, hits,
+console.log(JSON.stringify({ queries: all.length, shards: shardCount, products: manifest.products, hits,
   mismatches: mismatches.slice(0, 20), mismatchCount: mismatches.length }));

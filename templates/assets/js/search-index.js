@@ -1,7 +1,8 @@
 /*
  * The sharded search index as the search box fetches it: the manifest (search-index/manifest.json, revalidated:
- * it names this build's folder), then only the shards holding a query's keys and the blocks holding the hits
- * shown. A build's folder never changes, so its files are cached as they are; each is fetched once per page.
+ * it names each file by its content's hash), then only the shards holding a query's keys and the blocks holding
+ * the hits shown. A file's name changes with its content, so files are cached as they are; each is fetched once
+ * per page.
  */
 import { collectLists, planQuery, planShards, rankHits } from './search-shards.js';
 
@@ -20,7 +21,7 @@ export function openSearchIndex(manifestURL, fetching) {
   function loadManifest() {
     if (!manifest) {
       manifest = (fetching || fetchJSON(manifestURL, { cache: 'no-cache' })).then((found) => ({
-        ...found, folder: new URL(found.folder, new URL(manifestURL, window.location.href)).href
+        ...found, folder: new URL('./', new URL(manifestURL, window.location.href)).href
       }));
       fetching = null;
       manifest.catch(() => { manifest = null; });
@@ -55,9 +56,9 @@ export function openSearchIndex(manifestURL, fetching) {
       const plan = planQuery(query);
       if (plan.words.length === 0) return Promise.resolve([]);
       return withIndex((index) => {
-        const shards = planShards(plan, index.shards);
-        return Promise.all(shards.map((shard) => file(index, 's' + shard + '.json'))).then((loaded) => {
-          const lists = collectLists(plan, index.shards, (shard) => loaded[shards.indexOf(shard)]);
+        const shards = planShards(plan, index.shards.length);
+        return Promise.all(shards.map((shard) => file(index, 's' + shard + '.' + index.shards[shard] + '.json'))).then((loaded) => {
+          const lists = collectLists(plan, index.shards.length, (shard) => loaded[shards.indexOf(shard)]);
           return rankHits(plan, lists, index.products);
         });
       });
@@ -67,7 +68,7 @@ export function openSearchIndex(manifestURL, fetching) {
     entries(hits) {
       return withIndex((index) => {
         const blocks = [...new Set(hits.map((hit) => Math.floor(hit / index.block)))];
-        return Promise.all(blocks.map((block) => file(index, 'r' + block + '.json'))).then((loaded) => hits.map((hit) => {
+        return Promise.all(blocks.map((block) => file(index, 'r' + block + '.' + index.blocks[block] + '.json'))).then((loaded) => hits.map((hit) => {
           const row = loaded[blocks.indexOf(Math.floor(hit / index.block))][hit % index.block];
           return { title: row[0], url: row[1], price: row[2], summary: row[3] };
         }));

@@ -198,6 +198,16 @@ enum SearchShards {
         return result + "\""
     }
 
+    /// Where `product` is, or would go, among entries in product order.
+    static func insertionIndex(of product: Int32, in entries: [Entry]) -> Int {
+        var (low, high) = (0, entries.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].product < product { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
     static func shardCount(total: Int) -> Int {
         var shards = 1
         while shards < maximumShards, total / shards > shardBytes { shards *= 2 }
@@ -232,16 +242,24 @@ enum SearchShards {
         if let changed, memo.slugs == slugs {
             var touched = Set<UInt64>()
             for product in changed.sorted() {
-                for posting in memo.postings[product] {
-                    memo.entries[posting.key]![posting.field].removeAll { $0.product == Int32(product) }
-                    touched.insert(posting.key)
+                // Only the keys whose occurrences changed: a new title leaves the description's keys as they were.
+                func slots(_ list: [Posting]) -> [UInt64: [Int32]] {
+                    Dictionary(list.map { ($0.key << 3 | UInt64($0.field), $0.positions.sorted()) }, uniquingKeysWith: { a, _ in a })
                 }
-                for posting in postings[product] {
-                    var fields = memo.entries[posting.key] ?? Array(repeating: [], count: fieldCount)
-                    let at = fields[posting.field].firstIndex { $0.product > Int32(product) } ?? fields[posting.field].endIndex
-                    fields[posting.field].insert(Entry(product: Int32(product), positions: posting.positions.sorted()), at: at)
-                    memo.entries[posting.key] = fields
-                    touched.insert(posting.key)
+                let (before, after) = (slots(memo.postings[product]), slots(postings[product]))
+                let number = Int32(product)
+                for (slot, _) in before where after[slot] == nil || after[slot] != before[slot] {
+                    let (key, field) = (slot >> 3, Int(slot & 7))
+                    let at = insertionIndex(of: number, in: memo.entries[key]![field])
+                    memo.entries[key]![field].remove(at: at)
+                    touched.insert(key)
+                }
+                for (slot, positions) in after where before[slot] != positions {
+                    let (key, field) = (slot >> 3, Int(slot & 7))
+                    if memo.entries[key] == nil { memo.entries[key] = Array(repeating: [], count: fieldCount) }
+                    let at = insertionIndex(of: number, in: memo.entries[key]![field])
+                    memo.entries[key]![field].insert(Entry(product: number, positions: positions), at: at)
+                    touched.insert(key)
                 }
                 memo.postings[product] = postings[product]
             }

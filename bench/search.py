@@ -174,11 +174,13 @@ def main():
                stderr=subprocess.DEVNULL)
             modules = "/" + next(p for p in (out / "assets" / "js").iterdir() if re.fullmatch(r"[0-9a-f]{12}", p.name)) \
                 .relative_to(out).as_posix() + "/"
-            index = sorted((out / "search-index").glob("*/s*.json"))
+            index = sorted((out / "search-index").glob("s*.json"))
             total = sum(len(gzip.compress(p.read_bytes(), 6)) for p in index) / 1024
+            manifest = len(gzip.compress((out / "search-index" / "manifest.json").read_bytes(), 6)) / 1024
             print(f"{size:,} products: search.json {len(gzip.compress((out / 'search.json').read_bytes(), 6)) / 1024:,.0f} KB gzip; "
                   f"sharded: {len(index)} shards, {total:,.0f} KB gzip in all, "
-                  f"largest {max(len(gzip.compress(p.read_bytes(), 6)) for p in index) / 1024:,.1f} KB", flush=True)
+                  f"largest {max(len(gzip.compress(p.read_bytes(), 6)) for p in index) / 1024:,.1f} KB, "
+                  f"manifest {manifest:,.1f} KB", flush=True)
             server = serve(out)
             try:
                 url = f"http://127.0.0.1:{server.server_address[1]}"

@@ -44,7 +44,7 @@ business:
         "tags: [드립백]\n---\n",
     "content/products/kenya.md": "---\ntitle: Kenya AA\nprice: 21000\ncategory: coffee\ntags: [coffee]\n---\nBright "
         "ACIDITY, 예가체프와 다른 산미.\n",
-    "content/products/mug.md": "---\ntitle: 머그컵 예가체프 에디션\nprice: 9000\ncategory: goods\nsummary: 예가체프에 어울리는 컵\n"
+    "content/products/mug.md": "---\ntitle: 머그컵 예가체프 에디션\nprice: 9000\ncategory: goods\nsummary: 예가체프에 어울리는 \"큰\" 컵 \\ 하나\n"
         "---\n도자기 머그. ㄱ자 손잡이 ㅎㅎ\n",
     "content/products/dripper.md": "---\ntitle: 세라믹 드리퍼 (1~2인용)\nprice: 15000\ncategory: goods\ntags: [드립, 도구]\n"
         "---\n\"드립\" 용 \\ 역슬래시.\n",

@@ -99,7 +99,9 @@ public enum SearchIndex {
         }
         // Searched in weight order: title, tags, summary, description, keywords.
         let searched = [fields[0], fields[4], fields[3], fields[5], fields[6]]
-        return Row(json: encode(fields), display: encode(Array(fields[0...3])),
+        // What a hit shows, written directly: a second JSONEncoder pass cost 4 % of a 10,000-product build.
+        let display = "[" + fields[0...3].map(SearchShards.jsonString).joined(separator: ",") + "]"
+        return Row(json: encode(fields), display: display,
                    postings: SearchShards.postings(fields: searched))
     }
 }

@@ -35,7 +35,8 @@ function setUpSearch(form) {
   const panel = form.querySelector('[data-search-results]');
   const status = form.querySelector('[data-search-status]');
   const isPage = form.hasAttribute('data-search-page');
-  const limit = isPage ? PAGE_SIZE : 8;
+  // A search page from an older theme (no data-next for its button) shows every hit at once, as it did.
+  const limit = isPage ? (form.hasAttribute('data-next') ? PAGE_SIZE : Infinity) : 8;
   let shown = '';
 
   function close() { if (!isPage) panel.hidden = true; }

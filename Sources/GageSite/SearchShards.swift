@@ -39,7 +39,8 @@ enum SearchShards {
 
     static let unigram: UInt64 = 1, bigram: UInt64 = 2
 
-    /// One product's occurrences of one key in one field; positions are empty for one-character keys.
+    /// One product's occurrences of one key in one field, positions in increasing order (empty for one-character
+    /// keys).
     struct Posting: Sendable {
         let key: UInt64
         let field: Int
@@ -244,7 +245,7 @@ enum SearchShards {
             for product in changed.sorted() {
                 // Only the keys whose occurrences changed: a new title leaves the description's keys as they were.
                 func slots(_ list: [Posting]) -> [UInt64: [Int32]] {
-                    Dictionary(list.map { ($0.key << 3 | UInt64($0.field), $0.positions.sorted()) }, uniquingKeysWith: { a, _ in a })
+                    Dictionary(list.map { ($0.key << 3 | UInt64($0.field), $0.positions) }, uniquingKeysWith: { a, _ in a })
                 }
                 let (before, after) = (slots(memo.postings[product]), slots(postings[product]))
                 let number = Int32(product)
@@ -289,7 +290,7 @@ enum SearchShards {
             for (product, list) in postings.enumerated() {
                 for posting in list {
                     entries[posting.key, default: Array(repeating: [], count: fieldCount)][posting.field]
-                        .append(Entry(product: Int32(product), positions: posting.positions.sorted()))
+                        .append(Entry(product: Int32(product), positions: posting.positions))
                 }
             }
             // Each key's lists are independent: encoded across the cores.

@@ -79,7 +79,9 @@ enum SearchShards {
 
     /// The postings of one product's fields, in weight order: title, tags, summary, description, keywords.
     static func postings(fields: [String]) -> [Posting] {
+        let texts = fields.map(compact)
         var found: [UInt64: [Int32]] = [:]   // (key << 3 | field) → positions
+        found.reserveCapacity(texts.reduce(texts[0].count * 2) { $0 + 2 * $1.count })   // no rehashing as it fills
         func add(_ key: UInt64, _ field: Int, _ position: Int?) {
             let slot = key << 3 | UInt64(field)
             if let position { found[slot, default: []].append(Int32(position)) } else if found[slot] == nil { found[slot] = [] }
@@ -90,8 +92,7 @@ enum SearchShards {
                 if position + 1 < text.count { add(key(bigram, scalar, text[position + 1].value), field, position) }
             }
         }
-        for (field, text) in fields.enumerated() {
-            let scalars = compact(text)
+        for (field, scalars) in texts.enumerated() {
             index(scalars, field: field)
             if field == 0 {
                 if let first = scalars.first { add(key(unigram, first), titleStartField, nil) }

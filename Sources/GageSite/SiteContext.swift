@@ -144,6 +144,8 @@ struct SiteContext: @unchecked Sendable {
             "escrow_methods": settings.checkout.escrow ? settings.cashPayMethods : [],
             "postcode_url": settings.addressSearch ? settings.postcodeURL ?? postcodeURL : "",
             "search_url": base + "search.json",
+            // The sharded index the search box uses (SearchShards); search.json stays for themes that read it.
+            "search_index_url": base + SearchShards.folder + "manifest.json",
             // 정기배송 (SPEC §5): the PG that issues billing keys, and the buyer's manage page.
             "billing_pg": settings.iamport.billingPG ?? "",
             "subscription_url": base + "subscription/",

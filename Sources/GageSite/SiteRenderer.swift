@@ -13,6 +13,9 @@ public struct OutputFile: Sendable {
         /// A file whose name carries its content's hash (a photo variant from the cache): a file of that name
         /// and size already in the output is the same file, and is not read again.
         case stored(from: String)
+        /// Text in a file whose name carries its content's hash (the search index's shards): a file of that name
+        /// and size already in the output is the same file, and is not read again.
+        case named(String)
         /// Already in the output folder: written while the site was rendered (`gage build` streams its pages
         /// to disk), `changed` false when the file there had these bytes.
         case written(changed: Bool)
@@ -112,8 +115,8 @@ public struct SiteRenderer {
         var jobs: [SiteFileJob] = []
         let productsChanged = changes.map { !$0.products.isEmpty } ?? true
         if productsChanged {
-            jobs.append(file("search.json") {
-                SearchIndex.json(for: shop, context: context, rows: memo.searchRows, changed: changes?.products)
+            jobs.append(SiteFileJob {
+                SearchIndex.files(for: shop, context: context, rows: memo.searchRows, changed: changes?.products)
             })
         }
         if changes?.catalog ?? true {

@@ -41,10 +41,12 @@ test('a product page loads at most 12 KB of gzipped script', () => {
   assert.ok(sizes.product <= 12 * 1024, `${sizes.product} bytes`);
 });
 
-test('the first search fetches the matcher, still within a product page\'s budget', () => {
+// The sharded index's matcher and fetcher (about 6 KB) come with the first search, which then fetches at most
+// 150 KB of index at 10,000 products instead of 1 MB (bench/README.md, "Search"): the page itself stays at 12 KB.
+test('the first search fetches the matcher, within 18 KB with the page', () => {
   const searching = gzipBytes(moduleGraph('product', { searching: true }));
   assert.ok(searching > sizes.product, 'the matcher is loaded on the first search');
-  assert.ok(searching <= 14 * 1024, `${searching} bytes with the first search`);
+  assert.ok(searching <= 18 * 1024, `${searching} bytes with the first search`);
 });
 
 test('a list page loads no more script than a product page', () => {

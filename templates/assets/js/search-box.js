@@ -1,17 +1,22 @@
-/* The search box on every page, and the search page (search.json, matched by search.js). */
+/* The search box on every page, and the search page (the sharded index in search-index/, see search-index.js). */
 import { config, element, fetchShopJSON, text } from './page.js';
 
 // The matcher comes with the index, on the first search: a page nobody searches on never fetches either.
-let searchProducts = null;
 let searchIndexPromise = null;
 function loadSearchIndex() {
   if (!searchIndexPromise) {
-    searchIndexPromise = Promise.all([fetchShopJSON(config.search_url), import('./search.js') /* on first search */])
-      .then(([index, search]) => { searchProducts = search.searchProducts; return search.searchEntries(index); })
+    // Its modules and manifest fetched side by side rather than one after another (a round trip each on a phone).
+    const manifest = fetchShopJSON(config.search_index_url);
+    manifest.catch(() => {});
+    searchIndexPromise = Promise.all([import('./search-index.js') /* on first search */,
+      import('./search-shards.js') /* on first search */, import('./search-words.js') /* on first search */])
+      .then(([module]) => module.openSearchIndex(config.search_index_url, manifest))
       .catch((error) => { searchIndexPromise = null; throw error; });
   }
   return searchIndexPromise;
 }
+// The search page shows this many hits, and as many more with each press of its 더 보기 button.
+const PAGE_SIZE = 40;
 
 function productURL(entry) { return (config.base_path || '/') + entry.url; }
 
@@ -30,16 +35,31 @@ function setUpSearch(form) {
   const panel = form.querySelector('[data-search-results]');
   const status = form.querySelector('[data-search-status]');
   const isPage = form.hasAttribute('data-search-page');
-  const limit = isPage ? Infinity : 8;
+  // A search page from an older theme (no data-next for its button) shows every hit at once, as it did.
+  const limit = isPage ? (form.hasAttribute('data-next') ? PAGE_SIZE : Infinity) : 8;
   let shown = '';
 
   function close() { if (!isPage) panel.hidden = true; }
 
-  function render(entries, query) {
+  // The next hits on the search page, fetched when its 더 보기 button is pressed.
+  function nextButton(index, hits, list, from) {
+    const button = element('button', { type: 'button', class: 'button search-next', text: form.getAttribute('data-next') });
+    button.addEventListener('click', () => {
+      button.disabled = true;
+      index.entries(hits.slice(from, from + limit)).then((entries) => {
+        entries.forEach((entry) => list.appendChild(hitElement(entry)));
+        button.remove();
+        if (hits.length > from + limit) panel.appendChild(nextButton(index, hits, list, from + limit));
+        list.children[from].querySelector('a').focus();
+      }, () => { button.disabled = false; });
+    });
+    return button;
+  }
+
+  function render(index, hits, entries, query) {
     shown = query;
     panel.textContent = '';
     if (!query.trim()) { close(); status.textContent = ''; return; }
-    const hits = searchProducts(entries, query);
     const count = String(form.getAttribute('data-count') || '{n}').replace('{n}', hits.length);
     status.textContent = hits.length ? count : form.getAttribute('data-none');
     if (hits.length === 0) {
@@ -47,8 +67,10 @@ function setUpSearch(form) {
       if (isPage) { close(); return; }
       panel.appendChild(element('p', { class: 'search-empty', text: form.getAttribute('data-none') }));
     } else {
-      panel.appendChild(element('ul', {}, hits.slice(0, limit).map(hitElement)));
-      if (hits.length > limit && form.getAttribute('data-more')) {
+      const list = panel.appendChild(element('ul', {}, entries.map(hitElement)));
+      if (hits.length > limit && isPage) {
+        panel.appendChild(nextButton(index, hits, list, limit));
+      } else if (hits.length > limit && form.getAttribute('data-more')) {
         const more = new URL(form.getAttribute('action'), window.location.href);
         more.searchParams.set('q', query);
         panel.appendChild(element('a', { class: 'search-more', href: more.pathname + more.search,
@@ -61,12 +83,13 @@ function setUpSearch(form) {
   function update() {
     const query = input.value;
     if (query === shown) return;
-    loadSearchIndex().then((entries) => { if (input.value === query) render(entries, query); })
+    loadSearchIndex().then((index) => index.search(query).then((hits) => index.entries(hits.slice(0, limit))
+      .then((entries) => { if (input.value === query) render(index, hits, entries, query); })))
       .catch(() => { status.textContent = text.status_error || ''; });
   }
 
   input.addEventListener('input', update);
-  input.addEventListener('focus', () => { loadSearchIndex().catch(() => {}); });
+  input.addEventListener('focus', () => { loadSearchIndex().then((index) => index.prepare()).catch(() => {}); });
   // Arrow keys move between the input and the results; Escape closes the list.
   form.addEventListener('keydown', (event) => {
     const links = Array.from(panel.querySelectorAll('a'));

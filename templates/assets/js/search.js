@@ -1,47 +1,12 @@
 /*
  * Product search over search.json, Korean-aware: words matched inside words, spaces ignored, 초성 (initial
- * consonants) and a syllable still being typed. Pure: no DOM; Node imports it for the tests.
+ * consonants) and a syllable still being typed. Pure: no DOM; Node imports it for the tests. The search box
+ * uses the sharded index (search-shards.js), which gives the same results by the same rules (search-words.js);
+ * this matcher over the whole search.json stays for themes that read it, and is the tests' reference.
  */
+import { FIELD_WEIGHTS, TITLE_START_BONUS, initials, normalizeText, queryMatchers } from './search-words.js';
 
-const HANGUL_FIRST = 0xAC00, HANGUL_LAST = 0xD7A3, SYLLABLES_PER_INITIAL = 588;
-const INITIALS = 'ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ';
-
-/** Lower case, NFC (a Mac writes 한글 decomposed), single spaces. */
-export function normalizeText(value) {
-  return String(value || '').normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
-/** Each syllable's initial consonant (초성): '예가체프' → 'ㅇㄱㅊㅍ'; other characters are kept. */
-export function initials(value) {
-  let result = '';
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    result += code >= HANGUL_FIRST && code <= HANGUL_LAST
-      ? INITIALS[Math.floor((code - HANGUL_FIRST) / SYLLABLES_PER_INITIAL)] : value[i];
-  }
-  return result;
-}
-
-function escapeRegExp(value) { return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
-
-/**
- * A matcher for one query word. Korean is matched inside words (`드립` finds 핸드드립), spaces ignored
- * (`드립 백` finds 드립백); a word of initials only (`ㅇㄱㅊ`) matches titles by their 초성; and a trailing
- * lone consonant, as the keyboard shows it while a syllable is being typed (`예가ㅊ`), matches any syllable
- * starting with it.
- */
-function wordMatcher(word) {
-  const compact = word.replace(/ /g, '');
-  if (/^[ㄱ-ㅎ]+$/.test(compact)) return { initialsOnly: compact };
-  const last = compact.charAt(compact.length - 1);
-  const index = INITIALS.indexOf(last);
-  if (compact.length > 1 && index >= 0) {
-    const first = HANGUL_FIRST + index * SYLLABLES_PER_INITIAL;
-    const range = '[' + String.fromCharCode(first) + '-' + String.fromCharCode(first + SYLLABLES_PER_INITIAL - 1) + last + ']';
-    return { pattern: new RegExp(escapeRegExp(compact.slice(0, -1)) + range) };
-  }
-  return { text: compact };
-}
+export { initials, normalizeText };
 
 function fieldMatches(matcher, field) {
   if (matcher.initialsOnly) return field.initials.indexOf(matcher.initialsOnly) >= 0;
@@ -53,11 +18,6 @@ function searchField(value) {
   const compact = normalizeText(value).replace(/ /g, '');
   return { compact, initials: initials(compact) };
 }
-
-// How much a word found in each field counts: a title beats a tag beats the summary beats the description,
-// and the words a product is only filed under (its category's title, its English address) count least, so what
-// matched before ranks as it did.
-const FIELD_WEIGHTS = [100, 30, 20, 10, 5];
 
 /**
  * Prepares search.json's entries ([title, url, price, summary, tags, description, keywords]) once, so each
@@ -74,9 +34,8 @@ export function searchEntries(index) {
 
 /** Entries where every word of `query` is found, best first (then in the shop's own order). */
 export function searchProducts(entries, query) {
-  const words = normalizeText(query).split(' ').filter(Boolean);
-  if (words.length === 0) return [];
-  const matchers = words.map(wordMatcher);
+  const matchers = queryMatchers(query);
+  if (matchers.length === 0) return [];
   const hits = [];
   for (const entry of entries) {
     let score = 0;
@@ -88,7 +47,7 @@ export function searchProducts(entries, query) {
         if (fieldMatches(matcher, entry.fields[f])) { best = FIELD_WEIGHTS[f]; break; }
       }
       if (!best) { everyWord = false; break; }
-      if (matcher.text && entry.fields[0].compact.indexOf(matcher.text) === 0) best += 50;
+      if (matcher.text && entry.fields[0].compact.indexOf(matcher.text) === 0) best += TITLE_START_BONUS;
       score += best;
     }
     if (everyWord) hits.push({ entry, score });

@@ -15,7 +15,7 @@ import pytest
 from conftest import SECRET, run
 from ledger_db import LedgerDB
 from providers import V1, V2, V1_BILLING_PG
-from test_notifications import MailServer, html_of, text_of
+from test_notifications import html_of, mail, text_of  # noqa: F401 (mail: the SMTP server fixture)
 from verify_helpers import BUYER, CATALOG, verify
 
 BILLING_PG = V1_BILLING_PG
@@ -345,16 +345,25 @@ def test_the_official_python_client_drives_the_billing_endpoints(sandbox):
         client.customer_get(uid)
 
 
+JEJU_BUYER = {"name": BUYER["buyer_name"], "tel": BUYER["buyer_tel"], "email": BUYER["buyer_email"],
+              "addr": "제주특별자치도 제주시 첨단로 242", "postcode": "63309"}
+
+
+def jeju_shop(ledger_env, tmp_path, provider, tax_free=False):
+    """The function's environment for a shop charging 3,000 for 제주; with `tax_free`, BEAN is a 면세 product."""
+    catalog = copy.deepcopy(SUBSCRIBABLE)
+    catalog["shipping"]["jeju"] = 3000
+    catalog["products"][0]["tax_free"] = tax_free
+    path = tmp_path / "jeju-catalog.json"
+    path.write_text(json.dumps(dict(provider.catalog(catalog), order_prefix=PREFIX), ensure_ascii=False))
+    return provider.env({**ledger_env, "GAGE_CATALOG": str(path)})
+
+
 def test_a_jeju_subscriber_pays_the_regional_surcharge_on_every_delivery(gage_verify, ledger_env, tmp_path, provider):
     """SPEC §11: the surcharge is charged on each delivery to 제주, so it is part of the amount fixed at subscribing
     (no sale or code applies to a subscriber price). 36,000 + 3,000 = 39,000; a mainland address pays 36,000."""
-    catalog = copy.deepcopy(SUBSCRIBABLE)
-    catalog["shipping"]["jeju"] = 3000
-    path = tmp_path / "jeju-catalog.json"
-    path.write_text(json.dumps(dict(provider.catalog(catalog), order_prefix=PREFIX), ensure_ascii=False))
-    env = provider.env({**ledger_env, "GAGE_CATALOG": str(path)})
-    buyer = {"name": BUYER["buyer_name"], "tel": BUYER["buyer_tel"], "email": BUYER["buyer_email"],
-             "addr": "제주특별자치도 제주시 첨단로 242", "postcode": "63309"}
+    env = jeju_shop(ledger_env, tmp_path, provider)
+    buyer = JEJU_BUYER
     status, reply, log = subscribe(gage_verify, env, provider, provider.issue_key(), buyer=buyer)
     assert status == 0 and reply["amount"] == 39_000 and reply["subscription"]["amount"] == 39_000, log
     assert provider.first_charges()[-1] == 39_000
@@ -370,13 +379,6 @@ def test_a_jeju_subscriber_pays_the_regional_surcharge_on_every_delivery(gage_ve
 
 SHOP_URL = "https://shop.example.kr/"
 LINK = re.compile(re.escape(SHOP_URL + "subscription/#") + r"([0-9a-f]{64})")
-
-
-@pytest.fixture()
-def mail(tmp_path):
-    server = MailServer(tmp_path / "mail").start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture()
@@ -552,15 +554,8 @@ def test_a_tax_free_product_to_jeju_is_charged_and_recorded_with_both_parts(gage
     """A 면세 product (SPEC §11) delivered to 제주: every charge carries its tax-free part (V1 `tax_free`, V2
     `amount.taxFree`) and every delivery's order records the surcharge and the tax-free part, as a one-off would.
     2 × 16,500 = 33,000 면세 + 3,000 shipping + 3,000 제주 = 39,000."""
-    catalog = copy.deepcopy(SUBSCRIBABLE)
-    catalog["products"][0]["tax_free"] = True
-    catalog["shipping"]["jeju"] = 3000
-    path = tmp_path / "tax-free-catalog.json"
-    path.write_text(json.dumps(dict(provider.catalog(catalog), order_prefix=PREFIX), ensure_ascii=False))
-    env = provider.env({**ledger_env, "GAGE_CATALOG": str(path)})
-    buyer = {"name": BUYER["buyer_name"], "tel": BUYER["buyer_tel"], "email": BUYER["buyer_email"],
-             "addr": "제주특별자치도 제주시 첨단로 242", "postcode": "63309"}
-    status, reply, log = subscribe(gage_verify, env, provider, provider.issue_key(), buyer=buyer)
+    env = jeju_shop(ledger_env, tmp_path, provider, tax_free=True)
+    status, reply, log = subscribe(gage_verify, env, provider, provider.issue_key(), buyer=JEJU_BUYER)
     assert status == 0 and reply["status"] == "subscribed" and reply["amount"] == 39_000, log
     subscription_id = reply["subscription"]["id"]
     assert provider.first_charge_tax_free()[-1] == 33_000

@@ -102,7 +102,9 @@ def sandbox_server(gage):
 
 @pytest.fixture()
 def sandbox(sandbox_server) -> Sandbox:
-    sandbox_server.control("POST", "/reset")
+    # Every test starts with an empty provider: a reconcile pages through every payment in its window, and a long
+    # session's earlier tests would otherwise leave thousands behind (a reconcile late in CI timed out on them).
+    sandbox_server.control("POST", "/reset", {"payments": True})
     return sandbox_server
 
 

@@ -622,6 +622,12 @@ public actor SandboxAPI: SandboxBackend {
             return Self.json(["cleared": true])
         }
         if request.match("POST", "reset") != nil {
+            // `{"payments": true}` forgets the payments too: independent histories (the model test) then leave
+            // nothing for a later test's reconcile to page through.
+            if ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any])?["payments"] as? Bool == true {
+                payments.removeAll()
+                prepared.removeAll()
+            }
             calls.removeAll()
             faults.removeAll()
             // Scheduled charges and armed declines would run into the next test's time travel.
